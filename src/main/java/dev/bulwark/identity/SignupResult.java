@@ -1,0 +1,7 @@
+package dev.bulwark.identity;
+
+import java.util.UUID;
+
+/** The account and organisation a signup created. */
+public record SignupResult(UUID userId, UUID organisationId) {
+}

@@ -1,0 +1,30 @@
+package dev.bulwark.tenancy;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The only tables without row-level security, each with the reason it must be readable before a tenant is bound.
+ * A global row holds ids and hashes, never customer data. Adding a table here is a security decision: review it.
+ */
+public final class GlobalTables {
+
+    /** A global table, why it is one, and whether the app role may touch it at all. */
+    public record GlobalTable(String name, String reason, boolean appRoleMayAccess) {
+    }
+
+    public static final List<GlobalTable> ALL = List.of(
+            new GlobalTable("organisations",
+                    "registry of tenants: a request resolves its organisation before any tenant is bound", true),
+            new GlobalTable("users",
+                    "registry of accounts: sign-in finds a user by email before any tenant is bound", true),
+            new GlobalTable("flyway_schema_history",
+                    "migration history, written by the owner role only; the app role has no privilege on it", false));
+
+    private GlobalTables() {
+    }
+
+    public static Optional<GlobalTable> find(String name) {
+        return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.bulwark.tenancy;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+import dev.bulwark.shared.Ids;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/** Creates organisations, each with its first OWNER, inside the caller's transaction. */
+@Service
+public class Organisations {
+
+    private final JdbcClient jdbc;
+    private final TenantScope tenantScope;
+
+    Organisations(JdbcClient jdbc, TenantScope tenantScope) {
+        this.jdbc = jdbc;
+        this.tenantScope = tenantScope;
+    }
+
+    /** A new organisation named {@code name}, whose OWNER is {@code ownerUserId}. */
+    public Organisation create(String name, UUID ownerUserId) {
+        UUID id = Ids.newId();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return tenantScope.inTenant(id, ownerUserId, () -> {
+            jdbc.sql("INSERT INTO organisations (id, name, created_at) VALUES (:id, :name, :createdAt)")
+                    .param("id", id)
+                    .param("name", name)
+                    .param("createdAt", java.sql.Timestamp.from(now))
+                    .update();
+            jdbc.sql("INSERT INTO memberships (tenant_id, user_id, role) VALUES (:tenant, :user, :role)")
+                    .param("tenant", id)
+                    .param("user", ownerUserId)
+                    .param("role", Role.OWNER.name())
+                    .update();
+            return new Organisation(id, name, now);
+        });
+    }
+}

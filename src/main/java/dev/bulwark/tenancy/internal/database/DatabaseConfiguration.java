@@ -1,0 +1,68 @@
+package dev.bulwark.tenancy.internal.database;
+
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The two roles, wired. Flyway migrates as the owner through a connection that is never a bean (so nothing else,
+ * actuator included, can use it); the application's only {@link DataSource} is a pool of the app role, which owns
+ * nothing and is subject to row-level security.
+ */
+@Configuration(proxyBeanMethods = false)
+class DatabaseConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
+
+    @Bean
+    ConnectionSettings connectionSettings(DatabaseProperties properties) {
+        if (!properties.external()) {
+            return EmbeddedPostgresServer.start(properties);
+        }
+        require(properties.ownerPassword(), "DATABASE_OWNER_PASSWORD");
+        require(properties.appPassword(), "DATABASE_APP_PASSWORD");
+        ConnectionSettings settings = new ConnectionSettings(ConnectionSettings.toJdbcUrl(properties.url()),
+                properties.ownerUser(), properties.ownerPassword(), properties.appUser(), properties.appPassword());
+        log.info("Using external PostgreSQL: {}", settings);
+        return settings;
+    }
+
+    @Bean
+    DataSource dataSource(ConnectionSettings settings, DatabaseProperties properties) {
+        migrate(settings, properties);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("bulwark-app");
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.appUser());
+        config.setPassword(settings.appPassword());
+        config.setMaximumPoolSize(properties.poolSize());
+        config.addDataSourceProperty("currentSchema", properties.schema());
+        config.addDataSourceProperty("ApplicationName", "bulwark");
+        return new HikariDataSource(config);
+    }
+
+    private static void migrate(ConnectionSettings settings, DatabaseProperties properties) {
+        Flyway.configure()
+                .dataSource(settings.jdbcUrl(), settings.ownerUser(), settings.ownerPassword())
+                .schemas(properties.schema())
+                .locations("classpath:db/migration")
+                .placeholders(Map.of("app_role", settings.appUser(), "owner_role", settings.ownerUser()))
+                .validateMigrationNaming(true)
+                .load()
+                .migrate();
+    }
+
+    private static void require(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException(name + " must be set when DATABASE_URL points at an external PostgreSQL");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.bulwark.tenancy.internal.database;
+
+import java.nio.file.Path;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where Bulwark's database lives. With no {@code url}, an embedded PostgreSQL 17 runs under {@code dataDir};
+ * with one, Bulwark connects to that server as two roles: the owner (migrations only) and the app role.
+ */
+@ConfigurationProperties("bulwark.database")
+public record DatabaseProperties(
+        String url,
+        @DefaultValue("bulwark_owner") String ownerUser,
+        String ownerPassword,
+        @DefaultValue("bulwark_app") String appUser,
+        String appPassword,
+        @DefaultValue("bulwark") String schema,
+        @DefaultValue("10") int poolSize,
+        @DefaultValue Embedded embedded) {
+
+    /** The embedded server: its data directory and whether commits are durable. */
+    public record Embedded(
+            @DefaultValue("./var") Path dataDir,
+            // Durable unless a throwaway test cluster says otherwise: fsync and synchronous commit on.
+            @DefaultValue("true") boolean durable) {
+    }
+
+    public DatabaseProperties {
+        if (poolSize < 1 || poolSize > 200) {
+            throw new IllegalArgumentException("bulwark.database.pool-size must be 1..200, was " + poolSize);
+        }
+        if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("bulwark.database.schema must be a plain lower-case identifier");
+        }
+        for (String role : new String[] {ownerUser, appUser}) {
+            if (!role.matches("[a-z_][a-z0-9_]{0,62}")) {
+                throw new IllegalArgumentException("database role names must be plain lower-case identifiers: " + role);
+            }
+        }
+        if (ownerUser.equals(appUser)) {
+            throw new IllegalArgumentException("the owner and app roles must differ: the app role may own nothing");
+        }
+    }
+
+    public boolean external() {
+        return url != null && !url.isBlank();
+    }
+}

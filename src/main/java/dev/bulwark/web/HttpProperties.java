@@ -1,0 +1,23 @@
+package dev.bulwark.web;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/** Limits and switches of the HTTP edge. */
+@ConfigurationProperties("bulwark.http")
+public record HttpProperties(
+        // Request bodies past this answer 413, before any handler reads them.
+        @DefaultValue("1MB") DataSize maxBodySize,
+        // Bearer token that unlocks /actuator/prometheus; with none set, metrics are not served over HTTP.
+        String metricsToken) {
+
+    public HttpProperties {
+        if (maxBodySize.toBytes() < 1024 || maxBodySize.toBytes() > 512L * 1024 * 1024) {
+            throw new IllegalArgumentException("bulwark.http.max-body-size must be between 1KB and 512MB");
+        }
+        if (metricsToken != null && !metricsToken.isEmpty() && metricsToken.length() < 32) {
+            throw new IllegalArgumentException("bulwark.http.metrics-token must be at least 32 characters");
+        }
+    }
+}

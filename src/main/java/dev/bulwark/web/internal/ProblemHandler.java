@@ -1,0 +1,127 @@
+package dev.bulwark.web.internal;
+
+import java.net.URI;
+import java.util.List;
+
+import dev.bulwark.shared.ConflictException;
+import dev.bulwark.shared.InvalidInputException;
+import dev.bulwark.shared.InvalidInputException.FieldProblem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * Every error a controller raises becomes RFC 9457 problem JSON with a stable type, the request id, and a detail
+ * written for people: never a stack trace, SQL text or class name.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(InvalidInputException.class)
+    ResponseEntity<Object> invalidInput(InvalidInputException e, WebRequest request) {
+        return respond(Problems.validation(e.problems()), request);
+    }
+
+    @ExceptionHandler(ConflictException.class)
+    ResponseEntity<Object> conflict(ConflictException e, WebRequest request) {
+        return respond(Problems.of(HttpStatus.CONFLICT, "conflict", "Conflict", e.getMessage()), request);
+    }
+
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<Object> integrity(DataIntegrityViolationException e, WebRequest request) {
+        log.warn("A write broke a database constraint: {}", e.getMostSpecificCause().getClass().getSimpleName());
+        return respond(Problems.of(HttpStatus.CONFLICT, "conflict", "Conflict",
+                "The request conflicts with data that already exists."), request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
+        log.error("Unhandled error", e);
+        return respond(Problems.forStatus(500), request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodyTooLargeException) {
+                return respond(Problems.forStatus(413), request);
+            }
+            if (cause instanceof UnrecognizedPropertyException unknown) {
+                return respond(Problems.validation(List.of(new FieldProblem(path(unknown), "is not a known field"))), request);
+            }
+            if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+                return respond(Problems.validation(List.of(new FieldProblem(path(mismatch), "has the wrong type"))), request);
+            }
+            if (cause instanceof StreamReadException) {
+                return respond(Problems.of(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",
+                        "The request body is not well-formed JSON."), request);
+            }
+        }
+        return respond(Problems.of(HttpStatus.BAD_REQUEST, "unreadable-body", "Unreadable request body",
+                "The request needs a JSON object body."), request);
+    }
+
+    /** The JSON path of the offending field, as {@code a.b[0].c}. */
+    private static String path(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "$" : path.toString();
+    }
+
+    private ResponseEntity<Object> respond(ProblemDetail problem, WebRequest request) {
+        return createResponseEntity(problem, new HttpHeaders(), HttpStatusCode.valueOf(problem.getStatus()), request);
+    }
+
+    /** The single exit: every problem gets a Bulwark type, the path as instance, and the request id. */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
+                                                          WebRequest request) {
+        ProblemDetail problem = body instanceof ProblemDetail given ? given : Problems.forStatus(status.value());
+        if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+            ProblemDetail standard = Problems.forStatus(status.value());
+            problem.setType(standard.getType());
+            problem.setTitle(standard.getTitle());
+            problem.setDetail(standard.getDetail());
+        }
+        String instance = Problems.instance();
+        if (instance != null) {
+            problem.setInstance(URI.create(instance));
+        }
+        String requestId = MDC.get(RequestIdFilter.MDC_KEY);
+        if (requestId != null) {
+            problem.setProperty("requestId", requestId);
+        }
+        HttpHeaders out = new HttpHeaders();
+        out.putAll(headers);
+        out.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return new ResponseEntity<>(problem, out, status);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.bulwark.web.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+import dev.bulwark.web.HttpProperties;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * The whole HTTP security policy in one place. Public: signup, health probes and /.well-known. Metrics: a bearer
+ * scrape token. Everything else needs an authenticated principal (none can be obtained until sign-in exists).
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain httpSecurity(HttpSecurity http, ProblemWriter problems, HttpProperties properties) throws Exception {
+        http
+                // No cookies are issued: bearer tokens only, so there is no ambient credential for CSRF to abuse.
+                .csrf(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((req, res, ex) -> problems.write(req, res, Problems.forStatus(401)))
+                        .accessDeniedHandler((req, res, ex) -> problems.write(req, res, Problems.forStatus(403))))
+                .authorizeHttpRequests(a -> a
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                        .requestMatchers("/api/v1/signup").permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness").permitAll()
+                        .requestMatchers("/actuator/prometheus").access((authentication, context) ->
+                                new AuthorizationDecision(scrapeTokenMatches(context.getRequest(), properties.metricsToken())))
+                        .requestMatchers("/.well-known/**").permitAll()
+                        .anyRequest().authenticated());
+        return http.build();
+    }
+
+    /** No user store yet: an empty one stops Spring Boot from generating a default user and printing its password. */
+    @Bean
+    UserDetailsService noUsers() {
+        return new InMemoryUserDetailsManager();
+    }
+
+    private static boolean scrapeTokenMatches(HttpServletRequest request, String expected) {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (expected == null || expected.isEmpty() || header == null || !header.startsWith("Bearer ")) {
+            return false;
+        }
+        byte[] given = header.substring("Bearer ".length()).getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, expected.getBytes(StandardCharsets.UTF_8));
+    }
+}

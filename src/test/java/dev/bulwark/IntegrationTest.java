@@ -1,0 +1,139 @@
+package dev.bulwark;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Base of the integration tests: the real application on a random port, over real HTTP, on one embedded PostgreSQL
+ * shared by the whole run (a throwaway cluster, so without fsync). Tests isolate by creating fresh organisations.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class IntegrationTest {
+
+    public static final Path DATA_DIR = createDataDir();
+    public static final String METRICS_TOKEN = "test-metrics-token-" + UUID.randomUUID();
+    public static final String STRONG_PASSWORD = "violet-orbit-canyon-42-lantern";
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected ObjectMapper json;
+
+    protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("bulwark.database.embedded.data-dir", DATA_DIR::toString);
+        registry.add("bulwark.database.embedded.durable", () -> "false");
+        registry.add("bulwark.http.metrics-token", () -> METRICS_TOKEN);
+    }
+
+    private static Path createDataDir() {
+        try {
+            return Files.createTempDirectory("bulwark-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A JDBC connection to the test cluster as {@code user} (bulwark_app, bulwark_owner, postgres), with its password. */
+    public static Connection connectAs(String user) throws SQLException {
+        return connectAs(DATA_DIR, user);
+    }
+
+    public static Connection connectAs(Path dataDir, String user) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + embeddedPort(dataDir)
+                + "/bulwark?currentSchema=bulwark", user, passwordOf(dataDir, user));
+    }
+
+    /** The password Bulwark generated for {@code user} in the embedded cluster under {@code dataDir}. */
+    public static String passwordOf(Path dataDir, String user) {
+        Properties secrets = new Properties();
+        try (Reader reader = Files.newBufferedReader(dataDir.resolve("secrets/database.properties"))) {
+            secrets.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return secrets.getProperty("password." + user);
+    }
+
+    private static String embeddedPort(Path dataDir) {
+        try {
+            // postmaster.pid line 4 is the port the cluster listens on.
+            return Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(3).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    protected URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    protected HttpResponse<String> get(String path, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return send(b.build());
+    }
+
+    protected HttpResponse<String> postJson(String path, Object body) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : json.writeValueAsString(body)))
+                .build());
+    }
+
+    protected HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected JsonNode body(HttpResponse<String> response) {
+        return json.readTree(response.body());
+    }
+
+    /** A fresh account and organisation; returns {userId, organisationId}. */
+    protected JsonNode signUp(String email) {
+        HttpResponse<String> response = postJson("/api/v1/signup", Map.of("email", email, "password", STRONG_PASSWORD,
+                "name", "Test User", "organisationName", "Org of " + email));
+        if (response.statusCode() != 201) {
+            throw new AssertionError("signup failed: " + response.statusCode() + " " + response.body());
+        }
+        return body(response);
+    }
+
+    protected static String uniqueEmail() {
+        return "u" + UUID.randomUUID().toString().substring(0, 12) + "@example.com";
+    }
+}

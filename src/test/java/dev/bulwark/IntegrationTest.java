@@ -49,6 +49,7 @@ public abstract class IntegrationTest {
         registry.add("bulwark.database.embedded.data-dir", DATA_DIR::toString);
         registry.add("bulwark.database.embedded.durable", () -> "false");
         registry.add("bulwark.http.metrics-token", () -> METRICS_TOKEN);
+        registry.add("bulwark.auth.key-dir", () -> DATA_DIR.resolve("keys").toString());
     }
 
     private static Path createDataDir() {

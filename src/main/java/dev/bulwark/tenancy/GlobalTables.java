@@ -18,6 +18,10 @@ public final class GlobalTables {
                     "registry of tenants: a request resolves its organisation before any tenant is bound", true),
             new GlobalTable("users",
                     "registry of accounts: sign-in finds a user by email before any tenant is bound", true),
+            new GlobalTable("refresh_token_index",
+                    "refresh-token hash to user: a refresh finds its user before any user is bound (hashes, ids)", true),
+            new GlobalTable("login_throttle",
+                    "sign-in failures per email hash, known or unknown email alike, before any user is bound", true),
             new GlobalTable("flyway_schema_history",
                     "migration history, written by the owner role only; the app role has no privilege on it", false));
 

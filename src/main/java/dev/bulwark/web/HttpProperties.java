@@ -10,11 +10,16 @@ public record HttpProperties(
         // Request bodies past this answer 413, before any handler reads them.
         @DefaultValue("1MB") DataSize maxBodySize,
         // Bearer token that unlocks /actuator/prometheus; with none set, metrics are not served over HTTP.
-        String metricsToken) {
+        String metricsToken,
+        // Per client IP, per minute, for sign-in, MFA, step-up and signup together (CONTRACT.md default: 30).
+        @DefaultValue("30") int authRequestsPerMinute) {
 
     public HttpProperties {
         if (maxBodySize.toBytes() < 1024 || maxBodySize.toBytes() > 512L * 1024 * 1024) {
             throw new IllegalArgumentException("bulwark.http.max-body-size must be between 1KB and 512MB");
+        }
+        if (authRequestsPerMinute < 1) {
+            throw new IllegalArgumentException("bulwark.http.auth-requests-per-minute must be at least 1");
         }
         if (metricsToken != null && !metricsToken.isEmpty() && metricsToken.length() < 32) {
             throw new IllegalArgumentException("bulwark.http.metrics-token must be at least 32 characters");

@@ -2,6 +2,7 @@ package dev.bulwark.identity.internal;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -15,6 +16,29 @@ class Users {
 
     Users(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** What sign-in needs of an account. */
+    record Credentials(UUID id, String passwordHash) {
+    }
+
+    /** Profile fields of an account. */
+    record Profile(UUID id, String email, String name, boolean emailVerified) {
+    }
+
+    Optional<Credentials> credentialsByEmail(String email) {
+        return jdbc.sql("SELECT id, password_hash FROM users WHERE lower(email) = lower(:email)")
+                .param("email", email)
+                .query((rs, n) -> new Credentials(rs.getObject("id", UUID.class), rs.getString("password_hash")))
+                .optional();
+    }
+
+    Optional<Profile> profile(UUID id) {
+        return jdbc.sql("SELECT id, email, name, email_verified_at IS NOT NULL AS verified FROM users WHERE id = :id")
+                .param("id", id)
+                .query((rs, n) -> new Profile(rs.getObject("id", UUID.class), rs.getString("email"), rs.getString("name"),
+                        rs.getBoolean("verified")))
+                .optional();
     }
 
     boolean emailTaken(String email) {

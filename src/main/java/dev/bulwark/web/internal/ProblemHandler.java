@@ -6,6 +6,9 @@ import java.util.List;
 import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.InvalidInputException.FieldProblem;
+import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.TooManyRequestsException;
+import dev.bulwark.shared.UnauthenticatedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -17,6 +20,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -43,6 +47,27 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ConflictException.class)
     ResponseEntity<Object> conflict(ConflictException e, WebRequest request) {
         return respond(Problems.of(HttpStatus.CONFLICT, "conflict", "Conflict", e.getMessage()), request);
+    }
+
+    @ExceptionHandler(UnauthenticatedException.class)
+    ResponseEntity<Object> unauthenticated(UnauthenticatedException e, WebRequest request) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        return createResponseEntity(Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", e.getMessage()),
+                headers, HttpStatus.UNAUTHORIZED, request);
+    }
+
+    @ExceptionHandler(NotFoundException.class)
+    ResponseEntity<Object> notFound(NotFoundException e, WebRequest request) {
+        return respond(Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not Found", e.getMessage()), request);
+    }
+
+    @ExceptionHandler(TooManyRequestsException.class)
+    ResponseEntity<Object> tooMany(TooManyRequestsException e, WebRequest request) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+        return createResponseEntity(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-requests", "Too Many Requests",
+                e.getMessage()), headers, HttpStatus.TOO_MANY_REQUESTS, request);
     }
 
     @ExceptionHandler(DataIntegrityViolationException.class)
@@ -78,6 +103,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         return respond(Problems.of(HttpStatus.BAD_REQUEST, "unreadable-body", "Unreadable request body",
                 "The request needs a JSON object body."), request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> problems = e.getBindingResult().getFieldErrors().stream()
+                .map(f -> new FieldProblem(f.getField(), f.getDefaultMessage()))
+                .sorted(java.util.Comparator.comparing(FieldProblem::field))
+                .toList();
+        return respond(Problems.validation(problems), request);
     }
 
     /** The JSON path of the offending field, as {@code a.b[0].c}. */

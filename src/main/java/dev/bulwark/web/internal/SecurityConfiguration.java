@@ -16,11 +16,12 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * The whole HTTP security policy in one place. Public: signup, health probes and /.well-known. Metrics: a bearer
- * scrape token. Everything else needs an authenticated principal (none can be obtained until sign-in exists).
+ * The whole HTTP security policy in one place. Public: signup, sign-in, token refresh, health probes and
+ * /.well-known (JWKS). Metrics: a bearer scrape token. Everything else needs a valid access token.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -37,17 +38,29 @@ class SecurityConfiguration {
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
                 .exceptionHandling(e -> e
-                        .authenticationEntryPoint((req, res, ex) -> problems.write(req, res, Problems.forStatus(401)))
+                        .authenticationEntryPoint(unauthorized(problems))
                         .accessDeniedHandler((req, res, ex) -> problems.write(req, res, Problems.forStatus(403))))
+                // Access tokens: Bearer JWTs, verified by the identity module's JwtDecoder (algorithm, issuer,
+                // audience, lifetime, live session). A bad, expired or revoked token answers 401 like no token.
+                .oauth2ResourceServer(o -> o
+                        .jwt(jwt -> { })
+                        .authenticationEntryPoint(unauthorized(problems)))
                 .authorizeHttpRequests(a -> a
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                        .requestMatchers("/api/v1/signup").permitAll()
+                        .requestMatchers("/api/v1/signup", "/api/v1/auth/login", "/api/v1/auth/refresh").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness").permitAll()
                         .requestMatchers("/actuator/prometheus").access((authentication, context) ->
                                 new AuthorizationDecision(scrapeTokenMatches(context.getRequest(), properties.metricsToken())))
                         .requestMatchers("/.well-known/**").permitAll()
                         .anyRequest().authenticated());
         return http.build();
+    }
+
+    private static AuthenticationEntryPoint unauthorized(ProblemWriter problems) {
+        return (req, res, ex) -> {
+            res.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+            problems.write(req, res, Problems.forStatus(401));
+        };
     }
 
     /** No user store yet: an empty one stops Spring Boot from generating a default user and printing its password. */

@@ -3,16 +3,15 @@ package dev.bulwark.tenancy.internal.database;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Properties;
+
+import dev.bulwark.shared.OwnerOnlyFiles;
 
 /**
  * The embedded cluster's role passwords, generated at first start and kept in one file readable by its
@@ -21,7 +20,6 @@ import java.util.Properties;
 final class SecretsFile {
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private final Path file;
     private final Properties values = new Properties();
@@ -58,23 +56,12 @@ final class SecretsFile {
     }
 
     private void save() {
+        StringWriter out = new StringWriter();
         try {
-            Path dir = file.getParent();
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            if (POSIX) {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } else {
-                Files.createFile(tmp);
-            }
-            try (Writer writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                values.store(writer, "Bulwark embedded database role passwords. Keep secret; never commit.");
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            values.store(out, "Bulwark embedded database role passwords. Keep secret; never commit.");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new UncheckedIOException(e);
         }
+        OwnerOnlyFiles.write(file, out.toString());
     }
 }

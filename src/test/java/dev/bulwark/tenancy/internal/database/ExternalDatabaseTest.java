@@ -52,7 +52,8 @@ class ExternalDatabaseTest {
                     "--bulwark.database.url=" + url,
                     "--bulwark.database.owner-password=" + ownerPassword,
                     "--bulwark.database.app-password=" + appPassword,
-                    "--bulwark.database.embedded.data-dir=" + unusedDataDir)) {
+                    "--bulwark.database.embedded.data-dir=" + unusedDataDir,
+                    "--bulwark.auth.key-dir=" + dir.resolve("keys"))) {
                 int port = Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
                 String email = "ext-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
                 HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

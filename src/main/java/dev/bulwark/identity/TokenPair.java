@@ -1,0 +1,10 @@
+package dev.bulwark.identity;
+
+/** What a successful sign-in or refresh answers (CONTRACT.md). */
+public record TokenPair(String accessToken, String refreshToken, String tokenType, long expiresIn) {
+
+    @Override
+    public String toString() {
+        return "TokenPair[tokenType=" + tokenType + ", expiresIn=" + expiresIn + "]";
+    }
+}

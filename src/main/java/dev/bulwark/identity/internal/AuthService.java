@@ -1,0 +1,204 @@
+package dev.bulwark.identity.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.bulwark.identity.AuthProperties;
+import dev.bulwark.identity.ClientInfo;
+import dev.bulwark.identity.TokenPair;
+import dev.bulwark.shared.Ids;
+import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.Tokens;
+import dev.bulwark.shared.TooManyRequestsException;
+import dev.bulwark.shared.UnauthenticatedException;
+import dev.bulwark.tenancy.TenantScope;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Sign-in, refresh-token rotation, logout and session management. Every failure answers the same generic 401;
+ * the events and counters a failure causes are committed before it is answered.
+ */
+@Service
+public class AuthService {
+
+    static final String INVALID_CREDENTIALS = "The email or password is not correct.";
+    static final String INVALID_TOKEN = "The token is not valid.";
+
+    private final Users users;
+    private final PasswordEncoder passwords;
+    private final LoginThrottle throttle;
+    private final SessionStore sessions;
+    private final AccessTokens accessTokens;
+    private final SecurityEvents events;
+    private final TenantScope tenantScope;
+    private final TransactionTemplate transactions;
+    private final AuthProperties properties;
+    // Verified when the email is unknown, so both answers take the time of one Argon2id verification.
+    private final String dummyHash;
+
+    AuthService(Users users, PasswordEncoder passwords, LoginThrottle throttle, SessionStore sessions,
+                AccessTokens accessTokens, SecurityEvents events, TenantScope tenantScope, TransactionTemplate transactions,
+                AuthProperties properties) {
+        this.users = users;
+        this.passwords = passwords;
+        this.throttle = throttle;
+        this.sessions = sessions;
+        this.accessTokens = accessTokens;
+        this.events = events;
+        this.tenantScope = tenantScope;
+        this.transactions = transactions;
+        this.properties = properties;
+        this.dummyHash = passwords.encode(Tokens.issue(Tokens.Type.PASSWORD_RESET).value());
+    }
+
+    public TokenPair login(String email, String password, ClientInfo client) {
+        Instant now = now();
+        Optional<Users.Credentials> account = users.credentialsByEmail(email);
+        Optional<Duration> locked = throttle.lockedFor(email, now);
+        if (locked.isPresent()) {
+            transactions.executeWithoutResult(s -> failed(account, client, "locked"));
+            throw new TooManyRequestsException("Too many failed sign-ins for this email. Try again later.", locked.get());
+        }
+        boolean matches = passwords.matches(password, account.map(Users.Credentials::passwordHash).orElse(dummyHash));
+        if (!matches || account.isEmpty()) {
+            transactions.executeWithoutResult(s -> {
+                failed(account, client, "bad_credentials");
+                throttle.recordFailure(email, now).ifPresent(lock -> {
+                    Map<String, Object> details = Map.of("lockSeconds", lock.toSeconds());
+                    account.ifPresentOrElse(a -> events.userEvent("auth.account.locked", a.id(), client, details),
+                            () -> events.anonymousEvent("auth.account.locked", client, details));
+                });
+            });
+            throw new UnauthenticatedException(INVALID_CREDENTIALS);
+        }
+        UUID userId = account.get().id();
+        return transactions.execute(s -> {
+            throttle.recordSuccess(email);
+            TokenPair pair = tenantScope.asUser(userId, () -> openSession(userId, now, client));
+            events.userEvent("auth.login.succeeded", userId, client, Map.of());
+            return pair;
+        });
+    }
+
+    private void failed(Optional<Users.Credentials> account, ClientInfo client, String reason) {
+        Map<String, Object> details = Map.of("reason", reason);
+        account.ifPresentOrElse(a -> events.userEvent("auth.login.failed", a.id(), client, details),
+                () -> events.anonymousEvent("auth.login.failed", client, details));
+    }
+
+    private TokenPair openSession(UUID userId, Instant now, ClientInfo client) {
+        UUID sessionId = Ids.newId();
+        Instant expires = now.plus(properties.sessionAbsoluteTtl());
+        Instant idle = min(now.plus(properties.sessionIdleTtl()), expires);
+        sessions.create(userId, sessionId, now, idle, expires, client);
+        return pair(userId, sessionId, now, idle);
+    }
+
+    private TokenPair pair(UUID userId, UUID sessionId, Instant now, Instant refreshExpires) {
+        Tokens.Issued refresh = Tokens.issue(Tokens.Type.REFRESH);
+        sessions.addRefreshToken(userId, sessionId, refresh, now, refreshExpires);
+        return new TokenPair(accessTokens.issue(userId, sessionId, now), refresh.value(), "Bearer", accessTokens.lifetimeSeconds());
+    }
+
+    private sealed interface RefreshOutcome {
+        record Rotated(TokenPair pair) implements RefreshOutcome {
+        }
+
+        record Refused() implements RefreshOutcome {
+        }
+    }
+
+    /**
+     * Rotates a refresh token. A token presented a second time means it was copied: the whole session is revoked
+     * (its newest tokens too) and {@code auth.token.reuse_detected} recorded — committed, then answered 401.
+     */
+    public TokenPair refresh(String token, ClientInfo client) {
+        if (!Tokens.wellFormed(Tokens.Type.REFRESH, token)) {
+            throw new UnauthenticatedException(INVALID_TOKEN);
+        }
+        byte[] hash = Tokens.hash(token);
+        UUID userId = sessions.ownerOfRefreshToken(hash).orElseThrow(() -> new UnauthenticatedException(INVALID_TOKEN));
+        Instant now = now();
+        RefreshOutcome outcome = tenantScope.asUser(userId, () -> {
+            Optional<SessionStore.RefreshToken> presented = sessions.lockRefreshToken(userId, hash);
+            if (presented.isEmpty()) {
+                return new RefreshOutcome.Refused();
+            }
+            SessionStore.RefreshToken row = presented.get();
+            Optional<SessionStore.Session> session = sessions.find(userId, row.sessionId(), true);
+            if (session.isEmpty()) {
+                return new RefreshOutcome.Refused();
+            }
+            if (row.spentAt() != null) {
+                if (sessions.revoke(userId, row.sessionId(), "token_reuse", now)) {
+                    events.userEvent("auth.token.reuse_detected", userId, client, Map.of("sessionId", row.sessionId().toString()));
+                }
+                return new RefreshOutcome.Refused();
+            }
+            if (!session.get().activeAt(now) || !now.isBefore(row.expiresAt())) {
+                return new RefreshOutcome.Refused();
+            }
+            sessions.spend(userId, hash, now);
+            Instant idle = min(now.plus(properties.sessionIdleTtl()), session.get().expiresAt());
+            sessions.touch(userId, row.sessionId(), now, idle, client);
+            return new RefreshOutcome.Rotated(pair(userId, row.sessionId(), now, idle));
+        });
+        if (outcome instanceof RefreshOutcome.Rotated rotated) {
+            return rotated.pair();
+        }
+        throw new UnauthenticatedException(INVALID_TOKEN);
+    }
+
+    /** Ends the session the access token belongs to: its refresh and access tokens stop working at once. */
+    public void logout(UUID userId, UUID sessionId, ClientInfo client) {
+        tenantScope.asUser(userId, () -> {
+            if (sessions.revoke(userId, sessionId, "logout", now())) {
+                events.userEvent("auth.logout", userId, client, Map.of("sessionId", sessionId.toString()));
+            }
+            return null;
+        });
+    }
+
+    /** Ends one of the caller's own sessions; another user's session id is simply not found. */
+    public void revokeSession(UUID userId, UUID sessionId, ClientInfo client) {
+        tenantScope.asUser(userId, () -> {
+            Instant now = now();
+            if (sessions.find(userId, sessionId, true).filter(s -> s.activeAt(now)).isEmpty()) {
+                throw new NotFoundException("There is no such session.");
+            }
+            sessions.revoke(userId, sessionId, "user", now);
+            events.userEvent("auth.session.revoked", userId, client, Map.of("sessionId", sessionId.toString()));
+            return null;
+        });
+    }
+
+    /** A session as its owner may see it. */
+    public record SessionView(UUID id, Instant createdAt, Instant lastUsedAt, String ip, String userAgent, boolean current) {
+    }
+
+    public List<SessionView> sessions(UUID userId, UUID currentSessionId) {
+        return tenantScope.asUser(userId, () -> sessions.active(userId, now()).stream()
+                .map(s -> new SessionView(s.id(), s.createdAt(), s.lastUsedAt(), s.ip(), s.userAgent(), s.id().equals(currentSessionId)))
+                .toList());
+    }
+
+    /** True while the session is neither revoked nor expired: checked on every authenticated request. */
+    public boolean sessionActive(UUID userId, UUID sessionId) {
+        return tenantScope.asUser(userId, () -> sessions.find(userId, sessionId, false).map(s -> s.activeAt(now())).orElse(false));
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

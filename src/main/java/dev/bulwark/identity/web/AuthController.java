@@ -1,0 +1,60 @@
+package dev.bulwark.identity.web;
+
+import dev.bulwark.identity.TokenPair;
+import dev.bulwark.identity.internal.AuthService;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Sign-in, token refresh and sign-out (CONTRACT.md, Identity). */
+@RestController
+class AuthController {
+
+    /** Credentials. Their content is never logged. */
+    record LoginRequest(@NotNull @Size(max = 254) String email, @NotNull @Size(max = 1024) String password) {
+        @Override
+        public String toString() {
+            return "LoginRequest[email=" + email + "]";
+        }
+    }
+
+    record RefreshRequest(@NotNull @Size(max = 100) String refreshToken) {
+        @Override
+        public String toString() {
+            return "RefreshRequest[…]";
+        }
+    }
+
+    private final AuthService auth;
+
+    AuthController(AuthService auth) {
+        this.auth = auth;
+    }
+
+    /** Public. */
+    @PostMapping("/api/v1/auth/login")
+    TokenPair login(@Valid @RequestBody LoginRequest body, HttpServletRequest request) {
+        return auth.login(body.email(), body.password(), Requests.client(request));
+    }
+
+    /** Public: the refresh token is the credential. */
+    @PostMapping("/api/v1/auth/refresh")
+    TokenPair refresh(@Valid @RequestBody RefreshRequest body, HttpServletRequest request) {
+        return auth.refresh(body.refreshToken(), Requests.client(request));
+    }
+
+    /** Authenticated: ends the caller's current session. */
+    @PostMapping("/api/v1/auth/logout")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void logout(@AuthenticationPrincipal Jwt jwt, HttpServletRequest request) {
+        auth.logout(Requests.userId(jwt), Requests.sessionId(jwt), Requests.client(request));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.bulwark.identity.web;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.bulwark.identity.internal.Accounts;
+import dev.bulwark.identity.internal.AuthService;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The signed-in user's own account and sessions. Authenticated; acts only on the caller's own data. */
+@RestController
+class MeController {
+
+    private final Accounts accounts;
+    private final AuthService auth;
+
+    MeController(Accounts accounts, AuthService auth) {
+        this.accounts = accounts;
+        this.auth = auth;
+    }
+
+    @GetMapping("/api/v1/me")
+    Accounts.Me me(@AuthenticationPrincipal Jwt jwt) {
+        return accounts.me(Requests.userId(jwt));
+    }
+
+    @GetMapping("/api/v1/me/sessions")
+    Map<String, Object> sessions(@AuthenticationPrincipal Jwt jwt) {
+        List<AuthService.SessionView> items = auth.sessions(Requests.userId(jwt), Requests.sessionId(jwt));
+        // A user has few active sessions: one page, so nextCursor is always null.
+        Map<String, Object> page = new java.util.LinkedHashMap<>();
+        page.put("items", items);
+        page.put("nextCursor", null);
+        return page;
+    }
+
+    @DeleteMapping("/api/v1/me/sessions/{sessionId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void endSession(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID sessionId, HttpServletRequest request) {
+        auth.revokeSession(Requests.userId(jwt), sessionId, Requests.client(request));
+    }
+}

@@ -16,6 +16,8 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -43,6 +45,7 @@ class SecurityConfiguration {
                 // Access tokens: Bearer JWTs, verified by the identity module's JwtDecoder (algorithm, issuer,
                 // audience, lifetime, live session). A bad, expired or revoked token answers 401 like no token.
                 .oauth2ResourceServer(o -> o
+                        .bearerTokenResolver(accessTokens())
                         .jwt(jwt -> { })
                         .authenticationEntryPoint(unauthorized(problems)))
                 .authorizeHttpRequests(a -> a
@@ -54,6 +57,12 @@ class SecurityConfiguration {
                         .requestMatchers("/.well-known/**").permitAll()
                         .anyRequest().authenticated());
         return http.build();
+    }
+
+    /** Bearer tokens are access tokens everywhere but on the metrics path, whose scrape token is checked below. */
+    private static BearerTokenResolver accessTokens() {
+        DefaultBearerTokenResolver standard = new DefaultBearerTokenResolver();
+        return request -> "/actuator/prometheus".equals(request.getRequestURI()) ? null : standard.resolve(request);
     }
 
     private static AuthenticationEntryPoint unauthorized(ProblemWriter problems) {

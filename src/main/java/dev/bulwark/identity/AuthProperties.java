@@ -18,6 +18,8 @@ public record AuthProperties(
         @DefaultValue("14d") Duration sessionAbsoluteTtl,
         // Where the JWT signing keys live (mode 600); until the encryption work seals them under the root key.
         @DefaultValue("./var/keys") Path keyDir,
+        // Sensitive actions need a factor verified this recently (signing in counts).
+        @DefaultValue("10m") Duration stepUpWindow,
         @DefaultValue Lockout lockout) {
 
     /** Consecutive failures per email before a lock, and how long locks last (doubling from first to max). */

@@ -2,6 +2,7 @@ package dev.bulwark.tenancy;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.bulwark.shared.Ids;
@@ -18,6 +19,15 @@ public class Organisations {
     Organisations(JdbcClient jdbc, TenantScope tenantScope) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
+    }
+
+    /** The organisation (a global registry row; callers check membership first, through Memberships.require). */
+    public Optional<Organisation> find(UUID id) {
+        return jdbc.sql("SELECT id, name, created_at FROM organisations WHERE id = :id")
+                .param("id", id)
+                .query((rs, n) -> new Organisation(rs.getObject("id", UUID.class), rs.getString("name"),
+                        rs.getTimestamp("created_at").toInstant()))
+                .optional();
     }
 
     /** A new organisation named {@code name}, whose OWNER is {@code ownerUserId}. */

@@ -1,12 +1,19 @@
 package dev.bulwark.identity.internal;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import dev.bulwark.identity.ClientInfo;
+import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.UnauthenticatedException;
+import dev.bulwark.tenancy.Memberships;
+import dev.bulwark.tenancy.Permission;
+import dev.bulwark.tenancy.Role;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The signed-in user's own view of their account (GET /api/v1/me). */
 @Service
@@ -21,14 +28,69 @@ public class Accounts {
                      List<MembershipView> memberships) {
     }
 
+    /** A member as the organisation's members see them (CONTRACT.md). */
+    public record MemberView(UUID userId, String email, String name, Role role) {
+    }
+
     private final Users users;
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
+    private final Memberships memberships;
+    private final AuthService auth;
+    private final SecurityEvents events;
+    private final TransactionTemplate transactions;
 
-    Accounts(Users users, JdbcClient jdbc, TenantScope tenantScope) {
+    Accounts(Users users, JdbcClient jdbc, TenantScope tenantScope, Memberships memberships, AuthService auth,
+             SecurityEvents events, TransactionTemplate transactions) {
         this.users = users;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
+        this.memberships = memberships;
+        this.auth = auth;
+        this.events = events;
+        this.transactions = transactions;
+    }
+
+    public List<MemberView> members(UUID orgId, UUID actorId) {
+        memberships.require(orgId, actorId, Permission.READ_ORGANISATION);
+        List<Memberships.Member> members = memberships.list(orgId, actorId);
+        Map<UUID, Users.Profile> profiles = users.profiles(members.stream().map(Memberships.Member::userId).toList());
+        return members.stream()
+                .filter(m -> profiles.containsKey(m.userId()))
+                .map(m -> view(profiles.get(m.userId()), m.role()))
+                .toList();
+    }
+
+    /** Visibility (404) and permission (403) first, then step-up, then the change and its event in one transaction. */
+    public MemberView changeRole(UUID orgId, UUID actorId, UUID actorSessionId, UUID userId, Role newRole, ClientInfo client) {
+        Role actorRole = memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
+        auth.requireRecentFactor(actorId, actorSessionId);
+        return transactions.execute(s -> {
+            Role previous = memberships.changeRole(orgId, actorId, actorRole, userId, newRole);
+            if (previous != newRole) {
+                events.orgEvent(orgId, "member.role_changed", actorId, client,
+                        Map.of("userId", userId.toString(), "from", previous.name(), "to", newRole.name()));
+            }
+            return view(users.profile(userId).orElseThrow(), newRole);
+        });
+    }
+
+    /** Removes a member, or lets the caller leave. Their access ends with this transaction. */
+    public void removeMember(UUID orgId, UUID actorId, UUID userId, ClientInfo client) {
+        Role actorRole = memberships.require(orgId, actorId, Permission.READ_ORGANISATION);
+        boolean leaving = actorId.equals(userId);
+        if (!leaving && !Permission.MANAGE_MEMBERS.grantedTo(actorRole)) {
+            throw new ForbiddenException("Your role in this organisation does not allow removing members.");
+        }
+        transactions.executeWithoutResult(s -> {
+            Role previous = memberships.remove(orgId, actorId, actorRole, userId);
+            events.orgEvent(orgId, "member.removed", actorId, client,
+                    Map.of("userId", userId.toString(), "role", previous.name(), "left", leaving));
+        });
+    }
+
+    private static MemberView view(Users.Profile profile, Role role) {
+        return new MemberView(profile.id(), profile.email(), profile.name(), role);
     }
 
     public Me me(UUID userId) {

@@ -13,6 +13,7 @@ import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.StepUpRequiredException;
 import dev.bulwark.shared.Tokens;
 import dev.bulwark.shared.TooManyRequestsException;
 import dev.bulwark.shared.UnauthenticatedException;
@@ -154,6 +155,50 @@ public class AuthService {
             return rotated.pair();
         }
         throw new UnauthenticatedException(INVALID_TOKEN);
+    }
+
+    /**
+     * Throws {@link StepUpRequiredException} unless this session verified a factor within the step-up window.
+     * Sensitive actions call it before they change anything.
+     */
+    public void requireRecentFactor(UUID userId, UUID sessionId) {
+        Instant now = now();
+        boolean recent = tenantScope.asUser(userId, () -> sessions.find(userId, sessionId, false)
+                .map(s -> s.factorVerifiedAt().plus(properties.stepUpWindow()).isAfter(now))
+                .orElse(false));
+        if (!recent) {
+            throw new StepUpRequiredException();
+        }
+    }
+
+    /**
+     * Step-up: the password again (and, once second factors exist, the second factor) makes the session fresh for
+     * the step-up window. A wrong password is a failed sign-in: same answer, same counter, same event.
+     */
+    public void stepUp(UUID userId, UUID sessionId, String password, ClientInfo client) {
+        Instant now = now();
+        String hash = users.passwordHash(userId).orElseThrow(() -> new UnauthenticatedException(INVALID_TOKEN));
+        String email = users.profile(userId).map(Users.Profile::email).orElseThrow();
+        Optional<Duration> locked = throttle.lockedFor(email, now);
+        if (locked.isPresent()) {
+            throw new TooManyRequestsException("Too many failed attempts for this account. Try again later.", locked.get());
+        }
+        if (!passwords.matches(password, hash)) {
+            transactions.executeWithoutResult(s -> {
+                events.userEvent("auth.step_up.failed", userId, client, Map.of());
+                throttle.recordFailure(email, now)
+                        .ifPresent(lock -> events.userEvent("auth.account.locked", userId, client, Map.of("lockSeconds", lock.toSeconds())));
+            });
+            throw new UnauthenticatedException(INVALID_CREDENTIALS);
+        }
+        transactions.executeWithoutResult(s -> {
+            throttle.recordSuccess(email);
+            tenantScope.asUser(userId, () -> {
+                sessions.markFactorVerified(userId, sessionId, now);
+                return null;
+            });
+            events.userEvent("auth.step_up.succeeded", userId, client, Map.of());
+        });
     }
 
     /** Ends the session the access token belongs to: its refresh and access tokens stop working at once. */

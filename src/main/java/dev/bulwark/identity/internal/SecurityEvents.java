@@ -46,6 +46,11 @@ public class SecurityEvents {
         }
     }
 
+    /** An event about an organisation's data (a member changed), acted by {@code actorId}. */
+    public void orgEvent(UUID orgId, String type, UUID actorId, ClientInfo client, Map<String, Object> details) {
+        append(orgId, type, "user", actorId, client, details);
+    }
+
     /** An event with no known user (a sign-in attempt for an unknown email): the platform's organisation. */
     public void anonymousEvent(String type, ClientInfo client, Map<String, Object> details) {
         append(PLATFORM_ORG, type, "anonymous", null, client, details);

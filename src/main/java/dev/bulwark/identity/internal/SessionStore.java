@@ -91,6 +91,14 @@ class SessionStore {
                 .update();
     }
 
+    void markFactorVerified(UUID userId, UUID sessionId, Instant now) {
+        jdbc.sql("UPDATE sessions SET factor_verified_at = :now WHERE user_id = :user AND id = :id")
+                .param("user", userId)
+                .param("id", sessionId)
+                .param("now", Timestamp.from(now))
+                .update();
+    }
+
     /** Revokes one session; true when it was active until now. */
     boolean revoke(UUID userId, UUID sessionId, String reason, Instant now) {
         return jdbc.sql("""

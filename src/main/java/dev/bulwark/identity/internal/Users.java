@@ -41,6 +41,24 @@ class Users {
                 .optional();
     }
 
+    /** Profiles of {@code ids}, by id; ids without an account are left out. */
+    java.util.Map<UUID, Profile> profiles(java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Map.of();
+        }
+        return jdbc.sql("SELECT id, email, name, email_verified_at IS NOT NULL AS verified FROM users WHERE id = ANY(:ids)")
+                .param("ids", ids.toArray(UUID[]::new))
+                .query((rs, n) -> new Profile(rs.getObject("id", UUID.class), rs.getString("email"), rs.getString("name"),
+                        rs.getBoolean("verified")))
+                .list()
+                .stream()
+                .collect(java.util.stream.Collectors.toMap(Profile::id, p -> p));
+    }
+
+    Optional<String> passwordHash(UUID id) {
+        return jdbc.sql("SELECT password_hash FROM users WHERE id = :id").param("id", id).query(String.class).optional();
+    }
+
     boolean emailTaken(String email) {
         return jdbc.sql("SELECT count(*) FROM users WHERE lower(email) = lower(:email)")
                 .param("email", email)

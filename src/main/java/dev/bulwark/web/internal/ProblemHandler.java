@@ -6,7 +6,9 @@ import java.util.List;
 import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.InvalidInputException.FieldProblem;
+import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.StepUpRequiredException;
 import dev.bulwark.shared.TooManyRequestsException;
 import dev.bulwark.shared.UnauthenticatedException;
 import org.slf4j.Logger;
@@ -55,6 +57,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         return createResponseEntity(Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", e.getMessage()),
                 headers, HttpStatus.UNAUTHORIZED, request);
+    }
+
+    @ExceptionHandler(ForbiddenException.class)
+    ResponseEntity<Object> forbidden(ForbiddenException e, WebRequest request) {
+        return respond(Problems.of(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", e.getMessage()), request);
+    }
+
+    @ExceptionHandler(StepUpRequiredException.class)
+    ResponseEntity<Object> stepUp(StepUpRequiredException e, WebRequest request) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_user_authentication\"");
+        return createResponseEntity(Problems.of(HttpStatus.UNAUTHORIZED, "step-up-required", "Step-up required",
+                e.getMessage()), headers, HttpStatus.UNAUTHORIZED, request);
     }
 
     @ExceptionHandler(NotFoundException.class)

@@ -1,0 +1,65 @@
+package dev.bulwark.identity.web;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.bulwark.identity.internal.Accounts;
+import dev.bulwark.identity.internal.AuthService;
+import dev.bulwark.tenancy.Role;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Members of an organisation. List: any member (READ_ORGANISATION). Role change: MANAGE_MEMBERS plus step-up;
+ * owner roles need MANAGE_OWNERS. Removal: MANAGE_MEMBERS, or any member removing themselves (leaving).
+ */
+@RestController
+class MembersController {
+
+    record RoleChange(@NotNull Role role) {
+    }
+
+    private final Accounts accounts;
+    private final AuthService auth;
+
+    MembersController(Accounts accounts, AuthService auth) {
+        this.accounts = accounts;
+        this.auth = auth;
+    }
+
+    @GetMapping("/api/v1/orgs/{orgId}/members")
+    Map<String, Object> list(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId) {
+        List<Accounts.MemberView> items = accounts.members(orgId, Requests.userId(jwt));
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("items", items);
+        page.put("nextCursor", null);
+        return page;
+    }
+
+    @PatchMapping(value = "/api/v1/orgs/{orgId}/members/{userId}", consumes = {"application/json", "application/merge-patch+json"})
+    Accounts.MemberView changeRole(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId, @PathVariable UUID userId,
+                                   @Valid @RequestBody RoleChange body, HttpServletRequest request) {
+        return accounts.changeRole(orgId, Requests.userId(jwt), Requests.sessionId(jwt), userId, body.role(),
+                Requests.client(request));
+    }
+
+    @DeleteMapping("/api/v1/orgs/{orgId}/members/{userId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void remove(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId, @PathVariable UUID userId, HttpServletRequest request) {
+        accounts.removeMember(orgId, Requests.userId(jwt), userId, Requests.client(request));
+    }
+
+}

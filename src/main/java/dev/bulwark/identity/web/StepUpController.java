@@ -1,0 +1,39 @@
+package dev.bulwark.identity.web;
+
+import dev.bulwark.identity.internal.AuthService;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code POST /api/v1/auth/step-up}: authenticated; re-verifies the password to allow sensitive actions. */
+@RestController
+class StepUpController {
+
+    /** {@code code} is accepted in the contract's shape; no second factor exists yet, so it must be absent. */
+    record StepUpRequest(@NotNull @Size(max = 1024) String password, @Size(max = 0, message = "no second factor is enrolled") String code) {
+        @Override
+        public String toString() {
+            return "StepUpRequest[…]";
+        }
+    }
+
+    private final AuthService auth;
+
+    StepUpController(AuthService auth) {
+        this.auth = auth;
+    }
+
+    @PostMapping("/api/v1/auth/step-up")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void stepUp(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody StepUpRequest body, HttpServletRequest request) {
+        auth.stepUp(Requests.userId(jwt), Requests.sessionId(jwt), body.password(), Requests.client(request));
+    }
+}

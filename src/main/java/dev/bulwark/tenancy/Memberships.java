@@ -1,0 +1,123 @@
+package dev.bulwark.tenancy;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.bulwark.shared.ConflictException;
+import dev.bulwark.shared.ForbiddenException;
+import dev.bulwark.shared.NotFoundException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Who belongs to which organisation, and the access rule of every org-scoped request: an organisation the caller
+ * is not a member of does not exist for them (404); a member without the permission is refused (403). Read live
+ * from the database on every request, so a removal or role change takes effect on the very next one.
+ */
+@Service
+public class Memberships {
+
+    /** One member of an organisation. */
+    public record Member(UUID userId, Role role) {
+    }
+
+    private final JdbcClient jdbc;
+    private final TenantScope tenantScope;
+
+    Memberships(JdbcClient jdbc, TenantScope tenantScope) {
+        this.jdbc = jdbc;
+        this.tenantScope = tenantScope;
+    }
+
+    public Optional<Role> roleOf(UUID orgId, UUID userId) {
+        return tenantScope.inTenant(orgId, userId, () -> jdbc.sql(
+                        "SELECT role FROM memberships WHERE tenant_id = :org AND user_id = :user")
+                .param("org", orgId)
+                .param("user", userId)
+                .query(String.class)
+                .optional()
+                .map(Role::valueOf));
+    }
+
+    /** The caller's role in {@code orgId} if it grants {@code permission}; 404 for non-members, 403 otherwise. */
+    public Role require(UUID orgId, UUID userId, Permission permission) {
+        Role role = roleOf(orgId, userId).orElseThrow(() -> new NotFoundException("There is no such organisation."));
+        if (!permission.grantedTo(role)) {
+            throw new ForbiddenException("Your role in this organisation does not allow this.");
+        }
+        return role;
+    }
+
+    public List<Member> list(UUID orgId, UUID actorId) {
+        return tenantScope.inTenant(orgId, actorId, () -> jdbc.sql(
+                        "SELECT user_id, role FROM memberships WHERE tenant_id = :org ORDER BY created_at, user_id")
+                .param("org", orgId)
+                .query((rs, n) -> new Member(rs.getObject("user_id", UUID.class), Role.valueOf(rs.getString("role"))))
+                .list());
+    }
+
+    /**
+     * Gives {@code userId} a new role. Only an OWNER touches OWNER roles (granting or taking one); the last OWNER
+     * is never demoted. Returns the previous role.
+     */
+    public Role changeRole(UUID orgId, UUID actorId, Role actorRole, UUID userId, Role newRole) {
+        return tenantScope.inTenant(orgId, actorId, () -> {
+            Role current = lockedRole(orgId, userId);
+            if ((current == Role.OWNER || newRole == Role.OWNER) && !Permission.MANAGE_OWNERS.grantedTo(actorRole)) {
+                throw new ForbiddenException("Only an owner can grant or take the owner role.");
+            }
+            if (current == Role.OWNER && newRole != Role.OWNER && otherOwners(orgId, userId) == 0) {
+                throw new ConflictException("The last owner cannot be demoted; make another member owner first.");
+            }
+            jdbc.sql("UPDATE memberships SET role = :role WHERE tenant_id = :org AND user_id = :user")
+                    .param("role", newRole.name())
+                    .param("org", orgId)
+                    .param("user", userId)
+                    .update();
+            return current;
+        });
+    }
+
+    /** Removes {@code userId} (or lets a member leave). The last OWNER stays; only an OWNER removes an owner. */
+    public Role remove(UUID orgId, UUID actorId, Role actorRole, UUID userId) {
+        return tenantScope.inTenant(orgId, actorId, () -> {
+            Role current = lockedRole(orgId, userId);
+            boolean leaving = actorId.equals(userId);
+            if (current == Role.OWNER && !leaving && !Permission.MANAGE_OWNERS.grantedTo(actorRole)) {
+                throw new ForbiddenException("Only an owner can remove an owner.");
+            }
+            if (current == Role.OWNER && otherOwners(orgId, userId) == 0) {
+                throw new ConflictException("The last owner cannot leave or be removed; make another member owner first.");
+            }
+            jdbc.sql("DELETE FROM memberships WHERE tenant_id = :org AND user_id = :user")
+                    .param("org", orgId)
+                    .param("user", userId)
+                    .update();
+            return current;
+        });
+    }
+
+    private Role lockedRole(UUID orgId, UUID userId) {
+        // Lock every owner row first, so two concurrent demotions cannot both see "another owner remains".
+        jdbc.sql("SELECT user_id FROM memberships WHERE tenant_id = :org AND role = 'OWNER' FOR UPDATE")
+                .param("org", orgId)
+                .query(UUID.class)
+                .list();
+        return jdbc.sql("SELECT role FROM memberships WHERE tenant_id = :org AND user_id = :user FOR UPDATE")
+                .param("org", orgId)
+                .param("user", userId)
+                .query(String.class)
+                .optional()
+                .map(Role::valueOf)
+                .orElseThrow(() -> new NotFoundException("There is no such member."));
+    }
+
+    private long otherOwners(UUID orgId, UUID userId) {
+        return jdbc.sql("SELECT count(*) FROM memberships WHERE tenant_id = :org AND role = 'OWNER' AND user_id <> :user")
+                .param("org", orgId)
+                .param("user", userId)
+                .query(Long.class)
+                .single();
+    }
+}

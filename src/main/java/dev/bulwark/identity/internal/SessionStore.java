@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.shared.Tokens;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -27,6 +28,12 @@ class SessionStore {
     /** A refresh token's row, locked for the refresh that presents it. */
     record RefreshToken(UUID sessionId, Instant expiresAt, Instant spentAt) {
     }
+
+    private static final RowMapper<Session> SESSION = (rs, n) -> new Session(rs.getObject("id", UUID.class),
+            instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("last_used_at")),
+            instant(rs.getTimestamp("idle_expires_at")), instant(rs.getTimestamp("expires_at")),
+            instant(rs.getTimestamp("factor_verified_at")), rs.getString("ip"), rs.getString("user_agent"),
+            instant(rs.getTimestamp("revoked_at")));
 
     private final JdbcClient jdbc;
 
@@ -54,10 +61,7 @@ class SessionStore {
         return jdbc.sql("SELECT * FROM sessions WHERE user_id = :user AND id = :id" + (forUpdate ? " FOR UPDATE" : ""))
                 .param("user", userId)
                 .param("id", sessionId)
-                .query((rs, n) -> new Session(rs.getObject("id", UUID.class), instant(rs.getTimestamp("created_at")),
-                        instant(rs.getTimestamp("last_used_at")), instant(rs.getTimestamp("idle_expires_at")),
-                        instant(rs.getTimestamp("expires_at")), instant(rs.getTimestamp("factor_verified_at")),
-                        rs.getString("ip"), rs.getString("user_agent"), instant(rs.getTimestamp("revoked_at"))))
+                .query(SESSION)
                 .optional();
     }
 
@@ -70,10 +74,7 @@ class SessionStore {
                         """)
                 .param("user", userId)
                 .param("now", Timestamp.from(now))
-                .query((rs, n) -> new Session(rs.getObject("id", UUID.class), instant(rs.getTimestamp("created_at")),
-                        instant(rs.getTimestamp("last_used_at")), instant(rs.getTimestamp("idle_expires_at")),
-                        instant(rs.getTimestamp("expires_at")), instant(rs.getTimestamp("factor_verified_at")),
-                        rs.getString("ip"), rs.getString("user_agent"), null))
+                .query(SESSION)
                 .list();
     }
 

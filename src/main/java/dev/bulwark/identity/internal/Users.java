@@ -5,12 +5,17 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /** The global registry of accounts. */
 @Repository
 class Users {
+
+    private static final String PROFILE_COLUMNS = "id, email, name, email_verified_at IS NOT NULL AS verified";
+    private static final RowMapper<Profile> PROFILE = (rs, n) -> new Profile(rs.getObject("id", UUID.class),
+            rs.getString("email"), rs.getString("name"), rs.getBoolean("verified"));
 
     private final JdbcClient jdbc;
 
@@ -34,10 +39,9 @@ class Users {
     }
 
     Optional<Profile> profile(UUID id) {
-        return jdbc.sql("SELECT id, email, name, email_verified_at IS NOT NULL AS verified FROM users WHERE id = :id")
+        return jdbc.sql("SELECT " + PROFILE_COLUMNS + " FROM users WHERE id = :id")
                 .param("id", id)
-                .query((rs, n) -> new Profile(rs.getObject("id", UUID.class), rs.getString("email"), rs.getString("name"),
-                        rs.getBoolean("verified")))
+                .query(PROFILE)
                 .optional();
     }
 
@@ -46,10 +50,9 @@ class Users {
         if (ids.isEmpty()) {
             return java.util.Map.of();
         }
-        return jdbc.sql("SELECT id, email, name, email_verified_at IS NOT NULL AS verified FROM users WHERE id = ANY(:ids)")
+        return jdbc.sql("SELECT " + PROFILE_COLUMNS + " FROM users WHERE id = ANY(:ids)")
                 .param("ids", ids.toArray(UUID[]::new))
-                .query((rs, n) -> new Profile(rs.getObject("id", UUID.class), rs.getString("email"), rs.getString("name"),
-                        rs.getBoolean("verified")))
+                .query(PROFILE)
                 .list()
                 .stream()
                 .collect(java.util.stream.Collectors.toMap(Profile::id, p -> p));

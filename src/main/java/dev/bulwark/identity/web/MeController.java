@@ -1,11 +1,10 @@
 package dev.bulwark.identity.web;
 
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
+import dev.bulwark.shared.Page;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -34,13 +33,9 @@ class MeController {
     }
 
     @GetMapping("/api/v1/me/sessions")
-    Map<String, Object> sessions(@AuthenticationPrincipal Jwt jwt) {
-        List<AuthService.SessionView> items = auth.sessions(Requests.userId(jwt), Requests.sessionId(jwt));
-        // A user has few active sessions: one page, so nextCursor is always null.
-        Map<String, Object> page = new java.util.LinkedHashMap<>();
-        page.put("items", items);
-        page.put("nextCursor", null);
-        return page;
+    Page<AuthService.SessionView> sessions(@AuthenticationPrincipal Jwt jwt) {
+        // Active sessions only; not paginated yet (see docs/authentication.md).
+        return Page.complete(auth.sessions(Requests.userId(jwt), Requests.sessionId(jwt)));
     }
 
     @DeleteMapping("/api/v1/me/sessions/{sessionId}")

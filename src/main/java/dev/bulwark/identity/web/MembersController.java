@@ -1,12 +1,10 @@
 package dev.bulwark.identity.web;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
+import dev.bulwark.shared.Page;
 import dev.bulwark.tenancy.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -41,12 +39,9 @@ class MembersController {
     }
 
     @GetMapping("/api/v1/orgs/{orgId}/members")
-    Map<String, Object> list(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId) {
-        List<Accounts.MemberView> items = accounts.members(orgId, Requests.userId(jwt));
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("items", items);
-        page.put("nextCursor", null);
-        return page;
+    Page<Accounts.MemberView> list(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId) {
+        // Not paginated yet (see docs/authentication.md).
+        return Page.complete(accounts.members(orgId, Requests.userId(jwt)));
     }
 
     @PatchMapping(value = "/api/v1/orgs/{orgId}/members/{userId}", consumes = {"application/json", "application/merge-patch+json"})

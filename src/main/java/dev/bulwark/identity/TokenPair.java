@@ -1,7 +1,7 @@
 package dev.bulwark.identity;
 
 /** What a successful sign-in or refresh answers (CONTRACT.md). */
-public record TokenPair(String accessToken, String refreshToken, String tokenType, long expiresIn) {
+public record TokenPair(String accessToken, String refreshToken, String tokenType, long expiresIn) implements LoginResult {
 
     @Override
     public String toString() {

@@ -22,6 +22,8 @@ public final class GlobalTables {
                     "refresh-token hash to user: a refresh finds its user before any user is bound (hashes, ids)", true),
             new GlobalTable("login_throttle",
                     "sign-in failures per email hash, known or unknown email alike, before any user is bound", true),
+            new GlobalTable("mfa_challenges",
+                    "pending second sign-in step by token hash: found before any user is bound (hashes, ids, counters)", true),
             new GlobalTable("flyway_schema_history",
                     "migration history, written by the owner role only; the app role has no privilege on it", false));
 

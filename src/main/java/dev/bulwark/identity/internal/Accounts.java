@@ -23,7 +23,7 @@ public class Accounts {
     public record MembershipView(UUID organisationId, String organisationName, String role) {
     }
 
-    /** CONTRACT.md's /me. {@code mfaEnabled} is false until a second factor exists (no factor is built yet). */
+    /** CONTRACT.md's /me. */
     public record Me(UUID id, String email, String name, boolean emailVerified, boolean mfaEnabled,
                      List<MembershipView> memberships) {
     }
@@ -39,9 +39,11 @@ public class Accounts {
     private final AuthService auth;
     private final SecurityEvents events;
     private final TransactionTemplate transactions;
+    private final SecondFactors factors;
 
     Accounts(Users users, JdbcClient jdbc, TenantScope tenantScope, Memberships memberships, AuthService auth,
-             SecurityEvents events, TransactionTemplate transactions) {
+             SecurityEvents events, TransactionTemplate transactions, SecondFactors factors) {
+        this.factors = factors;
         this.users = users;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
@@ -103,6 +105,7 @@ public class Accounts {
                 .param("user", userId)
                 .query((rs, n) -> new MembershipView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)))
                 .list());
-        return new Me(profile.id(), profile.email(), profile.name(), profile.emailVerified(), false, memberships);
+        boolean mfa = tenantScope.asUser(userId, () -> factors.totpEnabled(userId));
+        return new Me(profile.id(), profile.email(), profile.name(), profile.emailVerified(), mfa, memberships);
     }
 }

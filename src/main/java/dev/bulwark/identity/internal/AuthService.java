@@ -10,7 +10,11 @@ import java.util.UUID;
 
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.ClientInfo;
+import dev.bulwark.identity.LoginResult;
+import dev.bulwark.identity.MfaChallenge;
 import dev.bulwark.identity.TokenPair;
+import dev.bulwark.shared.ConflictException;
+import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.StepUpRequiredException;
@@ -31,6 +35,8 @@ public class AuthService {
 
     static final String INVALID_CREDENTIALS = "The email or password is not correct.";
     static final String INVALID_TOKEN = "The token is not valid.";
+    private static final Duration MFA_CHALLENGE_TTL = Duration.ofMinutes(5);
+    private static final int MFA_ATTEMPTS = 5;
 
     private final Users users;
     private final PasswordEncoder passwords;
@@ -41,12 +47,14 @@ public class AuthService {
     private final TenantScope tenantScope;
     private final TransactionTemplate transactions;
     private final AuthProperties properties;
+    private final SecondFactors factors;
     // Verified when the email is unknown, so both answers take the time of one Argon2id verification.
     private final String dummyHash;
 
     AuthService(Users users, PasswordEncoder passwords, LoginThrottle throttle, SessionStore sessions,
                 AccessTokens accessTokens, SecurityEvents events, TenantScope tenantScope, TransactionTemplate transactions,
-                AuthProperties properties) {
+                AuthProperties properties, SecondFactors factors) {
+        this.factors = factors;
         this.users = users;
         this.passwords = passwords;
         this.throttle = throttle;
@@ -59,7 +67,7 @@ public class AuthService {
         this.dummyHash = passwords.encode(Tokens.issue(Tokens.Type.PASSWORD_RESET).value());
     }
 
-    public TokenPair login(String email, String password, ClientInfo client) {
+    public LoginResult login(String email, String password, ClientInfo client) {
         Instant now = now();
         Optional<Users.Credentials> account = users.credentialsByEmail(email);
         Optional<Duration> locked = throttle.lockedFor(email, now);
@@ -80,11 +88,99 @@ public class AuthService {
             throw new UnauthenticatedException(INVALID_CREDENTIALS);
         }
         UUID userId = account.get().id();
+        if (tenantScope.asUser(userId, () -> factors.totpEnabled(userId))) {
+            // The email's failure count stays until the second factor is right too.
+            Tokens.Issued challenge = Tokens.issue(Tokens.Type.MFA_CHALLENGE);
+            transactions.executeWithoutResult(s -> sessions.addChallenge(challenge.hash(), userId, now.plus(MFA_CHALLENGE_TTL)));
+            return new MfaChallenge(true, challenge.value());
+        }
         return transactions.execute(s -> {
             throttle.recordSuccess(email);
             TokenPair pair = tenantScope.asUser(userId, () -> openSession(userId, now, client));
             events.userEvent("auth.login.succeeded", userId, client, Map.of());
             return pair;
+        });
+    }
+
+    /**
+     * The second step of a sign-in: a TOTP code or an unused recovery code for the challenge. Wrong codes count
+     * like wrong passwords (same lock, same event); a challenge allows five attempts and five minutes.
+     */
+    public TokenPair loginMfa(String mfaToken, String code, ClientInfo client) {
+        if (!Tokens.wellFormed(Tokens.Type.MFA_CHALLENGE, mfaToken)) {
+            throw new UnauthenticatedException(INVALID_TOKEN);
+        }
+        byte[] hash = Tokens.hash(mfaToken);
+        Instant now = now();
+        record Checked(UUID userId, String email, boolean passed, String factor) {
+        }
+        Checked checked = transactions.execute(s -> {
+            SessionStore.Challenge challenge = sessions.lockChallenge(hash).orElse(null);
+            if (challenge == null) {
+                return null;
+            }
+            if (!now.isBefore(challenge.expiresAt()) || challenge.attempts() >= MFA_ATTEMPTS) {
+                sessions.removeChallenge(hash);
+                return null;
+            }
+            String email = users.profile(challenge.userId()).map(Users.Profile::email).orElseThrow();
+            if (throttle.lockedFor(email, now).isPresent()) {
+                return new Checked(challenge.userId(), email, false, "locked");
+            }
+            String factor = tenantScope.asUser(challenge.userId(), () -> factors.verify(challenge.userId(), code, now));
+            return new Checked(challenge.userId(), email, factor != null, factor);
+        });
+        if (checked == null) {
+            throw new UnauthenticatedException(INVALID_TOKEN);
+        }
+        if ("locked".equals(checked.factor())) {
+            Duration lock = throttle.lockedFor(checked.email(), now).orElse(Duration.ofSeconds(1));
+            throw new TooManyRequestsException("Too many failed sign-ins for this email. Try again later.", lock);
+        }
+        if (!checked.passed()) {
+            transactions.executeWithoutResult(s -> {
+                sessions.countChallengeAttempt(hash);
+                events.userEvent("auth.login.failed", checked.userId(), client, Map.of("reason", "bad_second_factor"));
+                throttle.recordFailure(checked.email(), now).ifPresent(lock ->
+                        events.userEvent("auth.account.locked", checked.userId(), client, Map.of("lockSeconds", lock.toSeconds())));
+            });
+            throw new UnauthenticatedException("The code is not correct.");
+        }
+        return transactions.execute(s -> {
+            sessions.removeChallenge(hash);
+            throttle.recordSuccess(checked.email());
+            TokenPair pair = tenantScope.asUser(checked.userId(), () -> openSession(checked.userId(), now, client));
+            events.userEvent("auth.login.succeeded", checked.userId(), client, Map.of("secondFactor", checked.factor()));
+            return pair;
+        });
+    }
+
+    /** Starts TOTP enrolment (needs step-up); returns the seed once. */
+    public String startTotp(UUID userId, UUID sessionId) {
+        requireRecentFactor(userId, sessionId);
+        return tenantScope.asUser(userId, () -> {
+            if (factors.totpEnabled(userId)) {
+                throw new ConflictException("An authenticator is already enrolled.");
+            }
+            return factors.startTotp(userId, now());
+        });
+    }
+
+    /**
+     * Confirms TOTP with a first code: the factor is on, ten recovery codes are returned (once), and every other
+     * session of the user ends, as after any change of factors.
+     */
+    public List<String> confirmTotp(UUID userId, UUID sessionId, String code, ClientInfo client) {
+        requireRecentFactor(userId, sessionId);
+        Instant now = now();
+        return tenantScope.asUser(userId, () -> {
+            if (!factors.confirmTotp(userId, code, now)) {
+                throw new InvalidInputException("code", "does not match the authenticator; check its clock and try the next code");
+            }
+            List<String> codes = factors.newRecoveryCodes(userId, now);
+            int ended = sessions.revokeOthers(userId, sessionId, "factor_changed", now);
+            events.userEvent("auth.mfa.enabled", userId, client, Map.of("factor", "totp", "otherSessionsEnded", ended));
+            return codes;
         });
     }
 
@@ -175,7 +271,7 @@ public class AuthService {
      * Step-up: the password again (and, once second factors exist, the second factor) makes the session fresh for
      * the step-up window. A wrong password is a failed sign-in: same answer, same counter, same event.
      */
-    public void stepUp(UUID userId, UUID sessionId, String password, ClientInfo client) {
+    public void stepUp(UUID userId, UUID sessionId, String password, String code, ClientInfo client) {
         Instant now = now();
         String hash = users.passwordHash(userId).orElseThrow(() -> new UnauthenticatedException(INVALID_TOKEN));
         String email = users.profile(userId).map(Users.Profile::email).orElseThrow();
@@ -183,7 +279,9 @@ public class AuthService {
         if (locked.isPresent()) {
             throw new TooManyRequestsException("Too many failed attempts for this account. Try again later.", locked.get());
         }
-        if (!passwords.matches(password, hash)) {
+        boolean passed = passwords.matches(password, hash) && transactions.execute(s -> tenantScope.asUser(userId,
+                () -> !factors.totpEnabled(userId) || factors.verify(userId, code, now) != null));
+        if (!passed) {
             transactions.executeWithoutResult(s -> {
                 events.userEvent("auth.step_up.failed", userId, client, Map.of());
                 throttle.recordFailure(email, now)

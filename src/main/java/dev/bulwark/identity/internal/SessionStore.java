@@ -113,6 +113,46 @@ class SessionStore {
                 .update() > 0;
     }
 
+    /** Revokes every active session of the user but {@code keep}; returns how many ended. */
+    int revokeOthers(UUID userId, UUID keep, String reason, Instant now) {
+        return jdbc.sql("""
+                        UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
+                        WHERE user_id = :user AND id <> :keep AND revoked_at IS NULL
+                        """)
+                .param("user", userId)
+                .param("keep", keep)
+                .param("reason", reason)
+                .param("now", Timestamp.from(now))
+                .update();
+    }
+
+    /** A pending MFA sign-in step, found by token hash before any user is bound. */
+    record Challenge(UUID userId, Instant expiresAt, int attempts) {
+    }
+
+    void addChallenge(byte[] hash, UUID userId, Instant expiresAt) {
+        jdbc.sql("INSERT INTO mfa_challenges (token_hash, user_id, expires_at) VALUES (:hash, :user, :expires)")
+                .param("hash", hash)
+                .param("user", userId)
+                .param("expires", Timestamp.from(expiresAt))
+                .update();
+    }
+
+    Optional<Challenge> lockChallenge(byte[] hash) {
+        return jdbc.sql("SELECT user_id, expires_at, attempts FROM mfa_challenges WHERE token_hash = :hash FOR UPDATE")
+                .param("hash", hash)
+                .query((rs, n) -> new Challenge(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant(), rs.getInt(3)))
+                .optional();
+    }
+
+    void countChallengeAttempt(byte[] hash) {
+        jdbc.sql("UPDATE mfa_challenges SET attempts = attempts + 1 WHERE token_hash = :hash").param("hash", hash).update();
+    }
+
+    void removeChallenge(byte[] hash) {
+        jdbc.sql("DELETE FROM mfa_challenges WHERE token_hash = :hash").param("hash", hash).update();
+    }
+
     /** Stores a new refresh token for a session, and its global lookup entry. */
     void addRefreshToken(UUID userId, UUID sessionId, Tokens.Issued token, Instant now, Instant expiresAt) {
         jdbc.sql("INSERT INTO refresh_token_index (token_hash, user_id) VALUES (:hash, :user)")

@@ -1,5 +1,6 @@
 package dev.bulwark.identity.web;
 
+import dev.bulwark.identity.LoginResult;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.identity.internal.AuthService;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +27,13 @@ class AuthController {
         }
     }
 
+    record MfaRequest(@NotNull @Size(max = 100) String mfaToken, @NotNull @Size(max = 32) String code) {
+        @Override
+        public String toString() {
+            return "MfaRequest[…]";
+        }
+    }
+
     record RefreshRequest(@NotNull @Size(max = 100) String refreshToken) {
         @Override
         public String toString() {
@@ -41,8 +49,14 @@ class AuthController {
 
     /** Public. */
     @PostMapping("/api/v1/auth/login")
-    TokenPair login(@Valid @RequestBody LoginRequest body, HttpServletRequest request) {
+    LoginResult login(@Valid @RequestBody LoginRequest body, HttpServletRequest request) {
         return auth.login(body.email(), body.password(), Requests.client(request));
+    }
+
+    /** Public: the MFA token of a sign-in is the credential, with a TOTP or recovery code. */
+    @PostMapping("/api/v1/auth/login/mfa")
+    TokenPair loginMfa(@Valid @RequestBody MfaRequest body, HttpServletRequest request) {
+        return auth.loginMfa(body.mfaToken(), body.code(), Requests.client(request));
     }
 
     /** Public: the refresh token is the credential. */

@@ -13,12 +13,12 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /api/v1/auth/step-up}: authenticated; re-verifies the password to allow sensitive actions. */
+/** {@code POST /api/v1/auth/step-up}: authenticated; re-verifies the password (and second factor) to allow sensitive actions. */
 @RestController
 class StepUpController {
 
-    /** {@code code} is accepted in the contract's shape; no second factor exists yet, so it must be absent. */
-    record StepUpRequest(@NotNull @Size(max = 1024) String password, @Size(max = 0, message = "no second factor is enrolled") String code) {
+    /** {@code code}: a TOTP or recovery code, required once a second factor is enrolled. */
+    record StepUpRequest(@NotNull @Size(max = 1024) String password, @Size(max = 32) String code) {
         @Override
         public String toString() {
             return "StepUpRequest[…]";
@@ -34,6 +34,6 @@ class StepUpController {
     @PostMapping("/api/v1/auth/step-up")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void stepUp(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody StepUpRequest body, HttpServletRequest request) {
-        auth.stepUp(Requests.userId(jwt), Requests.sessionId(jwt), body.password(), Requests.client(request));
+        auth.stepUp(Requests.userId(jwt), Requests.sessionId(jwt), body.password(), body.code(), Requests.client(request));
     }
 }

@@ -1,0 +1,162 @@
+package dev.bulwark.identity.internal;
+
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+import dev.bulwark.shared.Ids;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Component;
+
+/**
+ * A user's second factors: one TOTP authenticator and ten single-use recovery codes. User tables: every call runs
+ * bound to the user (TenantScope.asUser).
+ */
+@Component
+class SecondFactors {
+
+    static final int RECOVERY_CODES = 10;
+    // 12 characters of a 31-letter alphabet (no 0/o, 1/i/l to misread): 59.4 bits, typed as xxxx-xxxx-xxxx.
+    static final int CODE_LENGTH = 12;
+    private static final String CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final JdbcClient jdbc;
+    private final PasswordEncoder hashes;
+
+    SecondFactors(JdbcClient jdbc, PasswordEncoder hashes) {
+        this.jdbc = jdbc;
+        this.hashes = hashes;
+    }
+
+    boolean totpEnabled(UUID userId) {
+        return jdbc.sql("SELECT count(*) FROM totp_factors WHERE user_id = :user AND confirmed_at IS NOT NULL")
+                .param("user", userId).query(Long.class).single() > 0;
+    }
+
+    /** Starts enrolment: a new unconfirmed seed, replacing an earlier unconfirmed one. */
+    String startTotp(UUID userId, Instant now) {
+        String secret = Totp.newSecret();
+        jdbc.sql("""
+                        INSERT INTO totp_factors (user_id, secret, created_at) VALUES (:user, :secret, :now)
+                        ON CONFLICT (user_id) DO UPDATE SET secret = :secret, created_at = :now, last_used_step = 0
+                        WHERE totp_factors.confirmed_at IS NULL
+                        """)
+                .param("user", userId)
+                .param("secret", secret)
+                .param("now", Timestamp.from(now))
+                .update();
+        return secret;
+    }
+
+    /** Confirms the pending seed with a first code; true when the code matched. */
+    boolean confirmTotp(UUID userId, String code, Instant now) {
+        record Pending(String secret, long lastUsedStep) {
+        }
+        Optional<Pending> pending = jdbc.sql("SELECT secret, last_used_step FROM totp_factors WHERE user_id = :user AND confirmed_at IS NULL FOR UPDATE")
+                .param("user", userId)
+                .query((rs, n) -> new Pending(rs.getString(1), rs.getLong(2)))
+                .optional();
+        if (pending.isEmpty()) {
+            return false;
+        }
+        OptionalLong step = Totp.matchingStep(pending.get().secret(), code, now, pending.get().lastUsedStep());
+        if (step.isEmpty()) {
+            return false;
+        }
+        jdbc.sql("UPDATE totp_factors SET confirmed_at = :now, last_used_step = :step WHERE user_id = :user")
+                .param("user", userId)
+                .param("now", Timestamp.from(now))
+                .param("step", step.getAsLong())
+                .update();
+        return true;
+    }
+
+    /** Accepts a current TOTP code once, or an unused recovery code once: names the factor used, or null. */
+    String verify(UUID userId, String code, Instant now) {
+        if (verifyTotp(userId, code, now)) {
+            return "totp";
+        }
+        return useRecoveryCode(userId, code, now) ? "recovery_code" : null;
+    }
+
+    private boolean verifyTotp(UUID userId, String code, Instant now) {
+        record Active(String secret, long lastUsedStep) {
+        }
+        Optional<Active> active = jdbc.sql("SELECT secret, last_used_step FROM totp_factors WHERE user_id = :user AND confirmed_at IS NOT NULL FOR UPDATE")
+                .param("user", userId)
+                .query((rs, n) -> new Active(rs.getString(1), rs.getLong(2)))
+                .optional();
+        if (active.isEmpty()) {
+            return false;
+        }
+        OptionalLong step = Totp.matchingStep(active.get().secret(), code, now, active.get().lastUsedStep());
+        step.ifPresent(s -> jdbc.sql("UPDATE totp_factors SET last_used_step = :step WHERE user_id = :user")
+                .param("user", userId)
+                .param("step", s)
+                .update());
+        return step.isPresent();
+    }
+
+    private boolean useRecoveryCode(UUID userId, String code, Instant now) {
+        String normalised = normalise(code);
+        if (normalised == null) {
+            return false;
+        }
+        record Stored(UUID id, String hash) {
+        }
+        List<Stored> unused = jdbc.sql("SELECT id, code_hash FROM recovery_codes WHERE user_id = :user AND used_at IS NULL FOR UPDATE")
+                .param("user", userId)
+                .query((rs, n) -> new Stored(rs.getObject(1, UUID.class), rs.getString(2)))
+                .list();
+        for (Stored stored : unused) {
+            if (hashes.matches(normalised, stored.hash())) {
+                jdbc.sql("UPDATE recovery_codes SET used_at = :now WHERE user_id = :user AND id = :id")
+                        .param("user", userId)
+                        .param("id", stored.id())
+                        .param("now", Timestamp.from(now))
+                        .update();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Ten new codes, replacing any earlier ones; shown once, stored as Argon2id hashes. */
+    List<String> newRecoveryCodes(UUID userId, Instant now) {
+        jdbc.sql("DELETE FROM recovery_codes WHERE user_id = :user").param("user", userId).update();
+        List<String> codes = new ArrayList<>();
+        for (int i = 0; i < RECOVERY_CODES; i++) {
+            StringBuilder code = new StringBuilder();
+            for (int c = 0; c < CODE_LENGTH; c++) {
+                if (c > 0 && c % 4 == 0) {
+                    code.append('-');
+                }
+                code.append(CODE_ALPHABET.charAt(RANDOM.nextInt(CODE_ALPHABET.length())));
+            }
+            codes.add(code.toString());
+            jdbc.sql("INSERT INTO recovery_codes (user_id, id, code_hash, created_at) VALUES (:user, :id, :hash, :now)")
+                    .param("user", userId)
+                    .param("id", Ids.newId())
+                    .param("hash", hashes.encode(normalise(code.toString())))
+                    .param("now", Timestamp.from(now))
+                    .update();
+        }
+        return codes;
+    }
+
+    /** Recovery codes are typed by people: case and the dash do not matter. Null when it cannot be one. */
+    private static String normalise(String code) {
+        if (code == null) {
+            return null;
+        }
+        String plain = code.trim().toLowerCase().replace("-", "");
+        return plain.length() == CODE_LENGTH && plain.chars().allMatch(ch -> CODE_ALPHABET.indexOf(ch) >= 0) ? plain : null;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.bulwark.identity.web;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import dev.bulwark.identity.internal.Accounts;
+import dev.bulwark.identity.internal.AuthService;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** TOTP enrolment for the signed-in user (step-up required; API keys never reach it: they are not users). */
+@RestController
+class MfaController {
+
+    record ConfirmRequest(@NotNull @Size(max = 32) String code) {
+    }
+
+    private final AuthService auth;
+    private final Accounts accounts;
+
+    MfaController(AuthService auth, Accounts accounts) {
+        this.auth = auth;
+        this.accounts = accounts;
+    }
+
+    @PostMapping("/api/v1/me/mfa/totp")
+    Map<String, String> enrol(@AuthenticationPrincipal Jwt jwt) {
+        String secret = auth.startTotp(Requests.userId(jwt), Requests.sessionId(jwt));
+        String email = accounts.me(Requests.userId(jwt)).email();
+        String label = URLEncoder.encode("Bulwark:" + email, StandardCharsets.UTF_8).replace("+", "%20");
+        String uri = "otpauth://totp/" + label + "?secret=" + secret + "&issuer=Bulwark&algorithm=SHA1&digits=6&period=30";
+        return Map.of("secret", secret, "otpauthUri", uri);
+    }
+
+    @PostMapping("/api/v1/me/mfa/totp/confirm")
+    Map<String, List<String>> confirm(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody ConfirmRequest body,
+                                      HttpServletRequest request) {
+        return Map.of("recoveryCodes", auth.confirmTotp(Requests.userId(jwt), Requests.sessionId(jwt), body.code(),
+                Requests.client(request)));
+    }
+}

@@ -50,6 +50,7 @@ public abstract class IntegrationTest {
         registry.add("bulwark.database.embedded.durable", () -> "false");
         registry.add("bulwark.http.metrics-token", () -> METRICS_TOKEN);
         registry.add("bulwark.auth.key-dir", () -> DATA_DIR.resolve("keys").toString());
+        registry.add("bulwark.mail.dir", () -> DATA_DIR.resolve("mail").toString());
     }
 
     private static Path createDataDir() {

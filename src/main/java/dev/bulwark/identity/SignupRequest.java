@@ -5,16 +5,22 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
-/** A new account and its organisation (CONTRACT.md). The password's own rules live in PasswordPolicy. */
+/**
+ * A new account (CONTRACT.md): with {@code organisationName} it creates that organisation with the user as OWNER;
+ * with {@code invitationToken} instead it joins the inviting organisation. Exactly one of the two.
+ * The password's own rules live in PasswordPolicy.
+ */
 public record SignupRequest(
         @NotBlank @Size(max = 254) @Email(regexp = "^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$", message = "must be a valid email address")
         String email,
         @NotNull String password,
         @NotBlank @Size(max = 200) String name,
-        @NotBlank @Size(max = 200) String organisationName) {
+        @Size(min = 1, max = 200) String organisationName,
+        @Size(max = 100) String invitationToken) {
 
     @Override
     public String toString() {
-        return "SignupRequest[email=" + email + ", name=" + name + ", organisationName=" + organisationName + "]";
+        return "SignupRequest[email=" + email + ", name=" + name + ", organisationName=" + organisationName
+                + (invitationToken == null ? "" : ", invitationToken=…") + "]";
     }
 }

@@ -24,6 +24,10 @@ public final class GlobalTables {
                     "sign-in failures per email hash, known or unknown email alike, before any user is bound", true),
             new GlobalTable("mfa_challenges",
                     "pending second sign-in step by token hash: found before any user is bound (hashes, ids, counters)", true),
+            new GlobalTable("invitation_index",
+                    "invitation-token hash to (organisation, invitation): accepting finds its tenant before binding it", true),
+            new GlobalTable("user_tokens",
+                    "mailed single-use token hashes (email verification, password reset) to user, found before binding", true),
             new GlobalTable("flyway_schema_history",
                     "migration history, written by the owner role only; the app role has no privilege on it", false));
 

@@ -60,6 +60,21 @@ class SignupTest extends IntegrationTest {
     }
 
     @Test
+    void withoutSmtpTheVerificationMailIsWrittenAsAnEmlFile() throws Exception {
+        String email = uniqueEmail();
+        signUp(email);
+        try (var files = java.nio.file.Files.list(DATA_DIR.resolve("mail"))) {
+            assertThat(files.filter(f -> f.toString().endsWith(".eml")).map(f -> {
+                try {
+                    return java.nio.file.Files.readString(f);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })).anySatisfy(mail -> assertThat(mail).contains("To: " + email).contains("verify-email?token=bwv_"));
+        }
+    }
+
+    @Test
     void registeredEmailAnswers409WhateverItsCase() {
         String email = uniqueEmail();
         signUp(email);

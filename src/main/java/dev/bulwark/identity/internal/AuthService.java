@@ -48,13 +48,15 @@ public class AuthService {
     private final TransactionTemplate transactions;
     private final AuthProperties properties;
     private final SecondFactors factors;
+    private final Mailer mailer;
     // Verified when the email is unknown, so both answers take the time of one Argon2id verification.
     private final String dummyHash;
 
     AuthService(Users users, PasswordEncoder passwords, LoginThrottle throttle, SessionStore sessions,
                 AccessTokens accessTokens, SecurityEvents events, TenantScope tenantScope, TransactionTemplate transactions,
-                AuthProperties properties, SecondFactors factors) {
+                AuthProperties properties, SecondFactors factors, Mailer mailer) {
         this.factors = factors;
+        this.mailer = mailer;
         this.users = users;
         this.passwords = passwords;
         this.throttle = throttle;
@@ -77,14 +79,23 @@ public class AuthService {
         }
         boolean matches = passwords.matches(password, account.map(Users.Credentials::passwordHash).orElse(dummyHash));
         if (!matches || account.isEmpty()) {
-            transactions.executeWithoutResult(s -> {
+            Optional<Duration> lock = transactions.execute(s -> {
                 failed(account, client, "bad_credentials");
-                throttle.recordFailure(email, now).ifPresent(lock -> {
-                    Map<String, Object> details = Map.of("lockSeconds", lock.toSeconds());
+                Optional<Duration> caused = throttle.recordFailure(email, now);
+                caused.ifPresent(l -> {
+                    Map<String, Object> details = Map.of("lockSeconds", l.toSeconds());
                     account.ifPresentOrElse(a -> events.userEvent("auth.account.locked", a.id(), client, details),
                             () -> events.anonymousEvent("auth.account.locked", client, details));
                 });
+                return caused;
             });
+            if (lock.isPresent() && account.isPresent()) {
+                mailer.send(email, "Sign-in to your Bulwark account is paused", """
+                        There were several failed attempts to sign in to your account, so sign-in is paused for %d minutes.
+                        If this was not you, someone may be guessing your password: consider changing it and enabling
+                        two-factor authentication.
+                        """.formatted(Math.max(1, lock.get().toMinutes())));
+            }
             throw new UnauthenticatedException(INVALID_CREDENTIALS);
         }
         UUID userId = account.get().id();

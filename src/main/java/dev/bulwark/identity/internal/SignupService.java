@@ -1,17 +1,22 @@
 package dev.bulwark.identity.internal;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
+import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.identity.SignupRequest;
 import dev.bulwark.identity.SignupResult;
 import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.InvalidInputException.FieldProblem;
+import dev.bulwark.tenancy.Invitations;
 import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.Organisations;
 import jakarta.validation.Validator;
@@ -24,15 +29,26 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class SignupService {
 
+    private static final Duration VERIFICATION_LIFETIME = Duration.ofDays(3);
+
     private final Validator validator;
     private final PasswordPolicy passwordPolicy;
     private final PasswordEncoder passwordEncoder;
     private final Users users;
     private final Organisations organisations;
     private final TransactionTemplate transactions;
+    private final Invitations invitations;
+    private final UserTokens userTokens;
+    private final SecurityEvents events;
+    private final Mailer mailer;
 
     SignupService(Validator validator, PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, Users users,
-                  Organisations organisations, TransactionTemplate transactions) {
+                  Organisations organisations, TransactionTemplate transactions, Invitations invitations,
+                  UserTokens userTokens, SecurityEvents events, Mailer mailer) {
+        this.invitations = invitations;
+        this.userTokens = userTokens;
+        this.events = events;
+        this.mailer = mailer;
         this.validator = validator;
         this.passwordPolicy = passwordPolicy;
         this.passwordEncoder = passwordEncoder;
@@ -41,23 +57,63 @@ public class SignupService {
         this.transactions = transactions;
     }
 
-    public SignupResult signUp(SignupRequest request) {
+    public SignupResult signUp(SignupRequest request, ClientInfo client) {
         validate(request);
         // Argon2id is slow by design: hash before the transaction so no connection waits on it.
         String hash = passwordEncoder.encode(request.password());
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        record Created(SignupResult result, String verificationToken) {
+        }
+        Created created;
         try {
-            return transactions.execute(status -> {
+            created = transactions.execute(status -> {
                 if (users.emailTaken(request.email())) {
                     throw new ConflictException("an account with this email already exists");
                 }
                 UUID userId = Ids.newId();
-                users.insert(userId, request.email(), request.name(), hash, Instant.now());
+                users.insert(userId, request.email(), request.name(), hash, now);
+                if (request.invitationToken() != null) {
+                    Invitations.Invitation invitation = invitations.pending(request.invitationToken(), now)
+                            .orElseThrow(() -> new InvalidInputException("invitationToken", "is not a valid, unused, unexpired invitation"));
+                    if (!invitation.email().equalsIgnoreCase(request.email())) {
+                        throw new InvalidInputException("email", "must be the address the invitation was sent to");
+                    }
+                    invitations.accept(invitation, userId, now);
+                    // The invitation was mailed to this address: that verifies it.
+                    users.markEmailVerified(userId, now);
+                    events.orgEvent(invitation.organisationId(), "member.joined", userId, client,
+                            Map.of("invitationId", invitation.id().toString(), "role", invitation.role().name()));
+                    return new Created(new SignupResult(userId, invitation.organisationId()), null);
+                }
                 Organisation organisation = organisations.create(request.organisationName(), userId);
-                return new SignupResult(userId, organisation.id());
+                events.orgEvent(organisation.id(), "org.created", userId, client, Map.of());
+                String token = userTokens.issue(userId, UserTokens.Purpose.EMAIL_VERIFICATION, VERIFICATION_LIFETIME, now);
+                return new Created(new SignupResult(userId, organisation.id()), token);
             });
         } catch (DuplicateKeyException raceLost) {
             throw new ConflictException("an account with this email already exists");
         }
+        if (created.verificationToken() != null) {
+            mailer.send(request.email(), "Confirm your email address for Bulwark", """
+                    Welcome to Bulwark. Confirm this address by opening this link within 3 days:
+
+                    %s
+
+                    If you did not sign up, ignore this mail.
+                    """.formatted(mailer.link("/api/v1/auth/verify-email?token=" + created.verificationToken())));
+        }
+        return created.result();
+    }
+
+    /** Verifies the email of the token's user: true when the token was valid and unused. */
+    public boolean verifyEmail(String token) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return Boolean.TRUE.equals(transactions.execute(s -> userTokens.consume(token, UserTokens.Purpose.EMAIL_VERIFICATION, now)
+                .map(userId -> {
+                    users.markEmailVerified(userId, now);
+                    return true;
+                })
+                .orElse(false)));
     }
 
     /** Every rule at once, so one answer lists every field to fix. */
@@ -65,6 +121,15 @@ public class SignupService {
         List<FieldProblem> problems = new ArrayList<>(validator.validate(request).stream()
                 .map(v -> new FieldProblem(v.getPropertyPath().toString(), v.getMessage()))
                 .toList());
+        boolean byOrganisation = request.organisationName() != null;
+        boolean byInvitation = request.invitationToken() != null;
+        if (byOrganisation == byInvitation) {
+            problems.add(new FieldProblem(byOrganisation ? "invitationToken" : "organisationName",
+                    "give exactly one of organisationName and invitationToken"));
+        }
+        if (byOrganisation && request.organisationName().isBlank()) {
+            problems.add(new FieldProblem("organisationName", "must not be blank"));
+        }
         if (request.password() != null) {
             passwordPolicy.refusal(request.password(), List.of(
                             nullToEmpty(request.email()), nullToEmpty(request.name()), nullToEmpty(request.organisationName())))

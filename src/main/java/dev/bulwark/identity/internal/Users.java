@@ -62,6 +62,17 @@ class Users {
         return jdbc.sql("SELECT password_hash FROM users WHERE id = :id").param("id", id).query(String.class).optional();
     }
 
+    void markEmailVerified(UUID id, Instant at) {
+        jdbc.sql("UPDATE users SET email_verified_at = coalesce(email_verified_at, :at) WHERE id = :id")
+                .param("id", id)
+                .param("at", Timestamp.from(at))
+                .update();
+    }
+
+    void setPasswordHash(UUID id, String hash) {
+        jdbc.sql("UPDATE users SET password_hash = :hash WHERE id = :id").param("id", id).param("hash", hash).update();
+    }
+
     boolean emailTaken(String email) {
         return jdbc.sql("SELECT count(*) FROM users WHERE lower(email) = lower(:email)")
                 .param("email", email)

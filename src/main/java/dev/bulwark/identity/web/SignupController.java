@@ -1,11 +1,16 @@
 package dev.bulwark.identity.web;
 
 import java.net.URI;
+import java.util.Map;
 
 import dev.bulwark.identity.SignupRequest;
 import dev.bulwark.identity.SignupResult;
 import dev.bulwark.identity.internal.SignupService;
+import dev.bulwark.shared.NotFoundException;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -20,9 +25,18 @@ class SignupController {
         this.signups = signups;
     }
 
+    /** Public: the link of the verification mail. */
+    @GetMapping("/api/v1/auth/verify-email")
+    Map<String, Boolean> verifyEmail(@RequestParam String token) {
+        if (!signups.verifyEmail(token)) {
+            throw new NotFoundException("This link is not valid, already used, or expired.");
+        }
+        return Map.of("emailVerified", true);
+    }
+
     @PostMapping("/api/v1/signup")
-    ResponseEntity<SignupResult> signUp(@RequestBody SignupRequest request) {
-        SignupResult result = signups.signUp(request);
+    ResponseEntity<SignupResult> signUp(@RequestBody SignupRequest request, HttpServletRequest http) {
+        SignupResult result = signups.signUp(request, Requests.client(http));
         return ResponseEntity.created(URI.create("/api/v1/orgs/" + result.organisationId())).body(result);
     }
 }

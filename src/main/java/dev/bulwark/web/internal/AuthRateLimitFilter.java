@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * One budget per client IP for the endpoints that guess at credentials — sign-in, MFA, step-up and signup — with
+ * One budget per client IP for the endpoints that guess at credentials — sign-in, MFA, step-up, signup and password
+ * reset — with
  * the IETF draft's {@code RateLimit-Policy} and {@code RateLimit} headers, and 429 with {@code Retry-After} past it.
  * Buckets live in this instance's memory (a shared store for several instances comes with the access-control work).
  */
@@ -31,7 +32,7 @@ class AuthRateLimitFilter extends OncePerRequestFilter {
 
     static final String POLICY = "auth";
     private static final Set<String> GUARDED = Set.of("/api/v1/signup", "/api/v1/auth/login", "/api/v1/auth/login/mfa",
-            "/api/v1/auth/step-up");
+            "/api/v1/auth/step-up", "/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm");
 
     private final int perMinute;
     private final ProblemWriter problems;

@@ -1,0 +1,18 @@
+package dev.bulwark.identity;
+
+import java.nio.file.Path;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Outgoing mail. With {@code spring.mail.host} set, mail goes out over SMTP (Spring's usual {@code spring.mail.*}
+ * settings); without it, each message is written as an .eml file under {@code dir} and the log names the file.
+ */
+@ConfigurationProperties("bulwark.mail")
+public record MailProperties(
+        @DefaultValue("Bulwark <no-reply@localhost>") String from,
+        @DefaultValue("./var/mail") Path dir,
+        // The base of links in mails (verification, invitations, password reset).
+        @DefaultValue("http://localhost:8080") String publicUrl) {
+}

@@ -1,0 +1,66 @@
+package dev.bulwark.identity.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+import dev.bulwark.identity.MailProperties;
+import dev.bulwark.shared.Ids;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.mail.MailException;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends the few mails identity needs. A mail that cannot be sent is logged and never undoes the action it reports:
+ * mail is sent after the action's transaction committed. Never logs a token or a link.
+ */
+@Component
+class Mailer {
+
+    private static final Logger log = LoggerFactory.getLogger(Mailer.class);
+
+    private final ObjectProvider<JavaMailSender> smtp;
+    private final MailProperties properties;
+
+    Mailer(ObjectProvider<JavaMailSender> smtp, MailProperties properties) {
+        this.smtp = smtp;
+        this.properties = properties;
+    }
+
+    String link(String pathAndQuery) {
+        return properties.publicUrl().replaceAll("/+$", "") + pathAndQuery;
+    }
+
+    void send(String to, String subject, String text) {
+        JavaMailSender sender = smtp.getIfAvailable();
+        try {
+            MimeMessage message = sender != null ? sender.createMimeMessage() : new MimeMessage(Session.getInstance(new Properties()));
+            message.setFrom(new InternetAddress(properties.from()));
+            message.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(to, true));
+            message.setSubject(subject, "UTF-8");
+            message.setText(text, "UTF-8");
+            if (sender != null) {
+                sender.send(message);
+                log.info("Mail \"{}\" sent over SMTP", subject);
+            } else {
+                Path file = properties.dir().resolve(Ids.newId() + ".eml");
+                Files.createDirectories(properties.dir());
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    message.writeTo(out);
+                }
+                log.info("Mail \"{}\" written to {} (no SMTP configured)", subject, file.toAbsolutePath());
+            }
+        } catch (MessagingException | MailException | IOException e) {
+            log.error("Mail \"{}\" could not be sent: {}", subject, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.bulwark.identity.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.bulwark.identity.ClientInfo;
+import dev.bulwark.shared.InvalidInputException;
+import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.UnauthenticatedException;
+import dev.bulwark.tenancy.TenantScope;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Changing a password (the current one, plus step-up) and resetting a forgotten one by a mailed single-use link
+ * (30 minutes). Either ends the user's other sessions. A reset signs nobody in, so it never bypasses a second factor.
+ */
+@Service
+public class PasswordService {
+
+    private static final Duration RESET_LIFETIME = Duration.ofMinutes(30);
+
+    private final Users users;
+    private final PasswordEncoder encoder;
+    private final PasswordPolicy policy;
+    private final AuthService auth;
+    private final SessionStore sessions;
+    private final UserTokens userTokens;
+    private final SecurityEvents events;
+    private final Mailer mailer;
+    private final TenantScope tenantScope;
+    private final TransactionTemplate transactions;
+
+    PasswordService(Users users, PasswordEncoder encoder, PasswordPolicy policy, AuthService auth, SessionStore sessions,
+                    UserTokens userTokens, SecurityEvents events, Mailer mailer, TenantScope tenantScope,
+                    TransactionTemplate transactions) {
+        this.users = users;
+        this.encoder = encoder;
+        this.policy = policy;
+        this.auth = auth;
+        this.sessions = sessions;
+        this.userTokens = userTokens;
+        this.events = events;
+        this.mailer = mailer;
+        this.tenantScope = tenantScope;
+        this.transactions = transactions;
+    }
+
+    public void change(UUID userId, UUID sessionId, String current, String next, ClientInfo client) {
+        auth.requireRecentFactor(userId, sessionId);
+        Users.Profile profile = users.profile(userId).orElseThrow();
+        if (!encoder.matches(current, users.passwordHash(userId).orElseThrow())) {
+            throw new UnauthenticatedException(AuthService.INVALID_CREDENTIALS);
+        }
+        String hash = acceptable(next, profile);
+        Instant now = now();
+        transactions.executeWithoutResult(s -> {
+            users.setPasswordHash(userId, hash);
+            int ended = tenantScope.asUser(userId, () -> sessions.revokeOthers(userId, sessionId, "password_changed", now));
+            events.userEvent("auth.password.changed", userId, client, Map.of("otherSessionsEnded", ended));
+        });
+        mailer.send(profile.email(), "Your Bulwark password was changed",
+                "Your password was just changed, and your other sessions were signed out. If this was not you, reset it now.\n");
+    }
+
+    /** Always answers the same, whether or not the email has an account. */
+    public void requestReset(String email, ClientInfo client) {
+        users.credentialsByEmail(email).ifPresent(account -> {
+            Instant now = now();
+            String token = transactions.execute(s -> {
+                String issued = userTokens.issue(account.id(), UserTokens.Purpose.PASSWORD_RESET, RESET_LIFETIME, now);
+                events.userEvent("auth.password.reset_requested", account.id(), client, Map.of());
+                return issued;
+            });
+            mailer.send(email, "Reset your Bulwark password", """
+                    Someone asked to reset the password of this account. To choose a new one within 30 minutes, use:
+
+                    %s
+
+                    The token works once. If you did not ask, ignore this mail: your password stays as it is.
+                    """.formatted(token));
+        });
+    }
+
+    public void confirmReset(String token, String next, ClientInfo client) {
+        Instant now = now();
+        transactions.executeWithoutResult(s -> {
+            UUID userId = userTokens.consume(token, UserTokens.Purpose.PASSWORD_RESET, now)
+                    .orElseThrow(() -> new NotFoundException("This reset token is not valid, already used, or expired."));
+            Users.Profile profile = users.profile(userId).orElseThrow();
+            users.setPasswordHash(userId, acceptable(next, profile));
+            // The token proves control of the mailbox; its use ends every session.
+            int ended = tenantScope.asUser(userId, () -> sessions.revokeOthers(userId, new UUID(0, 0), "password_changed", now));
+            users.markEmailVerified(userId, now);
+            events.userEvent("auth.password.reset", userId, client, Map.of("sessionsEnded", ended));
+        });
+    }
+
+    private String acceptable(String password, Users.Profile profile) {
+        policy.refusal(password, List.of(profile.email(), profile.name())).ifPresent(reason -> {
+            throw new InvalidInputException("newPassword", reason);
+        });
+        return encoder.encode(password);
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

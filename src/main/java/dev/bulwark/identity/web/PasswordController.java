@@ -1,0 +1,63 @@
+package dev.bulwark.identity.web;
+
+import dev.bulwark.identity.internal.PasswordService;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Password change (authenticated, step-up) and reset (public, by mailed token). */
+@RestController
+class PasswordController {
+
+    record ChangeRequest(@NotNull @Size(max = 1024) String currentPassword, @NotNull @Size(max = 1024) String newPassword) {
+        @Override
+        public String toString() {
+            return "ChangeRequest[…]";
+        }
+    }
+
+    record ResetRequest(@NotNull @Size(max = 254) String email) {
+    }
+
+    record ResetConfirmation(@NotNull @Size(max = 100) String token, @NotNull @Size(max = 1024) String newPassword) {
+        @Override
+        public String toString() {
+            return "ResetConfirmation[…]";
+        }
+    }
+
+    private final PasswordService passwords;
+
+    PasswordController(PasswordService passwords) {
+        this.passwords = passwords;
+    }
+
+    @PostMapping("/api/v1/me/password")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void change(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody ChangeRequest body, HttpServletRequest request) {
+        passwords.change(Requests.userId(jwt), Requests.sessionId(jwt), body.currentPassword(), body.newPassword(),
+                Requests.client(request));
+    }
+
+    /** Public. 202 whether or not the email has an account. */
+    @PostMapping("/api/v1/auth/password-reset")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    void requestReset(@Valid @RequestBody ResetRequest body, HttpServletRequest request) {
+        passwords.requestReset(body.email(), Requests.client(request));
+    }
+
+    /** Public: the mailed token is the credential. */
+    @PostMapping("/api/v1/auth/password-reset/confirm")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void confirmReset(@Valid @RequestBody ResetConfirmation body, HttpServletRequest request) {
+        passwords.confirmReset(body.token(), body.newPassword(), Requests.client(request));
+    }
+}

@@ -15,6 +15,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.UUID;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -137,5 +139,18 @@ public abstract class IntegrationTest {
 
     protected static String uniqueEmail() {
         return "u" + UUID.randomUUID().toString().substring(0, 12) + "@example.com";
+    }
+
+    /** How many security events of {@code type} the organisation has (read as the superuser). */
+    public static long eventsOfType(UUID org, String type) throws SQLException {
+        try (Connection c = connectAs("postgres");
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM bulwark.security_events WHERE tenant_id = ? AND type = ?")) {
+            ps.setObject(1, org);
+            ps.setString(2, type);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.tenancy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,10 +25,41 @@ public class Memberships {
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
+    private final List<MemberRequirement> requirements;
 
-    Memberships(JdbcClient jdbc, TenantScope tenantScope) {
+    Memberships(JdbcClient jdbc, TenantScope tenantScope, List<MemberRequirement> requirements) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
+        this.requirements = requirements;
+    }
+
+    /** The organisation's policy (the defaults when it never set one). Callers check membership first. */
+    public OrganisationPolicy policy(UUID orgId) {
+        return tenantScope.inTenant(orgId, null, () -> jdbc.sql("""
+                        SELECT require_mfa, require_verified_email, step_up_window_seconds
+                        FROM organisation_policies WHERE tenant_id = :org
+                        """)
+                .param("org", orgId)
+                .query((rs, n) -> new OrganisationPolicy(rs.getBoolean(1), rs.getBoolean(2), Duration.ofSeconds(rs.getInt(3))))
+                .optional()
+                .orElse(OrganisationPolicy.DEFAULT));
+    }
+
+    /** Replaces the organisation's policy. */
+    public void setPolicy(UUID orgId, UUID actorId, OrganisationPolicy policy) {
+        tenantScope.inTenant(orgId, actorId, () -> jdbc.sql("""
+                        INSERT INTO organisation_policies (tenant_id, require_mfa, require_verified_email, step_up_window_seconds,
+                                                           updated_at, updated_by)
+                        VALUES (:org, :mfa, :verified, :window, now(), :actor)
+                        ON CONFLICT (tenant_id) DO UPDATE SET require_mfa = :mfa, require_verified_email = :verified,
+                            step_up_window_seconds = :window, updated_at = now(), updated_by = :actor
+                        """)
+                .param("org", orgId)
+                .param("mfa", policy.requireMfa())
+                .param("verified", policy.requireVerifiedEmail())
+                .param("window", (int) policy.stepUpWindow().toSeconds())
+                .param("actor", actorId)
+                .update());
     }
 
     public Optional<Role> roleOf(UUID orgId, UUID userId) {
@@ -40,11 +72,22 @@ public class Memberships {
                 .map(Role::valueOf));
     }
 
-    /** The caller's role in {@code orgId} if it grants {@code permission}; 404 for non-members, 403 otherwise. */
+    /**
+     * The caller's role in {@code orgId} if it grants {@code permission} and the caller meets the organisation's
+     * policy (MFA, verified email); 404 for non-members, 403 otherwise.
+     */
     public Role require(UUID orgId, UUID userId, Permission permission) {
         Role role = roleOf(orgId, userId).orElseThrow(() -> new NotFoundException("There is no such organisation."));
         if (!permission.grantedTo(role)) {
             throw new ForbiddenException("Your role in this organisation does not allow this.");
+        }
+        if (!requirements.isEmpty()) {
+            OrganisationPolicy policy = policy(orgId);
+            for (MemberRequirement requirement : requirements) {
+                requirement.unmet(userId, policy).ifPresent(reason -> {
+                    throw new ForbiddenException(reason);
+                });
+            }
         }
         return role;
     }

@@ -16,7 +16,8 @@ public enum Permission {
     EXPORT_ORGANISATION(Role.OWNER),
     DELETE_ORGANISATION(Role.OWNER),
     MANAGE_OWNERS(Role.OWNER),
-    MANAGE_KEYS(Role.OWNER);
+    MANAGE_KEYS(Role.OWNER),
+    MANAGE_SECURITY_POLICY(Role.OWNER);
 
     private final Set<Role> roles;
 

@@ -77,8 +77,8 @@ class InvitationsAndMailTest extends IntegrationTest {
         assertThat(body(accepted).get("role").asString()).isEqualTo("MEMBER");
         assertThat(get("/api/v1/orgs/" + org, SignInTest.bearer(invitee)).statusCode()).isEqualTo(200);
         assertThat(accept(invitee, token).statusCode()).as("single use").isEqualTo(404);
-        assertThat(SignInTest.eventsOfType(org, "member.invited")).isEqualTo(1);
-        assertThat(SignInTest.eventsOfType(org, "member.joined")).isEqualTo(1);
+        assertThat(eventsOfType(org, "member.invited")).isEqualTo(1);
+        assertThat(eventsOfType(org, "member.joined")).isEqualTo(1);
     }
 
     @Test

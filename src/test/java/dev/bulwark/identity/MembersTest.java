@@ -70,7 +70,7 @@ class MembersTest extends IntegrationTest {
         HttpResponse<String> changed = patchRole(admin, member.id(), "VIEWER");
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
         assertThat(body(changed).get("role").asString()).isEqualTo("VIEWER");
-        assertThat(SignInTest.eventsOfType(org, "member.role_changed")).isEqualTo(1);
+        assertThat(eventsOfType(org, "member.role_changed")).isEqualTo(1);
 
         // Demote the admin: their very next management request is refused.
         assertThat(patchRole(owner, admin.id(), "MEMBER").statusCode()).isEqualTo(200);

@@ -274,16 +274,4 @@ class SignInTest extends IntegrationTest {
             }
         }
     }
-
-    static long eventsOfType(UUID org, String type) throws SQLException {
-        try (Connection c = connectAs("postgres");
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM bulwark.security_events WHERE tenant_id = ? AND type = ?")) {
-            ps.setObject(1, org);
-            ps.setString(2, type);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
 }

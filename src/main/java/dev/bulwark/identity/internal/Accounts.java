@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.bulwark.identity.ClientInfo;
-import dev.bulwark.shared.ForbiddenException;
+import dev.bulwark.shared.ConflictException;
+import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.UnauthenticatedException;
 import dev.bulwark.tenancy.Memberships;
+import dev.bulwark.tenancy.OrganisationPolicy;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
 import dev.bulwark.tenancy.TenantScope;
@@ -40,10 +42,12 @@ public class Accounts {
     private final SecurityEvents events;
     private final TransactionTemplate transactions;
     private final SecondFactors factors;
+    private final PolicyRequirements requirements;
 
     Accounts(Users users, JdbcClient jdbc, TenantScope tenantScope, Memberships memberships, AuthService auth,
-             SecurityEvents events, TransactionTemplate transactions, SecondFactors factors) {
+             SecurityEvents events, TransactionTemplate transactions, SecondFactors factors, PolicyRequirements requirements) {
         this.factors = factors;
+        this.requirements = requirements;
         this.users = users;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
@@ -66,7 +70,7 @@ public class Accounts {
     /** Visibility (404) and permission (403) first, then step-up, then the change and its event in one transaction. */
     public MemberView changeRole(UUID orgId, UUID actorId, UUID actorSessionId, UUID userId, Role newRole, ClientInfo client) {
         Role actorRole = memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
-        auth.requireRecentFactor(actorId, actorSessionId);
+        auth.requireRecentFactor(actorId, actorSessionId, memberships.policy(orgId).stepUpWindow());
         return transactions.execute(s -> {
             Role previous = memberships.changeRole(orgId, actorId, actorRole, userId, newRole);
             if (previous != newRole) {
@@ -79,16 +83,37 @@ public class Accounts {
 
     /** Removes a member, or lets the caller leave. Their access ends with this transaction. */
     public void removeMember(UUID orgId, UUID actorId, UUID userId, ClientInfo client) {
-        Role actorRole = memberships.require(orgId, actorId, Permission.READ_ORGANISATION);
         boolean leaving = actorId.equals(userId);
-        if (!leaving && !Permission.MANAGE_MEMBERS.grantedTo(actorRole)) {
-            throw new ForbiddenException("Your role in this organisation does not allow removing members.");
-        }
+        // Leaving is always possible, even for a member who no longer meets the organisation's policy.
+        Role actorRole = leaving
+                ? memberships.roleOf(orgId, actorId).orElseThrow(() -> new NotFoundException("There is no such organisation."))
+                : memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
         transactions.executeWithoutResult(s -> {
             Role previous = memberships.remove(orgId, actorId, actorRole, userId);
             events.orgEvent(orgId, "member.removed", actorId, client,
                     Map.of("userId", userId.toString(), "role", previous.name(), "left", leaving));
         });
+    }
+
+    /** The organisation's security policy (any member may read it). */
+    public OrganisationPolicy policy(UUID orgId, UUID actorId) {
+        memberships.require(orgId, actorId, Permission.READ_ORGANISATION);
+        return memberships.policy(orgId);
+    }
+
+    /** OWNER with step-up. An owner cannot set a policy they do not meet themselves: they would lock themselves out. */
+    public OrganisationPolicy setPolicy(UUID orgId, UUID actorId, UUID sessionId, OrganisationPolicy policy, ClientInfo client) {
+        memberships.require(orgId, actorId, Permission.MANAGE_SECURITY_POLICY);
+        auth.requireRecentFactor(actorId, sessionId, memberships.policy(orgId).stepUpWindow());
+        requirements.unmet(actorId, policy).ifPresent(reason -> {
+            throw new ConflictException("You do not meet this policy yourself: " + reason);
+        });
+        transactions.executeWithoutResult(s -> {
+            memberships.setPolicy(orgId, actorId, policy);
+            events.orgEvent(orgId, "org.policy.updated", actorId, client, Map.of("requireMfa", policy.requireMfa(),
+                    "requireVerifiedEmail", policy.requireVerifiedEmail(), "stepUpWindowSeconds", policy.stepUpWindow().toSeconds()));
+        });
+        return policy;
     }
 
     private static MemberView view(Users.Profile profile, Role role) {

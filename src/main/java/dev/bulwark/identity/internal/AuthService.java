@@ -269,9 +269,14 @@ public class AuthService {
      * Sensitive actions call it before they change anything.
      */
     public void requireRecentFactor(UUID userId, UUID sessionId) {
+        requireRecentFactor(userId, sessionId, properties.stepUpWindow());
+    }
+
+    /** The same, with an organisation's own step-up window. */
+    public void requireRecentFactor(UUID userId, UUID sessionId, Duration window) {
         Instant now = now();
         boolean recent = tenantScope.asUser(userId, () -> sessions.find(userId, sessionId, false)
-                .map(s -> s.factorVerifiedAt().plus(properties.stepUpWindow()).isAfter(now))
+                .map(s -> s.factorVerifiedAt().plus(window).isAfter(now))
                 .orElse(false));
         if (!recent) {
             throw new StepUpRequiredException();

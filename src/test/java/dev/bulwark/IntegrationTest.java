@@ -137,6 +137,27 @@ public abstract class IntegrationTest {
         return body(response);
     }
 
+    /** A fresh account with its own organisation; returns its email. */
+    protected String signedUp() {
+        String email = uniqueEmail();
+        signUp(email);
+        return email;
+    }
+
+    /** Signs in with the standard password, expecting tokens. */
+    protected JsonNode login(String email) {
+        HttpResponse<String> response = postJson("/api/v1/auth/login", Map.of("email", email, "password", STRONG_PASSWORD));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("login failed: " + response.statusCode() + " " + response.body());
+        }
+        return body(response);
+    }
+
+    /** The Authorization header of {@code tokens}' access token, as header name and value. */
+    protected static String[] bearer(JsonNode tokens) {
+        return new String[] {"Authorization", "Bearer " + tokens.get("accessToken").asString()};
+    }
+
     protected static String uniqueEmail() {
         return "u" + UUID.randomUUID().toString().substring(0, 12) + "@example.com";
     }

@@ -75,7 +75,7 @@ class InvitationsAndMailTest extends IntegrationTest {
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
         assertThat(body(accepted).get("organisationId").asString()).isEqualTo(org.toString());
         assertThat(body(accepted).get("role").asString()).isEqualTo("MEMBER");
-        assertThat(get("/api/v1/orgs/" + org, SignInTest.bearer(invitee)).statusCode()).isEqualTo(200);
+        assertThat(get("/api/v1/orgs/" + org, bearer(invitee)).statusCode()).isEqualTo(200);
         assertThat(accept(invitee, token).statusCode()).as("single use").isEqualTo(404);
         assertThat(eventsOfType(org, "member.invited")).isEqualTo(1);
         assertThat(eventsOfType(org, "member.joined")).isEqualTo(1);
@@ -128,7 +128,7 @@ class InvitationsAndMailTest extends IntegrationTest {
                 "name", "Invited", "invitationToken", token));
         assertThat(joined.statusCode()).as(joined.body()).isEqualTo(201);
         assertThat(body(joined).get("organisationId").asString()).isEqualTo(org.toString());
-        JsonNode me = body(get("/api/v1/me", SignInTest.bearer(login(inviteeEmail))));
+        JsonNode me = body(get("/api/v1/me", bearer(login(inviteeEmail))));
         assertThat(me.get("memberships")).hasSize(1);
         assertThat(me.get("memberships").get(0).get("role").asString()).isEqualTo("AUDITOR");
         assertThat(me.get("emailVerified").asBoolean()).as("the invitation reached this address").isTrue();
@@ -141,9 +141,9 @@ class InvitationsAndMailTest extends IntegrationTest {
         String email = signedUp();
         Matcher link = Pattern.compile("(/api/v1/auth/verify-email\\?token=bwv_[0-9A-Za-z]{38})").matcher(mailTo(email));
         assertThat(link.find()).isTrue();
-        assertThat(body(get("/api/v1/me", SignInTest.bearer(login(email)))).get("emailVerified").asBoolean()).isFalse();
+        assertThat(body(get("/api/v1/me", bearer(login(email)))).get("emailVerified").asBoolean()).isFalse();
         assertThat(get(link.group(1)).statusCode()).isEqualTo(200);
-        assertThat(body(get("/api/v1/me", SignInTest.bearer(login(email)))).get("emailVerified").asBoolean()).isTrue();
+        assertThat(body(get("/api/v1/me", bearer(login(email)))).get("emailVerified").asBoolean()).isTrue();
         assertThat(get(link.group(1)).statusCode()).isEqualTo(404);
         assertThat(get("/api/v1/auth/verify-email?token=bwv_nope").statusCode()).isEqualTo(404);
     }
@@ -163,7 +163,7 @@ class InvitationsAndMailTest extends IntegrationTest {
                 .statusCode()).as("the policy applies").isEqualTo(400);
         assertThat(postJson("/api/v1/auth/password-reset/confirm", Map.of("token", token.group(1), "newPassword", newPassword))
                 .statusCode()).isEqualTo(204);
-        assertThat(get("/api/v1/me", SignInTest.bearer(session)).statusCode()).isEqualTo(401);
+        assertThat(get("/api/v1/me", bearer(session)).statusCode()).isEqualTo(401);
         assertThat(postJson("/api/v1/auth/login", Map.of("email", email, "password", STRONG_PASSWORD)).statusCode()).isEqualTo(401);
         assertThat(postJson("/api/v1/auth/login", Map.of("email", email, "password", newPassword)).statusCode()).isEqualTo(200);
         assertThat(postJson("/api/v1/auth/password-reset/confirm", Map.of("token", token.group(1), "newPassword", newPassword + "x"))
@@ -179,8 +179,8 @@ class InvitationsAndMailTest extends IntegrationTest {
         assertThat(changePassword(here, "wrong-current-password", newPassword).statusCode()).isEqualTo(401);
         assertThat(changePassword(here, STRONG_PASSWORD, "short").statusCode()).isEqualTo(400);
         assertThat(changePassword(here, STRONG_PASSWORD, newPassword).statusCode()).isEqualTo(204);
-        assertThat(get("/api/v1/me", SignInTest.bearer(here)).statusCode()).isEqualTo(200);
-        assertThat(get("/api/v1/me", SignInTest.bearer(elsewhere)).statusCode()).isEqualTo(401);
+        assertThat(get("/api/v1/me", bearer(here)).statusCode()).isEqualTo(200);
+        assertThat(get("/api/v1/me", bearer(elsewhere)).statusCode()).isEqualTo(401);
         assertThat(mailTo(email)).contains("password was just changed");
     }
 
@@ -194,18 +194,6 @@ class InvitationsAndMailTest extends IntegrationTest {
     }
 
     // --- helpers
-
-    private String signedUp() {
-        String email = uniqueEmail();
-        signUp(email);
-        return email;
-    }
-
-    private JsonNode login(String email) {
-        HttpResponse<String> r = postJson("/api/v1/auth/login", Map.of("email", email, "password", STRONG_PASSWORD));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return body(r);
-    }
 
     private HttpResponse<String> invite(JsonNode as, String email, String role) {
         return authed("/api/v1/orgs/" + org + "/invitations", as, json.writeValueAsString(Map.of("email", email, "role", role)));

@@ -188,7 +188,7 @@ class MembersTest extends IntegrationTest {
     }
 
     private static String[] auth(Person p) {
-        return SignInTest.bearer(p.tokens());
+        return bearer(p.tokens());
     }
 
     private HttpRequest patch(String path, Person as, String json) {

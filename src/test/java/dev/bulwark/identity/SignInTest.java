@@ -210,12 +210,6 @@ class SignInTest extends IntegrationTest {
 
     // --- helpers
 
-    private String signedUp() {
-        String email = uniqueEmail();
-        signUp(email);
-        return email;
-    }
-
     private HttpResponse<String> login(String email, String password, int expected) {
         HttpResponse<String> response = postJson("/api/v1/auth/login", Map.of("email", email, "password", password));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(expected);
@@ -231,10 +225,6 @@ class SignInTest extends IntegrationTest {
     private HttpResponse<String> delete(String path, JsonNode tokens) {
         return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + tokens.get("accessToken").asString())
                 .DELETE().build());
-    }
-
-    static String[] bearer(JsonNode tokens) {
-        return new String[] {"Authorization", "Bearer " + tokens.get("accessToken").asString()};
     }
 
     private static String sid(JsonNode tokens) {

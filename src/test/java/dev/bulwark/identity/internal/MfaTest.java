@@ -144,7 +144,4 @@ class MfaTest extends IntegrationTest {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    private static String[] bearer(JsonNode tokens) {
-        return new String[] {"Authorization", "Bearer " + tokens.get("accessToken").asString()};
-    }
 }

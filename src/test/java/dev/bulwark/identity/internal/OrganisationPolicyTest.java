@@ -128,22 +128,6 @@ class OrganisationPolicyTest extends IntegrationTest {
         assertThat(confirmed.statusCode()).as(confirmed.body()).isEqualTo(200);
     }
 
-    private String signedUp() {
-        String email = uniqueEmail();
-        signUp(email);
-        return email;
-    }
-
-    private JsonNode login(String email) {
-        HttpResponse<String> r = postJson("/api/v1/auth/login", Map.of("email", email, "password", STRONG_PASSWORD));
-        assertThat(r.statusCode()).isEqualTo(200);
-        return body(r);
-    }
-
-    private static String[] bearer(JsonNode tokens) {
-        return new String[] {"Authorization", "Bearer " + tokens.get("accessToken").asString()};
-    }
-
     private static void sql(String sql, Object... params) throws SQLException {
         try (Connection c = connectAs("postgres"); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {

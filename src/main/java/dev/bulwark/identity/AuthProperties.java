@@ -12,6 +12,8 @@ public record AuthProperties(
         // The "iss" and "aud" of access tokens; set both per environment.
         @DefaultValue("http://localhost:8080") String issuer,
         @DefaultValue("bulwark-api") String audience,
+        // ES256 by default; RS256 or HS256 (a shared secret, never published) by choice.
+        @DefaultValue("ES256") SigningAlgorithm signingAlgorithm,
         @DefaultValue("15m") Duration accessTokenTtl,
         // A session ends when its refresh token is unused this long, and in any case after the absolute lifetime.
         @DefaultValue("24h") Duration sessionIdleTtl,
@@ -21,6 +23,11 @@ public record AuthProperties(
         // Sensitive actions need a factor verified this recently (signing in counts).
         @DefaultValue("10m") Duration stepUpWindow,
         @DefaultValue Lockout lockout) {
+
+    /** How access tokens are signed. */
+    public enum SigningAlgorithm {
+        ES256, RS256, HS256
+    }
 
     /** Consecutive failures per email before a lock, and how long locks last (doubling from first to max). */
     public record Lockout(

@@ -8,17 +8,19 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.crypto.factories.DefaultJWSSignerFactory;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.shared.Ids;
 import org.springframework.stereotype.Component;
 
-/** Signs access tokens: ES256, {@code kid} in the header, claims iss, aud, sub, sid, iat, nbf, exp, jti. */
+/** Signs access tokens with the current key: {@code kid} in the header, claims iss, aud, sub, sid, iat, nbf, exp, jti. */
 @Component
 class AccessTokens {
+
+    private static final DefaultJWSSignerFactory SIGNERS = new DefaultJWSSignerFactory();
 
     private final SigningKeys keys;
     private final AuthProperties properties;
@@ -29,7 +31,7 @@ class AccessTokens {
     }
 
     String issue(UUID userId, UUID sessionId, Instant now) {
-        ECKey key = keys.current();
+        JWK key = keys.current();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(properties.issuer())
                 .audience(properties.audience())
@@ -40,9 +42,10 @@ class AccessTokens {
                 .expirationTime(Date.from(now.plus(properties.accessTokenTtl())))
                 .jwtID(Ids.newId().toString())
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
+        JWSAlgorithm algorithm = JWSAlgorithm.parse(key.getAlgorithm().getName());
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(), claims);
         try {
-            jwt.sign(new ECDSASigner(key));
+            jwt.sign(SIGNERS.createJWSSigner(key, algorithm));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an access token", e);
         }

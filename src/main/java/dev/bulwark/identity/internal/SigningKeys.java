@@ -13,11 +13,13 @@ import java.util.List;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.shared.OwnerOnlyFiles;
@@ -26,8 +28,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The ES256 keys that sign access tokens: generated at first start, kept in one JWK-set file readable by its owner
- * only, newest first. Rotation adds a key that signs from then on; older keys keep verifying until pruned (never
+ * The keys that sign access tokens (ES256 unless configured otherwise): generated at first start, kept in one JWK-set
+ * file readable by its owner only, newest first. Rotation adds a key that signs from then on; older keys keep verifying until pruned (never
  * sooner than the longest access-token lifetime after they stopped signing).
  */
 @Component
@@ -37,26 +39,44 @@ public class SigningKeys {
     private static final int KEPT = 3;
 
     private final Path file;
+    private final AuthProperties.SigningAlgorithm algorithm;
     private volatile JWKSet keys;
 
     SigningKeys(AuthProperties properties) {
         this.file = properties.keyDir().toAbsolutePath().normalize().resolve("jwt-signing.jwks.json");
-        this.keys = Files.exists(file) ? load(file) : null;
-        if (keys == null || keys.getKeys().isEmpty()) {
+        this.algorithm = properties.signingAlgorithm();
+        this.keys = Files.exists(file) ? load(file) : new JWKSet();
+        if (keys.getKeys().isEmpty()) {
             keys = new JWKSet(newKey());
             save();
-            log.info("Generated a new access-token signing key in {}", file);
+            log.info("Generated a new {} access-token signing key in {}", algorithm, file);
+        } else if (!algorithm.name().equals(current().getAlgorithm().getName())) {
+            // The configured algorithm changed: sign with a new key from now on; earlier keys verify until pruned.
+            rotate();
         }
     }
 
-    /** The key that signs new tokens. */
-    ECKey current() {
-        return (ECKey) keys.getKeys().getFirst();
+    /** The key that signs new tokens (private parts included). */
+    JWK current() {
+        return keys.getKeys().getFirst();
     }
 
-    /** Public keys only, for /.well-known/jwks.json and for verification. */
+    /** Public keys only, for /.well-known/jwks.json. A shared HS256 secret is never among them. */
     public JWKSet publicKeys() {
         return keys.toPublicJWKSet();
+    }
+
+    /** What verifies our tokens: the public keys, and the HS256 secret when there is one. */
+    JWKSet verificationKeys() {
+        List<JWK> verifying = new ArrayList<>(keys.toPublicJWKSet().getKeys());
+        keys.getKeys().stream().filter(k -> k instanceof OctetSequenceKey).forEach(verifying::add);
+        return new JWKSet(verifying);
+    }
+
+    /** The algorithms of our own keys: the only ones a token may name. */
+    java.util.Set<JWSAlgorithm> algorithms() {
+        return keys.getKeys().stream().map(k -> JWSAlgorithm.parse(k.getAlgorithm().getName()))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** Starts signing with a new key; keeps the previous ones for verification. */
@@ -66,17 +86,21 @@ public class SigningKeys {
         next.addAll(keys.getKeys());
         keys = new JWKSet(next.subList(0, Math.min(KEPT, next.size())));
         save();
-        log.info("Rotated the access-token signing key; new kid {}", current().getKeyID());
+        log.info("Rotated the access-token signing key; new {} kid {}", algorithm, current().getKeyID());
     }
 
-    private static ECKey newKey() {
+    private JWK newKey() {
+        String kid = Ids.newId().toString();
+        Date now = new Date();
         try {
-            return new ECKeyGenerator(Curve.P_256)
-                    .keyUse(KeyUse.SIGNATURE)
-                    .algorithm(JWSAlgorithm.ES256)
-                    .keyID(Ids.newId().toString())
-                    .issueTime(new Date())
-                    .generate();
+            return switch (algorithm) {
+                case ES256 -> new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
+                        .keyID(kid).issueTime(now).generate();
+                case RS256 -> new RSAKeyGenerator(3072).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
+                        .keyID(kid).issueTime(now).generate();
+                case HS256 -> new OctetSequenceKeyGenerator(256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.HS256)
+                        .keyID(kid).issueTime(now).generate();
+            };
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot generate a signing key", e);
         }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -26,8 +25,8 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
- * How an access token is accepted: signed with ES256 by one of our keys (so {@code alg: none}, HS256 keyed with our
- * public key, and any other algorithm are refused before a signature is even checked), from our issuer, for our
+ * How an access token is accepted: signed by one of our keys with that key's algorithm (so {@code alg: none}, HS256
+ * keyed with our public key, and any other algorithm are refused before a signature is even checked), from our issuer, for our
  * audience, within its lifetime, naming a session that is still active. The session check reads the database on
  * every request, so a revocation holds at once on every instance.
  */
@@ -37,9 +36,11 @@ class TokenVerification {
     @Bean
     JwtDecoder jwtDecoder(SigningKeys keys, AuthProperties properties, AuthService auth) {
         // Reads the current key set on each verification, so a rotation needs no restart.
-        JWKSource<SecurityContext> source = (JWKSelector selector, SecurityContext context) -> selector.select(keys.publicKeys());
+        JWKSource<SecurityContext> source = (JWKSelector selector, SecurityContext context) -> selector.select(keys.verificationKeys());
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, source));
+        // Only the algorithms of our own keys; each selects only keys of its own type, so HS256 can never be keyed
+        // with a public key.
+        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(keys.algorithms(), source));
         // Claims are checked by the validators below.
         processor.setJWTClaimsSetVerifier((claims, context) -> {
         });

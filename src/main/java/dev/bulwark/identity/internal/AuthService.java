@@ -348,9 +348,17 @@ public class AuthService {
                 .toList());
     }
 
-    /** True while the session is neither revoked nor expired: checked on every authenticated request. */
+    /** True while the session is neither revoked nor expired. */
     public boolean sessionActive(UUID userId, UUID sessionId) {
-        return tenantScope.asUser(userId, () -> sessions.find(userId, sessionId, false).map(s -> s.activeAt(now())).orElse(false));
+        return sessionDeadline(userId, sessionId).isPresent();
+    }
+
+    /** When an active session stops being valid on its own (idle or absolute), or empty when it is not active. */
+    Optional<Instant> sessionDeadline(UUID userId, UUID sessionId) {
+        Instant now = now();
+        return tenantScope.asUser(userId, () -> sessions.find(userId, sessionId, false)
+                .filter(s -> s.activeAt(now))
+                .map(s -> min(s.expiresAt(), s.idleExpiresAt())));
     }
 
     private static Instant now() {

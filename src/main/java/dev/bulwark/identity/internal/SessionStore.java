@@ -36,9 +36,11 @@ class SessionStore {
             instant(rs.getTimestamp("revoked_at")));
 
     private final JdbcClient jdbc;
+    private final VerifiedTokens verifiedTokens;
 
-    SessionStore(JdbcClient jdbc) {
+    SessionStore(JdbcClient jdbc, VerifiedTokens verifiedTokens) {
         this.jdbc = jdbc;
+        this.verifiedTokens = verifiedTokens;
     }
 
     void create(UUID userId, UUID sessionId, Instant now, Instant idleExpiresAt, Instant expiresAt, ClientInfo client) {
@@ -102,7 +104,7 @@ class SessionStore {
 
     /** Revokes one session; true when it was active until now. */
     boolean revoke(UUID userId, UUID sessionId, String reason, Instant now) {
-        return jdbc.sql("""
+        boolean revoked = jdbc.sql("""
                         UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
                         WHERE user_id = :user AND id = :id AND revoked_at IS NULL
                         """)
@@ -111,11 +113,15 @@ class SessionStore {
                 .param("reason", reason)
                 .param("now", Timestamp.from(now))
                 .update() > 0;
+        if (revoked) {
+            verifiedTokens.revokedInTransaction(userId);
+        }
+        return revoked;
     }
 
     /** Revokes every active session of the user but {@code keep}; returns how many ended. */
     int revokeOthers(UUID userId, UUID keep, String reason, Instant now) {
-        return jdbc.sql("""
+        int revoked = jdbc.sql("""
                         UPDATE sessions SET revoked_at = :now, revoked_reason = :reason
                         WHERE user_id = :user AND id <> :keep AND revoked_at IS NULL
                         """)
@@ -124,6 +130,10 @@ class SessionStore {
                 .param("reason", reason)
                 .param("now", Timestamp.from(now))
                 .update();
+        if (revoked > 0) {
+            verifiedTokens.revokedInTransaction(userId);
+        }
+        return revoked;
     }
 
     /** A pending MFA sign-in step, found by token hash before any user is bound. */

@@ -152,7 +152,7 @@ public class AuthCost {
         System.out.println();
         System.out.println("| benchmark | p50 µs | p99 µs | ops/s (1 thread) | p50 vs HMAC |");
         System.out.println("|---|---:|---:|---:|---:|");
-        byName.forEach((name, v) -> System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %,.0f | %.0f× |%n",
+        byName.forEach((name, v) -> System.out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %,.0f | %.2f× |%n",
                 name, v[0], v[1], v[2], v[0] / base[0]));
     }
 }

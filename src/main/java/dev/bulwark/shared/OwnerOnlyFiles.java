@@ -19,6 +19,11 @@ public final class OwnerOnlyFiles {
 
     /** Writes {@code content} to {@code file} so that no reader ever sees half of it or a wider mode. */
     public static void write(Path file, String content) {
+        write(file, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes {@code content} to {@code file} so that no reader ever sees half of it or a wider mode. */
+    public static void write(Path file, byte[] content) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
@@ -28,7 +33,7 @@ public final class OwnerOnlyFiles {
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
                 Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.write(tmp, content);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);

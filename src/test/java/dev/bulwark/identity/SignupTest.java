@@ -72,6 +72,13 @@ class SignupTest extends IntegrationTest {
                 }
             })).anySatisfy(mail -> assertThat(mail).contains("To: " + email).contains("verify-email?token=bwv_"));
         }
+        // Mails carry tokens: owner-only files in an owner-only directory.
+        assertThat(java.nio.file.Files.getPosixFilePermissions(DATA_DIR.resolve("mail")))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        try (var files = java.nio.file.Files.list(DATA_DIR.resolve("mail"))) {
+            assertThat(files.toList()).allSatisfy(f -> assertThat(java.nio.file.Files.getPosixFilePermissions(f))
+                    .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        }
     }
 
     @Test

@@ -1,13 +1,13 @@
 package dev.bulwark.identity.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
 import dev.bulwark.identity.MailProperties;
 import dev.bulwark.shared.Ids;
+import dev.bulwark.shared.OwnerOnlyFiles;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
@@ -52,11 +52,11 @@ class Mailer {
                 sender.send(message);
                 log.info("Mail \"{}\" sent over SMTP", subject);
             } else {
+                // Mails carry single-use tokens: owner-only, like every other secret file.
                 Path file = properties.dir().resolve(Ids.newId() + ".eml");
-                Files.createDirectories(properties.dir());
-                try (OutputStream out = Files.newOutputStream(file)) {
-                    message.writeTo(out);
-                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                message.writeTo(out);
+                OwnerOnlyFiles.write(file, out.toByteArray());
                 log.info("Mail \"{}\" written to {} (no SMTP configured)", subject, file.toAbsolutePath());
             }
         } catch (MessagingException | MailException | IOException e) {

@@ -74,22 +74,33 @@ public class Memberships {
 
     /**
      * The caller's role in {@code orgId} if it grants {@code permission} and the caller meets the organisation's
-     * policy (MFA, verified email); 404 for non-members, 403 otherwise.
+     * policy (MFA, verified email); 404 for non-members, 403 otherwise. One query reads the role and the policy.
      */
     public Role require(UUID orgId, UUID userId, Permission permission) {
-        Role role = roleOf(orgId, userId).orElseThrow(() -> new NotFoundException("There is no such organisation."));
-        if (!permission.grantedTo(role)) {
+        record Access(Role role, OrganisationPolicy policy) {
+        }
+        Access access = tenantScope.inTenant(orgId, userId, () -> jdbc.sql("""
+                        SELECT m.role, coalesce(p.require_mfa, false), coalesce(p.require_verified_email, false),
+                               coalesce(p.step_up_window_seconds, :defaultWindow)
+                        FROM memberships m LEFT JOIN organisation_policies p ON p.tenant_id = m.tenant_id
+                        WHERE m.tenant_id = :org AND m.user_id = :user
+                        """)
+                .param("org", orgId)
+                .param("user", userId)
+                .param("defaultWindow", (int) OrganisationPolicy.DEFAULT.stepUpWindow().toSeconds())
+                .query((rs, n) -> new Access(Role.valueOf(rs.getString(1)),
+                        new OrganisationPolicy(rs.getBoolean(2), rs.getBoolean(3), Duration.ofSeconds(rs.getInt(4)))))
+                .optional()
+                .orElseThrow(() -> new NotFoundException("There is no such organisation.")));
+        if (!permission.grantedTo(access.role())) {
             throw new ForbiddenException("Your role in this organisation does not allow this.");
         }
-        if (!requirements.isEmpty()) {
-            OrganisationPolicy policy = policy(orgId);
-            for (MemberRequirement requirement : requirements) {
-                requirement.unmet(userId, policy).ifPresent(reason -> {
-                    throw new ForbiddenException(reason);
-                });
-            }
+        for (MemberRequirement requirement : requirements) {
+            requirement.unmet(userId, access.policy()).ifPresent(reason -> {
+                throw new ForbiddenException(reason);
+            });
         }
-        return role;
+        return access.role();
     }
 
     public List<Member> list(UUID orgId, UUID actorId) {
@@ -101,12 +112,13 @@ public class Memberships {
     }
 
     /**
-     * Gives {@code userId} a new role. Only an OWNER touches OWNER roles (granting or taking one); the last OWNER
-     * is never demoted. Returns the previous role.
+     * Gives {@code userId} a new role, as {@code actorId} (MANAGE_MEMBERS). Only an OWNER touches OWNER roles
+     * (granting or taking one); the last OWNER is never demoted. Returns the previous role.
      */
-    public Role changeRole(UUID orgId, UUID actorId, Role actorRole, UUID userId, Role newRole) {
+    public Role changeRole(UUID orgId, UUID actorId, UUID userId, Role newRole) {
         return tenantScope.inTenant(orgId, actorId, () -> {
             Role current = lockedRole(orgId, userId);
+            Role actorRole = actorRole(orgId, actorId, Permission.MANAGE_MEMBERS);
             if ((current == Role.OWNER || newRole == Role.OWNER) && !Permission.MANAGE_OWNERS.grantedTo(actorRole)) {
                 throw new ForbiddenException("Only an owner can grant or take the owner role.");
             }
@@ -122,11 +134,15 @@ public class Memberships {
         });
     }
 
-    /** Removes {@code userId} (or lets a member leave). The last OWNER stays; only an OWNER removes an owner. */
-    public Role remove(UUID orgId, UUID actorId, Role actorRole, UUID userId) {
+    /**
+     * Removes {@code userId} as {@code actorId} (MANAGE_MEMBERS), or lets a member leave (actor = user). The last
+     * OWNER stays; only an OWNER removes an owner.
+     */
+    public Role remove(UUID orgId, UUID actorId, UUID userId) {
         return tenantScope.inTenant(orgId, actorId, () -> {
             Role current = lockedRole(orgId, userId);
             boolean leaving = actorId.equals(userId);
+            Role actorRole = leaving ? current : actorRole(orgId, actorId, Permission.MANAGE_MEMBERS);
             if (current == Role.OWNER && !leaving && !Permission.MANAGE_OWNERS.grantedTo(actorRole)) {
                 throw new ForbiddenException("Only an owner can remove an owner.");
             }
@@ -139,6 +155,21 @@ public class Memberships {
                     .update();
             return current;
         });
+    }
+
+    /** The actor's role, read (and locked) inside the changing transaction, so it cannot be stale or supplied. */
+    private Role actorRole(UUID orgId, UUID actorId, Permission needed) {
+        Role role = jdbc.sql("SELECT role FROM memberships WHERE tenant_id = :org AND user_id = :user FOR SHARE")
+                .param("org", orgId)
+                .param("user", actorId)
+                .query(String.class)
+                .optional()
+                .map(Role::valueOf)
+                .orElseThrow(() -> new NotFoundException("There is no such organisation."));
+        if (!needed.grantedTo(role)) {
+            throw new ForbiddenException("Your role in this organisation does not allow this.");
+        }
+        return role;
     }
 
     private Role lockedRole(UUID orgId, UUID userId) {

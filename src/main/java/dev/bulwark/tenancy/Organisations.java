@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.bulwark.shared.Ids;
+import dev.bulwark.shared.NotFoundException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -15,14 +16,21 @@ public class Organisations {
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
+    private final Memberships memberships;
 
-    Organisations(JdbcClient jdbc, TenantScope tenantScope) {
+    Organisations(JdbcClient jdbc, TenantScope tenantScope, Memberships memberships) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
+        this.memberships = memberships;
     }
 
-    /** The organisation (a global registry row; callers check membership first, through Memberships.require). */
-    public Optional<Organisation> find(UUID id) {
+    /** The organisation, as its member {@code readerId} sees it: 404 for anyone else (READ_ORGANISATION). */
+    public Organisation read(UUID id, UUID readerId) {
+        memberships.require(id, readerId, Permission.READ_ORGANISATION);
+        return find(id).orElseThrow(() -> new NotFoundException("There is no such organisation."));
+    }
+
+    private Optional<Organisation> find(UUID id) {
         return jdbc.sql("SELECT id, name, created_at FROM organisations WHERE id = :id")
                 .param("id", id)
                 .query((rs, n) -> new Organisation(rs.getObject("id", UUID.class), rs.getString("name"),

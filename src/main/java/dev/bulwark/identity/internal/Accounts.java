@@ -69,10 +69,10 @@ public class Accounts {
 
     /** Visibility (404) and permission (403) first, then step-up, then the change and its event in one transaction. */
     public MemberView changeRole(UUID orgId, UUID actorId, UUID actorSessionId, UUID userId, Role newRole, ClientInfo client) {
-        Role actorRole = memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
+        memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
         auth.requireRecentFactor(actorId, actorSessionId, memberships.policy(orgId).stepUpWindow());
         return transactions.execute(s -> {
-            Role previous = memberships.changeRole(orgId, actorId, actorRole, userId, newRole);
+            Role previous = memberships.changeRole(orgId, actorId, userId, newRole);
             if (previous != newRole) {
                 events.orgEvent(orgId, "member.role_changed", actorId, client,
                         Map.of("userId", userId.toString(), "from", previous.name(), "to", newRole.name()));
@@ -85,11 +85,13 @@ public class Accounts {
     public void removeMember(UUID orgId, UUID actorId, UUID userId, ClientInfo client) {
         boolean leaving = actorId.equals(userId);
         // Leaving is always possible, even for a member who no longer meets the organisation's policy.
-        Role actorRole = leaving
-                ? memberships.roleOf(orgId, actorId).orElseThrow(() -> new NotFoundException("There is no such organisation."))
-                : memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
+        if (leaving) {
+            memberships.roleOf(orgId, actorId).orElseThrow(() -> new NotFoundException("There is no such organisation."));
+        } else {
+            memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
+        }
         transactions.executeWithoutResult(s -> {
-            Role previous = memberships.remove(orgId, actorId, actorRole, userId);
+            Role previous = memberships.remove(orgId, actorId, userId);
             events.orgEvent(orgId, "member.removed", actorId, client,
                     Map.of("userId", userId.toString(), "role", previous.name(), "left", leaving));
         });

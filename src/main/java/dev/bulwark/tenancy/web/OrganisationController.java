@@ -2,11 +2,8 @@ package dev.bulwark.tenancy.web;
 
 import java.util.UUID;
 
-import dev.bulwark.shared.NotFoundException;
-import dev.bulwark.tenancy.Memberships;
 import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.Organisations;
-import dev.bulwark.tenancy.Permission;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,17 +14,14 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class OrganisationController {
 
-    private final Memberships memberships;
     private final Organisations organisations;
 
-    OrganisationController(Memberships memberships, Organisations organisations) {
-        this.memberships = memberships;
+    OrganisationController(Organisations organisations) {
         this.organisations = organisations;
     }
 
     @GetMapping("/api/v1/orgs/{orgId}")
     Organisation get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId) {
-        memberships.require(orgId, UUID.fromString(jwt.getSubject()), Permission.READ_ORGANISATION);
-        return organisations.find(orgId).orElseThrow(() -> new NotFoundException("There is no such organisation."));
+        return organisations.read(orgId, UUID.fromString(jwt.getSubject()));
     }
 }

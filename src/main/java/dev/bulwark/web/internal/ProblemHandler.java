@@ -53,10 +53,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(UnauthenticatedException.class)
     ResponseEntity<Object> unauthenticated(UnauthenticatedException e, WebRequest request) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        return createResponseEntity(Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", e.getMessage()),
-                headers, HttpStatus.UNAUTHORIZED, request);
+        return respond(Problems.of(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", e.getMessage()),
+                HttpHeaders.WWW_AUTHENTICATE, "Bearer", request);
     }
 
     @ExceptionHandler(ForbiddenException.class)
@@ -66,10 +64,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(StepUpRequiredException.class)
     ResponseEntity<Object> stepUp(StepUpRequiredException e, WebRequest request) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_user_authentication\"");
-        return createResponseEntity(Problems.of(HttpStatus.UNAUTHORIZED, "step-up-required", "Step-up required",
-                e.getMessage()), headers, HttpStatus.UNAUTHORIZED, request);
+        return respond(Problems.of(HttpStatus.UNAUTHORIZED, "step-up-required", "Step-up required", e.getMessage()),
+                HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_user_authentication\"", request);
     }
 
     @ExceptionHandler(NotFoundException.class)
@@ -79,10 +75,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(TooManyRequestsException.class)
     ResponseEntity<Object> tooMany(TooManyRequestsException e, WebRequest request) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
-        return createResponseEntity(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-requests", "Too Many Requests",
-                e.getMessage()), headers, HttpStatus.TOO_MANY_REQUESTS, request);
+        return respond(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-requests", "Too Many Requests", e.getMessage()),
+                HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()), request);
     }
 
     @ExceptionHandler(DataIntegrityViolationException.class)
@@ -148,6 +142,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private ResponseEntity<Object> respond(ProblemDetail problem, WebRequest request) {
         return createResponseEntity(problem, new HttpHeaders(), HttpStatusCode.valueOf(problem.getStatus()), request);
+    }
+
+    private ResponseEntity<Object> respond(ProblemDetail problem, String header, String value, WebRequest request) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(header, value);
+        return createResponseEntity(problem, headers, HttpStatusCode.valueOf(problem.getStatus()), request);
     }
 
     /** The single exit: every problem gets a Bulwark type, the path as instance, and the request id. */

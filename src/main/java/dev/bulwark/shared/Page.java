@@ -4,9 +4,4 @@ import java.util.List;
 
 /** Every list answer (CONTRACT.md): the items and the cursor of the next page, null on the last one. */
 public record Page<T>(List<T> items, String nextCursor) {
-
-    /** A list that always fits one page. */
-    public static <T> Page<T> complete(List<T> items) {
-        return new Page<>(items, null);
-    }
 }

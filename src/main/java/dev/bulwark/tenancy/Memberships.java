@@ -1,6 +1,7 @@
 package dev.bulwark.tenancy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -8,6 +9,8 @@ import java.util.UUID;
 import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -103,12 +106,24 @@ public class Memberships {
         return access.role();
     }
 
-    public List<Member> list(UUID orgId, UUID actorId) {
-        return tenantScope.inTenant(orgId, actorId, () -> jdbc.sql(
-                        "SELECT user_id, role FROM memberships WHERE tenant_id = :org ORDER BY created_at, user_id")
+    /** One page of the organisation's members, oldest membership first. */
+    public Page<Member> list(UUID orgId, UUID actorId, PageRequest request) {
+        record Row(Member member, PageRequest.Position position) {
+        }
+        PageRequest.Position after = request.after().orElse(new PageRequest.Position(Instant.EPOCH, new UUID(0, 0)));
+        List<Row> rows = tenantScope.inTenant(orgId, actorId, () -> jdbc.sql("""
+                        SELECT user_id, role, created_at FROM memberships
+                        WHERE tenant_id = :org AND (created_at, user_id) > (:afterAt, :afterId)
+                        ORDER BY created_at, user_id LIMIT :limit
+                        """)
                 .param("org", orgId)
-                .query((rs, n) -> new Member(rs.getObject("user_id", UUID.class), Role.valueOf(rs.getString("role"))))
+                .param("afterAt", java.sql.Timestamp.from(after.createdAt()))
+                .param("afterId", after.id())
+                .param("limit", request.limit() + 1)
+                .query((rs, n) -> new Row(new Member(rs.getObject("user_id", UUID.class), Role.valueOf(rs.getString("role"))),
+                        new PageRequest.Position(rs.getTimestamp("created_at").toInstant(), rs.getObject("user_id", UUID.class))))
                 .list());
+        return request.page(rows, Row::position, Row::member);
     }
 
     /**

@@ -137,6 +137,22 @@ class InvitationsAndMailTest extends IntegrationTest {
     }
 
     @Test
+    void aUserRemovedFromEveryOrganisationStillSignsInAndSeesNone() {
+        String email = uniqueEmail();
+        String token = body(invite(owner, email, "MEMBER")).get("token").asString();
+        JsonNode joined = body(postJson("/api/v1/signup", Map.of("email", email, "password", STRONG_PASSWORD, "name", "Only",
+                "invitationToken", token)));
+        JsonNode member = login(email);
+        assertThat(send(HttpRequest.newBuilder(uri("/api/v1/orgs/" + org + "/members/" + joined.get("userId").asString()))
+                .header("Authorization", bearer(owner)[1]).DELETE().build()).statusCode()).isEqualTo(204);
+        HttpResponse<String> me = get("/api/v1/me", bearer(member));
+        assertThat(me.statusCode()).isEqualTo(200);
+        assertThat(body(me).get("memberships")).isEmpty();
+        assertThat(get("/api/v1/orgs/" + org, bearer(member)).statusCode()).isEqualTo(404);
+        assertThat(get("/api/v1/orgs/" + org + "/members", bearer(member)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void signupMailsAVerificationLinkThatWorksOnce() throws Exception {
         String email = signedUp();
         Matcher link = Pattern.compile("(/api/v1/auth/verify-email\\?token=bwv_[0-9A-Za-z]{38})").matcher(mailTo(email));

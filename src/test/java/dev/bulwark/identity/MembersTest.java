@@ -66,6 +66,27 @@ class MembersTest extends IntegrationTest {
     }
 
     @Test
+    void membersArePagedByCursorAndBadPagingIs400() {
+        String base = "/api/v1/orgs/" + org + "/members";
+        JsonNode first = body(get(base + "?limit=3", auth(viewer)));
+        assertThat(first.get("items")).hasSize(3);
+        String cursor = first.get("nextCursor").asString();
+        assertThat(cursor).isNotBlank();
+        JsonNode second = body(get(base + "?limit=3&cursor=" + cursor, auth(viewer)));
+        assertThat(second.get("items")).hasSize(1);
+        assertThat(second.get("nextCursor").isNull()).isTrue();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        first.get("items").forEach(m -> seen.add(m.get("userId").asString()));
+        second.get("items").forEach(m -> seen.add(m.get("userId").asString()));
+        assertThat(seen).containsExactlyInAnyOrder(owner.id().toString(), admin.id().toString(), member.id().toString(),
+                viewer.id().toString());
+        for (String bad : new String[] {"?limit=0", "?limit=201", "?limit=x", "?cursor=not-a-cursor",
+                "?cursor=%27%20OR%201%3D1%20--", "?cursor=" + java.util.Base64.getUrlEncoder().encodeToString("v1:1:zz".getBytes())}) {
+            assertThat(get(base + bad, auth(viewer)).statusCode()).as(bad).isEqualTo(400);
+        }
+    }
+
+    @Test
     void anAdminChangesARoleAndItTakesEffectOnTheNextRequest() throws SQLException {
         HttpResponse<String> changed = patchRole(admin, member.id(), "VIEWER");
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);

@@ -132,6 +132,21 @@ class SignInTest extends IntegrationTest {
     }
 
     @Test
+    void sessionsArePagedNewestFirst() {
+        String email = signedUp();
+        JsonNode oldest = login(email);
+        login(email);
+        JsonNode newest = login(email);
+        JsonNode first = body(get("/api/v1/me/sessions?limit=2", bearer(newest)));
+        assertThat(first.get("items")).hasSize(2);
+        assertThat(first.get("items").get(0).get("id").asString()).isEqualTo(sid(newest));
+        JsonNode second = body(get("/api/v1/me/sessions?limit=2&cursor=" + first.get("nextCursor").asString(), bearer(newest)));
+        assertThat(second.get("items")).hasSize(1);
+        assertThat(second.get("items").get(0).get("id").asString()).isEqualTo(sid(oldest));
+        assertThat(second.get("nextCursor").isNull()).isTrue();
+    }
+
+    @Test
     void fiveFailuresLockEvenTheRightPasswordOutThenTheLockLiftsAndGrows() throws SQLException {
         String email = signedUp();
         for (int i = 0; i < 5; i++) {

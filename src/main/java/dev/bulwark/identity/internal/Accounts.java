@@ -7,6 +7,8 @@ import java.util.UUID;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
 import dev.bulwark.shared.UnauthenticatedException;
 import dev.bulwark.tenancy.Memberships;
 import dev.bulwark.tenancy.OrganisationPolicy;
@@ -57,14 +59,13 @@ public class Accounts {
         this.transactions = transactions;
     }
 
-    public List<MemberView> members(UUID orgId, UUID actorId) {
+    public Page<MemberView> members(UUID orgId, UUID actorId, PageRequest request) {
         memberships.require(orgId, actorId, Permission.READ_ORGANISATION);
-        List<Memberships.Member> members = memberships.list(orgId, actorId);
-        Map<UUID, Users.Profile> profiles = users.profiles(members.stream().map(Memberships.Member::userId).toList());
-        return members.stream()
-                .filter(m -> profiles.containsKey(m.userId()))
-                .map(m -> view(profiles.get(m.userId()), m.role()))
-                .toList();
+        Page<Memberships.Member> members = memberships.list(orgId, actorId, request);
+        Map<UUID, Users.Profile> profiles = users.profiles(members.items().stream().map(Memberships.Member::userId).toList());
+        // A membership always has its user (foreign key with cascade), so no item is dropped here.
+        return new Page<>(members.items().stream().map(m -> view(profiles.get(m.userId()), m.role())).toList(),
+                members.nextCursor());
     }
 
     /** Visibility (404) and permission (403) first, then step-up, then the change and its event in one transaction. */

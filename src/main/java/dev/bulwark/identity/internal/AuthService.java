@@ -17,6 +17,8 @@ import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
 import dev.bulwark.shared.StepUpRequiredException;
 import dev.bulwark.shared.Tokens;
 import dev.bulwark.shared.TooManyRequestsException;
@@ -342,10 +344,11 @@ public class AuthService {
     public record SessionView(UUID id, Instant createdAt, Instant lastUsedAt, String ip, String userAgent, boolean current) {
     }
 
-    public List<SessionView> sessions(UUID userId, UUID currentSessionId) {
-        return tenantScope.asUser(userId, () -> sessions.active(userId, now()).stream()
+    public Page<SessionView> sessions(UUID userId, UUID currentSessionId, PageRequest request) {
+        Page<SessionStore.Session> page = tenantScope.asUser(userId, () -> sessions.active(userId, now(), request));
+        return new Page<>(page.items().stream()
                 .map(s -> new SessionView(s.id(), s.createdAt(), s.lastUsedAt(), s.ip(), s.userAgent(), s.id().equals(currentSessionId)))
-                .toList());
+                .toList(), page.nextCursor());
     }
 
     /** True while the session is neither revoked nor expired. */

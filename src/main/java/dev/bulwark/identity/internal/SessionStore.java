@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.bulwark.identity.ClientInfo;
+import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
 import dev.bulwark.shared.Tokens;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -67,17 +69,24 @@ class SessionStore {
                 .optional();
     }
 
-    /** The user's sessions that still work, newest first. */
-    List<Session> active(UUID userId, Instant now) {
-        return jdbc.sql("""
+    /** One page of the user's sessions that still work, newest first. */
+    Page<Session> active(UUID userId, Instant now, PageRequest request) {
+        PageRequest.Position before = request.after().orElse(new PageRequest.Position(Instant.ofEpochSecond(253_402_300_799L),
+                new UUID(-1, -1)));
+        List<Session> rows = jdbc.sql("""
                         SELECT * FROM sessions
                         WHERE user_id = :user AND revoked_at IS NULL AND expires_at > :now AND idle_expires_at > :now
-                        ORDER BY created_at DESC, id DESC
+                          AND (created_at, id) < (:beforeAt, :beforeId)
+                        ORDER BY created_at DESC, id DESC LIMIT :limit
                         """)
                 .param("user", userId)
                 .param("now", Timestamp.from(now))
+                .param("beforeAt", Timestamp.from(before.createdAt()))
+                .param("beforeId", before.id())
+                .param("limit", request.limit() + 1)
                 .query(SESSION)
                 .list();
+        return request.page(rows, s -> new PageRequest.Position(s.createdAt(), s.id()), s -> s);
     }
 
     void touch(UUID userId, UUID sessionId, Instant now, Instant idleExpiresAt, ClientInfo client) {

@@ -5,6 +5,7 @@ import java.util.UUID;
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
 import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -12,6 +13,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -33,9 +35,9 @@ class MeController {
     }
 
     @GetMapping("/api/v1/me/sessions")
-    Page<AuthService.SessionView> sessions(@AuthenticationPrincipal Jwt jwt) {
-        // Active sessions only; not paginated yet (see docs/authentication.md).
-        return Page.complete(auth.sessions(Requests.userId(jwt), Requests.sessionId(jwt)));
+    Page<AuthService.SessionView> sessions(@AuthenticationPrincipal Jwt jwt, @RequestParam(required = false) Integer limit,
+                                           @RequestParam(required = false) String cursor) {
+        return auth.sessions(Requests.userId(jwt), Requests.sessionId(jwt), PageRequest.of(limit, cursor));
     }
 
     @DeleteMapping("/api/v1/me/sessions/{sessionId}")

@@ -5,6 +5,7 @@ import java.util.UUID;
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
 import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -39,9 +41,9 @@ class MembersController {
     }
 
     @GetMapping("/api/v1/orgs/{orgId}/members")
-    Page<Accounts.MemberView> list(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId) {
-        // Not paginated yet (see docs/authentication.md).
-        return Page.complete(accounts.members(orgId, Requests.userId(jwt)));
+    Page<Accounts.MemberView> list(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId,
+                                   @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        return accounts.members(orgId, Requests.userId(jwt), PageRequest.of(limit, cursor));
     }
 
     @PatchMapping(value = "/api/v1/orgs/{orgId}/members/{userId}", consumes = {"application/json", "application/merge-patch+json"})

@@ -28,8 +28,9 @@ public record DatabaseProperties(
     }
 
     public DatabaseProperties {
-        if (poolSize < 1 || poolSize > 200) {
-            throw new IllegalArgumentException("bulwark.database.pool-size must be 1..200, was " + poolSize);
+        // One connection is held for LISTEN (session revocations), so at least one more must serve requests.
+        if (poolSize < 2 || poolSize > 200) {
+            throw new IllegalArgumentException("bulwark.database.pool-size must be 2..200, was " + poolSize);
         }
         if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("bulwark.database.schema must be a plain lower-case identifier");

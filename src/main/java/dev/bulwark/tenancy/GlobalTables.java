@@ -28,6 +28,10 @@ public final class GlobalTables {
                     "invitation-token hash to (organisation, invitation): accepting finds its tenant before binding it", true),
             new GlobalTable("user_tokens",
                     "mailed single-use token hashes (email verification, password reset) to user, found before binding", true),
+            new GlobalTable("passkey_index",
+                    "passkey credential-id hash to user: a passwordless sign-in finds its user before binding (hashes, ids)", true),
+            new GlobalTable("webauthn_challenges",
+                    "one-time WebAuthn challenge hashes, checked before any user is bound (hashes, ids, times)", true),
             new GlobalTable("flyway_schema_history",
                     "migration history, written by the owner role only; the app role has no privilege on it", false));
 

@@ -168,6 +168,18 @@ public class AuthService {
         });
     }
 
+    /** Opens a session for a user whose sign-in was verified by a factor other than the password (a passkey). */
+    TokenPair signInWithVerifiedFactor(UUID userId, ClientInfo client, String factor) {
+        Instant now = now();
+        String email = users.profile(userId).map(Users.Profile::email).orElseThrow();
+        return transactions.execute(s -> {
+            throttle.recordSuccess(email);
+            TokenPair pair = tenantScope.asUser(userId, () -> openSession(userId, now, client));
+            events.userEvent("auth.login.succeeded", userId, client, Map.of("method", factor));
+            return pair;
+        });
+    }
+
     /** Starts TOTP enrolment (needs step-up); returns the seed once. */
     public String startTotp(UUID userId, UUID sessionId) {
         requireRecentFactor(userId, sessionId);

@@ -1,0 +1,73 @@
+package dev.bulwark.identity.web;
+
+import java.net.URI;
+import java.util.Base64;
+import java.util.Map;
+
+import dev.bulwark.identity.TokenPair;
+import dev.bulwark.identity.internal.Passkeys;
+import dev.bulwark.shared.InvalidInputException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Passkeys. Registering: authenticated, step-up. Signing in without a password: public (the assertion is the
+ * credential), in the per-IP sign-in budget. Binary fields travel base64url, as WebAuthn's JSON forms do.
+ */
+@RestController
+class PasskeyController {
+
+    record Registration(@NotNull @Size(max = 8192) String clientDataJSON, @NotNull @Size(max = 65536) String attestationObject,
+                        @Size(max = 200) String name) {
+    }
+
+    record Assertion(@NotNull @Size(max = 1400) String credentialId, @NotNull @Size(max = 8192) String clientDataJSON,
+                     @NotNull @Size(max = 8192) String authenticatorData, @NotNull @Size(max = 2048) String signature) {
+    }
+
+    private final Passkeys passkeys;
+
+    PasskeyController(Passkeys passkeys) {
+        this.passkeys = passkeys;
+    }
+
+    @PostMapping("/api/v1/me/passkeys/registration-options")
+    Map<String, Object> registrationOptions(@AuthenticationPrincipal Jwt jwt) {
+        return passkeys.registrationOptions(Requests.userId(jwt), Requests.sessionId(jwt));
+    }
+
+    @PostMapping("/api/v1/me/passkeys")
+    ResponseEntity<Map<String, String>> register(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody Registration body,
+                                                 HttpServletRequest request) {
+        String id = passkeys.register(Requests.userId(jwt), Requests.sessionId(jwt), decode("clientDataJSON", body.clientDataJSON()),
+                decode("attestationObject", body.attestationObject()), body.name(), Requests.client(request));
+        return ResponseEntity.created(URI.create("/api/v1/me/passkeys/" + id)).body(Map.of("id", id));
+    }
+
+    @PostMapping("/api/v1/auth/passkey/options")
+    Map<String, Object> authenticationOptions() {
+        return passkeys.authenticationOptions();
+    }
+
+    @PostMapping("/api/v1/auth/passkey")
+    TokenPair signIn(@Valid @RequestBody Assertion body, HttpServletRequest request) {
+        return passkeys.authenticate(decode("credentialId", body.credentialId()), decode("clientDataJSON", body.clientDataJSON()),
+                decode("authenticatorData", body.authenticatorData()), decode("signature", body.signature()), Requests.client(request));
+    }
+
+    private static byte[] decode(String field, String value) {
+        try {
+            return Base64.getUrlDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(field, "must be base64url");
+        }
+    }
+}

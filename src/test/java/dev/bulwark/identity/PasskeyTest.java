@@ -25,6 +25,7 @@ import com.webauthn4j.data.attestation.statement.COSEAlgorithmIdentifier;
 import com.webauthn4j.data.client.Origin;
 import com.webauthn4j.data.client.challenge.DefaultChallenge;
 import com.webauthn4j.test.EmulatorUtil;
+import com.webauthn4j.test.authenticator.webauthn.PackedAuthenticator;
 import com.webauthn4j.test.client.ClientPlatform;
 import dev.bulwark.IntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,8 +46,7 @@ class PasskeyTest extends IntegrationTest {
 
     @BeforeEach
     void signedIn() {
-        authenticator = EmulatorUtil.createClientPlatform(EmulatorUtil.PACKED_AUTHENTICATOR);
-        authenticator.setOrigin(new Origin("http://localhost:8080"));
+        authenticator = newAuthenticator();
         email = signedUp();
         tokens = login(email);
     }
@@ -64,6 +64,46 @@ class PasskeyTest extends IntegrationTest {
         JsonNode passkeyTokens = body(signedIn);
         assertThat(body(get("/api/v1/me", bearer(passkeyTokens))).get("email").asString()).isEqualTo(email);
         assertThat(postJson("/api/v1/auth/passkey", assertion).statusCode()).as("the challenge is spent").isEqualTo(401);
+    }
+
+    @Test
+    void aPasskeyIsTheSecondFactorAfterThePassword() {
+        assertThat(register(tokens).statusCode()).isEqualTo(201);
+        assertThat(body(get("/api/v1/me", bearer(tokens))).get("mfaEnabled").asBoolean()).isTrue();
+        JsonNode challenge = body(postJson("/api/v1/auth/login", Map.of("email", email, "password", STRONG_PASSWORD)));
+        assertThat(challenge.get("mfaRequired").asBoolean()).isTrue();
+        String mfaToken = challenge.get("mfaToken").asString();
+
+        // Someone else's passkey does not answer this user's challenge.
+        ClientPlatform strangersKey = newAuthenticator();
+        String strangerEmail = signedUp();
+        JsonNode strangerTokens = login(strangerEmail);
+        assertThat(registerWith(strangersKey, strangerEmail, strangerTokens).statusCode()).isEqualTo(201);
+        Map<String, Object> wrong = new java.util.HashMap<>(assertionWith(strangersKey));
+        wrong.put("mfaToken", mfaToken);
+        assertThat(postJson("/api/v1/auth/login/mfa/passkey", wrong).statusCode()).isEqualTo(401);
+
+        Map<String, Object> right = new java.util.HashMap<>(assertion());
+        right.put("mfaToken", mfaToken);
+        HttpResponse<String> passed = postJson("/api/v1/auth/login/mfa/passkey", right);
+        assertThat(passed.statusCode()).as(passed.body()).isEqualTo(200);
+        assertThat(get("/api/v1/me", bearer(body(passed))).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void stepUpWithAPasskey() throws Exception {
+        assertThat(register(tokens).statusCode()).isEqualTo(201);
+        try (Connection c = connectAs("postgres"); PreparedStatement ps = c.prepareStatement(
+                "UPDATE bulwark.sessions SET factor_verified_at = now() - interval '11 minutes' WHERE user_id = "
+                        + "(SELECT id FROM bulwark.users WHERE email = ?)")) {
+            ps.setString(1, email);
+            ps.executeUpdate();
+        }
+        assertThat(postAuthed("/api/v1/me/passkeys/registration-options", tokens, Map.of()).statusCode()).isEqualTo(401);
+        assertThat(postAuthed("/api/v1/auth/step-up", tokens, Map.of("password", STRONG_PASSWORD)).statusCode())
+                .as("with a second factor enrolled, the password alone is not enough").isEqualTo(401);
+        assertThat(postAuthed("/api/v1/auth/step-up/passkey", tokens, assertion()).statusCode()).isEqualTo(204);
+        assertThat(postAuthed("/api/v1/me/passkeys/registration-options", tokens, Map.of()).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -101,7 +141,18 @@ class PasskeyTest extends IntegrationTest {
 
     // --- helpers
 
+    /** A software authenticator of its own (the emulator's shared static one would mix every test's keys). */
+    private static ClientPlatform newAuthenticator() {
+        ClientPlatform platform = EmulatorUtil.createClientPlatform(new PackedAuthenticator());
+        platform.setOrigin(new Origin("http://localhost:8080"));
+        return platform;
+    }
+
     private HttpResponse<String> register(JsonNode as) {
+        return registerWith(authenticator, email, as);
+    }
+
+    private HttpResponse<String> registerWith(ClientPlatform authenticator, String email, JsonNode as) {
         JsonNode options = body(postAuthed("/api/v1/me/passkeys/registration-options", as, Map.of()));
         PublicKeyCredentialCreationOptions creation = new PublicKeyCredentialCreationOptions(
                 new PublicKeyCredentialRpEntity(options.get("rp").get("id").asString(), options.get("rp").get("name").asString()),
@@ -119,6 +170,10 @@ class PasskeyTest extends IntegrationTest {
     }
 
     private Map<String, String> assertion() {
+        return assertionWith(authenticator);
+    }
+
+    private Map<String, String> assertionWith(ClientPlatform authenticator) {
         JsonNode options = body(postJson("/api/v1/auth/passkey/options", "{}"));
         PublicKeyCredentialRequestOptions request = new PublicKeyCredentialRequestOptions(
                 new DefaultChallenge(D64.decode(options.get("challenge").asString())), 60_000L, options.get("rpId").asString(),

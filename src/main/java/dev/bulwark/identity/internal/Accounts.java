@@ -133,7 +133,7 @@ public class Accounts {
                 .param("user", userId)
                 .query((rs, n) -> new MembershipView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)))
                 .list());
-        boolean mfa = tenantScope.asUser(userId, () -> factors.totpEnabled(userId));
+        boolean mfa = tenantScope.asUser(userId, () -> factors.anyEnabled(userId));
         return new Me(profile.id(), profile.email(), profile.name(), profile.emailVerified(), mfa, memberships);
     }
 }

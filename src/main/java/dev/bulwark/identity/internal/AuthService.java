@@ -101,7 +101,7 @@ public class AuthService {
             throw new UnauthenticatedException(INVALID_CREDENTIALS);
         }
         UUID userId = account.get().id();
-        if (tenantScope.asUser(userId, () -> factors.totpEnabled(userId))) {
+        if (tenantScope.asUser(userId, () -> factors.anyEnabled(userId))) {
             // The email's failure count stays until the second factor is right too.
             Tokens.Issued challenge = Tokens.issue(Tokens.Type.MFA_CHALLENGE);
             transactions.executeWithoutResult(s -> sessions.addChallenge(challenge.hash(), userId, now.plus(MFA_CHALLENGE_TTL)));
@@ -120,6 +120,14 @@ public class AuthService {
      * like wrong passwords (same lock, same event); a challenge allows five attempts and five minutes.
      */
     public TokenPair loginMfa(String mfaToken, String code, ClientInfo client) {
+        return completeMfa(mfaToken, (userId, now) -> factors.verify(userId, code, now), client);
+    }
+
+    /**
+     * Completes a sign-in's second step with {@code verifier}, which answers the factor used for the challenge's
+     * user, or null when the proof fails. Shared by codes and passkeys.
+     */
+    TokenPair completeMfa(String mfaToken, java.util.function.BiFunction<UUID, Instant, String> verifier, ClientInfo client) {
         if (!Tokens.wellFormed(Tokens.Type.MFA_CHALLENGE, mfaToken)) {
             throw new UnauthenticatedException(INVALID_TOKEN);
         }
@@ -140,7 +148,7 @@ public class AuthService {
             if (throttle.lockedFor(email, now).isPresent()) {
                 return new Checked(challenge.userId(), email, false, "locked");
             }
-            String factor = tenantScope.asUser(challenge.userId(), () -> factors.verify(challenge.userId(), code, now));
+            String factor = tenantScope.asUser(challenge.userId(), () -> verifier.apply(challenge.userId(), now));
             return new Checked(challenge.userId(), email, factor != null, factor);
         });
         if (checked == null) {
@@ -165,6 +173,18 @@ public class AuthService {
             TokenPair pair = tenantScope.asUser(checked.userId(), () -> openSession(checked.userId(), now, client));
             events.userEvent("auth.login.succeeded", checked.userId(), client, Map.of("secondFactor", checked.factor()));
             return pair;
+        });
+    }
+
+    /** Step-up proven by a factor that is two factors on its own (a passkey with user verification). */
+    void stepUpVerified(UUID userId, UUID sessionId, ClientInfo client, String factor) {
+        Instant now = now();
+        transactions.executeWithoutResult(s -> {
+            tenantScope.asUser(userId, () -> {
+                sessions.markFactorVerified(userId, sessionId, now);
+                return null;
+            });
+            events.userEvent("auth.step_up.succeeded", userId, client, Map.of("method", factor));
         });
     }
 
@@ -310,7 +330,7 @@ public class AuthService {
             throw new TooManyRequestsException("Too many failed attempts for this account. Try again later.", locked.get());
         }
         boolean passed = passwords.matches(password, hash) && transactions.execute(s -> tenantScope.asUser(userId,
-                () -> !factors.totpEnabled(userId) || factors.verify(userId, code, now) != null));
+                () -> !factors.anyEnabled(userId) || factors.verify(userId, code, now) != null));
         if (!passed) {
             transactions.executeWithoutResult(s -> {
                 events.userEvent("auth.step_up.failed", userId, client, Map.of());

@@ -158,62 +158,91 @@ public class Passkeys {
     /** A passwordless sign-in: a valid assertion with user verification, for a pending challenge, opens a session. */
     public TokenPair authenticate(byte[] credentialId, byte[] clientDataJson, byte[] authenticatorData, byte[] signature,
                                   ClientInfo client) {
-        Instant now = now();
-        AuthenticationRequest request = new AuthenticationRequest(credentialId, authenticatorData, clientDataJson, signature);
+        UUID userId = transactions.execute(s -> verifyAssertion(credentialId, clientDataJson, authenticatorData, signature, null, now()))
+                .orElseThrow(() -> refused(credentialId, client));
+        return auth.signInWithVerifiedFactor(userId, client, "passkey");
+    }
+
+    /** The second step of a password sign-in, answered with a passkey of the challenge's user. */
+    public TokenPair secondFactor(String mfaToken, byte[] credentialId, byte[] clientDataJson, byte[] authenticatorData,
+                                  byte[] signature, ClientInfo client) {
+        return auth.completeMfa(mfaToken, (userId, now) -> verifyAssertion(credentialId, clientDataJson, authenticatorData,
+                signature, userId, now).isPresent() ? "passkey" : null, client);
+    }
+
+    /** Step-up with one of the signed-in user's own passkeys. */
+    public void stepUp(UUID userId, UUID sessionId, byte[] credentialId, byte[] clientDataJson, byte[] authenticatorData,
+                       byte[] signature, ClientInfo client) {
+        Optional<UUID> verified = transactions.execute(s -> verifyAssertion(credentialId, clientDataJson, authenticatorData,
+                signature, userId, now()));
+        if (verified.isEmpty()) {
+            throw refused(credentialId, client);
+        }
+        auth.stepUpVerified(userId, sessionId, client, "passkey");
+    }
+
+    private UnauthenticatedException refused(byte[] credentialId, ClientInfo client) {
+        jdbc.sql("SELECT user_id FROM passkey_index WHERE credential_hash = :hash")
+                .param("hash", Tokens.hash(B64.encodeToString(credentialId)))
+                .query(UUID.class)
+                .optional()
+                .ifPresent(owner -> transactions.executeWithoutResult(s -> events.userEvent("auth.login.failed", owner, client,
+                        Map.of("reason", "bad_passkey_assertion"))));
+        return new UnauthenticatedException(AuthService.INVALID_CREDENTIALS);
+    }
+
+    /**
+     * Verifies an assertion (user verification required) for a pending challenge, spending the challenge; the user
+     * the passkey belongs to, who must be {@code expectedUser} when one is given. Runs in the caller's transaction.
+     */
+    private Optional<UUID> verifyAssertion(byte[] credentialId, byte[] clientDataJson, byte[] authenticatorData, byte[] signature,
+                                           UUID expectedUser, Instant now) {
         AuthenticationData parsed;
         try {
-            parsed = webauthn.parse(request);
+            parsed = webauthn.parse(new AuthenticationRequest(credentialId, authenticatorData, clientDataJson, signature));
         } catch (RuntimeException malformed) {
-            throw new UnauthenticatedException(AuthService.INVALID_CREDENTIALS);
+            return Optional.empty();
         }
         Challenge challenge = parsed.getCollectedClientData() == null ? null : parsed.getCollectedClientData().getChallenge();
         Optional<UUID> owner = jdbc.sql("SELECT user_id FROM passkey_index WHERE credential_hash = :hash")
                 .param("hash", Tokens.hash(B64.encodeToString(credentialId)))
                 .query(UUID.class)
                 .optional();
+        if (challenge == null || !consumeChallenge(challenge.getValue(), "authenticate", null, now) || owner.isEmpty()
+                || (expectedUser != null && !expectedUser.equals(owner.get()))) {
+            return Optional.empty();
+        }
+        UUID userId = owner.get();
         record Stored(byte[] data, long count) {
         }
-        boolean verified = Boolean.TRUE.equals(transactions.execute(s -> {
-            if (challenge == null || !consumeChallenge(challenge.getValue(), "authenticate", null, now) || owner.isEmpty()) {
+        boolean verified = tenantScope.asUser(userId, () -> {
+            Optional<Stored> stored = jdbc.sql("""
+                            SELECT attested_credential_data, sign_count FROM passkeys
+                            WHERE user_id = :user AND credential_id = :id FOR UPDATE
+                            """)
+                    .param("user", userId)
+                    .param("id", credentialId)
+                    .query((rs, n) -> new Stored(rs.getBytes(1), rs.getLong(2)))
+                    .optional();
+            if (stored.isEmpty()) {
                 return false;
             }
-            UUID userId = owner.get();
-            return tenantScope.asUser(userId, () -> {
-                Optional<Stored> stored = jdbc.sql("""
-                                SELECT attested_credential_data, sign_count FROM passkeys
-                                WHERE user_id = :user AND credential_id = :id FOR UPDATE
-                                """)
-                        .param("user", userId)
-                        .param("id", credentialId)
-                        .query((rs, n) -> new Stored(rs.getBytes(1), rs.getLong(2)))
-                        .optional();
-                if (stored.isEmpty()) {
-                    return false;
-                }
-                CredentialRecordImpl record = new CredentialRecordImpl(new NoneAttestationStatement(), null, null, null,
-                        stored.get().count(), credentials.convert(stored.get().data()), null, null, null, null);
-                try {
-                    webauthn.verify(parsed, new AuthenticationParameters(serverProperty(challenge), record, null, true, true));
-                } catch (RuntimeException rejected) {
-                    return false;
-                }
-                jdbc.sql("UPDATE passkeys SET sign_count = :count, last_used_at = :now WHERE user_id = :user AND credential_id = :id")
-                        .param("count", parsed.getAuthenticatorData().getSignCount())
-                        .param("now", Timestamp.from(now))
-                        .param("user", userId)
-                        .param("id", credentialId)
-                        .update();
-                return true;
-            });
-        }));
-        if (!verified) {
-            if (owner.isPresent()) {
-                transactions.executeWithoutResult(s -> events.userEvent("auth.login.failed", owner.get(), client,
-                        Map.of("reason", "bad_passkey_assertion")));
+            CredentialRecordImpl record = new CredentialRecordImpl(new NoneAttestationStatement(), null, null, null,
+                    stored.get().count(), credentials.convert(stored.get().data()), null, null, null, null);
+            try {
+                webauthn.verify(parsed, new AuthenticationParameters(serverProperty(challenge), record, null, true, true));
+            } catch (RuntimeException rejected) {
+                return false;
             }
-            throw new UnauthenticatedException(AuthService.INVALID_CREDENTIALS);
-        }
-        return auth.signInWithVerifiedFactor(owner.get(), client, "passkey");
+            jdbc.sql("UPDATE passkeys SET sign_count = :count, last_used_at = :now WHERE user_id = :user AND credential_id = :id")
+                    .param("count", parsed.getAuthenticatorData().getSignCount())
+                    .param("now", Timestamp.from(now))
+                    .param("user", userId)
+                    .param("id", credentialId)
+                    .update();
+            return true;
+        });
+        return verified ? Optional.of(userId) : Optional.empty();
     }
 
     private byte[] newChallenge(String purpose, UUID userId) {

@@ -24,7 +24,7 @@ class PolicyRequirements implements MemberRequirement {
 
     @Override
     public Optional<String> unmet(UUID userId, OrganisationPolicy policy) {
-        if (policy.requireMfa() && !tenantScope.asUser(userId, () -> factors.totpEnabled(userId))) {
+        if (policy.requireMfa() && !tenantScope.asUser(userId, () -> factors.anyEnabled(userId))) {
             return Optional.of("This organisation requires two-factor authentication: enrol it at /api/v1/me/mfa/totp.");
         }
         if (policy.requireVerifiedEmail() && !users.profile(userId).map(Users.Profile::emailVerified).orElse(false)) {

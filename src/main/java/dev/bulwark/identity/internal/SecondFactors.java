@@ -40,6 +40,15 @@ class SecondFactors {
                 .param("user", userId).query(Long.class).single() > 0;
     }
 
+    /** Whether the user has any second factor: a confirmed authenticator or a passkey. */
+    boolean anyEnabled(UUID userId) {
+        return jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM totp_factors WHERE user_id = :user AND confirmed_at IS NOT NULL)
+                            OR EXISTS (SELECT 1 FROM passkeys WHERE user_id = :user)
+                        """)
+                .param("user", userId).query(Boolean.class).single();
+    }
+
     /** Starts enrolment: a new unconfirmed seed, replacing an earlier unconfirmed one. */
     String startTotp(UUID userId, Instant now) {
         String secret = Totp.newSecret();

@@ -29,6 +29,11 @@ class PasskeyController {
                         @Size(max = 200) String name) {
     }
 
+    record SecondFactor(@NotNull @Size(max = 100) String mfaToken, @NotNull @Size(max = 1400) String credentialId,
+                        @NotNull @Size(max = 8192) String clientDataJSON, @NotNull @Size(max = 8192) String authenticatorData,
+                        @NotNull @Size(max = 2048) String signature) {
+    }
+
     record Assertion(@NotNull @Size(max = 1400) String credentialId, @NotNull @Size(max = 8192) String clientDataJSON,
                      @NotNull @Size(max = 8192) String authenticatorData, @NotNull @Size(max = 2048) String signature) {
     }
@@ -61,6 +66,23 @@ class PasskeyController {
     TokenPair signIn(@Valid @RequestBody Assertion body, HttpServletRequest request) {
         return passkeys.authenticate(decode("credentialId", body.credentialId()), decode("clientDataJSON", body.clientDataJSON()),
                 decode("authenticatorData", body.authenticatorData()), decode("signature", body.signature()), Requests.client(request));
+    }
+
+    /** Public: the MFA token of a password sign-in plus a passkey assertion of the same user. */
+    @PostMapping("/api/v1/auth/login/mfa/passkey")
+    TokenPair secondFactor(@Valid @RequestBody SecondFactor body, HttpServletRequest request) {
+        return passkeys.secondFactor(body.mfaToken(), decode("credentialId", body.credentialId()),
+                decode("clientDataJSON", body.clientDataJSON()), decode("authenticatorData", body.authenticatorData()),
+                decode("signature", body.signature()), Requests.client(request));
+    }
+
+    /** Authenticated: step-up with one of the caller's own passkeys. */
+    @PostMapping("/api/v1/auth/step-up/passkey")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
+    void stepUp(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody Assertion body, HttpServletRequest request) {
+        passkeys.stepUp(Requests.userId(jwt), Requests.sessionId(jwt), decode("credentialId", body.credentialId()),
+                decode("clientDataJSON", body.clientDataJSON()), decode("authenticatorData", body.authenticatorData()),
+                decode("signature", body.signature()), Requests.client(request));
     }
 
     private static byte[] decode(String field, String value) {

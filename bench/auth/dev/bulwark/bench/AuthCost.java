@@ -46,9 +46,9 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
  *   <li>{@code hmacBaseline}: verifying an HMAC-SHA256 over the same token bytes — the cheapest credential check;</li>
  *   <li>{@code signatureOnly}: parsing the access token and verifying its ES256 signature;</li>
  *   <li>{@code sessionCheckOnly}: the per-request "is this session still active" read (a transaction as the user);</li>
- *   <li>{@code fullVerification}: the application's JwtDecoder: signature, claims and session check together.</li>
+ *   <li>{@code fullVerification}: the application's JwtDecoder for a token it has seen before (cached);</li>
+ *   <li>{@code fullVerificationFirstSeen}: the same for tokens never seen before (signature, claims, session read).</li>
  * </ul>
- * There is no verified-token cache yet, so a token seen before costs the same as a new one.
  */
 public class AuthCost {
 
@@ -133,6 +133,38 @@ public class AuthCost {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public Object fullVerification(App app) {
         return app.decoder.decode(app.token);
+    }
+
+    /** Tokens never seen before: same user and session, each with its own jti, signed with the application's key. */
+    @State(Scope.Thread)
+    public static class FreshTokens {
+        String[] tokens;
+        int next;
+
+        @Setup(org.openjdk.jmh.annotations.Level.Iteration)
+        public void sign(App app) throws Exception {
+            java.nio.file.Path file = java.nio.file.Path.of(app.context.getEnvironment().getRequiredProperty("bulwark.auth.key-dir"))
+                    .resolve("jwt-signing.jwks.json");
+            ECKey key = (ECKey) com.nimbusds.jose.jwk.JWKSet.parse(Files.readString(file)).getKeys().getFirst();
+            com.nimbusds.jose.crypto.ECDSASigner signer = new com.nimbusds.jose.crypto.ECDSASigner(key);
+            com.nimbusds.jwt.JWTClaimsSet claims = SignedJWT.parse(app.token).getJWTClaimsSet();
+            tokens = new String[40_000];
+            for (int i = 0; i < tokens.length; i++) {
+                SignedJWT jwt = new SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.ES256)
+                        .keyID(key.getKeyID()).type(com.nimbusds.jose.JOSEObjectType.JWT).build(),
+                        new com.nimbusds.jwt.JWTClaimsSet.Builder(claims).jwtID(UUID.randomUUID().toString()).build());
+                jwt.sign(signer);
+                tokens[i] = jwt.serialize();
+            }
+            next = 0;
+        }
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object fullVerificationFirstSeen(App app, FreshTokens fresh) {
+        return app.decoder.decode(fresh.tokens[fresh.next++ % fresh.tokens.length]);
     }
 
     public static void main(String[] args) throws Exception {

@@ -1,5 +1,6 @@
 package dev.bulwark.identity;
 
+import dev.bulwark.shared.TextRules;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -11,7 +12,7 @@ import jakarta.validation.constraints.Size;
  * The password's own rules live in PasswordPolicy.
  */
 public record SignupRequest(
-        @NotBlank @Size(max = 254) @Email(regexp = "^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$", message = "must be a valid email address")
+        @NotBlank @Size(max = 254) @Email(regexp = TextRules.EMAIL, message = "must be a valid email address")
         String email,
         @NotNull String password,
         @NotBlank @Size(max = 200) String name,

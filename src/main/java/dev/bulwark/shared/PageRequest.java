@@ -3,22 +3,36 @@ package dev.bulwark.shared;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
- * {@code ?limit=&cursor=} of every list (CONTRACT.md): up to 200 items, default 50, keyset-paginated on a row's
- * creation time and id. The cursor is opaque to clients (base64url); a malformed one is a 400, never a query.
+ * {@code ?limit=&cursor=} of every list (CONTRACT.md): up to 200 items, default 50, keyset-paginated either on a
+ * row's creation time and id, or on a number that orders the list (a version, a sequence). The cursor is opaque to
+ * clients (base64url); a malformed one, or one from a list of the other kind, is a 400, never a query.
  */
-public record PageRequest(int limit, Optional<Position> after) {
+public final class PageRequest {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
 
-    /** Where the previous page ended. */
+    private static final String POSITION = "v1";
+    private static final String NUMBER = "n1";
+
+    /** Where the previous page ended, in a list ordered by creation time and id. */
     public record Position(Instant createdAt, UUID id) {
+    }
+
+    private final int limit;
+    private final String cursor;
+
+    private PageRequest(int limit, String cursor) {
+        this.limit = limit;
+        this.cursor = cursor;
     }
 
     public static PageRequest of(Integer limit, String cursor) {
@@ -26,7 +40,38 @@ public record PageRequest(int limit, Optional<Position> after) {
         if (size < 1 || size > MAX_LIMIT) {
             throw new InvalidInputException("limit", "must be between 1 and " + MAX_LIMIT);
         }
-        return new PageRequest(size, cursor == null || cursor.isEmpty() ? Optional.empty() : Optional.of(decode(cursor)));
+        return new PageRequest(size, cursor == null || cursor.isEmpty() ? null : cursor);
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    /** The position after which this page starts; empty on the first page. */
+    public Optional<Position> after() {
+        if (cursor == null) {
+            return Optional.empty();
+        }
+        String[] parts = decode(POSITION, 3);
+        try {
+            long micros = Long.parseLong(parts[1]);
+            return Optional.of(new Position(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                    Math.floorMod(micros, 1_000_000L) * 1_000L), UUID.fromString(parts[2])));
+        } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException malformed) {
+            throw notACursor();
+        }
+    }
+
+    /** The number after which this page starts, in a list ordered by a number; empty on the first page. */
+    public OptionalLong afterNumber() {
+        if (cursor == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(decode(NUMBER, 2)[1]));
+        } catch (NumberFormatException malformed) {
+            throw notACursor();
+        }
     }
 
     /**
@@ -34,28 +79,41 @@ public record PageRequest(int limit, Optional<Position> after) {
      * cursor after its last item.
      */
     public <R, T> Page<T> page(List<R> rows, Function<R, Position> position, Function<R, T> item) {
+        return paged(rows, item, last -> {
+            Position p = position.apply(last);
+            long micros = p.createdAt().getEpochSecond() * 1_000_000L + p.createdAt().getNano() / 1_000;
+            return encode(POSITION + ":" + micros + ":" + p.id());
+        });
+    }
+
+    /** As {@link #page}, for a list ordered by a number. */
+    public <R, T> Page<T> pageByNumber(List<R> rows, ToLongFunction<R> number, Function<R, T> item) {
+        return paged(rows, item, last -> encode(NUMBER + ":" + number.applyAsLong(last)));
+    }
+
+    private <R, T> Page<T> paged(List<R> rows, Function<R, T> item, Function<R, String> cursorAfter) {
         boolean more = rows.size() > limit;
         List<R> shown = more ? rows.subList(0, limit) : rows;
-        String next = more ? encode(position.apply(shown.getLast())) : null;
-        return new Page<>(shown.stream().map(item).toList(), next);
+        return new Page<>(shown.stream().map(item).toList(), more ? cursorAfter.apply(shown.getLast()) : null);
     }
 
-    private static String encode(Position p) {
-        long micros = p.createdAt().getEpochSecond() * 1_000_000L + p.createdAt().getNano() / 1_000;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("v1:" + micros + ":" + p.id()).getBytes(StandardCharsets.US_ASCII));
+    private static String encode(String text) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static Position decode(String cursor) {
+    private String[] decode(String kind, int parts) {
         try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split(":");
-            if (parts.length != 3 || !"v1".equals(parts[0])) {
-                throw new IllegalArgumentException("shape");
+            String[] split = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split(":");
+            if (split.length != parts || !kind.equals(split[0])) {
+                throw notACursor();
             }
-            long micros = Long.parseLong(parts[1]);
-            return new Position(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L),
-                    UUID.fromString(parts[2]));
-        } catch (IllegalArgumentException | ArithmeticException malformed) {
-            throw new InvalidInputException("cursor", "is not a cursor this list gave out");
+            return split;
+        } catch (IllegalArgumentException malformed) {
+            throw notACursor();
         }
+    }
+
+    private static InvalidInputException notACursor() {
+        return new InvalidInputException("cursor", "is not a cursor this list gave out");
     }
 }

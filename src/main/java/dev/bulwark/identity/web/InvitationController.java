@@ -8,6 +8,7 @@ import java.util.UUID;
 import dev.bulwark.identity.internal.InvitationService;
 import dev.bulwark.tenancy.Invitations;
 import dev.bulwark.tenancy.Role;
+import dev.bulwark.shared.TextRules;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
@@ -27,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 class InvitationController {
 
     record InviteRequest(
-            @NotBlank @Size(max = 254) @Email(regexp = "^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$", message = "must be a valid email address")
+            @NotBlank @Size(max = 254) @Email(regexp = TextRules.EMAIL, message = "must be a valid email address")
             String email,
             @NotNull Role role) {
     }

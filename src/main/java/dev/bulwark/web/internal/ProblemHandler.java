@@ -8,12 +8,15 @@ import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.InvalidInputException.FieldProblem;
 import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.PreconditionFailedException;
 import dev.bulwark.shared.StepUpRequiredException;
 import dev.bulwark.shared.TooManyRequestsException;
 import dev.bulwark.shared.UnauthenticatedException;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -26,9 +29,11 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -73,6 +78,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return respond(Problems.of(HttpStatus.NOT_FOUND, "not-found", "Not Found", e.getMessage()), request);
     }
 
+    @ExceptionHandler(PreconditionFailedException.class)
+    ResponseEntity<Object> preconditionFailed(PreconditionFailedException e, WebRequest request) {
+        return respond(Problems.of(HttpStatus.PRECONDITION_FAILED, "precondition-failed", "Precondition Failed", e.getMessage()),
+                request);
+    }
+
     @ExceptionHandler(TooManyRequestsException.class)
     ResponseEntity<Object> tooMany(TooManyRequestsException e, WebRequest request) {
         return respond(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-requests", "Too Many Requests", e.getMessage()),
@@ -102,6 +113,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             if (cause instanceof UnrecognizedPropertyException unknown) {
                 return respond(Problems.validation(List.of(new FieldProblem(path(unknown), "is not a known field"))), request);
             }
+            if (cause instanceof InvalidFormatException invalid && invalid.getValue() instanceof String
+                    && invalid.getTargetType() == String.class && !invalid.getPath().isEmpty()) {
+                return respond(Problems.validation(List.of(new FieldProblem(path(invalid), TextGuard.NOT_TEXT))), request);
+            }
+            if (cause instanceof InvalidFormatException invalid && invalid.getTargetType() != null
+                    && invalid.getTargetType().isEnum() && !invalid.getPath().isEmpty()) {
+                return respond(Problems.validation(List.of(new FieldProblem(path(invalid),
+                        "must be one of " + wireNames(invalid.getTargetType())))), request);
+            }
             if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
                 return respond(Problems.validation(List.of(new FieldProblem(path(mismatch), "has the wrong type"))), request);
             }
@@ -114,6 +134,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "The request needs a JSON object body."), request);
     }
 
+    /** A path variable or query parameter of the wrong type (an id that is not a UUID, a limit that is not a number). */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers, HttpStatusCode status,
+                                                        WebRequest request) {
+        String field = e instanceof MethodArgumentTypeMismatchException mismatch ? mismatch.getName() : e.getPropertyName();
+        return respond(Problems.validation(List.of(new FieldProblem(field == null ? "$" : field, "has the wrong type"))), request);
+    }
+
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
@@ -122,6 +150,21 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .sorted(java.util.Comparator.comparing(FieldProblem::field))
                 .toList();
         return respond(Problems.validation(problems), request);
+    }
+
+    /** An enum's constants as JSON spells them (their {@code @JsonProperty} name, else the constant's name). */
+    private static String wireNames(Class<?> enumType) {
+        return java.util.Arrays.stream(enumType.getEnumConstants())
+                .map(constant -> {
+                    String name = ((Enum<?>) constant).name();
+                    try {
+                        JsonProperty property = enumType.getField(name).getAnnotation(JsonProperty.class);
+                        return property == null ? name : property.value();
+                    } catch (NoSuchFieldException impossible) {
+                        return name;
+                    }
+                })
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** The JSON path of the offending field, as {@code a.b[0].c}. */

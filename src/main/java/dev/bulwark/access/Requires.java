@@ -1,0 +1,22 @@
+package dev.bulwark.access;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import dev.bulwark.tenancy.Permission;
+
+/**
+ * The permission an organisation-scoped endpoint ({@code /api/v1/orgs/{orgId}/…}) needs. Checked before the handler
+ * runs, before its body is even read: a caller who is not a member of {@code orgId} gets 404, a member whose role
+ * lacks the permission 403. The handler receives the checked {@link Caller}.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Requires {
+
+    Permission value();
+}

@@ -1,0 +1,98 @@
+package dev.bulwark.access.internal;
+
+import java.util.Map;
+import java.util.UUID;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.access.Requires;
+import dev.bulwark.shared.InvalidInputException;
+import dev.bulwark.shared.UnauthenticatedException;
+import dev.bulwark.tenancy.Memberships;
+import dev.bulwark.tenancy.Role;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.MethodParameter;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.stereotype.Component;
+import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.method.support.ModelAndViewContainer;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.HandlerMapping;
+
+/**
+ * Enforces {@link Requires}: runs after authentication and before the handler (so before its arguments, the body
+ * included, are read), resolves the organisation from the path and decides 404 / 403 from the live membership.
+ * The checked {@link Caller} is then handed to the handler as an argument.
+ */
+@Component
+class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentResolver {
+
+    private static final String CALLER = OrganisationAccess.class.getName() + ".caller";
+
+    private final Memberships memberships;
+
+    OrganisationAccess(Memberships memberships) {
+        this.memberships = memberships;
+    }
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        if (!(handler instanceof HandlerMethod method)) {
+            return true;
+        }
+        Requires requires = method.getMethodAnnotation(Requires.class);
+        if (requires == null) {
+            return true;
+        }
+        UUID orgId = orgId(request);
+        UUID userId = userId();
+        Role role = memberships.require(orgId, userId, requires.value());
+        request.setAttribute(CALLER, new Caller(orgId, userId, role));
+        return true;
+    }
+
+    @Override
+    public boolean supportsParameter(MethodParameter parameter) {
+        return parameter.getParameterType() == Caller.class;
+    }
+
+    @Override
+    public Caller resolveArgument(MethodParameter parameter, ModelAndViewContainer container, NativeWebRequest request,
+                                  WebDataBinderFactory binderFactory) {
+        Object caller = request.getAttribute(CALLER, RequestAttributes.SCOPE_REQUEST);
+        if (caller == null) {
+            // A handler asked for a Caller without declaring @Requires: a programming error, never a silent pass.
+            throw new IllegalStateException("Caller requested by a handler without @Requires: " + parameter.getMethod());
+        }
+        return (Caller) caller;
+    }
+
+    private static UUID orgId(HttpServletRequest request) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> variables = (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+        String value = variables == null ? null : variables.get("orgId");
+        if (value == null) {
+            throw new IllegalStateException("@Requires on a path without {orgId}: " + request.getRequestURI());
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException notAnId) {
+            // As any other path variable that is not a UUID: a 400 naming it, decided before any lookup.
+            throw new InvalidInputException("orgId", "has the wrong type");
+        }
+    }
+
+    private static UUID userId() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication != null && authentication.getPrincipal() instanceof Jwt jwt) {
+            return UUID.fromString(jwt.getSubject());
+        }
+        throw new UnauthenticatedException("Authentication is required: a valid bearer token.");
+    }
+}

@@ -162,6 +162,74 @@ public abstract class IntegrationTest {
         return "u" + UUID.randomUUID().toString().substring(0, 12) + "@example.com";
     }
 
+    /** A signed-in account: its id, email and tokens. */
+    protected record Person(UUID id, String email, JsonNode tokens) {
+
+        /** The Authorization header, as name and value. */
+        public String[] auth() {
+            return bearer(tokens);
+        }
+    }
+
+    /** A fresh organisation and its owner, signed in. */
+    protected record Tenant(UUID id, Person owner) {
+    }
+
+    protected Tenant newTenant() {
+        String email = uniqueEmail();
+        JsonNode created = signUp(email);
+        return new Tenant(UUID.fromString(created.get("organisationId").asString()),
+                signIn(email, UUID.fromString(created.get("userId").asString())));
+    }
+
+    /** A fresh account made a member of {@code org} with {@code role} (written directly, as a fixture), signed in. */
+    protected Person joined(UUID org, String role) {
+        String email = uniqueEmail();
+        JsonNode created = signUp(email);
+        UUID userId = UUID.fromString(created.get("userId").asString());
+        try (Connection c = connectAs("postgres");
+             PreparedStatement ps = c.prepareStatement("INSERT INTO bulwark.memberships (tenant_id, user_id, role) VALUES (?, ?, ?)")) {
+            ps.setObject(1, org);
+            ps.setObject(2, userId);
+            ps.setString(3, role);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return signIn(email, userId);
+    }
+
+    /** A fresh account in an organisation of its own, signed in. */
+    protected Person outsider() {
+        String email = uniqueEmail();
+        JsonNode created = signUp(email);
+        return signIn(email, UUID.fromString(created.get("userId").asString()));
+    }
+
+    protected Person signIn(String email, UUID id) {
+        return new Person(id, email, login(email));
+    }
+
+    /** Any method, as {@code as} (null: anonymous), with a JSON body (null: none) and extra headers. */
+    protected HttpResponse<String> call(String method, String path, Person as, String jsonBody, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method,
+                jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (as != null) {
+            b.headers(as.auth());
+        }
+        boolean typed = false;
+        for (int i = 0; i < headers.length; i += 2) {
+            typed |= headers[i].equalsIgnoreCase("Content-Type");
+        }
+        if (jsonBody != null && !typed) {
+            b.header("Content-Type", "application/json");
+        }
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return send(b.build());
+    }
+
     /** How many security events of {@code type} the organisation has (read as the superuser). */
     public static long eventsOfType(UUID org, String type) throws SQLException {
         try (Connection c = connectAs("postgres");

@@ -24,9 +24,6 @@ class MembersTest extends IntegrationTest {
     private Person member;
     private Person viewer;
 
-    private record Person(UUID id, String email, JsonNode tokens) {
-    }
-
     @BeforeEach
     void anOrganisationWithFourRoles() throws SQLException {
         String ownerEmail = uniqueEmail();
@@ -181,35 +178,15 @@ class MembersTest extends IntegrationTest {
 
     // --- helpers
 
-    private Person joined(String role) throws SQLException {
-        String email = uniqueEmail();
-        JsonNode created = signUp(email);
-        UUID userId = UUID.fromString(created.get("userId").asString());
-        // Fixture: invitations are not built yet, so the membership is written directly.
-        try (Connection c = connectAs("postgres");
-             PreparedStatement ps = c.prepareStatement("INSERT INTO bulwark.memberships (tenant_id, user_id, role) VALUES (?, ?, ?)")) {
-            ps.setObject(1, org);
-            ps.setObject(2, userId);
-            ps.setString(3, role);
-            ps.executeUpdate();
-        }
-        return signIn(email, userId);
-    }
 
-    private Person outsider() {
-        String email = uniqueEmail();
-        JsonNode created = signUp(email);
-        return signIn(email, UUID.fromString(created.get("userId").asString()));
-    }
 
-    private Person signIn(String email, UUID id) {
-        HttpResponse<String> response = postJson("/api/v1/auth/login", Map.of("email", email, "password", STRONG_PASSWORD));
-        assertThat(response.statusCode()).isEqualTo(200);
-        return new Person(id, email, body(response));
-    }
 
     private static String[] auth(Person p) {
-        return bearer(p.tokens());
+        return p.auth();
+    }
+
+    private Person joined(String role) {
+        return joined(org, role);
     }
 
     private HttpRequest patch(String path, Person as, String json) {

@@ -1,0 +1,176 @@
+package dev.bulwark.workspace.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.shared.Ids;
+import dev.bulwark.shared.IfMatch;
+import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
+import dev.bulwark.tenancy.TenantScope;
+import dev.bulwark.workspace.ContactsDisclosed;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Contacts, the data subjects. Every read that returns a contact's personal data leaves through {@code disclose},
+ * the one place where such a read is observed. Deleting a contact deletes its interactions in the same statement.
+ */
+@Service
+public class Contacts {
+
+    /** A contact as the API shows it. */
+    public record Contact(UUID id, String name, String email, String phone, String notes, int version, Instant createdAt,
+                          Instant updatedAt) implements Rows.Listed {
+    }
+
+    /** What a contact is made of when created (name required, the rest optional). */
+    public record ContactData(String name, String email, String phone, String notes) {
+    }
+
+    private static final String COLUMNS = "id, name, email, phone, notes, version, created_at, updated_at";
+
+    private final JdbcClient jdbc;
+    private final TenantScope tenantScope;
+    private final ApplicationEventPublisher events;
+
+    Contacts(JdbcClient jdbc, TenantScope tenantScope, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.tenantScope = tenantScope;
+        this.events = events;
+    }
+
+    public Contact create(Caller caller, ContactData data) {
+        Instant now = Rows.now();
+        Contact contact = new Contact(Ids.newId(), data.name(), data.email(), data.phone(), data.notes(), 1, now, now);
+        tenantScope.inTenant(caller.orgId(), caller.userId(), () -> jdbc.sql("""
+                        INSERT INTO contacts (tenant_id, id, name, email, phone, notes, version, created_at, updated_at)
+                        VALUES (:org, :id, :name, :email, :phone, :notes, 1, :now, :now)
+                        """)
+                .param("org", caller.orgId())
+                .param("id", contact.id())
+                .param("name", contact.name())
+                .param("email", contact.email())
+                .param("phone", contact.phone())
+                .param("notes", contact.notes())
+                .param("now", Rows.ts(now))
+                .update());
+        return contact;
+    }
+
+    /** One page of the organisation's contacts, oldest first. */
+    public Page<Contact> list(Caller caller, PageRequest request) {
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> disclosed(caller, Rows.page(jdbc.sql("""
+                        SELECT %s FROM contacts
+                        WHERE tenant_id = :org AND (created_at, id) > (:afterAt, :afterId)
+                        ORDER BY created_at, id LIMIT :limit
+                        """.formatted(COLUMNS))
+                .param("org", caller.orgId()), request, Contacts::map)));
+    }
+
+    /** Every contact whose email is {@code email}, whatever the letter case; several may share one. */
+    public Page<Contact> findByEmail(Caller caller, String email, PageRequest request) {
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> disclosed(caller, Rows.page(jdbc.sql("""
+                        SELECT %s FROM contacts
+                        WHERE tenant_id = :org AND lower(email) = lower(:email) AND (created_at, id) > (:afterAt, :afterId)
+                        ORDER BY created_at, id LIMIT :limit
+                        """.formatted(COLUMNS))
+                .param("org", caller.orgId())
+                .param("email", email), request, Contacts::map)));
+    }
+
+    public Contact get(Caller caller, UUID contactId) {
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            Contact contact = find(caller.orgId(), contactId, false);
+            disclose(caller, List.of(contact));
+            return contact;
+        });
+    }
+
+    public Contact update(Caller caller, UUID contactId, IfMatch ifMatch, Edit<String> name, Edit<String> email,
+                          Edit<String> phone, Edit<String> notes) {
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            Contact current = find(caller.orgId(), contactId, true);
+            ifMatch.requireMatches(current.version());
+            Contact next = new Contact(current.id(), name.applyTo(current.name()), email.applyTo(current.email()),
+                    phone.applyTo(current.phone()), notes.applyTo(current.notes()), current.version() + 1,
+                    current.createdAt(), Rows.now());
+            jdbc.sql("""
+                            UPDATE contacts SET name = :name, email = :email, phone = :phone, notes = :notes,
+                                version = :version, updated_at = :now
+                            WHERE tenant_id = :org AND id = :id
+                            """)
+                    .param("name", next.name())
+                    .param("email", next.email())
+                    .param("phone", next.phone())
+                    .param("notes", next.notes())
+                    .param("version", next.version())
+                    .param("now", Rows.ts(next.updatedAt()))
+                    .param("org", caller.orgId())
+                    .param("id", contactId)
+                    .update();
+            return next;
+        });
+    }
+
+    /** Deletes the contact and its interactions (the foreign key cascades, one transaction). */
+    public void delete(Caller caller, UUID contactId, IfMatch ifMatch) {
+        tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            ifMatch.requireMatches(find(caller.orgId(), contactId, true).version());
+            jdbc.sql("DELETE FROM contacts WHERE tenant_id = :org AND id = :id")
+                    .param("org", caller.orgId())
+                    .param("id", contactId)
+                    .update();
+        });
+    }
+
+    /**
+     * 404 unless the contact exists. {@code lock} takes a share lock, for a write under the contact, so interactions
+     * are never added to one being deleted.
+     */
+    void requireParent(UUID orgId, UUID contactId, boolean lock) {
+        jdbc.sql("SELECT id FROM contacts WHERE tenant_id = :org AND id = :id " + (lock ? "FOR SHARE" : ""))
+                .param("org", orgId)
+                .param("id", contactId)
+                .query(UUID.class)
+                .optional()
+                .orElseThrow(() -> new NotFoundException("There is no such contact."));
+    }
+
+    private Page<Contact> disclosed(Caller caller, Page<Contact> page) {
+        disclose(caller, page.items());
+        return page;
+    }
+
+    /**
+     * The one exit of contact personal data towards a caller, inside the reading transaction: every read that
+     * returns contacts names them here, and only the contacts actually returned (not the look-ahead row of a page).
+     * Publishes {@link ContactsDisclosed} synchronously, so a listener runs inside this transaction; the audit log's
+     * {@code contact.read} record is made from it.
+     */
+    private void disclose(Caller caller, List<Contact> shown) {
+        if (!shown.isEmpty()) {
+            events.publishEvent(new ContactsDisclosed(caller.orgId(), caller.userId(), shown.stream().map(Contact::id).toList()));
+        }
+    }
+
+    private Contact find(UUID orgId, UUID contactId, boolean lock) {
+        return jdbc.sql("SELECT %s FROM contacts WHERE tenant_id = :org AND id = :id %s".formatted(COLUMNS, lock ? "FOR UPDATE" : ""))
+                .param("org", orgId)
+                .param("id", contactId)
+                .query(Contacts::map)
+                .optional()
+                .orElseThrow(() -> new NotFoundException("There is no such contact."));
+    }
+
+    private static Contact map(ResultSet rs, int row) throws SQLException {
+        return new Contact(Rows.uuid(rs, "id"), rs.getString("name"), rs.getString("email"), rs.getString("phone"),
+                rs.getString("notes"), rs.getInt("version"), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
+    }
+}

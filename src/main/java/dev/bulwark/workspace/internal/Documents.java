@@ -1,0 +1,220 @@
+package dev.bulwark.workspace.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.shared.Ids;
+import dev.bulwark.shared.IfMatch;
+import dev.bulwark.shared.InvalidInputException;
+import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
+import dev.bulwark.tenancy.TenantScope;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Documents inside a project. Every write makes a new version (1 on create, +1 on each update), and every version is
+ * kept, readable by number, until the document is deleted. Bodies are sanitised HTML.
+ */
+@Service
+public class Documents {
+
+    public static final int MAX_BODY = 500_000;
+
+    /** A document with its current body. */
+    public record Document(UUID id, UUID projectId, String title, String body, int version, Instant createdAt,
+                           Instant updatedAt) {
+    }
+
+    /** A document in a list: everything but the body, which may be large. */
+    public record DocumentSummary(UUID id, UUID projectId, String title, int version, Instant createdAt, Instant updatedAt)
+            implements Rows.Listed {
+    }
+
+    /** One version of a document, as it was written. */
+    public record DocumentVersion(UUID documentId, int version, String title, String body, Instant createdAt) {
+    }
+
+    /** A version in a list, without its body. */
+    public record VersionSummary(UUID documentId, int version, String title, Instant createdAt) {
+    }
+
+    private final JdbcClient jdbc;
+    private final TenantScope tenantScope;
+    private final Projects projects;
+
+    Documents(JdbcClient jdbc, TenantScope tenantScope, Projects projects) {
+        this.jdbc = jdbc;
+        this.tenantScope = tenantScope;
+        this.projects = projects;
+    }
+
+    public Document create(Caller caller, UUID projectId, String title, String body) {
+        String clean = clean(body);
+        Instant now = Rows.now();
+        Document document = new Document(Ids.newId(), projectId, title, clean, 1, now, now);
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            projects.requireParent(caller.orgId(), projectId, true);
+            jdbc.sql("""
+                            INSERT INTO documents (tenant_id, id, project_id, title, body, version, created_at, updated_at)
+                            VALUES (:org, :id, :project, :title, :body, 1, :now, :now)
+                            """)
+                    .param("org", caller.orgId())
+                    .param("id", document.id())
+                    .param("project", projectId)
+                    .param("title", title)
+                    .param("body", clean)
+                    .param("now", Rows.ts(now))
+                    .update();
+            keepVersion(caller.orgId(), document);
+            return document;
+        });
+    }
+
+    public Page<DocumentSummary> list(Caller caller, UUID projectId, PageRequest request) {
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            projects.requireParent(caller.orgId(), projectId, false);
+            return Rows.page(jdbc.sql("""
+                            SELECT id, project_id, title, version, created_at, updated_at FROM documents
+                            WHERE tenant_id = :org AND project_id = :project AND (created_at, id) > (:afterAt, :afterId)
+                            ORDER BY created_at, id LIMIT :limit
+                            """)
+                    .param("org", caller.orgId())
+                    .param("project", projectId), request,
+                    (rs, n) -> new DocumentSummary(Rows.uuid(rs, "id"), Rows.uuid(rs, "project_id"), rs.getString("title"),
+                            rs.getInt("version"), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at")));
+        });
+    }
+
+    public Document get(Caller caller, UUID projectId, UUID documentId) {
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> find(caller.orgId(), projectId, documentId, false));
+    }
+
+    /** Applies the edits as a new version; the version before it stays readable. */
+    public Document update(Caller caller, UUID projectId, UUID documentId, IfMatch ifMatch, Edit<String> title, Edit<String> body) {
+        String clean = body.present() ? clean(body.value()) : null;
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            Document current = find(caller.orgId(), projectId, documentId, true);
+            ifMatch.requireMatches(current.version());
+            Document next = new Document(current.id(), projectId, title.applyTo(current.title()),
+                    body.present() ? clean : current.body(), current.version() + 1, current.createdAt(), Rows.now());
+            jdbc.sql("""
+                            UPDATE documents SET title = :title, body = :body, version = :version, updated_at = :now
+                            WHERE tenant_id = :org AND id = :id
+                            """)
+                    .param("title", next.title())
+                    .param("body", next.body())
+                    .param("version", next.version())
+                    .param("now", Rows.ts(next.updatedAt()))
+                    .param("org", caller.orgId())
+                    .param("id", documentId)
+                    .update();
+            keepVersion(caller.orgId(), next);
+            return next;
+        });
+    }
+
+    /** Deletes the document and all its versions. */
+    public void delete(Caller caller, UUID projectId, UUID documentId, IfMatch ifMatch) {
+        tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            ifMatch.requireMatches(find(caller.orgId(), projectId, documentId, true).version());
+            jdbc.sql("DELETE FROM documents WHERE tenant_id = :org AND id = :id")
+                    .param("org", caller.orgId())
+                    .param("id", documentId)
+                    .update();
+        });
+    }
+
+    /** The document's versions, newest first. */
+    public Page<VersionSummary> versions(Caller caller, UUID projectId, UUID documentId, PageRequest request) {
+        long before = request.afterNumber().orElse(Long.MAX_VALUE);
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            requireDocument(caller.orgId(), projectId, documentId);
+            return request.pageByNumber(jdbc.sql("""
+                                    SELECT document_id, version, title, created_at FROM document_versions
+                                    WHERE tenant_id = :org AND document_id = :document AND version < :before
+                                    ORDER BY version DESC LIMIT :limit
+                                    """)
+                            .param("org", caller.orgId())
+                            .param("document", documentId)
+                            .param("before", before)
+                            .param("limit", request.limit() + 1)
+                            .query((rs, n) -> new VersionSummary(Rows.uuid(rs, "document_id"), rs.getInt("version"),
+                                    rs.getString("title"), Rows.instant(rs, "created_at")))
+                            .list(),
+                    VersionSummary::version, v -> v);
+        });
+    }
+
+    public DocumentVersion version(Caller caller, UUID projectId, UUID documentId, int version) {
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            requireDocument(caller.orgId(), projectId, documentId);
+            return jdbc.sql("""
+                            SELECT document_id, version, title, body, created_at FROM document_versions
+                            WHERE tenant_id = :org AND document_id = :document AND version = :version
+                            """)
+                    .param("org", caller.orgId())
+                    .param("document", documentId)
+                    .param("version", version)
+                    .query((rs, n) -> new DocumentVersion(Rows.uuid(rs, "document_id"), rs.getInt("version"),
+                            rs.getString("title"), rs.getString("body"), Rows.instant(rs, "created_at")))
+                    .optional()
+                    .orElseThrow(() -> new NotFoundException("There is no such version of this document."));
+        });
+    }
+
+    private void keepVersion(UUID orgId, Document document) {
+        jdbc.sql("""
+                        INSERT INTO document_versions (tenant_id, document_id, version, title, body, created_at)
+                        VALUES (:org, :document, :version, :title, :body, :at)
+                        """)
+                .param("org", orgId)
+                .param("document", document.id())
+                .param("version", document.version())
+                .param("title", document.title())
+                .param("body", document.body())
+                .param("at", Rows.ts(document.updatedAt()))
+                .update();
+    }
+
+    private void requireDocument(UUID orgId, UUID projectId, UUID documentId) {
+        jdbc.sql("SELECT id FROM documents WHERE tenant_id = :org AND project_id = :project AND id = :id")
+                .param("org", orgId)
+                .param("project", projectId)
+                .param("id", documentId)
+                .query(UUID.class)
+                .optional()
+                .orElseThrow(() -> new NotFoundException("There is no such document."));
+    }
+
+    /** 404 unless the document exists in this project of this organisation. */
+    private Document find(UUID orgId, UUID projectId, UUID documentId, boolean lock) {
+        return jdbc.sql("""
+                        SELECT id, project_id, title, body, version, created_at, updated_at FROM documents
+                        WHERE tenant_id = :org AND project_id = :project AND id = :id
+                        """ + (lock ? "FOR UPDATE" : ""))
+                .param("org", orgId)
+                .param("project", projectId)
+                .param("id", documentId)
+                .query(Documents::map)
+                .optional()
+                .orElseThrow(() -> new NotFoundException("There is no such document."));
+    }
+
+    private static String clean(String body) {
+        String clean = HtmlBodies.sanitise(body);
+        if (clean.codePointCount(0, clean.length()) > MAX_BODY) {
+            throw new InvalidInputException("body", "is longer than 500,000 characters once sanitised");
+        }
+        return clean;
+    }
+
+    private static Document map(ResultSet rs, int row) throws SQLException {
+        return new Document(Rows.uuid(rs, "id"), Rows.uuid(rs, "project_id"), rs.getString("title"), rs.getString("body"),
+                rs.getInt("version"), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,140 @@
+package dev.bulwark.workspace.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.shared.Ids;
+import dev.bulwark.shared.IfMatch;
+import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
+import dev.bulwark.tenancy.TenantScope;
+import dev.bulwark.workspace.Channel;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Interactions with a contact: calls, emails, chats, notes. Correcting or deleting one is how the right to
+ * rectification is exercised, so both are ordinary writes. Bodies are plain text, never interpreted as markup.
+ */
+@Service
+public class Interactions {
+
+    /** An interaction as the API shows it. */
+    public record Interaction(UUID id, UUID contactId, Channel channel, String subject, String body, Instant occurredAt,
+                              int version, Instant createdAt, Instant updatedAt) implements Rows.Listed {
+    }
+
+    private static final String COLUMNS = "id, contact_id, channel, subject, body, occurred_at, version, created_at, updated_at";
+
+    private final JdbcClient jdbc;
+    private final TenantScope tenantScope;
+    private final Contacts contacts;
+
+    Interactions(JdbcClient jdbc, TenantScope tenantScope, Contacts contacts) {
+        this.jdbc = jdbc;
+        this.tenantScope = tenantScope;
+        this.contacts = contacts;
+    }
+
+    /** Records an interaction; {@code occurredAt} defaults to now. */
+    public Interaction create(Caller caller, UUID contactId, Channel channel, String subject, String body, Instant occurredAt) {
+        Instant now = Rows.now();
+        Interaction interaction = new Interaction(Ids.newId(), contactId, channel, subject, body,
+                occurredAt == null ? now : occurredAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS), 1, now, now);
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            contacts.requireParent(caller.orgId(), contactId, true);
+            jdbc.sql("""
+                            INSERT INTO interactions (tenant_id, id, contact_id, channel, subject, body, occurred_at, version,
+                                                      created_at, updated_at)
+                            VALUES (:org, :id, :contact, :channel, :subject, :body, :occurredAt, 1, :now, :now)
+                            """)
+                    .param("org", caller.orgId())
+                    .param("id", interaction.id())
+                    .param("contact", contactId)
+                    .param("channel", channel.wire())
+                    .param("subject", subject)
+                    .param("body", body)
+                    .param("occurredAt", Rows.ts(interaction.occurredAt()))
+                    .param("now", Rows.ts(now))
+                    .update();
+            return interaction;
+        });
+    }
+
+    /** One page of the contact's interactions, in the order they were recorded. */
+    public Page<Interaction> list(Caller caller, UUID contactId, PageRequest request) {
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            contacts.requireParent(caller.orgId(), contactId, false);
+            return Rows.page(jdbc.sql("""
+                            SELECT %s FROM interactions
+                            WHERE tenant_id = :org AND contact_id = :contact AND (created_at, id) > (:afterAt, :afterId)
+                            ORDER BY created_at, id LIMIT :limit
+                            """.formatted(COLUMNS))
+                    .param("org", caller.orgId())
+                    .param("contact", contactId), request, Interactions::map);
+        });
+    }
+
+    public Interaction get(Caller caller, UUID contactId, UUID interactionId) {
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> find(caller.orgId(), contactId, interactionId, false));
+    }
+
+    public Interaction update(Caller caller, UUID contactId, UUID interactionId, IfMatch ifMatch, Edit<Channel> channel,
+                              Edit<String> subject, Edit<String> body, Edit<Instant> occurredAt) {
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            Interaction current = find(caller.orgId(), contactId, interactionId, true);
+            ifMatch.requireMatches(current.version());
+            Instant when = occurredAt.applyTo(current.occurredAt());
+            Interaction next = new Interaction(current.id(), contactId, channel.applyTo(current.channel()),
+                    subject.applyTo(current.subject()), body.applyTo(current.body()),
+                    when.truncatedTo(java.time.temporal.ChronoUnit.MICROS), current.version() + 1, current.createdAt(), Rows.now());
+            jdbc.sql("""
+                            UPDATE interactions SET channel = :channel, subject = :subject, body = :body, occurred_at = :occurredAt,
+                                version = :version, updated_at = :now
+                            WHERE tenant_id = :org AND id = :id
+                            """)
+                    .param("channel", next.channel().wire())
+                    .param("subject", next.subject())
+                    .param("body", next.body())
+                    .param("occurredAt", Rows.ts(next.occurredAt()))
+                    .param("version", next.version())
+                    .param("now", Rows.ts(next.updatedAt()))
+                    .param("org", caller.orgId())
+                    .param("id", interactionId)
+                    .update();
+            return next;
+        });
+    }
+
+    public void delete(Caller caller, UUID contactId, UUID interactionId, IfMatch ifMatch) {
+        tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            ifMatch.requireMatches(find(caller.orgId(), contactId, interactionId, true).version());
+            jdbc.sql("DELETE FROM interactions WHERE tenant_id = :org AND id = :id")
+                    .param("org", caller.orgId())
+                    .param("id", interactionId)
+                    .update();
+        });
+    }
+
+    /** 404 unless the interaction exists on this contact of this organisation. */
+    private Interaction find(UUID orgId, UUID contactId, UUID interactionId, boolean lock) {
+        return jdbc.sql("SELECT %s FROM interactions WHERE tenant_id = :org AND contact_id = :contact AND id = :id %s"
+                        .formatted(COLUMNS, lock ? "FOR UPDATE" : ""))
+                .param("org", orgId)
+                .param("contact", contactId)
+                .param("id", interactionId)
+                .query(Interactions::map)
+                .optional()
+                .orElseThrow(() -> new NotFoundException("There is no such interaction."));
+    }
+
+    private static Interaction map(ResultSet rs, int row) throws SQLException {
+        return new Interaction(Rows.uuid(rs, "id"), Rows.uuid(rs, "contact_id"), Channel.ofWire(rs.getString("channel")),
+                rs.getString("subject"), rs.getString("body"), Rows.instant(rs, "occurred_at"), rs.getInt("version"),
+                Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,125 @@
+package dev.bulwark.workspace.web;
+
+import java.util.UUID;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.access.Requires;
+import dev.bulwark.shared.IfMatch;
+import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
+import dev.bulwark.tenancy.Permission;
+import dev.bulwark.workspace.internal.Documents;
+import dev.bulwark.workspace.internal.Documents.Document;
+import dev.bulwark.workspace.internal.Documents.DocumentSummary;
+import dev.bulwark.workspace.internal.Documents.DocumentVersion;
+import dev.bulwark.workspace.internal.Documents.VersionSummary;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import org.hibernate.validator.constraints.CodePointLength;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.WebRequest;
+
+/**
+ * Documents of a project, and their versions (CONTRACT.md, Workspace). Bodies are HTML, sanitised on the way in.
+ * Reading needs READ_WORKSPACE; writing WRITE_WORKSPACE.
+ */
+@RestController
+@RequestMapping("/api/v1/orgs/{orgId}/projects/{projectId}/documents")
+class DocumentsController {
+
+    record NewDocument(
+            @NotBlank @CodePointLength(max = 200) String title,
+            @CodePointLength(max = Documents.MAX_BODY) String body) {
+    }
+
+    static final class DocumentPatch extends PatchBody {
+        @Pattern(regexp = Workspace.NOT_BLANK, message = "must not be blank") @CodePointLength(min = 1, max = 200)
+        private String title;
+        @CodePointLength(max = Documents.MAX_BODY)
+        private String body;
+
+        public void setTitle(String title) {
+            this.title = title;
+            mark("title");
+        }
+
+        public void setBody(String body) {
+            this.body = body;
+            mark("body");
+        }
+    }
+
+    private final Documents documents;
+
+    DocumentsController(Documents documents) {
+        this.documents = documents;
+    }
+
+    @PostMapping
+    @Requires(Permission.WRITE_WORKSPACE)
+    ResponseEntity<Document> create(Caller caller, @PathVariable UUID projectId, @Valid @RequestBody NewDocument body) {
+        Document document = documents.create(caller, projectId, body.title(), body.body());
+        return Responses.created(document, document.id());
+    }
+
+    @GetMapping
+    @Requires(Permission.READ_WORKSPACE)
+    Page<DocumentSummary> list(Caller caller, @PathVariable UUID projectId, @RequestParam(required = false) Integer limit,
+                               @RequestParam(required = false) String cursor) {
+        return documents.list(caller, projectId, PageRequest.of(limit, cursor));
+    }
+
+    @GetMapping("/{documentId}")
+    @Requires(Permission.READ_WORKSPACE)
+    ResponseEntity<Document> get(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId, WebRequest request) {
+        Document document = documents.get(caller, projectId, documentId);
+        return Responses.read(request, document, document.version());
+    }
+
+    @PatchMapping(value = "/{documentId}", consumes = {"application/json", "application/merge-patch+json"})
+    @Requires(Permission.WRITE_WORKSPACE)
+    ResponseEntity<Document> update(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,
+                                    @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                    @Valid @RequestBody DocumentPatch body) {
+        Document document = documents.update(caller, projectId, documentId, IfMatch.of(ifMatch),
+                body.required("title", body.title), body.optional("body", body.body));
+        return Responses.written(document, document.version());
+    }
+
+    @DeleteMapping("/{documentId}")
+    @Requires(Permission.WRITE_WORKSPACE)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,
+                @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        documents.delete(caller, projectId, documentId, IfMatch.of(ifMatch));
+    }
+
+    @GetMapping("/{documentId}/versions")
+    @Requires(Permission.READ_WORKSPACE)
+    Page<VersionSummary> versions(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,
+                                  @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        return documents.versions(caller, projectId, documentId, PageRequest.of(limit, cursor));
+    }
+
+    @GetMapping("/{documentId}/versions/{version}")
+    @Requires(Permission.READ_WORKSPACE)
+    ResponseEntity<DocumentVersion> version(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,
+                                            @PathVariable int version, WebRequest request) {
+        DocumentVersion found = documents.version(caller, projectId, documentId, version);
+        return Responses.read(request, found, found.version());
+    }
+}

@@ -1,0 +1,176 @@
+package dev.bulwark.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import dev.bulwark.BulwarkApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * HTTP load driver for the workspace's read path, on the real application (embedded PostgreSQL, real tokens, the
+ * whole filter chain): a closed loop of {@code concurrency} clients, each sending its next request when the last
+ * answered, for a warm-up and then a measured period per scenario, all in one run:
+ * <ul>
+ *   <li>{@code health} (<b>floor</b>): {@code GET /actuator/health}, the HTTP stack with no auth and no query;</li>
+ *   <li>{@code contact} (<b>baseline</b>): one contact, {@code GET /api/v1/orgs/{org}/contacts/{id}};</li>
+ *   <li>{@code contacts100}: {@code GET /api/v1/orgs/{org}/contacts?limit=100}, a page of 100 contacts.</li>
+ * </ul>
+ * Ratios are against {@code contact}: the extra cost of 99 more rows. The encryption work reruns this harness so its
+ * cost shows against the figures recorded in docs/benchmarks.md.
+ * Arguments: {@code [concurrency=4] [warmupSeconds=10] [measureSeconds=20]}.
+ */
+public final class ContactListLoad {
+
+    private record Result(String name, long requests, double seconds, long[] sortedNanos) {
+
+        double perSecond() {
+            return requests / seconds;
+        }
+
+        double percentileMillis(double p) {
+            int index = (int) Math.min(sortedNanos.length - 1, Math.ceil(p / 100.0 * sortedNanos.length) - 1);
+            return sortedNanos[Math.max(0, index)] / 1e6;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int measure = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+
+        Path dir = Files.createTempDirectory("bulwark-contactload-");
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BulwarkApplication.class).run(
+                "--server.port=0", "--bulwark.database.embedded.data-dir=" + dir, "--bulwark.database.embedded.durable=false",
+                "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.mail.dir=" + dir.resolve("mail"),
+                "--logging.level.root=WARN")) {
+            String base = "http://localhost:" + context.getEnvironment().getRequiredProperty("local.server.port");
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+            String email = "load-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+            String password = "violet-orbit-canyon-42-lantern";
+            String signup = send(client, post(base + "/api/v1/signup", null, "{\"email\":\"" + email + "\",\"password\":\""
+                    + password + "\",\"name\":\"Load\",\"organisationName\":\"Load Org\"}"), 201);
+            String org = field(signup, "organisationId");
+            String tokens = send(client, post(base + "/api/v1/auth/login", null,
+                    "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"), 200);
+            String bearer = "Bearer " + field(tokens, "accessToken");
+
+            String firstContact = null;
+            for (int i = 0; i < 100; i++) {
+                String created = send(client, post(base + "/api/v1/orgs/" + org + "/contacts", bearer, """
+                        {"name":"Contact %03d Example","email":"contact%03d@example.com","phone":"+4420718387%02d",
+                         "notes":"Met at the spring conference; interested in the enterprise plan, follow up in May about the pilot."}
+                        """.formatted(i, i, i)), 201);
+                if (firstContact == null) {
+                    firstContact = field(created, "id");
+                }
+            }
+            // The access token lives 15 minutes; refresh is not part of the measured path, so keep runs shorter.
+            Map<String, HttpRequest> scenarios = new LinkedHashMap<>();
+            scenarios.put("health", HttpRequest.newBuilder(URI.create(base + "/actuator/health")).GET().build());
+            scenarios.put("contact", get(base + "/api/v1/orgs/" + org + "/contacts/" + firstContact, bearer));
+            scenarios.put("contacts100", get(base + "/api/v1/orgs/" + org + "/contacts?limit=100", bearer));
+            String page = send(client, scenarios.get("contacts100"), 200);
+            if (page.split("\"id\"").length - 1 != 100) {
+                throw new IllegalStateException("the list did not answer 100 contacts");
+            }
+
+            List<Result> results = new ArrayList<>();
+            for (Map.Entry<String, HttpRequest> scenario : scenarios.entrySet()) {
+                run(client, scenario.getValue(), concurrency, warmup);
+                Result result = run(client, scenario.getValue(), concurrency, measure);
+                results.add(new Result(scenario.getKey(), result.requests(), result.seconds(), result.sortedNanos()));
+            }
+
+            Result baseline = results.stream().filter(r -> r.name().equals("contact")).findFirst().orElseThrow();
+            System.out.printf(Locale.ROOT, "%nconcurrency %d, %d s measured per scenario (after %d s warm-up), %d cores%n%n",
+                    concurrency, measure, warmup, Runtime.getRuntime().availableProcessors());
+            System.out.println("| scenario | requests/s | p50 ms | p99 ms | req/s vs contact | p50 vs contact |");
+            System.out.println("|---|---:|---:|---:|---:|---:|");
+            for (Result r : results) {
+                System.out.printf(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f | %.2f× | %.2f× |%n", r.name(), r.perSecond(),
+                        r.percentileMillis(50), r.percentileMillis(99), r.perSecond() / baseline.perSecond(),
+                        r.percentileMillis(50) / baseline.percentileMillis(50));
+            }
+        }
+    }
+
+    /** A closed loop of {@code concurrency} virtual-thread clients for {@code seconds}; every answer must be a 200. */
+    private static Result run(HttpClient client, HttpRequest request, int concurrency, int seconds) throws Exception {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        long started = System.nanoTime();
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<long[]>> futures = new ArrayList<>();
+            for (int c = 0; c < concurrency; c++) {
+                futures.add(clients.submit(() -> {
+                    long[] samples = new long[1 << 16];
+                    int n = 0;
+                    while (System.nanoTime() < end) {
+                        long t0 = System.nanoTime();
+                        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        long took = System.nanoTime() - t0;
+                        if (response.statusCode() != 200) {
+                            throw new IllegalStateException(request.uri() + " answered " + response.statusCode());
+                        }
+                        if (n == samples.length) {
+                            samples = Arrays.copyOf(samples, n * 2);
+                        }
+                        samples[n++] = took;
+                    }
+                    return Arrays.copyOf(samples, n);
+                }));
+            }
+            List<long[]> all = new ArrayList<>();
+            for (Future<long[]> f : futures) {
+                all.add(f.get());
+            }
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+            return new Result("", merged.length, elapsed, merged);
+        }
+    }
+
+    private static HttpRequest get(String url, String bearer) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", bearer).GET().build();
+    }
+
+    private static HttpRequest post(String url, String bearer, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (bearer != null) {
+            b.header("Authorization", bearer);
+        }
+        return b.build();
+    }
+
+    private static String send(HttpClient client, HttpRequest request, int expected) throws Exception {
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private static String field(String json, String name) {
+        return json.replaceAll("(?s).*\"" + name + "\":\"([^\"]+)\".*", "$1");
+    }
+
+    private ContactListLoad() {
+    }
+}

@@ -109,6 +109,30 @@ class WorkspaceBehaviourTest extends WorkspaceFixtures {
     }
 
     @Test
+    void concurrentWritersHoldingTheSameTagCannotBothWin() throws Exception {
+        String doc = seeded.fill(DOCUMENT);
+        for (int round = 1; round <= 5; round++) {
+            String tag = "\"" + round + "\"";
+            int r = round;
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                List<java.util.concurrent.Future<Integer>> writers = new ArrayList<>();
+                for (int w = 0; w < 4; w++) {
+                    int writer = w;
+                    writers.add(pool.submit(() -> call("PATCH", doc, tenant.owner(),
+                            "{\"body\":\"<p>round " + r + " writer " + writer + "</p>\"}", "If-Match", tag).statusCode()));
+                }
+                List<Integer> codes = new ArrayList<>();
+                for (var f : writers) {
+                    codes.add(f.get());
+                }
+                assertThat(codes).as("round %d", round).containsOnlyOnce(200).containsOnly(200, 412);
+            }
+        }
+        assertThat(read(doc, tenant.owner()).get("version").asInt()).isEqualTo(6);
+        assertThat(count("document_versions", tenant.id())).isEqualTo(6);
+    }
+
+    @Test
     void notFoundComesBeforeThePrecondition() {
         HttpResponse<String> response = call("PATCH", seeded.fill(PROJECTS) + "/" + UUID.randomUUID(), tenant.owner(),
                 "{\"name\":\"x\"}", "If-Match", "\"1\"");

@@ -19,4 +19,10 @@ import dev.bulwark.tenancy.Permission;
 public @interface Requires {
 
     Permission value();
+
+    /**
+     * Whether the organisation's policy (MFA, verified email) must be met too. Off only where a member who fell out
+     * of policy must still act: leaving the organisation.
+     */
+    boolean enforcePolicy() default true;
 }

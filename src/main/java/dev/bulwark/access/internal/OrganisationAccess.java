@@ -5,12 +5,16 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
+import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.InvalidInputException;
+import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.UnauthenticatedException;
 import dev.bulwark.tenancy.Memberships;
 import dev.bulwark.tenancy.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.MethodParameter;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -26,14 +30,17 @@ import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * Enforces {@link Requires}: runs after authentication and before the handler (so before its arguments, the body
- * included, are read), resolves the organisation from the path and decides 404 / 403 from the live membership.
- * The checked {@link Caller} is then handed to the handler as an argument.
+ * Enforces every endpoint's declaration ({@link Requires}, {@code @SignedIn}, {@code @Public}): runs after
+ * authentication and before the handler (so before its arguments, the body included, are read). For
+ * {@link Requires} it resolves the organisation from the path and decides 404 / 403 from the live membership, then
+ * hands the checked {@link Caller} to the handler as an argument. An endpoint of ours with no declaration is refused.
  */
 @Component
 class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentResolver {
 
     private static final String CALLER = OrganisationAccess.class.getName() + ".caller";
+
+    private static final Logger log = LoggerFactory.getLogger(OrganisationAccess.class);
 
     private final Memberships memberships;
 
@@ -46,14 +53,31 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
         if (!(handler instanceof HandlerMethod method)) {
             return true;
         }
-        Requires requires = method.getMethodAnnotation(Requires.class);
-        if (requires == null) {
-            return true;
+        Declaration declaration = Declaration.of(method);
+        switch (declaration) {
+            case Declaration.Undeclared undeclared when undeclared.ours() -> {
+                // Fail closed: an endpoint of ours without a rule serves nobody (EndpointDeclarationsTest keeps it rare).
+                log.error("Refused a request to {}: it declares no access rule", method.getShortLogMessage());
+                throw new ForbiddenException("You are not allowed to do this.");
+            }
+            case Declaration.Undeclared undeclared -> {
+                // A library's endpoint (listed in Declaration.LIBRARY_ENDPOINTS), under the HTTP security policy alone.
+            }
+            case Declaration.Open open -> {
+            }
+            case Declaration.Personal personal -> userId();
+            case Declaration.InOrganisation(Requires requires) -> {
+                UUID orgId = orgId(request);
+                UUID userId = userId();
+                Role role = requires.enforcePolicy()
+                        ? memberships.require(orgId, userId, requires.value())
+                        : memberships.roleOf(orgId, userId).orElseThrow(() -> new NotFoundException("There is no such organisation."));
+                if (!requires.value().grantedTo(role)) {
+                    throw new ForbiddenException("Your role in this organisation does not allow this.");
+                }
+                request.setAttribute(CALLER, new Caller(orgId, userId, role));
+            }
         }
-        UUID orgId = orgId(request);
-        UUID userId = userId();
-        Role role = memberships.require(orgId, userId, requires.value());
-        request.setAttribute(CALLER, new Caller(orgId, userId, role));
         return true;
     }
 

@@ -1,5 +1,7 @@
 package dev.bulwark.identity.web;
 
+import dev.bulwark.access.Public;
+import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.LoginResult;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.identity.internal.AuthService;
@@ -49,24 +51,28 @@ class AuthController {
 
     /** Public. */
     @PostMapping("/api/v1/auth/login")
+    @Public
     LoginResult login(@Valid @RequestBody LoginRequest body, HttpServletRequest request) {
         return auth.login(body.email(), body.password(), Requests.client(request));
     }
 
     /** Public: the MFA token of a sign-in is the credential, with a TOTP or recovery code. */
     @PostMapping("/api/v1/auth/login/mfa")
+    @Public
     TokenPair loginMfa(@Valid @RequestBody MfaRequest body, HttpServletRequest request) {
         return auth.loginMfa(body.mfaToken(), body.code(), Requests.client(request));
     }
 
     /** Public: the refresh token is the credential. */
     @PostMapping("/api/v1/auth/refresh")
+    @Public
     TokenPair refresh(@Valid @RequestBody RefreshRequest body, HttpServletRequest request) {
         return auth.refresh(body.refreshToken(), Requests.client(request));
     }
 
     /** Authenticated: ends the caller's current session. */
     @PostMapping("/api/v1/auth/logout")
+    @SignedIn
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void logout(@AuthenticationPrincipal Jwt jwt, HttpServletRequest request) {
         auth.logout(Requests.userId(jwt), Requests.sessionId(jwt), Requests.client(request));

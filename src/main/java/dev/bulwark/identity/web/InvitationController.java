@@ -5,10 +5,13 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.bulwark.access.Requires;
+import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.internal.InvitationService;
-import dev.bulwark.tenancy.Invitations;
-import dev.bulwark.tenancy.Role;
 import dev.bulwark.shared.TextRules;
+import dev.bulwark.tenancy.Invitations;
+import dev.bulwark.tenancy.Permission;
+import dev.bulwark.tenancy.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
@@ -51,6 +54,7 @@ class InvitationController {
     }
 
     @PostMapping("/api/v1/orgs/{orgId}/invitations")
+    @Requires(Permission.MANAGE_MEMBERS)
     ResponseEntity<InvitationCreated> invite(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId,
                                              @Valid @RequestBody InviteRequest body, HttpServletRequest request) {
         Invitations.Issued issued = invitations.invite(orgId, Requests.userId(jwt), body.email(), body.role(), Requests.client(request));
@@ -60,6 +64,7 @@ class InvitationController {
     }
 
     @PostMapping("/api/v1/invitations/accept")
+    @SignedIn
     Map<String, Object> accept(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody AcceptRequest body, HttpServletRequest request) {
         Invitations.Invitation joined = invitations.accept(Requests.userId(jwt), body.token(), Requests.client(request));
         return Map.of("organisationId", joined.organisationId(), "role", joined.role());

@@ -2,6 +2,7 @@ package dev.bulwark.identity.web;
 
 import java.util.Map;
 
+import dev.bulwark.access.Public;
 import dev.bulwark.identity.internal.SigningKeys;
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
@@ -19,6 +20,7 @@ class JwksController {
     }
 
     @GetMapping(value = "/.well-known/jwks.json", produces = "application/jwk-set+json")
+    @Public
     ResponseEntity<Map<String, Object>> jwks() {
         return ResponseEntity.ok().cacheControl(CacheControl.maxAge(java.time.Duration.ofMinutes(5)).cachePublic())
                 .body(keys.publicKeys().toJSONObject(true));

@@ -2,6 +2,7 @@ package dev.bulwark.identity.web;
 
 import java.util.UUID;
 
+import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
 import dev.bulwark.shared.Page;
@@ -30,17 +31,20 @@ class MeController {
     }
 
     @GetMapping("/api/v1/me")
+    @SignedIn
     Accounts.Me me(@AuthenticationPrincipal Jwt jwt) {
         return accounts.me(Requests.userId(jwt));
     }
 
     @GetMapping("/api/v1/me/sessions")
+    @SignedIn
     Page<AuthService.SessionView> sessions(@AuthenticationPrincipal Jwt jwt, @RequestParam(required = false) Integer limit,
                                            @RequestParam(required = false) String cursor) {
         return auth.sessions(Requests.userId(jwt), Requests.sessionId(jwt), PageRequest.of(limit, cursor));
     }
 
     @DeleteMapping("/api/v1/me/sessions/{sessionId}")
+    @SignedIn
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void endSession(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID sessionId, HttpServletRequest request) {
         auth.revokeSession(Requests.userId(jwt), sessionId, Requests.client(request));

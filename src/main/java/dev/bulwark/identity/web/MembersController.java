@@ -2,10 +2,12 @@ package dev.bulwark.identity.web;
 
 import java.util.UUID;
 
+import dev.bulwark.access.Requires;
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
+import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -41,12 +43,14 @@ class MembersController {
     }
 
     @GetMapping("/api/v1/orgs/{orgId}/members")
+    @Requires(Permission.READ_ORGANISATION)
     Page<Accounts.MemberView> list(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId,
                                    @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         return accounts.members(orgId, Requests.userId(jwt), PageRequest.of(limit, cursor));
     }
 
     @PatchMapping(value = "/api/v1/orgs/{orgId}/members/{userId}", consumes = {"application/json", "application/merge-patch+json"})
+    @Requires(Permission.MANAGE_MEMBERS)
     Accounts.MemberView changeRole(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId, @PathVariable UUID userId,
                                    @Valid @RequestBody RoleChange body, HttpServletRequest request) {
         return accounts.changeRole(orgId, Requests.userId(jwt), Requests.sessionId(jwt), userId, body.role(),
@@ -54,6 +58,7 @@ class MembersController {
     }
 
     @DeleteMapping("/api/v1/orgs/{orgId}/members/{userId}")
+    @Requires(value = Permission.READ_ORGANISATION, enforcePolicy = false)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void remove(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId, @PathVariable UUID userId, HttpServletRequest request) {
         accounts.removeMember(orgId, Requests.userId(jwt), userId, Requests.client(request));

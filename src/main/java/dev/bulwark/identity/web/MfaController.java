@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
 import jakarta.servlet.http.HttpServletRequest;
@@ -33,6 +34,7 @@ class MfaController {
     }
 
     @PostMapping("/api/v1/me/mfa/totp")
+    @SignedIn
     Map<String, String> enrol(@AuthenticationPrincipal Jwt jwt) {
         String secret = auth.startTotp(Requests.userId(jwt), Requests.sessionId(jwt));
         String email = accounts.me(Requests.userId(jwt)).email();
@@ -42,6 +44,7 @@ class MfaController {
     }
 
     @PostMapping("/api/v1/me/mfa/totp/confirm")
+    @SignedIn
     Map<String, List<String>> confirm(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody ConfirmRequest body,
                                       HttpServletRequest request) {
         return Map.of("recoveryCodes", auth.confirmTotp(Requests.userId(jwt), Requests.sessionId(jwt), body.code(),

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.Base64;
 import java.util.Map;
 
+import dev.bulwark.access.Public;
+import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.identity.internal.Passkeys;
 import dev.bulwark.shared.InvalidInputException;
@@ -45,11 +47,13 @@ class PasskeyController {
     }
 
     @PostMapping("/api/v1/me/passkeys/registration-options")
+    @SignedIn
     Map<String, Object> registrationOptions(@AuthenticationPrincipal Jwt jwt) {
         return passkeys.registrationOptions(Requests.userId(jwt), Requests.sessionId(jwt));
     }
 
     @PostMapping("/api/v1/me/passkeys")
+    @SignedIn
     ResponseEntity<Map<String, String>> register(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody Registration body,
                                                  HttpServletRequest request) {
         String id = passkeys.register(Requests.userId(jwt), Requests.sessionId(jwt), decode("clientDataJSON", body.clientDataJSON()),
@@ -58,11 +62,13 @@ class PasskeyController {
     }
 
     @PostMapping("/api/v1/auth/passkey/options")
+    @Public
     Map<String, Object> authenticationOptions() {
         return passkeys.authenticationOptions();
     }
 
     @PostMapping("/api/v1/auth/passkey")
+    @Public
     TokenPair signIn(@Valid @RequestBody Assertion body, HttpServletRequest request) {
         return passkeys.authenticate(decode("credentialId", body.credentialId()), decode("clientDataJSON", body.clientDataJSON()),
                 decode("authenticatorData", body.authenticatorData()), decode("signature", body.signature()), Requests.client(request));
@@ -70,6 +76,7 @@ class PasskeyController {
 
     /** Public: the MFA token of a password sign-in plus a passkey assertion of the same user. */
     @PostMapping("/api/v1/auth/login/mfa/passkey")
+    @Public
     TokenPair secondFactor(@Valid @RequestBody SecondFactor body, HttpServletRequest request) {
         return passkeys.secondFactor(body.mfaToken(), decode("credentialId", body.credentialId()),
                 decode("clientDataJSON", body.clientDataJSON()), decode("authenticatorData", body.authenticatorData()),
@@ -78,6 +85,7 @@ class PasskeyController {
 
     /** Authenticated: step-up with one of the caller's own passkeys. */
     @PostMapping("/api/v1/auth/step-up/passkey")
+    @SignedIn
     @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
     void stepUp(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody Assertion body, HttpServletRequest request) {
         passkeys.stepUp(Requests.userId(jwt), Requests.sessionId(jwt), decode("credentialId", body.credentialId()),

@@ -1,5 +1,7 @@
 package dev.bulwark.identity.web;
 
+import dev.bulwark.access.Public;
+import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.internal.PasswordService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -41,6 +43,7 @@ class PasswordController {
     }
 
     @PostMapping("/api/v1/me/password")
+    @SignedIn
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void change(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody ChangeRequest body, HttpServletRequest request) {
         passwords.change(Requests.userId(jwt), Requests.sessionId(jwt), body.currentPassword(), body.newPassword(),
@@ -49,6 +52,7 @@ class PasswordController {
 
     /** Public. 202 whether or not the email has an account. */
     @PostMapping("/api/v1/auth/password-reset")
+    @Public
     @ResponseStatus(HttpStatus.ACCEPTED)
     void requestReset(@Valid @RequestBody ResetRequest body, HttpServletRequest request) {
         passwords.requestReset(body.email(), Requests.client(request));
@@ -56,6 +60,7 @@ class PasswordController {
 
     /** Public: the mailed token is the credential. */
     @PostMapping("/api/v1/auth/password-reset/confirm")
+    @Public
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void confirmReset(@Valid @RequestBody ResetConfirmation body, HttpServletRequest request) {
         passwords.confirmReset(body.token(), body.newPassword(), Requests.client(request));

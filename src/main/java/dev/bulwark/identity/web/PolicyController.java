@@ -3,8 +3,10 @@ package dev.bulwark.identity.web;
 import java.time.Duration;
 import java.util.UUID;
 
+import dev.bulwark.access.Requires;
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.tenancy.OrganisationPolicy;
+import dev.bulwark.tenancy.Permission;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -37,11 +39,13 @@ class PolicyController {
     }
 
     @GetMapping("/api/v1/orgs/{orgId}/security-policy")
+    @Requires(Permission.READ_ORGANISATION)
     PolicyBody get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId) {
         return PolicyBody.of(accounts.policy(orgId, Requests.userId(jwt)));
     }
 
     @PutMapping("/api/v1/orgs/{orgId}/security-policy")
+    @Requires(Permission.MANAGE_SECURITY_POLICY)
     PolicyBody put(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId, @Valid @RequestBody PolicyBody body,
                    HttpServletRequest request) {
         OrganisationPolicy policy = new OrganisationPolicy(body.requireMfa(), body.requireVerifiedEmail(),

@@ -3,6 +3,7 @@ package dev.bulwark.identity.web;
 import java.net.URI;
 import java.util.Map;
 
+import dev.bulwark.access.Public;
 import dev.bulwark.identity.SignupRequest;
 import dev.bulwark.identity.SignupResult;
 import dev.bulwark.identity.internal.SignupService;
@@ -10,9 +11,9 @@ import dev.bulwark.shared.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code POST /api/v1/signup}: public; creates an account and its organisation. */
@@ -27,6 +28,7 @@ class SignupController {
 
     /** Public: the link of the verification mail. */
     @GetMapping("/api/v1/auth/verify-email")
+    @Public
     Map<String, Boolean> verifyEmail(@RequestParam String token) {
         if (!signups.verifyEmail(token)) {
             throw new NotFoundException("This link is not valid, already used, or expired.");
@@ -35,6 +37,7 @@ class SignupController {
     }
 
     @PostMapping("/api/v1/signup")
+    @Public
     ResponseEntity<SignupResult> signUp(@RequestBody SignupRequest request, HttpServletRequest http) {
         SignupResult result = signups.signUp(request, Requests.client(http));
         return ResponseEntity.created(URI.create("/api/v1/orgs/" + result.organisationId())).body(result);

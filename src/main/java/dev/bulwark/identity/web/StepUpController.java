@@ -1,5 +1,6 @@
 package dev.bulwark.identity.web;
 
+import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.internal.AuthService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -32,6 +33,7 @@ class StepUpController {
     }
 
     @PostMapping("/api/v1/auth/step-up")
+    @SignedIn
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void stepUp(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody StepUpRequest body, HttpServletRequest request) {
         auth.stepUp(Requests.userId(jwt), Requests.sessionId(jwt), body.password(), body.code(), Requests.client(request));

@@ -2,6 +2,7 @@ package dev.bulwark.web.internal;
 
 import java.io.IOException;
 
+import dev.bulwark.access.Public;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,6 +24,7 @@ class ProblemErrorController implements ErrorController {
     }
 
     @RequestMapping("/error")
+    @Public
     void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer i && i >= 400 ? i : 500;

@@ -1,9 +1,11 @@
-package dev.bulwark.tenancy.web;
+package dev.bulwark.identity.web;
 
 import java.util.UUID;
 
+import dev.bulwark.access.Requires;
 import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.Organisations;
+import dev.bulwark.tenancy.Permission;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,6 +23,7 @@ class OrganisationController {
     }
 
     @GetMapping("/api/v1/orgs/{orgId}")
+    @Requires(Permission.READ_ORGANISATION)
     Organisation get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId) {
         return organisations.read(orgId, UUID.fromString(jwt.getSubject()));
     }

@@ -32,6 +32,8 @@ public final class GlobalTables {
                     "passkey credential-id hash to user: a passwordless sign-in finds its user before binding (hashes, ids)", true),
             new GlobalTable("webauthn_challenges",
                     "one-time WebAuthn challenge hashes, checked before any user is bound (hashes, ids, times)", true),
+            new GlobalTable("api_key_index",
+                    "API-key hash to (organisation, key): a request finds its key's tenant before binding it (hashes, ids)", true),
             new GlobalTable("flyway_schema_history",
                     "migration history, written by the owner role only; the app role has no privilege on it", false));
 

@@ -39,11 +39,12 @@ public class Memberships {
     /** The organisation's policy (the defaults when it never set one). Callers check membership first. */
     public OrganisationPolicy policy(UUID orgId) {
         return tenantScope.inTenant(orgId, null, () -> jdbc.sql("""
-                        SELECT require_mfa, require_verified_email, step_up_window_seconds
+                        SELECT require_mfa, require_verified_email, step_up_window_seconds, api_key_max_lifetime_days
                         FROM organisation_policies WHERE tenant_id = :org
                         """)
                 .param("org", orgId)
-                .query((rs, n) -> new OrganisationPolicy(rs.getBoolean(1), rs.getBoolean(2), Duration.ofSeconds(rs.getInt(3))))
+                .query((rs, n) -> new OrganisationPolicy(rs.getBoolean(1), rs.getBoolean(2), Duration.ofSeconds(rs.getInt(3)),
+                        rs.getObject(4, Integer.class)))
                 .optional()
                 .orElse(OrganisationPolicy.DEFAULT));
     }
@@ -52,15 +53,17 @@ public class Memberships {
     public void setPolicy(UUID orgId, UUID actorId, OrganisationPolicy policy) {
         tenantScope.inTenant(orgId, actorId, () -> jdbc.sql("""
                         INSERT INTO organisation_policies (tenant_id, require_mfa, require_verified_email, step_up_window_seconds,
-                                                           updated_at, updated_by)
-                        VALUES (:org, :mfa, :verified, :window, now(), :actor)
+                                                           api_key_max_lifetime_days, updated_at, updated_by)
+                        VALUES (:org, :mfa, :verified, :window, :keyDays, now(), :actor)
                         ON CONFLICT (tenant_id) DO UPDATE SET require_mfa = :mfa, require_verified_email = :verified,
-                            step_up_window_seconds = :window, updated_at = now(), updated_by = :actor
+                            step_up_window_seconds = :window, api_key_max_lifetime_days = :keyDays, updated_at = now(),
+                            updated_by = :actor
                         """)
                 .param("org", orgId)
                 .param("mfa", policy.requireMfa())
                 .param("verified", policy.requireVerifiedEmail())
                 .param("window", (int) policy.stepUpWindow().toSeconds())
+                .param("keyDays", policy.apiKeyMaxLifetimeDays(), java.sql.Types.INTEGER)
                 .param("actor", actorId)
                 .update());
     }
@@ -84,7 +87,7 @@ public class Memberships {
         }
         Access access = tenantScope.inTenant(orgId, userId, () -> jdbc.sql("""
                         SELECT m.role, coalesce(p.require_mfa, false), coalesce(p.require_verified_email, false),
-                               coalesce(p.step_up_window_seconds, :defaultWindow)
+                               coalesce(p.step_up_window_seconds, :defaultWindow), p.api_key_max_lifetime_days
                         FROM memberships m LEFT JOIN organisation_policies p ON p.tenant_id = m.tenant_id
                         WHERE m.tenant_id = :org AND m.user_id = :user
                         """)
@@ -92,7 +95,8 @@ public class Memberships {
                 .param("user", userId)
                 .param("defaultWindow", (int) OrganisationPolicy.DEFAULT.stepUpWindow().toSeconds())
                 .query((rs, n) -> new Access(Role.valueOf(rs.getString(1)),
-                        new OrganisationPolicy(rs.getBoolean(2), rs.getBoolean(3), Duration.ofSeconds(rs.getInt(4)))))
+                        new OrganisationPolicy(rs.getBoolean(2), rs.getBoolean(3), Duration.ofSeconds(rs.getInt(4)),
+                                rs.getObject(5, Integer.class))))
                 .optional()
                 .orElseThrow(() -> new NotFoundException("There is no such organisation.")));
         if (!permission.grantedTo(access.role())) {
@@ -127,14 +131,15 @@ public class Memberships {
     }
 
     /**
-     * Gives {@code userId} a new role, as {@code actorId} (MANAGE_MEMBERS). Only an OWNER touches OWNER roles
-     * (granting or taking one); the last OWNER is never demoted. Returns the previous role.
+     * Gives {@code userId} a new role, as {@code actorId} (MANAGE_MEMBERS), whose rights are capped by {@code cap}
+     * when they act through an API key (null: no cap). Only an OWNER touches OWNER roles (granting or taking one);
+     * the last OWNER is never demoted. Returns the previous role.
      */
-    public Role changeRole(UUID orgId, UUID actorId, UUID userId, Role newRole) {
+    public Role changeRole(UUID orgId, UUID actorId, Role cap, UUID userId, Role newRole) {
         return tenantScope.inTenant(orgId, actorId, () -> {
             Role current = lockedRole(orgId, userId);
-            Role actorRole = actorRole(orgId, actorId, Permission.MANAGE_MEMBERS);
-            if ((current == Role.OWNER || newRole == Role.OWNER) && !Permission.MANAGE_OWNERS.grantedTo(actorRole)) {
+            Role actorRole = actorRole(orgId, actorId, cap, Permission.MANAGE_MEMBERS);
+            if ((current == Role.OWNER || newRole == Role.OWNER) && !granted(Permission.MANAGE_OWNERS, actorRole, cap)) {
                 throw new ForbiddenException("Only an owner can grant or take the owner role.");
             }
             if (current == Role.OWNER && newRole != Role.OWNER && otherOwners(orgId, userId) == 0) {
@@ -150,15 +155,15 @@ public class Memberships {
     }
 
     /**
-     * Removes {@code userId} as {@code actorId} (MANAGE_MEMBERS), or lets a member leave (actor = user). The last
-     * OWNER stays; only an OWNER removes an owner.
+     * Removes {@code userId} as {@code actorId} (MANAGE_MEMBERS, capped by {@code cap} for an API key), or lets a
+     * member leave (actor = user, in person). The last OWNER stays; only an OWNER removes an owner.
      */
-    public Role remove(UUID orgId, UUID actorId, UUID userId) {
+    public Role remove(UUID orgId, UUID actorId, Role cap, UUID userId) {
         return tenantScope.inTenant(orgId, actorId, () -> {
             Role current = lockedRole(orgId, userId);
-            boolean leaving = actorId.equals(userId);
-            Role actorRole = leaving ? current : actorRole(orgId, actorId, Permission.MANAGE_MEMBERS);
-            if (current == Role.OWNER && !leaving && !Permission.MANAGE_OWNERS.grantedTo(actorRole)) {
+            boolean leaving = cap == null && actorId.equals(userId);
+            Role actorRole = leaving ? current : actorRole(orgId, actorId, cap, Permission.MANAGE_MEMBERS);
+            if (current == Role.OWNER && !leaving && !granted(Permission.MANAGE_OWNERS, actorRole, cap)) {
                 throw new ForbiddenException("Only an owner can remove an owner.");
             }
             if (current == Role.OWNER && otherOwners(orgId, userId) == 0) {
@@ -172,8 +177,12 @@ public class Memberships {
         });
     }
 
+    private static boolean granted(Permission permission, Role role, Role cap) {
+        return permission.grantedTo(role) && (cap == null || permission.grantedTo(cap));
+    }
+
     /** The actor's role, read (and locked) inside the changing transaction, so it cannot be stale or supplied. */
-    private Role actorRole(UUID orgId, UUID actorId, Permission needed) {
+    private Role actorRole(UUID orgId, UUID actorId, Role cap, Permission needed) {
         Role role = jdbc.sql("SELECT role FROM memberships WHERE tenant_id = :org AND user_id = :user FOR SHARE")
                 .param("org", orgId)
                 .param("user", actorId)
@@ -181,7 +190,7 @@ public class Memberships {
                 .optional()
                 .map(Role::valueOf)
                 .orElseThrow(() -> new NotFoundException("There is no such organisation."));
-        if (!needed.grantedTo(role)) {
+        if (!granted(needed, role, cap)) {
             throw new ForbiddenException("Your role in this organisation does not allow this.");
         }
         return role;

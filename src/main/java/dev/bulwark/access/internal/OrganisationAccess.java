@@ -3,6 +3,7 @@ package dev.bulwark.access.internal;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.bulwark.access.ApiKeyPrincipal;
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
 import dev.bulwark.shared.ForbiddenException;
@@ -65,18 +66,8 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
             }
             case Declaration.Open open -> {
             }
-            case Declaration.Personal personal -> userId();
-            case Declaration.InOrganisation(Requires requires) -> {
-                UUID orgId = orgId(request);
-                UUID userId = userId();
-                Role role = requires.enforcePolicy()
-                        ? memberships.require(orgId, userId, requires.value())
-                        : memberships.roleOf(orgId, userId).orElseThrow(() -> new NotFoundException("There is no such organisation."));
-                if (!requires.value().grantedTo(role)) {
-                    throw new ForbiddenException("Your role in this organisation does not allow this.");
-                }
-                request.setAttribute(CALLER, new Caller(orgId, userId, role));
-            }
+            case Declaration.Personal personal -> person();
+            case Declaration.InOrganisation(Requires requires) -> request.setAttribute(CALLER, check(request, requires));
         }
         return true;
     }
@@ -98,9 +89,7 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
     }
 
     private static UUID orgId(HttpServletRequest request) {
-        @SuppressWarnings("unchecked")
-        Map<String, String> variables = (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
-        String value = variables == null ? null : variables.get("orgId");
+        String value = pathVariable(request, "orgId");
         if (value == null) {
             throw new IllegalStateException("@Requires on a path without {orgId}: " + request.getRequestURI());
         }
@@ -112,11 +101,56 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
         }
     }
 
-    private static UUID userId() {
+    /**
+     * 404 unless the organisation is the caller's (a member, or the key's own organisation) and, for a
+     * project-scoped key, the path names its project; 403 unless the role (and a key's role) grants the permission.
+     */
+    private Caller check(HttpServletRequest request, Requires requires) {
+        UUID orgId = orgId(request);
+        Object principal = principal();
+        if (principal instanceof ApiKeyPrincipal key) {
+            if (!key.orgId().equals(orgId) || (key.projectId() != null && !key.projectId().toString().equals(pathVariable(request, "projectId")))) {
+                throw new NotFoundException("There is nothing here.");
+            }
+            Role creatorRole = role(orgId, key.creatorId(), requires);
+            if (!requires.value().grantedTo(key.role())) {
+                throw new ForbiddenException("This API key's role does not allow this.");
+            }
+            return new Caller(orgId, key.creatorId(), null, creatorRole, key.role(), key.keyId(), key.projectId());
+        }
+        Jwt jwt = (Jwt) principal;
+        UUID userId = UUID.fromString(jwt.getSubject());
+        return Caller.person(orgId, userId, UUID.fromString(jwt.getClaimAsString("sid")), role(orgId, userId, requires));
+    }
+
+    private Role role(UUID orgId, UUID userId, Requires requires) {
+        Role role = requires.enforcePolicy()
+                ? memberships.require(orgId, userId, requires.value())
+                : memberships.roleOf(orgId, userId).orElseThrow(() -> new NotFoundException("There is no such organisation."));
+        if (!requires.value().grantedTo(role)) {
+            throw new ForbiddenException("Your role in this organisation does not allow this.");
+        }
+        return role;
+    }
+
+    /** A person's own endpoint: an API key never acts as a person (never changes factors, sessions or passwords). */
+    private static void person() {
+        if (principal() instanceof ApiKeyPrincipal) {
+            throw new ForbiddenException("An API key cannot do this; sign in as a person.");
+        }
+    }
+
+    private static Object principal() {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication != null && authentication.getPrincipal() instanceof Jwt jwt) {
-            return UUID.fromString(jwt.getSubject());
+        if (authentication != null && (authentication.getPrincipal() instanceof Jwt || authentication.getPrincipal() instanceof ApiKeyPrincipal)) {
+            return authentication.getPrincipal();
         }
         throw new UnauthenticatedException("Authentication is required: a valid bearer token.");
+    }
+
+    private static String pathVariable(HttpServletRequest request, String name) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> variables = (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+        return variables == null ? null : variables.get(name);
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.bulwark.access.Caller;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.NotFoundException;
@@ -68,12 +69,19 @@ public class Accounts {
                 members.nextCursor());
     }
 
-    /** Visibility (404) and permission (403) first, then step-up, then the change and its event in one transaction. */
-    public MemberView changeRole(UUID orgId, UUID actorId, UUID actorSessionId, UUID userId, Role newRole, ClientInfo client) {
+    /**
+     * Visibility (404) and permission (403) first, then step-up (a person; keys never step up), then the change and
+     * its event in one transaction.
+     */
+    public MemberView changeRole(Caller caller, UUID userId, Role newRole, ClientInfo client) {
+        UUID orgId = caller.orgId();
+        UUID actorId = caller.userId();
         memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
-        auth.requireRecentFactor(actorId, actorSessionId, memberships.policy(orgId).stepUpWindow());
+        if (!caller.isApiKey()) {
+            auth.requireRecentFactor(actorId, caller.sessionId(), memberships.policy(orgId).stepUpWindow());
+        }
         return transactions.execute(s -> {
-            Role previous = memberships.changeRole(orgId, actorId, userId, newRole);
+            Role previous = memberships.changeRole(orgId, actorId, caller.cap(), userId, newRole);
             if (previous != newRole) {
                 events.orgEvent(orgId, "member.role_changed", actorId, client,
                         Map.of("userId", userId.toString(), "from", previous.name(), "to", newRole.name()));
@@ -82,9 +90,11 @@ public class Accounts {
         });
     }
 
-    /** Removes a member, or lets the caller leave. Their access ends with this transaction. */
-    public void removeMember(UUID orgId, UUID actorId, UUID userId, ClientInfo client) {
-        boolean leaving = actorId.equals(userId);
+    /** Removes a member, or lets the caller leave (a person only). Their access ends with this transaction. */
+    public void removeMember(Caller caller, UUID userId, ClientInfo client) {
+        UUID orgId = caller.orgId();
+        UUID actorId = caller.userId();
+        boolean leaving = !caller.isApiKey() && actorId.equals(userId);
         // Leaving is always possible, even for a member who no longer meets the organisation's policy.
         if (leaving) {
             memberships.roleOf(orgId, actorId).orElseThrow(() -> new NotFoundException("There is no such organisation."));
@@ -92,7 +102,7 @@ public class Accounts {
             memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
         }
         transactions.executeWithoutResult(s -> {
-            Role previous = memberships.remove(orgId, actorId, userId);
+            Role previous = memberships.remove(orgId, actorId, caller.cap(), userId);
             events.orgEvent(orgId, "member.removed", actorId, client,
                     Map.of("userId", userId.toString(), "role", previous.name(), "left", leaving));
         });
@@ -105,16 +115,21 @@ public class Accounts {
     }
 
     /** OWNER with step-up. An owner cannot set a policy they do not meet themselves: they would lock themselves out. */
-    public OrganisationPolicy setPolicy(UUID orgId, UUID actorId, UUID sessionId, OrganisationPolicy policy, ClientInfo client) {
+    public OrganisationPolicy setPolicy(Caller caller, OrganisationPolicy policy, ClientInfo client) {
+        UUID orgId = caller.orgId();
+        UUID actorId = caller.userId();
         memberships.require(orgId, actorId, Permission.MANAGE_SECURITY_POLICY);
-        auth.requireRecentFactor(actorId, sessionId, memberships.policy(orgId).stepUpWindow());
+        if (!caller.isApiKey()) {
+            auth.requireRecentFactor(actorId, caller.sessionId(), memberships.policy(orgId).stepUpWindow());
+        }
         requirements.unmet(actorId, policy).ifPresent(reason -> {
             throw new ConflictException("You do not meet this policy yourself: " + reason);
         });
         transactions.executeWithoutResult(s -> {
             memberships.setPolicy(orgId, actorId, policy);
             events.orgEvent(orgId, "org.policy.updated", actorId, client, Map.of("requireMfa", policy.requireMfa(),
-                    "requireVerifiedEmail", policy.requireVerifiedEmail(), "stepUpWindowSeconds", policy.stepUpWindow().toSeconds()));
+                    "requireVerifiedEmail", policy.requireVerifiedEmail(), "stepUpWindowSeconds", policy.stepUpWindow().toSeconds(),
+                    "apiKeyMaxLifetimeDays", policy.apiKeyMaxLifetimeDays() == null ? "none" : policy.apiKeyMaxLifetimeDays()));
         });
         return policy;
     }

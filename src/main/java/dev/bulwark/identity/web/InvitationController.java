@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
 import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.internal.InvitationService;
+import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.TextRules;
 import dev.bulwark.tenancy.Invitations;
 import dev.bulwark.tenancy.Permission;
@@ -21,7 +23,6 @@ import jakarta.validation.constraints.Size;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -55,9 +56,12 @@ class InvitationController {
 
     @PostMapping("/api/v1/orgs/{orgId}/invitations")
     @Requires(Permission.MANAGE_MEMBERS)
-    ResponseEntity<InvitationCreated> invite(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId,
-                                             @Valid @RequestBody InviteRequest body, HttpServletRequest request) {
-        Invitations.Issued issued = invitations.invite(orgId, Requests.userId(jwt), body.email(), body.role(), Requests.client(request));
+    ResponseEntity<InvitationCreated> invite(Caller caller, @Valid @RequestBody InviteRequest body, HttpServletRequest request) {
+        if (body.role() == Role.OWNER && !caller.may(Permission.MANAGE_OWNERS)) {
+            throw new ForbiddenException("Only an owner can invite an owner.");
+        }
+        UUID orgId = caller.orgId();
+        Invitations.Issued issued = invitations.invite(orgId, caller.userId(), body.email(), body.role(), Requests.client(request));
         Invitations.Invitation i = issued.invitation();
         return ResponseEntity.created(URI.create("/api/v1/orgs/" + orgId + "/invitations/" + i.id()))
                 .body(new InvitationCreated(i.id(), i.email(), i.role(), issued.token(), i.expiresAt()));

@@ -2,6 +2,7 @@ package dev.bulwark.identity.web;
 
 import java.util.UUID;
 
+import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
@@ -13,8 +14,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -44,24 +43,23 @@ class MembersController {
 
     @GetMapping("/api/v1/orgs/{orgId}/members")
     @Requires(Permission.READ_ORGANISATION)
-    Page<Accounts.MemberView> list(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId,
-                                   @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
-        return accounts.members(orgId, Requests.userId(jwt), PageRequest.of(limit, cursor));
+    Page<Accounts.MemberView> list(Caller caller, @RequestParam(required = false) Integer limit,
+                                   @RequestParam(required = false) String cursor) {
+        return accounts.members(caller.orgId(), caller.userId(), PageRequest.of(limit, cursor));
     }
 
     @PatchMapping(value = "/api/v1/orgs/{orgId}/members/{userId}", consumes = {"application/json", "application/merge-patch+json"})
     @Requires(Permission.MANAGE_MEMBERS)
-    Accounts.MemberView changeRole(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId, @PathVariable UUID userId,
-                                   @Valid @RequestBody RoleChange body, HttpServletRequest request) {
-        return accounts.changeRole(orgId, Requests.userId(jwt), Requests.sessionId(jwt), userId, body.role(),
-                Requests.client(request));
+    Accounts.MemberView changeRole(Caller caller, @PathVariable UUID userId, @Valid @RequestBody RoleChange body,
+                                   HttpServletRequest request) {
+        return accounts.changeRole(caller, userId, body.role(), Requests.client(request));
     }
 
     @DeleteMapping("/api/v1/orgs/{orgId}/members/{userId}")
     @Requires(value = Permission.READ_ORGANISATION, enforcePolicy = false)
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void remove(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId, @PathVariable UUID userId, HttpServletRequest request) {
-        accounts.removeMember(orgId, Requests.userId(jwt), userId, Requests.client(request));
+    void remove(Caller caller, @PathVariable UUID userId, HttpServletRequest request) {
+        accounts.removeMember(caller, userId, Requests.client(request));
     }
 
 }

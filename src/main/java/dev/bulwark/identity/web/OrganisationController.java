@@ -1,15 +1,11 @@
 package dev.bulwark.identity.web;
 
-import java.util.UUID;
-
+import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
 import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.Organisations;
 import dev.bulwark.tenancy.Permission;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code GET /api/v1/orgs/{orgId}}: any member (READ_ORGANISATION); anyone else gets 404. */
@@ -24,7 +20,7 @@ class OrganisationController {
 
     @GetMapping("/api/v1/orgs/{orgId}")
     @Requires(Permission.READ_ORGANISATION)
-    Organisation get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId) {
-        return organisations.read(orgId, UUID.fromString(jwt.getSubject()));
+    Organisation get(Caller caller) {
+        return organisations.read(caller.orgId(), caller.userId());
     }
 }

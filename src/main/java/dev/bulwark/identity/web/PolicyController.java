@@ -1,8 +1,8 @@
 package dev.bulwark.identity.web;
 
 import java.time.Duration;
-import java.util.UUID;
 
+import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.tenancy.OrganisationPolicy;
@@ -12,10 +12,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -24,11 +21,14 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class PolicyController {
 
+    /** {@code apiKeyMaxLifetimeDays}: null or absent for no cap. */
     record PolicyBody(@NotNull Boolean requireMfa, @NotNull Boolean requireVerifiedEmail,
-                      @NotNull @Min(60) @Max(3600) Integer stepUpWindowSeconds) {
+                      @NotNull @Min(60) @Max(3600) Integer stepUpWindowSeconds,
+                      @Min(1) @Max(3650) Integer apiKeyMaxLifetimeDays) {
 
         static PolicyBody of(OrganisationPolicy p) {
-            return new PolicyBody(p.requireMfa(), p.requireVerifiedEmail(), (int) p.stepUpWindow().toSeconds());
+            return new PolicyBody(p.requireMfa(), p.requireVerifiedEmail(), (int) p.stepUpWindow().toSeconds(),
+                    p.apiKeyMaxLifetimeDays());
         }
     }
 
@@ -40,16 +40,15 @@ class PolicyController {
 
     @GetMapping("/api/v1/orgs/{orgId}/security-policy")
     @Requires(Permission.READ_ORGANISATION)
-    PolicyBody get(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId) {
-        return PolicyBody.of(accounts.policy(orgId, Requests.userId(jwt)));
+    PolicyBody get(Caller caller) {
+        return PolicyBody.of(accounts.policy(caller.orgId(), caller.userId()));
     }
 
     @PutMapping("/api/v1/orgs/{orgId}/security-policy")
     @Requires(Permission.MANAGE_SECURITY_POLICY)
-    PolicyBody put(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID orgId, @Valid @RequestBody PolicyBody body,
-                   HttpServletRequest request) {
+    PolicyBody put(Caller caller, @Valid @RequestBody PolicyBody body, HttpServletRequest request) {
         OrganisationPolicy policy = new OrganisationPolicy(body.requireMfa(), body.requireVerifiedEmail(),
-                Duration.ofSeconds(body.stepUpWindowSeconds()));
-        return PolicyBody.of(accounts.setPolicy(orgId, Requests.userId(jwt), Requests.sessionId(jwt), policy, Requests.client(request)));
+                Duration.ofSeconds(body.stepUpWindowSeconds()), body.apiKeyMaxLifetimeDays());
+        return PolicyBody.of(accounts.setPolicy(caller, policy, Requests.client(request)));
     }
 }

@@ -6,18 +6,24 @@ import java.security.MessageDigest;
 import dev.bulwark.web.HttpProperties;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -30,7 +36,13 @@ import org.springframework.security.web.SecurityFilterChain;
 class SecurityConfiguration {
 
     @Bean
-    SecurityFilterChain httpSecurity(HttpSecurity http, ProblemWriter problems, HttpProperties properties) throws Exception {
+    SecurityFilterChain httpSecurity(HttpSecurity http, ProblemWriter problems, HttpProperties properties, JwtDecoder jwtDecoder,
+                                     @Qualifier("apiKeyAuthenticationProvider") AuthenticationProvider apiKeys) throws Exception {
+        // Two kinds of bearer credential, told apart by shape: API keys (bwk_…, the access module's provider) and
+        // access JWTs (the identity module's JwtDecoder). Each goes straight to its own verifier.
+        AuthenticationManager keyManager = new ProviderManager(apiKeys);
+        AuthenticationManager jwtManager = new ProviderManager(new JwtAuthenticationProvider(jwtDecoder));
+        BearerTokenResolver tokens = accessTokens();
         http
                 // No cookies are issued: bearer tokens only, so there is no ambient credential for CSRF to abuse.
                 .csrf(AbstractHttpConfigurer::disable)
@@ -43,16 +55,20 @@ class SecurityConfiguration {
                         .authenticationEntryPoint(unauthorized(problems))
                         .accessDeniedHandler((req, res, ex) -> problems.write(req, res, Problems.forStatus(403))))
                 // Access tokens: Bearer JWTs, verified by the identity module's JwtDecoder (algorithm, issuer,
-                // audience, lifetime, live session). A bad, expired or revoked token answers 401 like no token.
+                // audience, lifetime, live session); or API keys. A bad, expired or revoked one answers 401 like none.
                 .oauth2ResourceServer(o -> o
-                        .bearerTokenResolver(accessTokens())
-                        .jwt(jwt -> { })
+                        .bearerTokenResolver(tokens)
+                        .authenticationManagerResolver(request -> {
+                            String token = tokens.resolve(request);
+                            return token != null && token.startsWith("bwk_") ? keyManager : jwtManager;
+                        })
                         .authenticationEntryPoint(unauthorized(problems)))
                 .authorizeHttpRequests(a -> a
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers("/api/v1/signup", "/api/v1/auth/login", "/api/v1/auth/login/mfa", "/api/v1/auth/refresh",
                                 "/api/v1/auth/verify-email", "/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm",
-                                "/api/v1/auth/passkey/options", "/api/v1/auth/passkey", "/api/v1/auth/login/mfa/passkey").permitAll()
+                                "/api/v1/auth/passkey/options", "/api/v1/auth/passkey", "/api/v1/auth/login/mfa/passkey",
+                                "/api/v1/api-keys/report-leak").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness").permitAll()
                         .requestMatchers("/actuator/prometheus").access((authentication, context) ->
                                 new AuthorizationDecision(scrapeTokenMatches(context.getRequest(), properties.metricsToken())))

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 
 import dev.bulwark.IntegrationTest;

@@ -7,19 +7,23 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Puts the organisation access check in front of every handler. */
+/** Puts the access check, then the request budgets, in front of every handler. */
 @Configuration(proxyBeanMethods = false)
 class AccessWebConfiguration implements WebMvcConfigurer {
 
     private final OrganisationAccess access;
+    private final RateLimits rateLimits;
 
-    AccessWebConfiguration(OrganisationAccess access) {
+    AccessWebConfiguration(OrganisationAccess access, RateLimits rateLimits) {
         this.access = access;
+        this.rateLimits = rateLimits;
     }
 
+    /** The access check first (404/403 decided before any budget is spent), then the budgets. */
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(access);
+        registry.addInterceptor(access).order(0);
+        registry.addInterceptor(rateLimits).order(1);
     }
 
     @Override

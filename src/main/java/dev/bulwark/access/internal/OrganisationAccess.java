@@ -72,6 +72,11 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
         return true;
     }
 
+    /** The checked caller of this request, when its endpoint is an organisation's; else null. */
+    static Caller callerOf(HttpServletRequest request) {
+        return (Caller) request.getAttribute(CALLER);
+    }
+
     @Override
     public boolean supportsParameter(MethodParameter parameter) {
         return parameter.getParameterType() == Caller.class;

@@ -1,0 +1,22 @@
+package dev.bulwark.access;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Request budgets per minute, after authentication: per signed-in user, per API key, and per organisation (all its
+ * users and keys together). Sign-in, signup and other anonymous paths have their own per-IP budget
+ * ({@code bulwark.http.auth-requests-per-minute}).
+ */
+@ConfigurationProperties("bulwark.rate-limits")
+public record RateLimitProperties(
+        @DefaultValue("600") int userPerMinute,
+        @DefaultValue("600") int apiKeyPerMinute,
+        @DefaultValue("3000") int organisationPerMinute) {
+
+    public RateLimitProperties {
+        if (userPerMinute < 1 || apiKeyPerMinute < 1 || organisationPerMinute < 1) {
+            throw new IllegalArgumentException("bulwark.rate-limits.* must each be at least 1 a minute");
+        }
+    }
+}

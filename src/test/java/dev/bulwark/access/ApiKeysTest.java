@@ -170,6 +170,10 @@ class ApiKeysTest extends IntegrationTest {
         }
         assertThat(call("POST", keys(), tenant.owner(), "{\"name\":\"x\",\"role\":\"VIEWER\",\"projectId\":\"" + UUID.randomUUID() + "\"}")
                 .statusCode()).isEqualTo(400);
+
+        // The key goes with its project.
+        assertThat(call("DELETE", org + "/projects/" + project, tenant.owner(), null).statusCode()).isEqualTo(204);
+        assertThat(as(key(scoped), "GET", org + "/projects/" + project, null).statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -15,7 +15,7 @@ final class Requests {
     }
 
     static ClientInfo client(HttpServletRequest request) {
-        // The direct peer. Trusting X-Forwarded-For from configured proxies comes with the rate-limit work.
+        // The client address: the direct peer, or what a configured trusted proxy forwarded (ClientAddressFilter).
         return new ClientInfo(request.getRemoteAddr(), request.getHeader(HttpHeaders.USER_AGENT), MDC.get("requestId"));
     }
 

@@ -1,6 +1,7 @@
 package dev.bulwark.shared;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -9,6 +10,9 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * {@code ?limit=&cursor=} of every list (CONTRACT.md): up to 200 items, default 50, keyset-paginated either on a
@@ -84,6 +88,22 @@ public final class PageRequest {
             long micros = p.createdAt().getEpochSecond() * 1_000_000L + p.createdAt().getNano() / 1_000;
             return encode(POSITION + ":" + micros + ":" + p.id());
         });
+    }
+
+    /**
+     * Runs a keyset-paged query and cuts the page: {@code statement} selects rows
+     * {@code (created_at, id) > (:afterAt, :afterId)} ordered by {@code created_at, id} with {@code LIMIT :limit};
+     * this binds those three parameters.
+     */
+    public <T> Page<T> fetch(JdbcClient.StatementSpec statement, RowMapper<T> mapper, Function<T, Position> position) {
+        Position start = after().orElse(new Position(Instant.EPOCH, new UUID(0, 0)));
+        List<T> rows = statement
+                .param("afterAt", Timestamp.from(start.createdAt()))
+                .param("afterId", start.id())
+                .param("limit", limit + 1)
+                .query(mapper)
+                .list();
+        return page(rows, position, row -> row);
     }
 
     /** As {@link #page}, for a list ordered by a number. */

@@ -128,19 +128,12 @@ public class ApiKeys {
     }
 
     public Page<ApiKeyView> list(Caller caller, PageRequest request) {
-        PageRequest.Position after = request.after().orElse(new PageRequest.Position(Instant.EPOCH, new UUID(0, 0)));
-        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> request.page(jdbc.sql("""
-                                SELECT %s FROM api_keys
-                                WHERE tenant_id = :org AND (created_at, id) > (:afterAt, :afterId)
-                                ORDER BY created_at, id LIMIT :limit
-                                """.formatted(VIEW_COLUMNS))
-                        .param("org", caller.orgId())
-                        .param("afterAt", Timestamp.from(after.createdAt()))
-                        .param("afterId", after.id())
-                        .param("limit", request.limit() + 1)
-                        .query(ApiKeys::view)
-                        .list(),
-                k -> new PageRequest.Position(k.createdAt(), k.id()), k -> k));
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> request.fetch(jdbc.sql("""
+                        SELECT %s FROM api_keys
+                        WHERE tenant_id = :org AND (created_at, id) > (:afterAt, :afterId)
+                        ORDER BY created_at, id LIMIT :limit
+                        """.formatted(VIEW_COLUMNS))
+                .param("org", caller.orgId()), ApiKeys::view, k -> new PageRequest.Position(k.createdAt(), k.id())));
     }
 
     /** Revokes the key; it answers 401 from its next request on. Revoking a revoked key changes nothing. */

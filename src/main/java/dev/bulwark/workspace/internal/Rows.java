@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.UUID;
 
 import dev.bulwark.shared.Page;
@@ -15,9 +14,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Reading and writing the columns every workspace table shares. */
 final class Rows {
-
-    /** Before every row: where a first page starts. */
-    static final PageRequest.Position START = new PageRequest.Position(Instant.EPOCH, new UUID(0, 0));
 
     private Rows() {
     }
@@ -46,18 +42,8 @@ final class Rows {
         Instant createdAt();
     }
 
-    /**
-     * One page of a keyset-paged list: {@code statement} selects rows {@code (created_at, id) > (:afterAt, :afterId)}
-     * ordered by {@code created_at, id} with {@code LIMIT :limit}; this binds those three and cuts the page.
-     */
+    /** One page of a keyset-paged list of {@link Listed} rows (see {@link PageRequest#fetch}). */
     static <T extends Listed> Page<T> page(JdbcClient.StatementSpec statement, PageRequest request, RowMapper<T> mapper) {
-        PageRequest.Position after = request.after().orElse(START);
-        List<T> rows = statement
-                .param("afterAt", ts(after.createdAt()))
-                .param("afterId", after.id())
-                .param("limit", request.limit() + 1)
-                .query(mapper)
-                .list();
-        return request.page(rows, row -> new PageRequest.Position(row.createdAt(), row.id()), row -> row);
+        return request.fetch(statement, mapper, row -> new PageRequest.Position(row.createdAt(), row.id()));
     }
 }

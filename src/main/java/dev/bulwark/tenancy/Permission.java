@@ -1,5 +1,6 @@
 package dev.bulwark.tenancy;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -27,5 +28,10 @@ public enum Permission {
 
     public boolean grantedTo(Role role) {
         return roles.contains(role);
+    }
+
+    /** The roles granted this permission, in the order of {@link Role}. */
+    public Set<Role> roles() {
+        return Collections.unmodifiableSet(roles);
     }
 }

@@ -2,6 +2,7 @@ package dev.bulwark.access.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.bulwark.access.Public;
 import dev.bulwark.access.Requires;
@@ -12,10 +13,12 @@ import org.springframework.web.method.HandlerMethod;
 public sealed interface Declaration {
 
     /**
-     * Handlers of libraries, allowed without a declaration of ours, each with the reason; the HTTP security policy
-     * still applies to them.
+     * Handlers of libraries that cannot carry our annotations and are public on purpose, each with the reason. Any
+     * other handler without a declaration, a library's or ours, is refused.
      */
-    List<String> LIBRARY_ENDPOINTS = List.of();
+    Map<String, String> PUBLIC_LIBRARY_ENDPOINTS = Map.of(
+            "org.springdoc.webmvc.api.OpenApiWebMvcResource",
+            "the OpenAPI description of the API (/v3/api-docs): published like any API reference, it holds no data");
 
     /** Open to anyone ({@link Public}). */
     record Open() implements Declaration {
@@ -29,11 +32,14 @@ public sealed interface Declaration {
     record InOrganisation(Requires requires) implements Declaration {
     }
 
-    /** No declaration, or more than one: {@code ours} when the handler is Bulwark's own code. */
-    record Undeclared(boolean ours, List<String> found) implements Declaration {
+    /** No declaration, or more than one (those {@code found}). */
+    record Undeclared(List<String> found) implements Declaration {
     }
 
     static Declaration of(HandlerMethod method) {
+        if (PUBLIC_LIBRARY_ENDPOINTS.containsKey(method.getBeanType().getName())) {
+            return new Open();
+        }
         Requires requires = method.getMethodAnnotation(Requires.class);
         boolean open = method.hasMethodAnnotation(Public.class);
         boolean personal = method.hasMethodAnnotation(SignedIn.class);
@@ -48,7 +54,7 @@ public sealed interface Declaration {
             found.add("@SignedIn");
         }
         if (found.size() != 1) {
-            return new Undeclared(method.getBeanType().getName().startsWith("dev.bulwark."), found);
+            return new Undeclared(found);
         }
         return requires != null ? new InOrganisation(requires) : open ? new Open() : new Personal();
     }

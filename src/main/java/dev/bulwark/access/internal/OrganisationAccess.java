@@ -34,7 +34,7 @@ import org.springframework.web.servlet.HandlerMapping;
  * Enforces every endpoint's declaration ({@link Requires}, {@code @SignedIn}, {@code @Public}): runs after
  * authentication and before the handler (so before its arguments, the body included, are read). For
  * {@link Requires} it resolves the organisation from the path and decides 404 / 403 from the live membership, then
- * hands the checked {@link Caller} to the handler as an argument. An endpoint of ours with no declaration is refused.
+ * hands the checked {@link Caller} to the handler as an argument. An endpoint with no declaration is refused.
  */
 @Component
 class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentResolver {
@@ -56,13 +56,11 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
         }
         Declaration declaration = Declaration.of(method);
         switch (declaration) {
-            case Declaration.Undeclared undeclared when undeclared.ours() -> {
-                // Fail closed: an endpoint of ours without a rule serves nobody (EndpointDeclarationsTest keeps it rare).
+            case Declaration.Undeclared undeclared -> {
+                // Fail closed: an endpoint without a rule serves nobody, ours or a library's not listed as public
+                // (EndpointDeclarationsTest keeps it from shipping).
                 log.error("Refused a request to {}: it declares no access rule", method.getShortLogMessage());
                 throw new ForbiddenException("You are not allowed to do this.");
-            }
-            case Declaration.Undeclared undeclared -> {
-                // A library's endpoint (listed in Declaration.LIBRARY_ENDPOINTS), under the HTTP security policy alone.
             }
             case Declaration.Open open -> {
             }

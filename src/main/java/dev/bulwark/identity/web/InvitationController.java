@@ -20,11 +20,13 @@ import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Invite (MANAGE_MEMBERS; OWNER invitations need MANAGE_OWNERS) and accept (the invited user, authenticated). */
@@ -55,6 +57,7 @@ class InvitationController {
     }
 
     @PostMapping("/api/v1/orgs/{orgId}/invitations")
+    @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.MANAGE_MEMBERS)
     ResponseEntity<InvitationCreated> invite(Caller caller, @Valid @RequestBody InviteRequest body, HttpServletRequest request) {
         if (body.role() == Role.OWNER && !caller.may(Permission.MANAGE_OWNERS)) {

@@ -9,11 +9,13 @@ import dev.bulwark.identity.SignupResult;
 import dev.bulwark.identity.internal.SignupService;
 import dev.bulwark.shared.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** {@code POST /api/v1/signup}: public; creates an account and its organisation. */
@@ -37,6 +39,7 @@ class SignupController {
     }
 
     @PostMapping("/api/v1/signup")
+    @ResponseStatus(HttpStatus.CREATED)
     @Public
     ResponseEntity<SignupResult> signUp(@RequestBody SignupRequest request, HttpServletRequest http) {
         SignupResult result = signups.signUp(request, Requests.client(http));

@@ -28,8 +28,8 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * The whole HTTP security policy in one place. Public: signup, sign-in, token refresh, health probes and
- * /.well-known (JWKS). Metrics: a bearer scrape token. Everything else needs a valid access token.
+ * The whole HTTP security policy in one place. Public: signup, sign-in, token refresh, health probes,
+ * /.well-known (JWKS) and the OpenAPI description. Metrics: a bearer scrape token. Everything else needs a valid access token.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -73,6 +73,7 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/prometheus").access((authentication, context) ->
                                 new AuthorizationDecision(scrapeTokenMatches(context.getRequest(), properties.metricsToken())))
                         .requestMatchers("/.well-known/**").permitAll()
+                        .requestMatchers("/v3/api-docs", "/v3/api-docs.yaml").permitAll()
                         .anyRequest().authenticated());
         return http.build();
     }

@@ -90,6 +90,7 @@ class ContactsController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Contact> create(Caller caller, @Valid @RequestBody NewContact body) {
         Contact contact = contacts.create(caller, new ContactData(body.name(), body.email(), body.phone(), body.notes()));

@@ -70,6 +70,7 @@ class DocumentsController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Document> create(Caller caller, @PathVariable UUID projectId, @Valid @RequestBody NewDocument body) {
         Document document = documents.create(caller, projectId, body.title(), body.body());

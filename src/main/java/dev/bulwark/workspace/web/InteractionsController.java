@@ -85,6 +85,7 @@ class InteractionsController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Interaction> create(Caller caller, @PathVariable UUID contactId, @Valid @RequestBody NewInteraction body) {
         Interaction interaction = interactions.create(caller, contactId, body.channel(), body.subject(), body.body(),

@@ -64,6 +64,7 @@ class ProjectsController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Project> create(Caller caller, @Valid @RequestBody NewProject body) {
         Project project = projects.create(caller, body.name(), body.description());

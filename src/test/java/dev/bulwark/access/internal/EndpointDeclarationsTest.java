@@ -34,8 +34,7 @@ class EndpointDeclarationsTest extends IntegrationTest {
     static List<String> undeclared(Map<RequestMappingInfo, HandlerMethod> handlers) {
         List<String> found = new ArrayList<>();
         handlers.forEach((info, method) -> {
-            if (Declaration.of(method) instanceof Declaration.Undeclared undeclared
-                    && (undeclared.ours() || !Declaration.LIBRARY_ENDPOINTS.contains(method.getBeanType().getName()))) {
+            if (Declaration.of(method) instanceof Declaration.Undeclared undeclared) {
                 found.add(info + " -> " + method.getShortLogMessage() + " " + undeclared.found());
             }
         });

@@ -1,0 +1,86 @@
+package dev.bulwark.access.internal;
+
+import java.net.http.HttpResponse;
+import java.util.Locale;
+
+import dev.bulwark.IntegrationTest;
+import dev.bulwark.access.Requires;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The OpenAPI description covers every endpoint of the running app and states each one's declared access rule. */
+class OpenApiDescriptionTest extends IntegrationTest {
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    private RequestMappingHandlerMapping mappings;
+
+    private JsonNode description() {
+        HttpResponse<String> response = get("/v3/api-docs");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        return body(response);
+    }
+
+    @Test
+    void everyEndpointIsDescribedWithTheRuleItEnforces() {
+        JsonNode paths = description().get("paths");
+        int checked = 0;
+        for (var entry : mappings.getHandlerMethods().entrySet()) {
+            var info = entry.getKey();
+            var method = entry.getValue();
+            if (info.getPathPatternsCondition() == null || method.getBeanType().getName().startsWith("org.springdoc")
+                    || method.getBeanType().getSimpleName().equals("ProblemErrorController")) {
+                continue;
+            }
+            for (String path : info.getPathPatternsCondition().getPatternValues()) {
+                for (RequestMethod verb : info.getMethodsCondition().getMethods()) {
+                    JsonNode operation = paths.path(path).path(verb.name().toLowerCase(Locale.ROOT));
+                    assertThat(operation.isObject()).as("%s %s is described", verb, path).isTrue();
+                    Requires requires = method.getMethodAnnotation(Requires.class);
+                    if (requires != null) {
+                        assertThat(operation.path(OpenApiDescription.PERMISSION).asString()).as("%s %s", verb, path)
+                                .isEqualTo(requires.value().name());
+                        for (String status : new String[] {"401", "403", "404", "429"}) {
+                            assertThat(operation.path("responses").path(status).path("content").path("application/problem+json").isObject())
+                                    .as("%s %s answers %s as a problem", verb, path, status).isTrue();
+                        }
+                        assertThat(operation.path("responses").path("429").path("headers").has("Retry-After")).isTrue();
+                    } else {
+                        assertThat(operation.has(OpenApiDescription.PERMISSION)).isFalse();
+                    }
+                    assertThat(operation.path(OpenApiDescription.ACCESS).asString()).as("%s %s", verb, path)
+                            .isIn("public", "signed-in person", "organisation member");
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(40);
+    }
+
+    @Test
+    void theDescriptionNamesPermissionsRolesAndCredentials() {
+        JsonNode document = description();
+        JsonNode list = document.path("paths").path("/api/v1/orgs/{orgId}/contacts").path("get");
+        assertThat(list.path(OpenApiDescription.PERMISSION).asString()).isEqualTo("READ_WORKSPACE");
+        assertThat(list.path("description").asString()).contains("VIEWER", "AUDITOR");
+        assertThat(list.path("security").toString()).contains("accessToken", "apiKey");
+
+        JsonNode login = document.path("paths").path("/api/v1/auth/login").path("post");
+        assertThat(login.path(OpenApiDescription.ACCESS).asString()).isEqualTo("public");
+        assertThat(login.path("security").isArray() && login.path("security").isEmpty()).isTrue();
+        assertThat(login.path("responses").has("400")).isTrue();
+        assertThat(login.path("responses").path("429").path("headers").has("Retry-After")).isTrue();
+        assertThat(login.path("responses").has("413")).isTrue();
+
+        // Resolved by the server, never a client parameter.
+        assertThat(document.toString()).doesNotContainIgnoringCase("\"name\":\"caller\"");
+        assertThat(document.path("components").path("schemas").path(dev.bulwark.access.OpenApiProblems.SCHEMA).path("properties").has("errors")).isTrue();
+    }
+}

@@ -12,9 +12,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record RateLimitProperties(
         @DefaultValue("600") int userPerMinute,
         @DefaultValue("600") int apiKeyPerMinute,
-        @DefaultValue("3000") int organisationPerMinute) {
+        @DefaultValue("3000") int organisationPerMinute,
+        // Where every budget's buckets live (the per-IP sign-in budget's too): see Store.
+        @DefaultValue("in-process") Store store) {
+
+    /** Where buckets live; docs/access-control.md weighs the two. */
+    public enum Store {
+        /** This instance's memory: no I/O, but n instances may let a client spend up to n budgets. */
+        IN_PROCESS,
+        /** PostgreSQL, shared by every instance: exact, one short transaction per budget per request. */
+        POSTGRESQL
+    }
 
     public RateLimitProperties {
+        store = store == null ? Store.IN_PROCESS : store;
         if (userPerMinute < 1 || apiKeyPerMinute < 1 || organisationPerMinute < 1) {
             throw new IllegalArgumentException("bulwark.rate-limits.* must each be at least 1 a minute");
         }

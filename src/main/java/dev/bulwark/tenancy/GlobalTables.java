@@ -34,6 +34,8 @@ public final class GlobalTables {
                     "one-time WebAuthn challenge hashes, checked before any user is bound (hashes, ids, times)", true),
             new GlobalTable("api_key_index",
                     "API-key hash to (organisation, key): a request finds its key's tenant before binding it (hashes, ids)", true),
+            new GlobalTable("rate_limit_buckets",
+                    "request budgets shared by all instances, taken before any tenant is bound (hashed keys, counters)", true),
             new GlobalTable("flyway_schema_history",
                     "migration history, written by the owner role only; the app role has no privilege on it", false));
 

@@ -5,13 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.bulwark.access.ApiKeyPrincipal;
+import dev.bulwark.access.Budget;
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.RateLimitProperties;
+import dev.bulwark.access.RateLimitStore;
 import dev.bulwark.shared.TooManyRequestsException;
-import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -25,29 +24,24 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * Per-principal and per-organisation budgets (Bucket4j token buckets, refilled greedily over a minute), checked after
  * the access check: a user's or key's own budget first, then, for an organisation's endpoint, the organisation's
  * shared one. Every such response carries the IETF RateLimit-Policy / RateLimit headers of the policies applied; an
- * empty budget answers 429 with Retry-After. Buckets live in this instance (see docs/access-control.md).
+ * empty budget answers 429 with Retry-After. Buckets live in the configured {@link RateLimitStore}.
  */
 @Component
 class RateLimits implements HandlerInterceptor {
 
-    private record Policy(String name, int perMinute) {
+    private record Outcome(Budget budget, ConsumptionProbe probe) {
     }
 
-    private record Outcome(Policy policy, ConsumptionProbe probe) {
-    }
+    private final Budget user;
+    private final Budget apiKey;
+    private final Budget organisation;
+    private final RateLimitStore store;
 
-    private final Policy user;
-    private final Policy apiKey;
-    private final Policy organisation;
-    private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
-            .expireAfterAccess(Duration.ofMinutes(2))
-            .maximumSize(500_000)
-            .build();
-
-    RateLimits(RateLimitProperties properties) {
-        this.user = new Policy("user", properties.userPerMinute());
-        this.apiKey = new Policy("apikey", properties.apiKeyPerMinute());
-        this.organisation = new Policy("org", properties.organisationPerMinute());
+    RateLimits(RateLimitProperties properties, RateLimitStore store) {
+        this.user = new Budget("user", properties.userPerMinute());
+        this.apiKey = new Budget("apikey", properties.apiKeyPerMinute());
+        this.organisation = new Budget("org", properties.organisationPerMinute());
+        this.store = store;
     }
 
     @Override
@@ -65,29 +59,18 @@ class RateLimits implements HandlerInterceptor {
         if (caller != null && outcomes.getFirst().probe().isConsumed()) {
             outcomes.add(consume(organisation, caller.orgId()));
         }
-        response.setHeader("RateLimit-Policy", String.join(", ", outcomes.stream()
-                .map(o -> "\"" + o.policy().name() + "\";q=" + o.policy().perMinute() + ";w=60").toList()));
-        response.setHeader("RateLimit", String.join(", ", outcomes.stream().map(RateLimits::remaining).toList()));
+        response.setHeader("RateLimit-Policy", String.join(", ", outcomes.stream().map(o -> o.budget().policy()).toList()));
+        response.setHeader("RateLimit", String.join(", ", outcomes.stream().map(o -> o.budget().state(o.probe())).toList()));
         for (Outcome o : outcomes) {
             if (!o.probe().isConsumed()) {
-                throw new TooManyRequestsException("The " + o.policy().name() + " request budget of " + o.policy().perMinute()
+                throw new TooManyRequestsException("The " + o.budget().name() + " request budget of " + o.budget().perMinute()
                         + " a minute is spent.", Duration.ofNanos(o.probe().getNanosToWaitForRefill()));
             }
         }
         return true;
     }
 
-    private Outcome consume(Policy policy, UUID subject) {
-        Bucket bucket = buckets.get(policy.name() + ":" + subject, k -> Bucket.builder()
-                .addLimit(limit -> limit.capacity(policy.perMinute()).refillGreedy(policy.perMinute(), Duration.ofMinutes(1)))
-                .build());
-        return new Outcome(policy, bucket.tryConsumeAndReturnRemaining(1));
-    }
-
-    private static String remaining(Outcome o) {
-        long seconds = o.probe().isConsumed()
-                ? (long) Math.ceil((o.policy().perMinute() - o.probe().getRemainingTokens()) * 60.0 / o.policy().perMinute())
-                : Math.max(1, (o.probe().getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
-        return "\"" + o.policy().name() + "\";r=" + o.probe().getRemainingTokens() + ";t=" + seconds;
+    private Outcome consume(Budget budget, UUID subject) {
+        return new Outcome(budget, store.take(budget, subject.toString()));
     }
 }

@@ -1,13 +1,11 @@
 package dev.bulwark.web.internal;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Set;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.bulwark.access.Budget;
+import dev.bulwark.access.RateLimitStore;
 import dev.bulwark.web.HttpProperties;
-import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -24,7 +22,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * One budget per client IP for the endpoints that guess at credentials — sign-in, MFA, step-up, signup and password
  * reset — with
  * the IETF draft's {@code RateLimit-Policy} and {@code RateLimit} headers, and 429 with {@code Retry-After} past it.
- * Buckets live in this instance's memory (a shared store for several instances comes with the access-control work).
+ * Buckets live in the configured {@link RateLimitStore}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -36,16 +34,19 @@ class AuthRateLimitFilter extends OncePerRequestFilter {
             "/api/v1/auth/passkey/options", "/api/v1/auth/passkey", "/api/v1/auth/login/mfa/passkey",
             "/api/v1/auth/step-up/passkey", "/api/v1/api-keys/report-leak");
 
-    private final int perMinute;
+    private final Budget budget;
+    private final RateLimitStore store;
     private final ProblemWriter problems;
-    private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
-            .expireAfterAccess(Duration.ofMinutes(2))
-            .maximumSize(200_000)
-            .build();
 
-    AuthRateLimitFilter(HttpProperties properties, ProblemWriter problems) {
-        this.perMinute = properties.authRequestsPerMinute();
+    AuthRateLimitFilter(HttpProperties properties, RateLimitStore store, ProblemWriter problems) {
+        this.budget = new Budget(POLICY, properties.authRequestsPerMinute());
+        this.store = store;
         this.problems = problems;
+    }
+
+    /** Whether {@code path} is one of the guarded endpoints (each answers 429 past the budget). */
+    static boolean guards(String path) {
+        return GUARDED.contains(path);
     }
 
     @Override
@@ -56,19 +57,14 @@ class AuthRateLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Bucket bucket = buckets.get(request.getRemoteAddr(), ip -> Bucket.builder()
-                .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)))
-                .build());
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-        long secondsToFull = (long) Math.ceil((perMinute - probe.getRemainingTokens()) * 60.0 / perMinute);
-        response.setHeader("RateLimit-Policy", "\"" + POLICY + "\";q=" + perMinute + ";w=60");
+        ConsumptionProbe probe = store.take(budget, request.getRemoteAddr());
+        response.setHeader("RateLimit-Policy", budget.policy());
+        response.setHeader("RateLimit", budget.state(probe));
         if (probe.isConsumed()) {
-            response.setHeader("RateLimit", "\"" + POLICY + "\";r=" + probe.getRemainingTokens() + ";t=" + secondsToFull);
             chain.doFilter(request, response);
             return;
         }
-        long retryAfter = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
-        response.setHeader("RateLimit", "\"" + POLICY + "\";r=0;t=" + retryAfter);
+        long retryAfter = Budget.retryAfterSeconds(probe);
         response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
         ProblemDetail problem = Problems.forStatus(429);
         problem.setDetail("Too many attempts from this address. Try again in " + retryAfter + " seconds.");

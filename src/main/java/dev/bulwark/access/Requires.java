@@ -25,4 +25,10 @@ public @interface Requires {
      * of policy must still act: leaving the organisation.
      */
     boolean enforcePolicy() default true;
+
+    /**
+     * Whether only a signed-in person may do this, never an API key of any role (a key never creates keys): refused
+     * with 403 before the body is read, like any other missing permission.
+     */
+    boolean personOnly() default false;
 }

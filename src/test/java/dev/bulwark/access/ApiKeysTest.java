@@ -80,6 +80,35 @@ class ApiKeysTest extends IntegrationTest {
     }
 
     @Test
+    void creationRevocationAndLeakReportsAreRecordedWithoutTheKey() throws SQLException {
+        JsonNode created = createKey(tenant.owner(), "{\"name\":\"audited\",\"role\":\"VIEWER\"}");
+        String id = created.get("id").asString();
+        assertThat(eventsOfType(tenant.id(), "apikey.created")).isEqualTo(1);
+        assertThat(call("DELETE", keys() + "/" + id, tenant.owner(), null).statusCode()).isEqualTo(204);
+        assertThat(eventsOfType(tenant.id(), "apikey.revoked")).isEqualTo(1);
+        JsonNode leaked = createKey(tenant.owner(), "{\"name\":\"leaked\",\"role\":\"VIEWER\"}");
+        call("POST", "/api/v1/api-keys/report-leak", null, "{\"key\":\"" + leaked.get("key").asString() + "\"}");
+        assertThat(eventsOfType(tenant.id(), "apikey.leak_reported")).isEqualTo(1);
+        try (Connection c = connectAs("postgres");
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT type, actor_type, actor_id, details::text FROM bulwark.security_events WHERE tenant_id = ? AND type LIKE 'apikey.%' ORDER BY occurred_at")) {
+            ps.setObject(1, tenant.id());
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getString("actor_type")).isEqualTo("user");
+                assertThat(rs.getObject("actor_id")).isEqualTo(tenant.owner().id());
+                assertThat(rs.getString("details")).contains(id, "\"role\": \"VIEWER\"").doesNotContain(created.get("key").asString());
+                while (rs.next() && !rs.getString("type").equals("apikey.leak_reported")) {
+                    assertThat(rs.getString("type")).isIn("apikey.revoked", "apikey.created");
+                }
+                assertThat(rs.getString("type")).isEqualTo("apikey.leak_reported");
+                assertThat(rs.getString("actor_type")).isEqualTo("anonymous");
+                assertThat(rs.getString("details")).contains("\"revoked\": true").doesNotContain(leaked.get("key").asString());
+            }
+        }
+    }
+
+    @Test
     void aRevokedKeyAnswers401OnItsVeryNextUse() {
         JsonNode created = createKey(tenant.owner(), "{\"name\":\"revoke me\",\"role\":\"VIEWER\"}");
         String path = "/api/v1/orgs/" + tenant.id() + "/projects";

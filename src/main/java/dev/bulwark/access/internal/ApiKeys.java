@@ -6,9 +6,12 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.bulwark.access.ApiKeyEvent;
 import dev.bulwark.access.ApiKeyPrincipal;
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.RecentFactor;
@@ -23,6 +26,7 @@ import dev.bulwark.tenancy.Memberships;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
 import dev.bulwark.tenancy.TenantScope;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -60,8 +64,11 @@ public class ApiKeys {
     private final TenantScope tenantScope;
     private final Memberships memberships;
     private final RecentFactor recentFactor;
+    private final ApplicationEventPublisher events;
 
-    ApiKeys(JdbcClient jdbc, TenantScope tenantScope, Memberships memberships, RecentFactor recentFactor) {
+    ApiKeys(JdbcClient jdbc, TenantScope tenantScope, Memberships memberships, RecentFactor recentFactor,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.memberships = memberships;
@@ -107,6 +114,13 @@ public class ApiKeys {
                     .param("org", caller.orgId())
                     .param("id", id)
                     .update();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("name", name);
+            details.put("role", role.name());
+            details.put("prefix", prefix);
+            details.put("projectId", projectId);
+            details.put("expiresAt", expires);
+            events.publishEvent(ApiKeyEvent.by(caller, "apikey.created", id, details));
         });
         return new CreatedKey(id, name, role, projectId, prefix, key.value(), now, expires);
     }
@@ -138,16 +152,19 @@ public class ApiKeys {
 
     /** Revokes the key; it answers 401 from its next request on. Revoking a revoked key changes nothing. */
     public void revoke(Caller caller, UUID keyId) {
-        int found = tenantScope.inTenant(caller.orgId(), caller.userId(), () -> jdbc.sql("""
-                        UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()), revoked_reason = coalesce(revoked_reason, 'revoked')
-                        WHERE tenant_id = :org AND id = :id
-                        """)
-                .param("org", caller.orgId())
-                .param("id", keyId)
-                .update());
-        if (found == 0) {
-            throw new NotFoundException("There is no such API key.");
-        }
+        tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            int found = jdbc.sql("""
+                            UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()), revoked_reason = coalesce(revoked_reason, 'revoked')
+                            WHERE tenant_id = :org AND id = :id
+                            """)
+                    .param("org", caller.orgId())
+                    .param("id", keyId)
+                    .update();
+            if (found == 0) {
+                throw new NotFoundException("There is no such API key.");
+            }
+            events.publishEvent(ApiKeyEvent.by(caller, "apikey.revoked", keyId, Map.of()));
+        });
     }
 
     /**
@@ -160,13 +177,18 @@ public class ApiKeys {
             return false;
         }
         Located at = located.get();
-        return tenantScope.inTenant(at.orgId(), null, () -> jdbc.sql("""
-                        UPDATE api_keys SET revoked_at = now(), revoked_reason = 'leak-reported'
-                        WHERE tenant_id = :org AND id = :id AND revoked_at IS NULL
-                        """)
-                .param("org", at.orgId())
-                .param("id", at.keyId())
-                .update() == 1);
+        return tenantScope.inTenant(at.orgId(), null, () -> {
+            boolean revoked = jdbc.sql("""
+                            UPDATE api_keys SET revoked_at = now(), revoked_reason = 'leak-reported'
+                            WHERE tenant_id = :org AND id = :id AND revoked_at IS NULL
+                            """)
+                    .param("org", at.orgId())
+                    .param("id", at.keyId())
+                    .update() == 1;
+            events.publishEvent(new ApiKeyEvent(at.orgId(), "apikey.leak_reported", at.keyId(), ApiKeyEvent.Actor.ANONYMOUS, null,
+                    Map.of("revoked", revoked)));
+            return revoked;
+        });
     }
 
     /**

@@ -86,8 +86,10 @@ class OpenApiDescription {
                 operation.addExtension(PERMISSION, requires.value().name());
                 operation.setDescription(join(operation.getDescription(),
                         "Requires the permission " + requires.value().name() + " (roles: " + roles + ")."
-                                + (requires.enforcePolicy() ? " The organisation's security policy (MFA, verified e-mail) applies." : "")));
-                operation.setSecurity(List.of(new SecurityRequirement().addList("accessToken"), new SecurityRequirement().addList("apiKey")));
+                                + (requires.enforcePolicy() ? " The organisation's security policy (MFA, verified e-mail) applies." : "")
+                                + (requires.personOnly() ? " A signed-in person only: never an API key." : "")));
+                operation.setSecurity(requires.personOnly() ? List.of(new SecurityRequirement().addList("accessToken"))
+                        : List.of(new SecurityRequirement().addList("accessToken"), new SecurityRequirement().addList("apiKey")));
                 problem(responses, "401", "No valid access token or API key.");
                 problem(responses, "403", "A member whose role (or a key whose role) lacks " + requires.value().name()
                         + ", or the organisation's policy is not met.");

@@ -116,6 +116,9 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
                 throw new NotFoundException("There is nothing here.");
             }
             Role creatorRole = role(orgId, key.creatorId(), requires);
+            if (requires.personOnly()) {
+                throw new ForbiddenException("An API key cannot do this; sign in as a person.");
+            }
             if (!requires.value().grantedTo(key.role())) {
                 throw new ForbiddenException("This API key's role does not allow this.");
             }

@@ -53,7 +53,7 @@ class ApiKeysController {
     }
 
     @PostMapping("/api/v1/orgs/{orgId}/api-keys")
-    @Requires(Permission.MANAGE_API_KEYS)
+    @Requires(value = Permission.MANAGE_API_KEYS, personOnly = true)
     @ResponseStatus(HttpStatus.CREATED)
     CreatedKey create(Caller caller, @Valid @RequestBody NewKey body) {
         return keys.create(caller, body.name(), body.role(), body.projectId(), body.expiresAt());

@@ -7,6 +7,7 @@ import java.util.UUID;
 import dev.bulwark.access.Caller;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.shared.ConflictException;
+import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
@@ -100,6 +101,10 @@ public class Accounts {
             memberships.roleOf(orgId, actorId).orElseThrow(() -> new NotFoundException("There is no such organisation."));
         } else {
             memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
+            if (!caller.may(Permission.MANAGE_MEMBERS)) {
+                // Decided before the target is looked up: a key below ADMIN learns nothing about who is a member.
+                throw new ForbiddenException("This API key's role does not allow this.");
+            }
         }
         transactions.executeWithoutResult(s -> {
             Role previous = memberships.remove(orgId, actorId, caller.cap(), userId);

@@ -51,6 +51,11 @@ public class SecurityEvents {
         append(orgId, type, "user", actorId, client, details);
     }
 
+    /** An event about an organisation's data, acted by a user, an API key or an anonymous party ({@code actorType}). */
+    public void orgEvent(UUID orgId, String type, String actorType, UUID actorId, ClientInfo client, Map<String, Object> details) {
+        append(orgId, type, actorType, actorId, client, details);
+    }
+
     /** An event with no known user (a sign-in attempt for an unknown email): the platform's organisation. */
     public void anonymousEvent(String type, ClientInfo client, Map<String, Object> details) {
         append(PLATFORM_ORG, type, "anonymous", null, client, details);

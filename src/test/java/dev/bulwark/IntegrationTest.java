@@ -11,12 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Properties;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -228,6 +230,35 @@ public abstract class IntegrationTest {
             b.headers(headers);
         }
         return send(b.build());
+    }
+
+    /**
+     * Every row of the organisation in every table with a tenant, read as the superuser (past row-level security), in
+     * a stable order: equal snapshots mean nothing of the organisation changed.
+     */
+    public static List<String> tenantRows(UUID org) {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = connectAs("postgres");
+             PreparedStatement tables = c.prepareStatement("""
+                     SELECT table_name FROM information_schema.columns
+                     WHERE table_schema = 'bulwark' AND column_name = 'tenant_id' ORDER BY table_name""");
+             ResultSet names = tables.executeQuery()) {
+            while (names.next()) {
+                // Table names come from the catalogue, never from input.
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT t::text FROM bulwark." + names.getString(1) + " t WHERE tenant_id = ? ORDER BY 1")) {
+                    ps.setObject(1, org);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            rows.add(names.getString(1) + ": " + rs.getString(1));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
     }
 
     /** How many security events of {@code type} the organisation has (read as the superuser). */

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -98,28 +97,9 @@ abstract class WorkspaceFixtures extends IntegrationTest {
         return body(response);
     }
 
-    /**
-     * Every workspace row of the organisation, read as the superuser (past row-level security), in a stable order:
-     * equal snapshots mean nothing of the organisation changed.
-     */
+    /** Every row of the organisation: equal snapshots mean nothing of the organisation changed. */
     static List<String> snapshot(UUID org) {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = connectAs("postgres")) {
-            for (String table : List.of("projects", "documents", "document_versions", "contacts", "interactions")) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT t::text FROM bulwark." + table + " t WHERE tenant_id = ? ORDER BY t::text")) {
-                    ps.setObject(1, org);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            rows.add(table + ": " + rs.getString(1));
-                        }
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return rows;
+        return tenantRows(org);
     }
 
     static long count(String table, UUID org) {

@@ -28,10 +28,15 @@ import org.springframework.context.ConfigurableApplicationContext;
  * answered, for a warm-up and then a measured period per scenario, all in one run:
  * <ul>
  *   <li>{@code health} (<b>floor</b>): {@code GET /actuator/health}, the HTTP stack with no auth and no query;</li>
+ *   <li>{@code bare}: the same contact by the same query in the same tenant-bound transaction, from
+ *       {@link BareContactEndpoint} (the {@code bench} profile), with no authentication, organisation or permission
+ *       check and no rate limit;</li>
  *   <li>{@code contact} (<b>baseline</b>): one contact, {@code GET /api/v1/orgs/{org}/contacts/{id}};</li>
  *   <li>{@code contacts100}: {@code GET /api/v1/orgs/{org}/contacts?limit=100}, a page of 100 contacts.</li>
  * </ul>
- * Ratios are against {@code contact}: the extra cost of 99 more rows. The encryption work reruns this harness so its
+ * Ratios are against {@code contact}: the extra cost of 99 more rows; and {@code contact} against {@code bare} is the
+ * cost of the access chain (auth, organisation check, permission, rate limits), printed as a throughput ratio and the
+ * added p50 and p99 latency. The encryption work reruns this harness so its
  * cost shows against the figures recorded in docs/benchmarks.md.
  * Arguments: {@code [concurrency=4] [warmupSeconds=10] [measureSeconds=20]}.
  */
@@ -58,7 +63,7 @@ public final class ContactListLoad {
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BulwarkApplication.class).run(
                 "--server.port=0", "--bulwark.database.embedded.data-dir=" + dir, "--bulwark.database.embedded.durable=false",
                 "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.mail.dir=" + dir.resolve("mail"),
-                "--logging.level.root=WARN",
+                "--logging.level.root=WARN", "--spring.profiles.active=bench",
                 // Budgets lifted: this measures the chain (the limiter's bookkeeping included), not its refusals.
                 "--bulwark.rate-limits.user-per-minute=1000000000", "--bulwark.rate-limits.organisation-per-minute=1000000000")) {
             String base = "http://localhost:" + context.getEnvironment().getRequiredProperty("local.server.port");
@@ -86,6 +91,8 @@ public final class ContactListLoad {
             // The access token lives 15 minutes; refresh is not part of the measured path, so keep runs shorter.
             Map<String, HttpRequest> scenarios = new LinkedHashMap<>();
             scenarios.put("health", HttpRequest.newBuilder(URI.create(base + "/actuator/health")).GET().build());
+            scenarios.put("bare", HttpRequest.newBuilder(URI.create(base + "/bench/orgs/" + org + "/contacts/" + firstContact))
+                    .GET().build());
             scenarios.put("contact", get(base + "/api/v1/orgs/" + org + "/contacts/" + firstContact, bearer));
             scenarios.put("contacts100", get(base + "/api/v1/orgs/" + org + "/contacts?limit=100", bearer));
             String page = send(client, scenarios.get("contacts100"), 200);
@@ -110,6 +117,11 @@ public final class ContactListLoad {
                         r.percentileMillis(50), r.percentileMillis(99), r.perSecond() / baseline.perSecond(),
                         r.percentileMillis(50) / baseline.percentileMillis(50));
             }
+            Result bare = results.stream().filter(r -> r.name().equals("bare")).findFirst().orElseThrow();
+            System.out.printf(Locale.ROOT, "%naccess chain (contact vs bare): throughput ratio %.2f (target >= 0.70), "
+                            + "added p50 %.2f ms, added p99 %.2f ms%n", baseline.perSecond() / bare.perSecond(),
+                    baseline.percentileMillis(50) - bare.percentileMillis(50),
+                    baseline.percentileMillis(99) - bare.percentileMillis(99));
         }
     }
 

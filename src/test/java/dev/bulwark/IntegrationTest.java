@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -261,10 +262,10 @@ public abstract class IntegrationTest {
         return rows;
     }
 
-    /** How many security events of {@code type} the organisation has (read as the superuser). */
+    /** How many audit events of {@code type} the organisation's chain holds (read as the superuser). */
     public static long eventsOfType(UUID org, String type) throws SQLException {
         try (Connection c = connectAs("postgres");
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM bulwark.security_events WHERE tenant_id = ? AND type = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM bulwark.audit_events WHERE tenant_id = ? AND type = ?")) {
             ps.setObject(1, org);
             ps.setString(2, type);
             try (ResultSet rs = ps.executeQuery()) {
@@ -272,5 +273,27 @@ public abstract class IntegrationTest {
                 return rs.getLong(1);
             }
         }
+    }
+
+    /** The organisation's audit events of {@code type}, oldest first, every column by name (read as the superuser). */
+    public static List<Map<String, Object>> auditEvents(UUID org, String type) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Connection c = connectAs("postgres");
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM bulwark.audit_events WHERE tenant_id = ? AND type = ? ORDER BY seq")) {
+            ps.setObject(1, org);
+            ps.setString(2, type);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
     }
 }

@@ -5,7 +5,7 @@ import java.util.UUID;
 
 /**
  * Something happened to an organisation's API key: {@code apikey.created}, {@code apikey.revoked} or
- * {@code apikey.leak_reported}. Published synchronously after the change is committed; the security-event log
+ * {@code apikey.leak_reported}. Published synchronously inside the changing transaction; the audit log
  * records it. The details never hold the key or its hash.
  */
 public record ApiKeyEvent(UUID orgId, String type, UUID keyId, Actor actor, UUID actorId, Map<String, Object> details) {

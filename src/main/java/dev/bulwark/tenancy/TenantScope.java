@@ -59,6 +59,9 @@ public class TenantScope {
     private <T> T bound(Binding binding, Supplier<T> work) {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             Binding previous = (Binding) TransactionSynchronizationManager.getResource(BINDING_KEY);
+            if (binding.equals(previous)) {
+                return work.get(); // already bound so: no round trip to set it again
+            }
             bind(binding);
             try {
                 return work.get();

@@ -91,19 +91,20 @@ class ApiKeysTest extends IntegrationTest {
         assertThat(eventsOfType(tenant.id(), "apikey.leak_reported")).isEqualTo(1);
         try (Connection c = connectAs("postgres");
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT type, actor_type, actor_id, details::text FROM bulwark.security_events WHERE tenant_id = ? AND type LIKE 'apikey.%' ORDER BY occurred_at")) {
+                     "SELECT type, actor_type, actor_id, entity_id, after_json FROM bulwark.audit_events WHERE tenant_id = ? AND type LIKE 'apikey.%' ORDER BY seq")) {
             ps.setObject(1, tenant.id());
             try (var rs = ps.executeQuery()) {
                 rs.next();
                 assertThat(rs.getString("actor_type")).isEqualTo("user");
                 assertThat(rs.getObject("actor_id")).isEqualTo(tenant.owner().id());
-                assertThat(rs.getString("details")).contains(id, "\"role\": \"VIEWER\"").doesNotContain(created.get("key").asString());
+                assertThat(rs.getString("entity_id")).isEqualTo(id);
+                assertThat(rs.getString("after_json")).contains("\"role\":\"VIEWER\"").doesNotContain(created.get("key").asString());
                 while (rs.next() && !rs.getString("type").equals("apikey.leak_reported")) {
                     assertThat(rs.getString("type")).isIn("apikey.revoked", "apikey.created");
                 }
                 assertThat(rs.getString("type")).isEqualTo("apikey.leak_reported");
                 assertThat(rs.getString("actor_type")).isEqualTo("anonymous");
-                assertThat(rs.getString("details")).contains("\"revoked\": true").doesNotContain(leaked.get("key").asString());
+                assertThat(rs.getString("after_json")).contains("\"revoked\":true").doesNotContain(leaked.get("key").asString());
             }
         }
     }

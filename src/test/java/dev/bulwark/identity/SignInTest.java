@@ -196,7 +196,7 @@ class SignInTest extends IntegrationTest {
         assertThat(eventsOfType(org, "auth.login.succeeded")).isEqualTo(1);
         try (Connection owner = connectAs("postgres");
              PreparedStatement ps = owner.prepareStatement("""
-                     SELECT e.actor_type, e.actor_id, e.ip, e.request_id FROM bulwark.security_events e
+                     SELECT e.actor_type, e.actor_id, e.ip, e.request_id FROM bulwark.audit_events e
                      WHERE e.tenant_id = ? AND e.type = 'auth.login.succeeded'""")) {
             ps.setObject(1, org);
             try (ResultSet rs = ps.executeQuery()) {

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.bulwark.access.Caller;
+import dev.bulwark.audit.Actor;
+import dev.bulwark.audit.Entity;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.ForbiddenException;
@@ -84,8 +86,8 @@ public class Accounts {
         return transactions.execute(s -> {
             Role previous = memberships.changeRole(orgId, actorId, caller.cap(), userId, newRole);
             if (previous != newRole) {
-                events.orgEvent(orgId, "member.role_changed", actorId, client,
-                        Map.of("userId", userId.toString(), "from", previous.name(), "to", newRole.name()));
+                events.orgChange(orgId, "member.role_changed", Actor.acting(caller.userId(), caller.apiKeyId()), Entity.of("member", userId), client,
+                        Map.of("role", previous.name()), Map.of("role", newRole.name()));
             }
             return view(users.profile(userId).orElseThrow(), newRole);
         });
@@ -108,8 +110,8 @@ public class Accounts {
         }
         transactions.executeWithoutResult(s -> {
             Role previous = memberships.remove(orgId, actorId, caller.cap(), userId);
-            events.orgEvent(orgId, "member.removed", actorId, client,
-                    Map.of("userId", userId.toString(), "role", previous.name(), "left", leaving));
+            events.orgChange(orgId, "member.removed", Actor.acting(caller.userId(), caller.apiKeyId()), Entity.of("member", userId), client,
+                    Map.of("role", previous.name()), Map.of("left", leaving));
         });
     }
 
@@ -132,7 +134,7 @@ public class Accounts {
         });
         transactions.executeWithoutResult(s -> {
             memberships.setPolicy(orgId, actorId, policy);
-            events.orgEvent(orgId, "org.policy.updated", actorId, client, Map.of("requireMfa", policy.requireMfa(),
+            events.orgEvent(orgId, "org.policy.updated", Actor.acting(caller.userId(), caller.apiKeyId()), Entity.of("organisation", orgId), client, Map.of("requireMfa", policy.requireMfa(),
                     "requireVerifiedEmail", policy.requireVerifiedEmail(), "stepUpWindowSeconds", policy.stepUpWindow().toSeconds(),
                     "apiKeyMaxLifetimeDays", policy.apiKeyMaxLifetimeDays() == null ? "none" : policy.apiKeyMaxLifetimeDays()));
         });

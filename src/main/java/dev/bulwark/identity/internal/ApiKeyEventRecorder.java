@@ -1,23 +1,18 @@
 package dev.bulwark.identity.internal;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import dev.bulwark.access.ApiKeyEvent;
-import dev.bulwark.identity.ClientInfo;
-import jakarta.servlet.http.HttpServletRequest;
-import org.slf4j.MDC;
+import dev.bulwark.audit.Actor;
+import dev.bulwark.audit.Entity;
 import org.springframework.context.event.EventListener;
-import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
-import org.springframework.web.context.request.RequestContextHolder;
-import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * Records the access module's API-key events among the organisation's security events, in the transaction of the
- * change (the listener runs synchronously inside it): a key and the record of its creation or revocation commit
- * together.
+ * Records the access module's API-key events in the organisation's audit chain, in the transaction of the change
+ * (the listener runs synchronously inside it): a key and the record of its creation or revocation commit together.
+ * The access module publishes rather than appends because the audit module's HTTP API depends on access.
  */
 @Component
 class ApiKeyEventRecorder {
@@ -31,16 +26,12 @@ class ApiKeyEventRecorder {
     @EventListener
     void on(ApiKeyEvent event) {
         Map<String, Object> details = new LinkedHashMap<>(event.details());
-        details.put("keyId", event.keyId());
-        securityEvents.orgEvent(event.orgId(), event.type(), event.actor().name().toLowerCase(Locale.ROOT), event.actorId(),
-                client(), details);
-    }
-
-    private static ClientInfo client() {
-        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
-            HttpServletRequest request = attributes.getRequest();
-            return new ClientInfo(request.getRemoteAddr(), request.getHeader(HttpHeaders.USER_AGENT), MDC.get("requestId"));
-        }
-        return new ClientInfo(null, null, MDC.get("requestId"));
+        Actor actor = switch (event.actor()) {
+            case USER -> Actor.user(event.actorId());
+            case APIKEY -> Actor.apiKey(event.actorId());
+            case ANONYMOUS -> Actor.anonymous();
+        };
+        // null client: the audit log reads the current request's address, user agent and request id itself
+        securityEvents.orgEvent(event.orgId(), event.type(), actor, Entity.of("apikey", event.keyId()), null, details);
     }
 }

@@ -5,6 +5,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.bulwark.audit.Actor;
+import dev.bulwark.audit.Entity;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.NotFoundException;
@@ -44,7 +46,7 @@ public class InvitationService {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Invitations.Issued issued = transactions.execute(s -> {
             Invitations.Issued created = invitations.create(orgId, actorId, email, role, now);
-            events.orgEvent(orgId, "member.invited", actorId, client,
+            events.orgEvent(orgId, "member.invited", Actor.user(actorId), Entity.of("invitation", created.invitation().id()), client,
                     Map.of("invitationId", created.invitation().id().toString(), "role", role.name()));
             return created;
         });
@@ -73,7 +75,7 @@ public class InvitationService {
             invitations.accept(invitation, userId, now);
             // The invitation reached this address: that verifies it.
             users.markEmailVerified(userId, now);
-            events.orgEvent(invitation.organisationId(), "member.joined", userId, client,
+            events.orgEvent(invitation.organisationId(), "member.joined", Actor.user(userId), Entity.of("member", userId), client,
                     Map.of("invitationId", invitation.id().toString(), "role", invitation.role().name()));
             return invitation;
         });

@@ -9,13 +9,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
+import dev.bulwark.audit.Actor;
+import dev.bulwark.audit.Entity;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.identity.SignupRequest;
 import dev.bulwark.identity.SignupResult;
 import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.Ids;
-import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.InvalidInputException.FieldProblem;
+import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.tenancy.Invitations;
 import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.Organisations;
@@ -81,12 +83,12 @@ public class SignupService {
                     invitations.accept(invitation, userId, now);
                     // The invitation was mailed to this address: that verifies it.
                     users.markEmailVerified(userId, now);
-                    events.orgEvent(invitation.organisationId(), "member.joined", userId, client,
+                    events.orgEvent(invitation.organisationId(), "member.joined", Actor.user(userId), Entity.of("member", userId), client,
                             Map.of("invitationId", invitation.id().toString(), "role", invitation.role().name()));
                     return new Created(new SignupResult(userId, invitation.organisationId()), null);
                 }
                 Organisation organisation = organisations.create(request.organisationName(), userId);
-                events.orgEvent(organisation.id(), "org.created", userId, client, Map.of());
+                events.orgEvent(organisation.id(), "org.created", Actor.user(userId), Entity.of("organisation", organisation.id()), client, Map.of());
                 String token = userTokens.issue(userId, UserTokens.Purpose.EMAIL_VERIFICATION, VERIFICATION_LIFETIME, now);
                 return new Created(new SignupResult(userId, organisation.id()), token);
             });

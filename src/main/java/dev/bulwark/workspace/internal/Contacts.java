@@ -7,14 +7,13 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.bulwark.access.Caller;
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.TenantScope;
-import dev.bulwark.workspace.ContactsDisclosed;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -38,29 +37,32 @@ public class Contacts {
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
-    private final ApplicationEventPublisher events;
+    private final WorkspaceAudit audit;
 
-    Contacts(JdbcClient jdbc, TenantScope tenantScope, ApplicationEventPublisher events) {
+    Contacts(JdbcClient jdbc, TenantScope tenantScope, WorkspaceAudit audit) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
-        this.events = events;
+        this.audit = audit;
     }
 
     public Contact create(Caller caller, ContactData data) {
         Instant now = Rows.now();
         Contact contact = new Contact(Ids.newId(), data.name(), data.email(), data.phone(), data.notes(), 1, now, now);
-        tenantScope.inTenant(caller.orgId(), caller.userId(), () -> jdbc.sql("""
-                        INSERT INTO contacts (tenant_id, id, name, email, phone, notes, version, created_at, updated_at)
-                        VALUES (:org, :id, :name, :email, :phone, :notes, 1, :now, :now)
-                        """)
-                .param("org", caller.orgId())
-                .param("id", contact.id())
-                .param("name", contact.name())
-                .param("email", contact.email())
-                .param("phone", contact.phone())
-                .param("notes", contact.notes())
-                .param("now", Rows.ts(now))
-                .update());
+        tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            jdbc.sql("""
+                            INSERT INTO contacts (tenant_id, id, name, email, phone, notes, version, created_at, updated_at)
+                            VALUES (:org, :id, :name, :email, :phone, :notes, 1, :now, :now)
+                            """)
+                    .param("org", caller.orgId())
+                    .param("id", contact.id())
+                    .param("name", contact.name())
+                    .param("email", contact.email())
+                    .param("phone", contact.phone())
+                    .param("notes", contact.notes())
+                    .param("now", Rows.ts(now))
+                    .update();
+            audit.created(caller, AuditType.CONTACT_CREATED, "contact", contact.id(), audited(contact));
+        });
         return contact;
     }
 
@@ -115,6 +117,7 @@ public class Contacts {
                     .param("org", caller.orgId())
                     .param("id", contactId)
                     .update();
+            audit.updated(caller, AuditType.CONTACT_UPDATED, "contact", contactId, audited(current), audited(next));
             return next;
         });
     }
@@ -122,11 +125,13 @@ public class Contacts {
     /** Deletes the contact and its interactions (the foreign key cascades, one transaction). */
     public void delete(Caller caller, UUID contactId, IfMatch ifMatch) {
         tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
-            ifMatch.requireMatches(find(caller.orgId(), contactId, true).version());
+            Contact current = find(caller.orgId(), contactId, true);
+            ifMatch.requireMatches(current.version());
             jdbc.sql("DELETE FROM contacts WHERE tenant_id = :org AND id = :id")
                     .param("org", caller.orgId())
                     .param("id", contactId)
                     .update();
+            audit.deleted(caller, AuditType.CONTACT_DELETED, "contact", contactId, audited(current));
         });
     }
 
@@ -151,12 +156,12 @@ public class Contacts {
     /**
      * The one exit of contact personal data towards a caller, inside the reading transaction: every read that
      * returns contacts names them here, and only the contacts actually returned (not the look-ahead row of a page).
-     * Publishes {@link ContactsDisclosed} synchronously, so a listener runs inside this transaction; the audit log's
-     * {@code contact.read} record is made from it.
+     * Records one {@code contact.read} in the audit log, inside this transaction, naming them.
      */
     private void disclose(Caller caller, List<Contact> shown) {
         if (!shown.isEmpty()) {
-            events.publishEvent(new ContactsDisclosed(caller.orgId(), caller.userId(), shown.stream().map(Contact::id).toList()));
+            audit.contactsRead(caller, shown.size() == 1 ? shown.getFirst().id() : null, "contactIds",
+                    shown.stream().map(Contact::id).toList());
         }
     }
 
@@ -167,6 +172,12 @@ public class Contacts {
                 .query(Contacts::map)
                 .optional()
                 .orElseThrow(() -> new NotFoundException("There is no such contact."));
+    }
+
+    /** The person's data as the audit log keeps it: erasure removes it there too (docs/audit-chain.md). */
+    private static java.util.Map<String, Object> audited(Contact contact) {
+        return WorkspaceAudit.fields("name", contact.name(), "email", contact.email(), "phone", contact.phone(), "notes",
+                contact.notes(), "version", contact.version());
     }
 
     private static Contact map(ResultSet rs, int row) throws SQLException {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import dev.bulwark.access.Caller;
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.InvalidInputException;
@@ -46,11 +47,13 @@ public class Documents {
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final Projects projects;
+    private final WorkspaceAudit audit;
 
-    Documents(JdbcClient jdbc, TenantScope tenantScope, Projects projects) {
+    Documents(JdbcClient jdbc, TenantScope tenantScope, Projects projects, WorkspaceAudit audit) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.projects = projects;
+        this.audit = audit;
     }
 
     public Document create(Caller caller, UUID projectId, String title, String body) {
@@ -71,6 +74,7 @@ public class Documents {
                     .param("now", Rows.ts(now))
                     .update();
             keepVersion(caller.orgId(), document);
+            audit.created(caller, AuditType.DOCUMENT_CREATED, "document", document.id(), audited(document));
             return document;
         });
     }
@@ -114,6 +118,7 @@ public class Documents {
                     .param("id", documentId)
                     .update();
             keepVersion(caller.orgId(), next);
+            audit.updated(caller, AuditType.DOCUMENT_UPDATED, "document", documentId, audited(current), audited(next));
             return next;
         });
     }
@@ -121,11 +126,13 @@ public class Documents {
     /** Deletes the document and all its versions. */
     public void delete(Caller caller, UUID projectId, UUID documentId, IfMatch ifMatch) {
         tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
-            ifMatch.requireMatches(find(caller.orgId(), projectId, documentId, true).version());
+            Document current = find(caller.orgId(), projectId, documentId, true);
+            ifMatch.requireMatches(current.version());
             jdbc.sql("DELETE FROM documents WHERE tenant_id = :org AND id = :id")
                     .param("org", caller.orgId())
                     .param("id", documentId)
                     .update();
+            audit.deleted(caller, AuditType.DOCUMENT_DELETED, "document", documentId, audited(current));
         });
     }
 
@@ -216,5 +223,11 @@ public class Documents {
     private static Document map(ResultSet rs, int row) throws SQLException {
         return new Document(Rows.uuid(rs, "id"), Rows.uuid(rs, "project_id"), rs.getString("title"), rs.getString("body"),
                 rs.getInt("version"), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
+    }
+
+    /** The body by its length only: the document's versions keep the text itself. */
+    private static java.util.Map<String, Object> audited(Document document) {
+        return WorkspaceAudit.fields("projectId", document.projectId(), "title", document.title(), "bodyLength",
+                document.body() == null ? 0 : document.body().length(), "version", document.version());
     }
 }

@@ -3,9 +3,11 @@ package dev.bulwark.workspace.internal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import dev.bulwark.access.Caller;
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.NotFoundException;
@@ -33,11 +35,13 @@ public class Interactions {
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final Contacts contacts;
+    private final WorkspaceAudit audit;
 
-    Interactions(JdbcClient jdbc, TenantScope tenantScope, Contacts contacts) {
+    Interactions(JdbcClient jdbc, TenantScope tenantScope, Contacts contacts, WorkspaceAudit audit) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.contacts = contacts;
+        this.audit = audit;
     }
 
     /** Records an interaction; {@code occurredAt} defaults to now. */
@@ -61,6 +65,7 @@ public class Interactions {
                     .param("occurredAt", Rows.ts(interaction.occurredAt()))
                     .param("now", Rows.ts(now))
                     .update();
+            audit.created(caller, AuditType.INTERACTION_CREATED, "interaction", interaction.id(), audited(interaction));
             return interaction;
         });
     }
@@ -69,18 +74,24 @@ public class Interactions {
     public Page<Interaction> list(Caller caller, UUID contactId, PageRequest request) {
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             contacts.requireParent(caller.orgId(), contactId, false);
-            return Rows.page(jdbc.sql("""
+            Page<Interaction> page = Rows.page(jdbc.sql("""
                             SELECT %s FROM interactions
                             WHERE tenant_id = :org AND contact_id = :contact AND (created_at, id) > (:afterAt, :afterId)
                             ORDER BY created_at, id LIMIT :limit
                             """.formatted(COLUMNS))
                     .param("org", caller.orgId())
                     .param("contact", contactId), request, Interactions::map);
+            audit.contactsRead(caller, contactId, "interactionIds", page.items().stream().map(Interaction::id).toList());
+            return page;
         });
     }
 
     public Interaction get(Caller caller, UUID contactId, UUID interactionId) {
-        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> find(caller.orgId(), contactId, interactionId, false));
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            Interaction interaction = find(caller.orgId(), contactId, interactionId, false);
+            audit.contactsRead(caller, contactId, "interactionIds", List.of(interaction.id()));
+            return interaction;
+        });
     }
 
     public Interaction update(Caller caller, UUID contactId, UUID interactionId, IfMatch ifMatch, Edit<Channel> channel,
@@ -106,17 +117,20 @@ public class Interactions {
                     .param("org", caller.orgId())
                     .param("id", interactionId)
                     .update();
+            audit.updated(caller, AuditType.INTERACTION_UPDATED, "interaction", interactionId, audited(current), audited(next));
             return next;
         });
     }
 
     public void delete(Caller caller, UUID contactId, UUID interactionId, IfMatch ifMatch) {
         tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
-            ifMatch.requireMatches(find(caller.orgId(), contactId, interactionId, true).version());
+            Interaction current = find(caller.orgId(), contactId, interactionId, true);
+            ifMatch.requireMatches(current.version());
             jdbc.sql("DELETE FROM interactions WHERE tenant_id = :org AND id = :id")
                     .param("org", caller.orgId())
                     .param("id", interactionId)
                     .update();
+            audit.deleted(caller, AuditType.INTERACTION_DELETED, "interaction", interactionId, audited(current));
         });
     }
 
@@ -136,5 +150,12 @@ public class Interactions {
         return new Interaction(Rows.uuid(rs, "id"), Rows.uuid(rs, "contact_id"), Channel.ofWire(rs.getString("channel")),
                 rs.getString("subject"), rs.getString("body"), Rows.instant(rs, "occurred_at"), rs.getInt("version"),
                 Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
+    }
+
+    /** The subject is the person's data (erasure removes it from here too); the body is recorded by length only. */
+    private static java.util.Map<String, Object> audited(Interaction interaction) {
+        return WorkspaceAudit.fields("contactId", interaction.contactId(), "channel", interaction.channel().wire(), "subject",
+                interaction.subject(), "bodyLength", interaction.body() == null ? 0 : interaction.body().length(), "occurredAt",
+                interaction.occurredAt(), "version", interaction.version());
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import dev.bulwark.access.Caller;
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.NotFoundException;
@@ -28,25 +29,30 @@ public class Projects {
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
+    private final WorkspaceAudit audit;
 
-    Projects(JdbcClient jdbc, TenantScope tenantScope) {
+    Projects(JdbcClient jdbc, TenantScope tenantScope, WorkspaceAudit audit) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
+        this.audit = audit;
     }
 
     public Project create(Caller caller, String name, String description) {
         Instant now = Rows.now();
         Project project = new Project(Ids.newId(), name, description, 1, now, now);
-        tenantScope.inTenant(caller.orgId(), caller.userId(), () -> jdbc.sql("""
-                        INSERT INTO projects (tenant_id, id, name, description, version, created_at, updated_at)
-                        VALUES (:org, :id, :name, :description, 1, :now, :now)
-                        """)
-                .param("org", caller.orgId())
-                .param("id", project.id())
-                .param("name", name)
-                .param("description", description)
-                .param("now", Rows.ts(now))
-                .update());
+        tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            jdbc.sql("""
+                            INSERT INTO projects (tenant_id, id, name, description, version, created_at, updated_at)
+                            VALUES (:org, :id, :name, :description, 1, :now, :now)
+                            """)
+                    .param("org", caller.orgId())
+                    .param("id", project.id())
+                    .param("name", name)
+                    .param("description", description)
+                    .param("now", Rows.ts(now))
+                    .update();
+            audit.created(caller, AuditType.PROJECT_CREATED, "project", project.id(), audited(project));
+        });
         return project;
     }
 
@@ -80,6 +86,7 @@ public class Projects {
                     .param("org", caller.orgId())
                     .param("id", projectId)
                     .update();
+            audit.updated(caller, AuditType.PROJECT_UPDATED, "project", projectId, audited(current), audited(next));
             return next;
         });
     }
@@ -87,11 +94,13 @@ public class Projects {
     /** Deletes the project with its documents and every version of them (foreign keys cascade, one transaction). */
     public void delete(Caller caller, UUID projectId, IfMatch ifMatch) {
         tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
-            ifMatch.requireMatches(find(caller.orgId(), projectId, true).version());
+            Project current = find(caller.orgId(), projectId, true);
+            ifMatch.requireMatches(current.version());
             jdbc.sql("DELETE FROM projects WHERE tenant_id = :org AND id = :id")
                     .param("org", caller.orgId())
                     .param("id", projectId)
                     .update();
+            audit.deleted(caller, AuditType.PROJECT_DELETED, "project", projectId, audited(current));
         });
     }
 
@@ -119,6 +128,10 @@ public class Projects {
                 .query(UUID.class)
                 .optional()
                 .orElseThrow(() -> new NotFoundException("There is no such project."));
+    }
+
+    private static java.util.Map<String, Object> audited(Project project) {
+        return WorkspaceAudit.fields("name", project.name(), "description", project.description(), "version", project.version());
     }
 
     private static Project map(ResultSet rs, int row) throws SQLException {

@@ -1,0 +1,40 @@
+package dev.bulwark.audit;
+
+import java.util.UUID;
+
+/**
+ * Who acted: a signed-in person ({@code user}), an API key ({@code apikey}, id of the key), Bulwark itself
+ * ({@code system}: scheduled jobs), or nobody known ({@code anonymous}: a sign-in attempt for an unknown email).
+ */
+public record Actor(String type, UUID id) {
+
+    public Actor {
+        if (!type.equals("user") && !type.equals("apikey") && !type.equals("system") && !type.equals("anonymous")) {
+            throw new IllegalArgumentException("unknown actor type " + type);
+        }
+        if (type.equals("user") || type.equals("apikey")) {
+            java.util.Objects.requireNonNull(id, "a user or key actor has an id");
+        }
+    }
+
+    public static Actor user(UUID userId) {
+        return new Actor("user", userId);
+    }
+
+    public static Actor apiKey(UUID keyId) {
+        return new Actor("apikey", keyId);
+    }
+
+    /** Whoever acts in an organisation request: the API key when one is used, else the signed-in person. */
+    public static Actor acting(UUID userId, UUID apiKeyId) {
+        return apiKeyId != null ? apiKey(apiKeyId) : user(userId);
+    }
+
+    public static Actor system() {
+        return new Actor("system", null);
+    }
+
+    public static Actor anonymous() {
+        return new Actor("anonymous", null);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.bulwark.audit;
+
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import dev.bulwark.audit.internal.CanonicalJson;
+import dev.bulwark.audit.internal.ChainCodec;
+import dev.bulwark.shared.Ids;
+import dev.bulwark.tenancy.TenantScope;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * The one way to record an event: {@link #append} joins the caller's transaction (or opens one), binds the event's
+ * tenant (re-binding for the append only, so one transaction may write to several chains) and chains the event to
+ * the tenant's head, which it locks until commit. The action and its event commit together or not at all; appends to
+ * one tenant are serial, appends to different tenants never wait for each other (docs/audit-chain.md, "Ordering").
+ */
+@Service
+public class AuditLog {
+
+    /** What an append produced: the event's place in its chain. */
+    public record Appended(UUID id, long seq, byte[] hash) {
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final JdbcClient jdbc;
+    private final TenantScope tenantScope;
+    private final Clock clock;
+
+    AuditLog(JdbcClient jdbc, TenantScope tenantScope, ObjectProvider<Clock> clock) {
+        this.jdbc = jdbc;
+        this.tenantScope = tenantScope;
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
+    }
+
+    public Appended append(AuditEvent event) {
+        UUID actingUser = event.actor().type().equals("user") ? event.actor().id() : null;
+        return tenantScope.inTenant(event.tenantId(), actingUser, () -> appendBound(event));
+    }
+
+    private Appended appendBound(AuditEvent event) {
+        UUID tenant = event.tenantId();
+        // Takes (or creates) the head row and holds its lock until commit: the next append of this tenant waits here.
+        Head head = jdbc.sql("""
+                        INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (:tenant, 0, :genesis)
+                        ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_heads.seq
+                        RETURNING seq, hash
+                        """)
+                .param("tenant", tenant)
+                .param("genesis", ChainCodec.GENESIS)
+                .query((rs, n) -> new Head(rs.getLong("seq"), rs.getBytes("hash")))
+                .single();
+
+        ChainCodec codec = new ChainCodec();
+        UUID id = Ids.newId();
+        long seq = head.seq() + 1;
+        Instant at = ChainCodec.truncate(clock.instant());
+        String before = event.before() == null ? null : CanonicalJson.write(event.before());
+        String after = event.after() == null ? null : CanonicalJson.write(event.after());
+        byte[] salt = null;
+        byte[] dataDigest = null;
+        if (before != null || after != null) {
+            salt = new byte[16];
+            RANDOM.nextBytes(salt);
+            dataDigest = codec.dataDigest(salt, before, after);
+        }
+        Entity entity = event.entity() == null ? new Entity(null, null) : event.entity();
+        RequestFacts facts = event.facts();
+        byte[] payloadHash = codec.payloadHash(event.actor().type(), event.actor().id(), entity.type(), entity.id(),
+                event.reason(), facts.ip(), facts.userAgent(), facts.requestId(), dataDigest);
+        byte[] hash = codec.eventHash(ChainCodec.VERSION, tenant, seq, id, at, event.type().dotted(), payloadHash, head.hash());
+
+        jdbc.sql("""
+                        WITH appended AS (
+                            INSERT INTO audit_events (tenant_id, seq, id, occurred_at, type, actor_type, actor_id, entity_type,
+                                                      entity_id, reason, ip, user_agent, request_id, before_json, after_json,
+                                                      data_salt, data_digest, hash_version, payload_hash, prev_hash, hash)
+                            VALUES (:tenant, :seq, :id, :at, :type, :actorType, :actorId, :entityType, :entityId, :reason, :ip,
+                                    :ua, :requestId, :before, :after, :salt, :digest, :version, :payloadHash, :prevHash, :hash))
+                        UPDATE audit_heads SET seq = :seq, hash = :hash WHERE tenant_id = :tenant
+                        """)
+                .param("tenant", tenant)
+                .param("seq", seq)
+                .param("id", id)
+                .param("at", Timestamp.from(at))
+                .param("type", event.type().dotted())
+                .param("actorType", event.actor().type())
+                .param("actorId", event.actor().id())
+                .param("entityType", entity.type())
+                .param("entityId", entity.id())
+                .param("reason", event.reason())
+                .param("ip", facts.ip())
+                .param("ua", facts.userAgent())
+                .param("requestId", facts.requestId())
+                .param("before", before)
+                .param("after", after)
+                .param("salt", salt)
+                .param("digest", dataDigest)
+                .param("version", ChainCodec.VERSION)
+                .param("payloadHash", payloadHash)
+                .param("prevHash", head.hash())
+                .param("hash", hash)
+                .update();
+        return new Appended(id, seq, hash);
+    }
+
+    /**
+     * Removes the personal data (before/after) of the given events of {@code tenantId}, leaving what the chain hashes:
+     * the rows then verify as redacted and intact. The only change the app role may make to chain rows (through the
+     * database function {@code audit_redact}); the caller records the erasure itself as an event. Returns how many
+     * rows were redacted now (already redacted ones are not counted).
+     */
+    public int redact(UUID tenantId, List<UUID> eventIds) {
+        if (eventIds.isEmpty()) {
+            return 0;
+        }
+        return tenantScope.inTenant(tenantId, null, () -> jdbc.sql("SELECT audit_redact(:ids, :at)")
+                .param("ids", eventIds.toArray(UUID[]::new))
+                .param("at", Timestamp.from(clock.instant()))
+                .query(Integer.class)
+                .single());
+    }
+
+    private record Head(long seq, byte[] hash) {
+    }
+}

@@ -1,0 +1,112 @@
+package dev.bulwark.audit.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import dev.bulwark.audit.AuditRecord;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
+import dev.bulwark.tenancy.TenantScope;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/** Reads a tenant's chain: filtered pages, newest first, and the whole chain oldest first for export. */
+@Component
+public class AuditQueries {
+
+    /** The query's filters; any may be null. */
+    public record Filter(AuditType type, UUID actorId, String entityId, Instant from, Instant to) {
+    }
+
+    private static final String COLUMNS = """
+            seq, id, occurred_at, type, actor_type, actor_id, entity_type, entity_id, reason, ip, user_agent, request_id,
+            before_json, after_json, redacted_at, hash_version, data_salt, data_digest, payload_hash, prev_hash, hash""";
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final JdbcClient jdbc;
+    private final TenantScope tenantScope;
+    private final ObjectMapper json;
+
+    AuditQueries(JdbcClient jdbc, TenantScope tenantScope, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.tenantScope = tenantScope;
+        this.json = json;
+    }
+
+    public Page<AuditRecord> page(UUID tenant, Filter filter, PageRequest request) {
+        long before = request.afterNumber().orElse(Long.MAX_VALUE);
+        return tenantScope.inTenant(tenant, null, () -> request.pageByNumber(jdbc.sql("""
+                                SELECT %s FROM audit_events
+                                WHERE tenant_id = :tenant AND seq < :before
+                                  AND (CAST(:type AS text) IS NULL OR type = :type)
+                                  AND (CAST(:actor AS uuid) IS NULL OR actor_id = :actor)
+                                  AND (CAST(:entity AS text) IS NULL OR entity_id = :entity)
+                                  AND (CAST(:from AS timestamptz) IS NULL OR occurred_at >= :from)
+                                  AND (CAST(:to AS timestamptz) IS NULL OR occurred_at < :to)
+                                ORDER BY seq DESC LIMIT :limit
+                                """.formatted(COLUMNS))
+                        .param("tenant", tenant)
+                        .param("before", before)
+                        .param("type", filter.type() == null ? null : filter.type().dotted())
+                        .param("actor", filter.actorId())
+                        .param("entity", filter.entityId())
+                        .param("from", filter.from() == null ? null : Timestamp.from(filter.from()))
+                        .param("to", filter.to() == null ? null : Timestamp.from(filter.to()))
+                        .param("limit", request.limit() + 1)
+                        .query(this::map)
+                        .list(),
+                AuditRecord::seq, r -> r));
+    }
+
+    /** Every event of the tenant, oldest first, streamed to {@code sink} inside one read transaction. */
+    public void each(UUID tenant, Consumer<AuditRecord> sink) {
+        tenantScope.inTenant(tenant, null, () -> jdbc.sql("SELECT %s FROM audit_events WHERE tenant_id = :tenant ORDER BY seq"
+                        .formatted(COLUMNS))
+                .param("tenant", tenant)
+                .withFetchSize(2_000)
+                .query(rs -> {
+                    sink.accept(map(rs, 0));
+                }));
+    }
+
+    /** The leaf hashes of the tenant's first {@code size} events, in order: the Merkle tree's leaves. */
+    public List<byte[]> hashes(UUID tenant, long size) {
+        return tenantScope.inTenant(tenant, null, () -> jdbc.sql(
+                        "SELECT hash FROM audit_events WHERE tenant_id = :tenant AND seq <= :size ORDER BY seq")
+                .param("tenant", tenant)
+                .param("size", size)
+                .withFetchSize(10_000)
+                .query((rs, n) -> rs.getBytes(1))
+                .list());
+    }
+
+    private AuditRecord map(ResultSet rs, int row) throws SQLException {
+        Timestamp redacted = rs.getTimestamp("redacted_at");
+        String actorId = rs.getString("actor_id");
+        return new AuditRecord(rs.getObject("id", UUID.class), rs.getLong("seq"),
+                ChainCodec.instant(rs.getTimestamp("occurred_at").toInstant()), rs.getString("type"),
+                new AuditRecord.Party(rs.getString("actor_type"), actorId),
+                new AuditRecord.Party(rs.getString("entity_type"), rs.getString("entity_id")), rs.getString("reason"),
+                rs.getString("ip"), rs.getString("user_agent"), rs.getString("request_id"), tree(rs.getString("before_json")),
+                tree(rs.getString("after_json")), redacted == null ? null : redacted.toInstant().toString(),
+                rs.getInt("hash_version"), hex(rs.getBytes("data_salt")), hex(rs.getBytes("data_digest")),
+                hex(rs.getBytes("payload_hash")), hex(rs.getBytes("prev_hash")), hex(rs.getBytes("hash")));
+    }
+
+    private JsonNode tree(String text) {
+        return text == null ? null : json.readTree(text);
+    }
+
+    private static String hex(byte[] bytes) {
+        return bytes == null ? null : HEX.formatHex(bytes);
+    }
+}

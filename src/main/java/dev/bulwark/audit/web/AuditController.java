@@ -1,0 +1,131 @@
+package dev.bulwark.audit.web;
+
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.access.Requires;
+import dev.bulwark.audit.Actor;
+import dev.bulwark.audit.AuditEvent;
+import dev.bulwark.audit.AuditLog;
+import dev.bulwark.audit.AuditRecord;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Entity;
+import dev.bulwark.audit.Verification;
+import dev.bulwark.audit.internal.AuditQueries;
+import dev.bulwark.audit.internal.ChainVerifier;
+import dev.bulwark.shared.InvalidInputException;
+import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
+import dev.bulwark.tenancy.Permission;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * An organisation's audit log (CONTRACT.md): query, verify, export; READ_AUDIT (ADMIN, OWNER, AUDITOR). Reading,
+ * verifying and exporting the log are themselves recorded in it.
+ */
+@RestController
+class AuditController {
+
+    static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+
+    private final AuditQueries queries;
+    private final ChainVerifier verifier;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+
+    AuditController(AuditQueries queries, ChainVerifier verifier, AuditLog audit, ObjectMapper json) {
+        this.queries = queries;
+        this.verifier = verifier;
+        this.audit = audit;
+        this.json = json;
+    }
+
+    @GetMapping("/api/v1/orgs/{orgId}/audit")
+    @Requires(Permission.READ_AUDIT)
+    Page<AuditRecord> query(Caller caller, @RequestParam(required = false) String type,
+                            @RequestParam(required = false) UUID actorId, @RequestParam(required = false) String entityId,
+                            @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+                            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        AuditType known = null;
+        if (type != null) {
+            known = AuditType.find(type);
+            if (known == null) {
+                throw new InvalidInputException("type", "is not an event type (docs/audit-events.md lists them)");
+            }
+        }
+        if (entityId != null && (entityId.isEmpty() || entityId.length() > 64)) {
+            throw new InvalidInputException("entityId", "must be 1 to 64 characters");
+        }
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new InvalidInputException("to", "must be after from");
+        }
+        PageRequest page = PageRequest.of(limit, cursor);
+        Page<AuditRecord> result = queries.page(caller.orgId(), new AuditQueries.Filter(known, actorId, entityId, from, to), page);
+        Map<String, Object> asked = new LinkedHashMap<>();
+        asked.put("type", type);
+        asked.put("actorId", actorId);
+        asked.put("entityId", entityId);
+        asked.put("from", from);
+        asked.put("to", to);
+        asked.put("returned", result.items().size());
+        record(caller, AuditType.AUDIT_READ, asked);
+        return result;
+    }
+
+    @GetMapping("/api/v1/orgs/{orgId}/audit/verify")
+    @Requires(Permission.READ_AUDIT)
+    Map<String, Object> verify(Caller caller) {
+        Verification v = verifier.verify(caller.orgId());
+        record(caller, AuditType.AUDIT_VERIFIED, Map.of("valid", v.valid(), "checked", v.checked()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("valid", v.valid());
+        body.put("checked", v.checked());
+        body.put("firstInvalidSeq", v.firstInvalidSeq());
+        body.put("problem", v.problem());
+        body.put("redacted", v.redacted());
+        body.put("headSeq", v.headSeq());
+        body.put("headHash", v.headHash());
+        return body;
+    }
+
+    /** Every event, oldest first, one JSON object a line: enough to re-verify the chain with no database. */
+    @GetMapping("/api/v1/orgs/{orgId}/audit/export")
+    @Requires(Permission.READ_AUDIT)
+    ResponseEntity<StreamingResponseBody> export(Caller caller) {
+        record(caller, AuditType.AUDIT_EXPORTED, Map.of("format", "ndjson"));
+        UUID tenant = caller.orgId();
+        StreamingResponseBody body = out -> {
+            BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            queries.each(tenant, event -> {
+                try {
+                    writer.write(json.writeValueAsString(event));
+                    writer.write('\n');
+                } catch (java.io.IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            writer.flush();
+        };
+        return ResponseEntity.ok().contentType(NDJSON)
+                .header("Content-Disposition", "attachment; filename=\"audit-" + tenant + ".ndjson\"")
+                .body(body);
+    }
+
+    private void record(Caller caller, AuditType type, Map<String, ?> facts) {
+        audit.append(new AuditEvent(caller.orgId(), type, Actor.acting(caller.userId(), caller.apiKeyId()),
+                Entity.of("organisation", caller.orgId()), null, null, facts, null));
+    }
+}

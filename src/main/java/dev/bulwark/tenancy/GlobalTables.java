@@ -36,6 +36,11 @@ public final class GlobalTables {
                     "API-key hash to (organisation, key): a request finds its key's tenant before binding it (hashes, ids)", true),
             new GlobalTable("rate_limit_buckets",
                     "request budgets shared by all instances, taken before any tenant is bound (hashed keys, counters)", true),
+            new GlobalTable("audit_heads",
+                    "each audit chain's last seq and hash: the checkpointer finds the logs that grew without binding each"
+                            + " tenant (ids, counters, hashes; the verifier checks a head against its chain)", true),
+            new GlobalTable("audit_checkpointed",
+                    "how far each audit chain is checkpointed, read with audit_heads by the checkpointer (ids, counters)", true),
             new GlobalTable("flyway_schema_history",
                     "migration history, written by the owner role only; the app role has no privilege on it", false));
 

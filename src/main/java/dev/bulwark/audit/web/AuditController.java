@@ -98,6 +98,8 @@ class AuditController {
         body.put("redacted", v.redacted());
         body.put("headSeq", v.headSeq());
         body.put("headHash", v.headHash());
+        body.put("checkpointSize", v.checkpointSize());
+        body.put("checkpointsMatched", v.checkpointsMatched());
         return body;
     }
 

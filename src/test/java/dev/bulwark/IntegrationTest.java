@@ -264,6 +264,27 @@ public abstract class IntegrationTest {
         return rows;
     }
 
+    /**
+     * Runs each statement as the schema's owner (what an attacker with the database's owner credentials can do), bound
+     * to {@code org} (FORCE RLS applies to the owner too); each statement's first parameter is {@code org}.
+     */
+    public static void asOwnerOf(UUID org, String... statements) throws SQLException {
+        try (Connection owner = connectAs("bulwark_owner")) {
+            owner.setAutoCommit(false);
+            try (PreparedStatement bind = owner.prepareStatement("SELECT set_config('app.tenant_id', ?, true)")) {
+                bind.setString(1, org.toString());
+                bind.execute();
+            }
+            for (String sql : statements) {
+                try (PreparedStatement ps = owner.prepareStatement(sql)) {
+                    ps.setObject(1, org);
+                    ps.executeUpdate();
+                }
+            }
+            owner.commit();
+        }
+    }
+
     /** How many audit events of {@code type} the organisation's chain holds (read as the superuser). */
     public static long eventsOfType(UUID org, String type) throws SQLException {
         try (Connection c = connectAs("postgres");

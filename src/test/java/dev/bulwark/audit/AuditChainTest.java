@@ -208,19 +208,7 @@ class AuditChainTest extends IntegrationTest {
 
     /** Runs each statement as the schema's owner, bound to this tenant (FORCE RLS applies to the owner too). */
     private void asOwner(String... statements) throws SQLException {
-        try (Connection owner = connectAs("bulwark_owner")) {
-            owner.setAutoCommit(false);
-            try (Statement s = owner.createStatement()) {
-                s.execute("SELECT set_config('app.tenant_id', '" + org + "', true)");
-            }
-            for (String sql : statements) {
-                try (PreparedStatement ps = owner.prepareStatement(sql)) {
-                    ps.setObject(1, org);
-                    ps.executeUpdate();
-                }
-            }
-            owner.commit();
-        }
+        asOwnerOf(org, statements);
     }
 
     private void appendConcurrently(List<UUID> orgs, int writers, int each) throws Exception {

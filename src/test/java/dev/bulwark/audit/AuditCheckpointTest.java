@@ -290,19 +290,7 @@ class AuditCheckpointTest extends IntegrationTest {
     }
 
     private void asOwner(String... statements) throws SQLException {
-        try (Connection owner = connectAs("bulwark_owner")) {
-            owner.setAutoCommit(false);
-            try (Statement s = owner.createStatement()) {
-                s.execute("SELECT set_config('app.tenant_id', '" + org + "', true)");
-            }
-            for (String sql : statements) {
-                try (PreparedStatement ps = owner.prepareStatement(sql)) {
-                    ps.setObject(1, org);
-                    ps.executeUpdate();
-                }
-            }
-            owner.commit();
-        }
+        asOwnerOf(org, statements);
     }
 
     /** The event hashes of the organisation's export, oldest first. */
@@ -404,7 +392,7 @@ class AuditCheckpointTest extends IntegrationTest {
     }
 
     private static boolean independentlySigned(String note, String verifierKey) throws Exception {
-        String[] vkey = verifierKey.split("\\+");
+        String[] vkey = verifierKey.split("\\+", 3);
         byte[] typed = Base64.getDecoder().decode(vkey[2]);
         byte[] raw = Arrays.copyOfRange(typed, 1, typed.length);
         byte[] id = Arrays.copyOf(sha((vkey[0] + "\n").getBytes(StandardCharsets.UTF_8), new byte[] {1}, raw), 4);

@@ -1,0 +1,479 @@
+package dev.bulwark.verifier;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Verifies an audit export (one event a line, oldest first, as {@code GET …/audit/export} writes it) against signed
+ * checkpoints, offline, from docs/audit-chain.md alone: every seq in order, every data digest (unless redacted),
+ * payload hash, previous hash and hash, and the RFC 6962 root at each checkpoint's size, whose C2SP note must carry
+ * a valid Ed25519 signature by the given verifier key. Prints what it found; exit status 0 when everything holds, 1
+ * with the first bad seq otherwise, 2 when it was used wrongly.
+ *
+ * <p>Lines are parsed and hashed in parallel batches; only the links between events and the Merkle tree are walked
+ * in order.
+ */
+public final class OfflineVerifier {
+
+    /** What a run found. {@code firstInvalidSeq} is null when the export is valid. */
+    public record Result(boolean valid, long checked, long redacted, Long firstInvalidSeq, String problem,
+                         long checkpointSize) {
+    }
+
+    private static final HexFormat HEX = HexFormat.of();
+    private static final int BATCH = 8_192;
+    private static final byte[] ED25519_SPKI = HEX.parseHex("302a300506032b6570032100");
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private OfflineVerifier() {
+    }
+
+    /** The command line: {@code --events FILE [--checkpoint FILE]... [--key FILE] [--tenant UUID]}. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Path events = null;
+        Path key = null;
+        UUID tenant = null;
+        List<Path> checkpoints = new ArrayList<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String value = i + 1 < args.length ? args[i + 1] : null;
+                switch (args[i]) {
+                    case "--events" -> events = Path.of(required(args[i], value));
+                    case "--checkpoint" -> checkpoints.add(Path.of(required(args[i], value)));
+                    case "--key" -> key = Path.of(required(args[i], value));
+                    case "--tenant" -> tenant = UUID.fromString(required(args[i], value));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+                i++;
+            }
+            if (events == null) {
+                throw new IllegalArgumentException("--events is required");
+            }
+            if (!checkpoints.isEmpty() && key == null) {
+                throw new IllegalArgumentException("--key is required to check --checkpoint signatures");
+            }
+            List<String> notes = new ArrayList<>();
+            for (Path p : checkpoints) {
+                notes.add(Files.readString(p, StandardCharsets.UTF_8));
+            }
+            String verifierKey = key == null ? null : Files.readString(key, StandardCharsets.UTF_8).strip();
+            Result r = verify(events, notes, verifierKey, tenant);
+            if (r.valid()) {
+                out.printf("valid: %d events (%d redacted, intact)%s%n", r.checked(), r.redacted(),
+                        r.checkpointSize() > 0 ? "; matches the signed checkpoint of size " + r.checkpointSize() : "");
+                return 0;
+            }
+            out.printf("INVALID at seq %d: %s (%d events verified before it)%n", r.firstInvalidSeq(), r.problem(), r.checked());
+            return 1;
+        } catch (IllegalArgumentException | IOException e) {
+            err.println("audit-verify: " + e.getMessage());
+            err.println("usage: audit-verify --events export.ndjson [--checkpoint note]... [--key audit-key.txt] [--tenant uuid]");
+            return 2;
+        }
+    }
+
+    private static String required(String option, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return value;
+    }
+
+    /**
+     * Verifies {@code events} against {@code notes} (signed checkpoints, checked with {@code verifierKey}). The tenant
+     * comes from {@code tenant} or else from the checkpoints' origin ({@code …/<tenant>}).
+     */
+    public static Result verify(Path events, List<String> notes, String verifierKey, UUID tenant) throws IOException {
+        TreeMap<Long, byte[]> roots = new TreeMap<>();
+        for (String note : notes) {
+            Checkpoint cp = Checkpoint.verify(note, verifierKey);
+            UUID named = cp.tenant();
+            if (tenant == null) {
+                tenant = named;
+            } else if (!tenant.equals(named)) {
+                throw new IllegalArgumentException("a checkpoint names tenant " + named + ", not " + tenant);
+            }
+            byte[] earlier = roots.put(cp.size(), cp.root());
+            if (earlier != null && !Arrays.equals(earlier, cp.root())) {
+                throw new IllegalArgumentException("two signed checkpoints of size " + cp.size() + " disagree: the log forked");
+            }
+        }
+        if (tenant == null) {
+            throw new IllegalArgumentException("--tenant is required without a checkpoint");
+        }
+        Walk walk = new Walk(tenant, roots);
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(events), StandardCharsets.UTF_8),
+                1 << 20)) {
+            List<String> batch = new ArrayList<>(BATCH);
+            String line;
+            while ((line = in.readLine()) != null && walk.firstInvalid == null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                batch.add(line);
+                if (batch.size() == BATCH) {
+                    walk.take(batch);
+                    batch.clear();
+                }
+            }
+            if (walk.firstInvalid == null) {
+                walk.take(batch);
+            }
+        }
+        return walk.finish();
+    }
+
+    /** The ordered part of the verification: seqs, links, the Merkle tree, the checkpoints. */
+    private static final class Walk {
+        private final UUID tenant;
+        private final TreeMap<Long, byte[]> roots;
+        private final Merkle tree = new Merkle();
+        private long seq;
+        private byte[] last = new byte[32];
+        private long redacted;
+        private long matched;
+        private Long firstInvalid;
+        private String problem;
+
+        Walk(UUID tenant, TreeMap<Long, byte[]> roots) {
+            this.tenant = tenant;
+            this.roots = roots;
+        }
+
+        void take(List<String> lines) {
+            long base = seq;
+            Event[] parsed = new Event[lines.size()];
+            IntStream.range(0, lines.size()).parallel().forEach(i -> parsed[i] = Event.check(lines.get(i), tenant, base + i + 1));
+            for (Event e : parsed) {
+                if (e.problem() != null) {
+                    fail(e.seq(), e.problem());
+                    return;
+                }
+                if (!Arrays.equals(e.prevHash(), last)) {
+                    fail(e.seq(), "previous hash does not match the event before");
+                    return;
+                }
+                seq = e.seq();
+                last = e.hash();
+                redacted += e.redacted() ? 1 : 0;
+                tree.append(e.hash());
+                byte[] expected = roots.get(seq);
+                if (expected != null) {
+                    if (!Arrays.equals(expected, tree.root())) {
+                        fail(matched + 1, "events " + (matched + 1) + ".." + seq + " do not match the signed checkpoint of size " + seq);
+                        return;
+                    }
+                    matched = seq;
+                }
+            }
+        }
+
+        void fail(long at, String why) {
+            if (firstInvalid == null) {
+                firstInvalid = at;
+                problem = why;
+            }
+        }
+
+        Result finish() {
+            Map.Entry<Long, byte[]> beyond = roots.higherEntry(seq);
+            if (beyond != null) {
+                fail(seq + 1, "events " + (seq + 1) + ".." + beyond.getKey() + " are missing, but a signed checkpoint covers them");
+            }
+            return new Result(firstInvalid == null, seq, redacted, firstInvalid, problem, matched);
+        }
+    }
+
+    /** One parsed and checked line. */
+    private record Event(long seq, byte[] prevHash, byte[] hash, boolean redacted, String problem) {
+
+        static Event check(String line, UUID tenant, long expectedSeq) {
+            try {
+                JsonNode e = JSON.readTree(line);
+                long seq = e.path("seq").asLong(-1);
+                if (seq != expectedSeq) {
+                    return bad(expectedSeq, seq > expectedSeq ? "event missing" : "sequence out of order");
+                }
+                if (e.path("hashVersion").asInt(-1) != 1) {
+                    return bad(seq, "unknown hash version");
+                }
+                String before = canonical(e.get("before"));
+                String after = canonical(e.get("after"));
+                byte[] salt = hex(e, "dataSalt");
+                byte[] digest = hex(e, "dataDigest");
+                boolean redacted = text(e, "redactedAt") != null;
+                if (redacted) {
+                    if (before != null || after != null || salt != null || digest == null) {
+                        return bad(seq, "a redacted event still holds data, or lost its digest");
+                    }
+                } else if (digest == null ? before != null || after != null || salt != null
+                        : salt == null || !Arrays.equals(digest, Fields.hash("bulwark.audit.data", salt, utf8(before), utf8(after)))) {
+                    return bad(seq, "before/after do not match their digest");
+                }
+                JsonNode actor = e.path("actor");
+                JsonNode entity = e.path("entity");
+                byte[] payload = Fields.hash("bulwark.audit.payload", utf8(text(actor, "type")), utf8(text(actor, "id")),
+                        utf8(text(entity, "type")), utf8(text(entity, "id")), utf8(text(e, "reason")), utf8(text(e, "ip")),
+                        utf8(text(e, "userAgent")), utf8(text(e, "requestId")), digest);
+                if (!Arrays.equals(payload, hex(e, "payloadHash"))) {
+                    return bad(seq, "payload does not match its hash");
+                }
+                byte[] prev = hex(e, "prevHash");
+                byte[] hash = Fields.hash("bulwark.audit.event", utf8("1"), utf8(tenant.toString()), utf8(Long.toString(seq)),
+                        utf8(text(e, "id")), utf8(text(e, "occurredAt")), utf8(text(e, "type")), payload, prev);
+                if (!Arrays.equals(hash, hex(e, "hash"))) {
+                    return bad(seq, "hash does not match the event");
+                }
+                return new Event(seq, prev, hash, redacted, null);
+            } catch (RuntimeException ex) {
+                return bad(expectedSeq, "not an event line: " + ex.getClass().getSimpleName());
+            }
+        }
+
+        static Event bad(long seq, String why) {
+            return new Event(seq, null, null, false, why);
+        }
+
+        private static String text(JsonNode node, String field) {
+            JsonNode v = node.get(field);
+            return v == null || v.isNull() ? null : v.asString();
+        }
+
+        private static byte[] hex(JsonNode node, String field) {
+            String v = text(node, field);
+            return v == null ? null : HEX.parseHex(v);
+        }
+
+        private static byte[] utf8(String s) {
+            return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Hash version 1's field encoding: a domain string, then each field as u32 big-endian length + bytes (null: FFFFFFFF). */
+    static final class Fields {
+        private static final ThreadLocal<MessageDigest> SHA = ThreadLocal.withInitial(Merkle::sha256);
+
+        static byte[] hash(String domain, byte[]... fields) {
+            MessageDigest sha = SHA.get();
+            sha.reset();
+            field(sha, domain.getBytes(StandardCharsets.UTF_8));
+            for (byte[] f : fields) {
+                field(sha, f);
+            }
+            return sha.digest();
+        }
+
+        private static void field(MessageDigest sha, byte[] value) {
+            if (value == null) {
+                sha.update(new byte[] {-1, -1, -1, -1});
+                return;
+            }
+            int n = value.length;
+            sha.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+            sha.update(value);
+        }
+    }
+
+    /** RFC 8785 restricted to objects, arrays, strings, integers, booleans and null (docs/audit-chain.md). */
+    static String canonical(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        write(node, out);
+        return out.toString();
+    }
+
+    private static void write(JsonNode node, StringBuilder out) {
+        if (node.isObject()) {
+            List<String> names = new ArrayList<>(node.propertyNames());
+            names.sort(null);
+            out.append('{');
+            for (int i = 0; i < names.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                string(names.get(i), out);
+                out.append(':');
+                write(node.get(names.get(i)), out);
+            }
+            out.append('}');
+        } else if (node.isArray()) {
+            out.append('[');
+            for (int i = 0; i < node.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                write(node.get(i), out);
+            }
+            out.append(']');
+        } else if (node.isString()) {
+            string(node.asString(), out);
+        } else if (node.isIntegralNumber()) {
+            out.append(node.bigIntegerValue());
+        } else if (node.isBoolean()) {
+            out.append(node.booleanValue());
+        } else if (node.isNull()) {
+            out.append("null");
+        } else {
+            throw new IllegalArgumentException("not a value the audit log records");
+        }
+    }
+
+    private static void string(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\f' -> out.append("\\f");
+                case '\r' -> out.append("\\r");
+                default -> {
+                    if (c < 0x20) {
+                        out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    /** The RFC 6962 tree, as a stack of perfect-subtree roots. */
+    static final class Merkle {
+        private final List<byte[]> stack = new ArrayList<>();
+        private long size;
+        private final MessageDigest sha = sha256();
+
+        void append(byte[] eventHash) {
+            sha.update((byte) 0);
+            sha.update(eventHash);
+            byte[] h = sha.digest();
+            for (long s = size; (s & 1) == 1; s >>= 1) {
+                sha.update((byte) 1);
+                sha.update(stack.removeLast());
+                sha.update(h);
+                h = sha.digest();
+            }
+            stack.add(h);
+            size++;
+        }
+
+        byte[] root() {
+            if (stack.isEmpty()) {
+                return sha.digest();
+            }
+            byte[] h = stack.getLast();
+            for (int i = stack.size() - 2; i >= 0; i--) {
+                sha.update((byte) 1);
+                sha.update(stack.get(i));
+                sha.update(h);
+                h = sha.digest();
+            }
+            return h;
+        }
+
+        static MessageDigest sha256() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** A C2SP signed note holding a tlog checkpoint, verified against an Ed25519 verifier key. */
+    record Checkpoint(String origin, long size, byte[] root) {
+
+        UUID tenant() {
+            return UUID.fromString(origin.substring(origin.lastIndexOf('/') + 1));
+        }
+
+        static Checkpoint verify(String note, String verifierKey) {
+            String[] key = verifierKey.split("\\+", 3);
+            if (key.length != 3) {
+                throw new IllegalArgumentException("the key is not a C2SP verifier key (name+id+key)");
+            }
+            byte[] typed = Base64.getDecoder().decode(key[2]);
+            if (typed.length != 33 || typed[0] != 1) {
+                throw new IllegalArgumentException("the key is not an Ed25519 verifier key");
+            }
+            byte[] raw = Arrays.copyOfRange(typed, 1, 33);
+            MessageDigest sha = Merkle.sha256();
+            sha.update((key[0] + "\n").getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 1);
+            sha.update(raw);
+            byte[] id = Arrays.copyOf(sha.digest(), 4);
+            if (!HEX.formatHex(id).equals(key[1])) {
+                throw new IllegalArgumentException("the key's id does not match its name and key");
+            }
+            int blank = note.indexOf("\n\n");
+            if (blank < 0) {
+                throw new IllegalArgumentException("a checkpoint is not a signed note");
+            }
+            String text = note.substring(0, blank + 1);
+            boolean signed = false;
+            for (String line : note.substring(blank + 2).split("\n")) {
+                String prefix = "\u2014 " + key[0] + " ";
+                if (!line.startsWith(prefix)) {
+                    continue;
+                }
+                byte[] stamped = Base64.getDecoder().decode(line.substring(prefix.length()));
+                if (stamped.length == 68 && Arrays.equals(Arrays.copyOf(stamped, 4), id)) {
+                    try {
+                        Signature ed = Signature.getInstance("Ed25519");
+                        byte[] der = new byte[44];
+                        System.arraycopy(ED25519_SPKI, 0, der, 0, 12);
+                        System.arraycopy(raw, 0, der, 12, 32);
+                        ed.initVerify(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der)));
+                        ed.update(text.getBytes(StandardCharsets.UTF_8));
+                        signed |= ed.verify(Arrays.copyOfRange(stamped, 4, 68));
+                    } catch (GeneralSecurityException e) {
+                        // not a valid signature
+                    }
+                }
+            }
+            if (!signed) {
+                throw new IllegalArgumentException("a checkpoint is not signed by " + key[0]);
+            }
+            String[] lines = text.split("\n");
+            if (lines.length < 3) {
+                throw new IllegalArgumentException("a checkpoint has an origin, a size and a root");
+            }
+            byte[] root = Base64.getDecoder().decode(lines[2]);
+            if (root.length != 32) {
+                throw new IllegalArgumentException("a checkpoint's root is not 32 bytes");
+            }
+            return new Checkpoint(lines[0], Long.parseLong(lines[1]), root);
+        }
+    }
+}

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
+import dev.bulwark.audit.web.AuditDeclarationCheck;
+import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -29,6 +31,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Base of the integration tests: the real application on a random port, over real HTTP, on one embedded PostgreSQL
@@ -47,7 +51,16 @@ public abstract class IntegrationTest {
     @Autowired
     protected ObjectMapper json;
 
+    @Autowired
+    private AuditDeclarationCheck auditDeclarations;
+
     protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Every call this test made to a state-changing endpoint left the audit trail its @Audited declares. */
+    @AfterEach
+    void auditDeclarationsHeld() {
+        assertThat(auditDeclarations.takeViolations()).as("audit declarations broken by this test's requests").isEmpty();
+    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import dev.bulwark.audit.internal.CanonicalJson;
 import dev.bulwark.audit.internal.ChainCodec;
+import dev.bulwark.audit.internal.CommittedEvents;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.beans.factory.ObjectProvider;
@@ -108,6 +109,8 @@ public class AuditLog {
                 .param("prevHash", head.hash())
                 .param("hash", hash)
                 .update();
+        CommittedEvents.noteOnCommit(new CommittedEvents.Committed(tenant, event.type().dotted(), event.actor().type(),
+                event.actor().id(), facts.ip(), facts.requestId()));
         return new Appended(id, seq, hash);
     }
 

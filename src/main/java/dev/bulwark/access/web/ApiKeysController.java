@@ -9,6 +9,7 @@ import dev.bulwark.access.Requires;
 import dev.bulwark.access.internal.ApiKeys;
 import dev.bulwark.access.internal.ApiKeys.ApiKeyView;
 import dev.bulwark.access.internal.ApiKeys.CreatedKey;
+import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.Permission;
@@ -53,6 +54,7 @@ class ApiKeysController {
     }
 
     @PostMapping("/api/v1/orgs/{orgId}/api-keys")
+    @Audited("apikey.created")
     @Requires(value = Permission.MANAGE_API_KEYS, personOnly = true)
     @ResponseStatus(HttpStatus.CREATED)
     CreatedKey create(Caller caller, @Valid @RequestBody NewKey body) {
@@ -66,6 +68,7 @@ class ApiKeysController {
     }
 
     @DeleteMapping("/api/v1/orgs/{orgId}/api-keys/{keyId}")
+    @Audited("apikey.revoked")
     @Requires(Permission.MANAGE_API_KEYS)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void revoke(Caller caller, @PathVariable UUID keyId) {
@@ -77,6 +80,7 @@ class ApiKeysController {
      * endpoint tells nobody whether a string is a live key.
      */
     @PostMapping("/api/v1/api-keys/report-leak")
+    @Audited(value = "apikey.leak_reported", unless = "the reported text is no live key: the answer is the same either way")
     @Public
     @ResponseStatus(HttpStatus.ACCEPTED)
     void reportLeak(@Valid @RequestBody LeakReport body) {

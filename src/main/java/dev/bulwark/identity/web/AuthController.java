@@ -5,6 +5,7 @@ import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.LoginResult;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.identity.internal.AuthService;
+import dev.bulwark.shared.Audited;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -51,6 +52,7 @@ class AuthController {
 
     /** Public. */
     @PostMapping("/api/v1/auth/login")
+    @Audited(value = "auth.login.succeeded", unless = "the password was right and a second factor is due: the event comes with it")
     @Public
     LoginResult login(@Valid @RequestBody LoginRequest body, HttpServletRequest request) {
         return auth.login(body.email(), body.password(), Requests.client(request));
@@ -58,6 +60,7 @@ class AuthController {
 
     /** Public: the MFA token of a sign-in is the credential, with a TOTP or recovery code. */
     @PostMapping("/api/v1/auth/login/mfa")
+    @Audited("auth.login.succeeded")
     @Public
     TokenPair loginMfa(@Valid @RequestBody MfaRequest body, HttpServletRequest request) {
         return auth.loginMfa(body.mfaToken(), body.code(), Requests.client(request));
@@ -65,6 +68,7 @@ class AuthController {
 
     /** Public: the refresh token is the credential. */
     @PostMapping("/api/v1/auth/refresh")
+    @Audited(none = "rotates a session's refresh token, routine and frequent; a replayed token is recorded as auth.token.reuse_detected")
     @Public
     TokenPair refresh(@Valid @RequestBody RefreshRequest body, HttpServletRequest request) {
         return auth.refresh(body.refreshToken(), Requests.client(request));
@@ -72,6 +76,7 @@ class AuthController {
 
     /** Authenticated: ends the caller's current session. */
     @PostMapping("/api/v1/auth/logout")
+    @Audited(value = "auth.logout", unless = "the session had already ended")
     @SignedIn
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void logout(@AuthenticationPrincipal Jwt jwt, HttpServletRequest request) {

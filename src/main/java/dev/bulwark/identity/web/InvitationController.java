@@ -9,6 +9,7 @@ import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
 import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.internal.InvitationService;
+import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.TextRules;
 import dev.bulwark.tenancy.Invitations;
@@ -57,6 +58,7 @@ class InvitationController {
     }
 
     @PostMapping("/api/v1/orgs/{orgId}/invitations")
+    @Audited("member.invited")
     @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.MANAGE_MEMBERS)
     ResponseEntity<InvitationCreated> invite(Caller caller, @Valid @RequestBody InviteRequest body, HttpServletRequest request) {
@@ -71,6 +73,7 @@ class InvitationController {
     }
 
     @PostMapping("/api/v1/invitations/accept")
+    @Audited("member.joined")
     @SignedIn
     Map<String, Object> accept(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody AcceptRequest body, HttpServletRequest request) {
         Invitations.Invitation joined = invitations.accept(Requests.userId(jwt), body.token(), Requests.client(request));

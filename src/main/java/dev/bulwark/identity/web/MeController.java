@@ -5,6 +5,7 @@ import java.util.UUID;
 import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
+import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import jakarta.servlet.http.HttpServletRequest;
@@ -44,6 +45,7 @@ class MeController {
     }
 
     @DeleteMapping("/api/v1/me/sessions/{sessionId}")
+    @Audited("auth.session.revoked")
     @SignedIn
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void endSession(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID sessionId, HttpServletRequest request) {

@@ -6,6 +6,7 @@ import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
+import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.Permission;
@@ -49,6 +50,7 @@ class MembersController {
     }
 
     @PatchMapping(value = "/api/v1/orgs/{orgId}/members/{userId}", consumes = {"application/json", "application/merge-patch+json"})
+    @Audited("member.role_changed")
     @Requires(Permission.MANAGE_MEMBERS)
     Accounts.MemberView changeRole(Caller caller, @PathVariable UUID userId, @Valid @RequestBody RoleChange body,
                                    HttpServletRequest request) {
@@ -56,6 +58,7 @@ class MembersController {
     }
 
     @DeleteMapping("/api/v1/orgs/{orgId}/members/{userId}")
+    @Audited("member.removed")
     @Requires(value = Permission.READ_ORGANISATION, enforcePolicy = false)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void remove(Caller caller, @PathVariable UUID userId, HttpServletRequest request) {

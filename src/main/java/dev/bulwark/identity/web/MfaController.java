@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
+import dev.bulwark.shared.Audited;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -34,6 +35,7 @@ class MfaController {
     }
 
     @PostMapping("/api/v1/me/mfa/totp")
+    @Audited(none = "starts TOTP enrolment: the pending secret changes nothing until confirmed, which records auth.mfa.enabled")
     @SignedIn
     Map<String, String> enrol(@AuthenticationPrincipal Jwt jwt) {
         String secret = auth.startTotp(Requests.userId(jwt), Requests.sessionId(jwt));
@@ -44,6 +46,7 @@ class MfaController {
     }
 
     @PostMapping("/api/v1/me/mfa/totp/confirm")
+    @Audited("auth.mfa.enabled")
     @SignedIn
     Map<String, List<String>> confirm(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody ConfirmRequest body,
                                       HttpServletRequest request) {

@@ -8,6 +8,7 @@ import dev.bulwark.access.Public;
 import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.identity.internal.Passkeys;
+import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.InvalidInputException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -49,12 +50,14 @@ class PasskeyController {
     }
 
     @PostMapping("/api/v1/me/passkeys/registration-options")
+    @Audited(none = "issues a one-time WebAuthn challenge; the registration it allows records auth.passkey.added")
     @SignedIn
     Map<String, Object> registrationOptions(@AuthenticationPrincipal Jwt jwt) {
         return passkeys.registrationOptions(Requests.userId(jwt), Requests.sessionId(jwt));
     }
 
     @PostMapping("/api/v1/me/passkeys")
+    @Audited("auth.passkey.added")
     @ResponseStatus(HttpStatus.CREATED)
     @SignedIn
     ResponseEntity<Map<String, String>> register(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody Registration body,
@@ -65,12 +68,14 @@ class PasskeyController {
     }
 
     @PostMapping("/api/v1/auth/passkey/options")
+    @Audited(none = "issues a one-time WebAuthn challenge; the sign-in it allows is recorded")
     @Public
     Map<String, Object> authenticationOptions() {
         return passkeys.authenticationOptions();
     }
 
     @PostMapping("/api/v1/auth/passkey")
+    @Audited("auth.login.succeeded")
     @Public
     TokenPair signIn(@Valid @RequestBody Assertion body, HttpServletRequest request) {
         return passkeys.authenticate(decode("credentialId", body.credentialId()), decode("clientDataJSON", body.clientDataJSON()),
@@ -79,6 +84,7 @@ class PasskeyController {
 
     /** Public: the MFA token of a password sign-in plus a passkey assertion of the same user. */
     @PostMapping("/api/v1/auth/login/mfa/passkey")
+    @Audited("auth.login.succeeded")
     @Public
     TokenPair secondFactor(@Valid @RequestBody SecondFactor body, HttpServletRequest request) {
         return passkeys.secondFactor(body.mfaToken(), decode("credentialId", body.credentialId()),
@@ -88,6 +94,7 @@ class PasskeyController {
 
     /** Authenticated: step-up with one of the caller's own passkeys. */
     @PostMapping("/api/v1/auth/step-up/passkey")
+    @Audited("auth.step_up.succeeded")
     @SignedIn
     @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
     void stepUp(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody Assertion body, HttpServletRequest request) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
 import dev.bulwark.identity.internal.Accounts;
+import dev.bulwark.shared.Audited;
 import dev.bulwark.tenancy.OrganisationPolicy;
 import dev.bulwark.tenancy.Permission;
 import jakarta.servlet.http.HttpServletRequest;
@@ -45,6 +46,7 @@ class PolicyController {
     }
 
     @PutMapping("/api/v1/orgs/{orgId}/security-policy")
+    @Audited("org.policy.updated")
     @Requires(Permission.MANAGE_SECURITY_POLICY)
     PolicyBody put(Caller caller, @Valid @RequestBody PolicyBody body, HttpServletRequest request) {
         OrganisationPolicy policy = new OrganisationPolicy(body.requireMfa(), body.requireVerifiedEmail(),

@@ -7,6 +7,7 @@ import dev.bulwark.access.Public;
 import dev.bulwark.identity.SignupRequest;
 import dev.bulwark.identity.SignupResult;
 import dev.bulwark.identity.internal.SignupService;
+import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
@@ -39,6 +40,7 @@ class SignupController {
     }
 
     @PostMapping("/api/v1/signup")
+    @Audited({"org.created", "member.joined"})
     @ResponseStatus(HttpStatus.CREATED)
     @Public
     ResponseEntity<SignupResult> signUp(@RequestBody SignupRequest request, HttpServletRequest http) {

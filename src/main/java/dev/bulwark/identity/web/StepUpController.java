@@ -2,6 +2,7 @@ package dev.bulwark.identity.web;
 
 import dev.bulwark.access.SignedIn;
 import dev.bulwark.identity.internal.AuthService;
+import dev.bulwark.shared.Audited;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -33,6 +34,7 @@ class StepUpController {
     }
 
     @PostMapping("/api/v1/auth/step-up")
+    @Audited("auth.step_up.succeeded")
     @SignedIn
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void stepUp(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody StepUpRequest body, HttpServletRequest request) {

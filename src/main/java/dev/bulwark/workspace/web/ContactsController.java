@@ -4,6 +4,7 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
+import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
@@ -90,6 +91,7 @@ class ContactsController {
     }
 
     @PostMapping
+    @Audited("contact.created")
     @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Contact> create(Caller caller, @Valid @RequestBody NewContact body) {
@@ -113,6 +115,7 @@ class ContactsController {
     }
 
     @PatchMapping(value = "/{contactId}", consumes = {"application/json", "application/merge-patch+json"})
+    @Audited("contact.updated")
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Contact> update(Caller caller, @PathVariable UUID contactId,
                                    @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -123,6 +126,7 @@ class ContactsController {
     }
 
     @DeleteMapping("/{contactId}")
+    @Audited("contact.deleted")
     @Requires(Permission.WRITE_WORKSPACE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable UUID contactId,

@@ -4,6 +4,7 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
+import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
@@ -70,6 +71,7 @@ class DocumentsController {
     }
 
     @PostMapping
+    @Audited("document.created")
     @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Document> create(Caller caller, @PathVariable UUID projectId, @Valid @RequestBody NewDocument body) {
@@ -92,6 +94,7 @@ class DocumentsController {
     }
 
     @PatchMapping(value = "/{documentId}", consumes = {"application/json", "application/merge-patch+json"})
+    @Audited("document.updated")
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Document> update(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,
                                     @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -102,6 +105,7 @@ class DocumentsController {
     }
 
     @DeleteMapping("/{documentId}")
+    @Audited("document.deleted")
     @Requires(Permission.WRITE_WORKSPACE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,

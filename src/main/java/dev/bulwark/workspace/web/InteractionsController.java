@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
+import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
@@ -85,6 +86,7 @@ class InteractionsController {
     }
 
     @PostMapping
+    @Audited("interaction.created")
     @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Interaction> create(Caller caller, @PathVariable UUID contactId, @Valid @RequestBody NewInteraction body) {
@@ -109,6 +111,7 @@ class InteractionsController {
     }
 
     @PatchMapping(value = "/{interactionId}", consumes = {"application/json", "application/merge-patch+json"})
+    @Audited("interaction.updated")
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Interaction> update(Caller caller, @PathVariable UUID contactId, @PathVariable UUID interactionId,
                                        @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -120,6 +123,7 @@ class InteractionsController {
     }
 
     @DeleteMapping("/{interactionId}")
+    @Audited("interaction.deleted")
     @Requires(Permission.WRITE_WORKSPACE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable UUID contactId, @PathVariable UUID interactionId,

@@ -4,6 +4,7 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
+import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
@@ -64,6 +65,7 @@ class ProjectsController {
     }
 
     @PostMapping
+    @Audited("project.created")
     @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Project> create(Caller caller, @Valid @RequestBody NewProject body) {
@@ -85,6 +87,7 @@ class ProjectsController {
     }
 
     @PatchMapping(value = "/{projectId}", consumes = {"application/json", "application/merge-patch+json"})
+    @Audited("project.updated")
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Project> update(Caller caller, @PathVariable UUID projectId,
                                    @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -95,6 +98,7 @@ class ProjectsController {
     }
 
     @DeleteMapping("/{projectId}")
+    @Audited("project.deleted")
     @Requires(Permission.WRITE_WORKSPACE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable UUID projectId,

@@ -58,25 +58,35 @@ import tools.jackson.databind.ObjectMapper;
  *   <li>checkpoint lag: seconds from append to the first signed checkpoint covering it, with the scheduler at its
  *       default 10 s interval.</li>
  * </ol>
- * Usage: {@code ./mvnw -q -Pbench test-compile exec:exec -Dbench.main=dev.bulwark.bench.AuditLoad} [seconds] [events].
+ * Usage: {@code ./mvnw -q -Pbench test-compile exec:exec -Dbench.main=dev.bulwark.bench.AuditLoad
+ * -Dbench.options="[seconds] [events] [verify]"} (verify: the verification figures only).
  */
 public final class AuditLoad {
 
     private static final int WRITERS = 8;
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] commandLine) throws Exception {
+        String options = System.getProperty("bench.options", "").strip();
+        String[] args = options.isEmpty() ? commandLine : options.split("\\s+");
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        boolean verifyOnly = args.length > 2 && args[2].equals("verify");
         Path dir = Files.createTempDirectory("bulwark-auditload-");
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(BulwarkApplication.class).run("--server.port=0",
                 "--bulwark.database.embedded.data-dir=" + dir, "--bulwark.auth.key-dir=" + dir.resolve("keys"),
                 "--bulwark.audit.key-dir=" + dir.resolve("keys"), "--bulwark.audit.checkpoint-dir=" + dir.resolve("checkpoints"),
-                "--bulwark.mail.dir=" + dir.resolve("mail"), "--bulwark.database.pool-size=12", "--logging.level.root=WARN")) {
+                "--bulwark.mail.dir=" + dir.resolve("mail"), "--bulwark.database.pool-size=12", "--logging.level.root=WARN",
+                // The bench classpath carries the test suite's settings; these are production's.
+                "--bulwark.audit.checkpoint-interval=10s", "--bulwark.audit.declarations=log")) {
             JdbcClient jdbc = app.getBean(JdbcClient.class);
             AuditLog audit = app.getBean(AuditLog.class);
             TenantScope scope = app.getBean(TenantScope.class);
             unchainedTable(dir);
 
+            if (verifyOnly) {
+                verification(app, dir, jdbc, events);
+                return;
+            }
             List<UUID> hundred = tenants(jdbc, 100);
             List<UUID> one = tenants(jdbc, 1);
             System.out.printf(Locale.ROOT, "%n## Append throughput (%d writers, %d s each after %d s warm-up, fsync on)%n%n",

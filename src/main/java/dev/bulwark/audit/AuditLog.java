@@ -131,6 +131,45 @@ public class AuditLog {
                 .single());
     }
 
+    /**
+     * Purges {@code tenantId}'s events older than {@code cutoff} (retention), through the database function
+     * {@code audit_purge}: up to the largest checkpoint whose last event is older than the cutoff, never a row from the
+     * middle, keeping that checkpoint's frontier and the last purged hash so that the rest still verifies
+     * (docs/audit-chain.md, "Purging"). Records {@code audit.purged} in the same transaction when anything went.
+     * Relies on {@code occurredAt} growing with {@code seq}, which appends under the head lock give it.
+     */
+    public Purged purgeOlderThan(UUID tenantId, Instant cutoff, Actor actor) {
+        return tenantScope.inTenant(tenantId, null, () -> {
+            Long upTo = jdbc.sql("""
+                            SELECT max(c.tree_size) FROM audit_checkpoints c
+                            JOIN audit_events e ON e.tenant_id = c.tenant_id AND e.seq = c.tree_size
+                            WHERE c.tenant_id = :tenant AND e.occurred_at < :cutoff
+                            """)
+                    .param("tenant", tenantId)
+                    .param("cutoff", Timestamp.from(cutoff))
+                    .query(Long.class)
+                    .optional().orElse(null);
+            if (upTo == null) {
+                return new Purged(0, 0);
+            }
+            int removed = jdbc.sql("SELECT audit_purge(:upTo, :at)")
+                    .param("upTo", upTo)
+                    .param("at", Timestamp.from(clock.instant()))
+                    .query(Integer.class)
+                    .single();
+            if (removed > 0) {
+                appendBound(new AuditEvent(tenantId, AuditType.AUDIT_PURGED, actor, Entity.of("organisation", tenantId),
+                        "retention", null, java.util.Map.of("throughSeq", upTo, "events", removed, "olderThan", cutoff),
+                        RequestFacts.current()));
+            }
+            return new Purged(upTo, removed);
+        });
+    }
+
+    /** What a purge removed: events 1..{@code throughSeq} are gone ({@code events} of them now). */
+    public record Purged(long throughSeq, int events) {
+    }
+
     private record Head(long seq, byte[] hash) {
     }
 }

@@ -52,7 +52,8 @@ public enum AuditType {
 
     AUDIT_READ("audit.read", Category.AUDIT_ACCESSED),
     AUDIT_VERIFIED("audit.verified", Category.AUDIT_ACCESSED),
-    AUDIT_EXPORTED("audit.exported", Category.CUSTOMER_DATA_EXPORTED);
+    AUDIT_EXPORTED("audit.exported", Category.CUSTOMER_DATA_EXPORTED),
+    AUDIT_PURGED("audit.purged", Category.CONFIG_CHANGED);
 
     /** What kind of thing happened, coarser than the type. */
     public enum Category {

@@ -23,6 +23,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,7 +43,7 @@ public final class OfflineVerifier {
 
     /** What a run found. {@code firstInvalidSeq} is null when the export is valid. */
     public record Result(boolean valid, long checked, long redacted, Long firstInvalidSeq, String problem,
-                         long checkpointSize) {
+                         long checkpointSize, long purgedThrough, boolean rootsChecked) {
     }
 
     private static final HexFormat HEX = HexFormat.of();
@@ -57,6 +59,7 @@ public final class OfflineVerifier {
         Path events = null;
         Path key = null;
         UUID tenant = null;
+        byte[] frontier = null;
         List<Path> checkpoints = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -66,6 +69,7 @@ public final class OfflineVerifier {
                     case "--checkpoint" -> checkpoints.add(Path.of(required(args[i], value)));
                     case "--key" -> key = Path.of(required(args[i], value));
                     case "--tenant" -> tenant = UUID.fromString(required(args[i], value));
+                    case "--frontier" -> frontier = HEX.parseHex(required(args[i], value));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
@@ -81,17 +85,20 @@ public final class OfflineVerifier {
                 notes.add(Files.readString(p, StandardCharsets.UTF_8));
             }
             String verifierKey = key == null ? null : Files.readString(key, StandardCharsets.UTF_8).strip();
-            Result r = verify(events, notes, verifierKey, tenant);
+            Result r = verify(events, notes, verifierKey, tenant, frontier);
             if (r.valid()) {
-                out.printf("valid: %d events (%d redacted, intact)%s%n", r.checked(), r.redacted(),
-                        r.checkpointSize() > 0 ? "; matches the signed checkpoint of size " + r.checkpointSize() : "");
+                out.printf("valid: %d events (%d redacted, intact)%s%s%n", r.checked(), r.redacted(),
+                        r.purgedThrough() > 0 ? "; purged through seq " + r.purgedThrough() : "",
+                        !r.rootsChecked() ? "; checkpoints NOT checked: the log was purged, pass --frontier from GET …/audit/purge"
+                                : r.checkpointSize() > 0 ? "; matches the signed checkpoint of size " + r.checkpointSize() : "");
                 return 0;
             }
             out.printf("INVALID at seq %d: %s (%d events verified before it)%n", r.firstInvalidSeq(), r.problem(), r.checked());
             return 1;
         } catch (IllegalArgumentException | IOException e) {
             err.println("audit-verify: " + e.getMessage());
-            err.println("usage: audit-verify --events export.ndjson [--checkpoint note]... [--key audit-key.txt] [--tenant uuid]");
+            err.println("usage: audit-verify --events export.ndjson [--checkpoint note]... [--key audit-key.txt] [--tenant uuid]"
+                    + " [--frontier hex]");
             return 2;
         }
     }
@@ -108,6 +115,16 @@ public final class OfflineVerifier {
      * comes from {@code tenant} or else from the checkpoints' origin ({@code …/<tenant>}).
      */
     public static Result verify(Path events, List<String> notes, String verifierKey, UUID tenant) throws IOException {
+        return verify(events, notes, verifierKey, tenant, null);
+    }
+
+    /**
+     * The same for an export whose first events were purged by retention: it starts after seq {@code n}, chained to
+     * its first line's previous hash; {@code frontier} (the Merkle frontier at size {@code n}, from the purge anchor)
+     * lets the checkpoints be checked, and is itself checked against the checkpoint of size {@code n} when given.
+     */
+    public static Result verify(Path events, List<String> notes, String verifierKey, UUID tenant, byte[] frontier)
+            throws IOException {
         TreeMap<Long, byte[]> roots = new TreeMap<>();
         for (String note : notes) {
             Checkpoint cp = Checkpoint.verify(note, verifierKey);
@@ -126,6 +143,12 @@ public final class OfflineVerifier {
             throw new IllegalArgumentException("--tenant is required without a checkpoint");
         }
         Walk walk = new Walk(tenant, roots);
+        long first = firstSeq(events);
+        if (first > 1) {
+            walk.startAfter(first - 1, firstPrevHash(events), frontier);
+        } else if (frontier != null) {
+            throw new IllegalArgumentException("--frontier is for an export whose first events were purged");
+        }
         try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(events), StandardCharsets.UTF_8),
                 1 << 20)) {
             List<String> batch = new ArrayList<>(BATCH);
@@ -147,12 +170,39 @@ public final class OfflineVerifier {
         return walk.finish();
     }
 
+    private static long firstSeq(Path events) throws IOException {
+        JsonNode first = firstLine(events);
+        return first == null ? 1 : Math.max(1, first.path("seq").asLong(1));
+    }
+
+    private static byte[] firstPrevHash(Path events) throws IOException {
+        JsonNode first = firstLine(events);
+        return HEX.parseHex(first.path("prevHash").asString(""));
+    }
+
+    private static JsonNode firstLine(Path events) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.isBlank()) {
+                    try {
+                        return JSON.readTree(line);
+                    } catch (RuntimeException e) {
+                        return null;
+                    }
+                }
+            }
+            return null;
+        }
+    }
+
     /** The ordered part of the verification: seqs, links, the Merkle tree, the checkpoints. */
     private static final class Walk {
         private final UUID tenant;
         private final TreeMap<Long, byte[]> roots;
-        private final Merkle tree = new Merkle();
+        private Merkle tree = new Merkle();
         private long seq;
+        private long purgedThrough;
         private byte[] last = new byte[32];
         private long redacted;
         private long matched;
@@ -162,6 +212,19 @@ public final class OfflineVerifier {
         Walk(UUID tenant, TreeMap<Long, byte[]> roots) {
             this.tenant = tenant;
             this.roots = roots;
+        }
+
+        /** Starts after purged events 1..{@code n}: chained to {@code anchor}, the tree restored from {@code frontier}. */
+        void startAfter(long n, byte[] anchor, byte[] frontier) {
+            seq = n;
+            matched = n;
+            purgedThrough = n;
+            last = anchor;
+            tree = frontier == null ? null : Merkle.restore(n, frontier);
+            byte[] expected = roots.get(n);
+            if (tree != null && expected != null && !Arrays.equals(expected, tree.root())) {
+                fail(n + 1, "the frontier does not match the signed checkpoint of size " + n);
+            }
         }
 
         void take(List<String> lines) {
@@ -180,6 +243,9 @@ public final class OfflineVerifier {
                 seq = e.seq();
                 last = e.hash();
                 redacted += e.redacted() ? 1 : 0;
+                if (tree == null) {
+                    continue;
+                }
                 tree.append(e.hash());
                 byte[] expected = roots.get(seq);
                 if (expected != null) {
@@ -201,10 +267,11 @@ public final class OfflineVerifier {
 
         Result finish() {
             Map.Entry<Long, byte[]> beyond = roots.higherEntry(seq);
-            if (beyond != null) {
+            if (beyond != null && tree != null) {
                 fail(seq + 1, "events " + (seq + 1) + ".." + beyond.getKey() + " are missing, but a signed checkpoint covers them");
             }
-            return new Result(firstInvalid == null, seq, redacted, firstInvalid, problem, matched);
+            return new Result(firstInvalid == null, seq - purgedThrough, redacted, firstInvalid, problem, matched,
+                    purgedThrough, tree != null);
         }
     }
 
@@ -213,39 +280,34 @@ public final class OfflineVerifier {
 
         static Event check(String line, UUID tenant, long expectedSeq) {
             try {
-                JsonNode e = JSON.readTree(line);
-                long seq = e.path("seq").asLong(-1);
+                Line e = Line.parse(line);
+                long seq = e.seq;
                 if (seq != expectedSeq) {
                     return bad(expectedSeq, seq > expectedSeq ? "event missing" : "sequence out of order");
                 }
-                if (e.path("hashVersion").asInt(-1) != 1) {
+                if (e.hashVersion != 1) {
                     return bad(seq, "unknown hash version");
                 }
-                String before = canonical(e.get("before"));
-                String after = canonical(e.get("after"));
-                byte[] salt = hex(e, "dataSalt");
-                byte[] digest = hex(e, "dataDigest");
-                boolean redacted = text(e, "redactedAt") != null;
+                byte[] salt = hex(e.dataSalt);
+                byte[] digest = hex(e.dataDigest);
+                boolean redacted = e.redactedAt != null;
                 if (redacted) {
-                    if (before != null || after != null || salt != null || digest == null) {
+                    if (e.before != null || e.after != null || salt != null || digest == null) {
                         return bad(seq, "a redacted event still holds data, or lost its digest");
                     }
-                } else if (digest == null ? before != null || after != null || salt != null
-                        : salt == null || !Arrays.equals(digest, Fields.hash("bulwark.audit.data", salt, utf8(before), utf8(after)))) {
+                } else if (digest == null ? e.before != null || e.after != null || salt != null
+                        : salt == null || !Arrays.equals(digest, Fields.hash("bulwark.audit.data", salt, utf8(e.before), utf8(e.after)))) {
                     return bad(seq, "before/after do not match their digest");
                 }
-                JsonNode actor = e.path("actor");
-                JsonNode entity = e.path("entity");
-                byte[] payload = Fields.hash("bulwark.audit.payload", utf8(text(actor, "type")), utf8(text(actor, "id")),
-                        utf8(text(entity, "type")), utf8(text(entity, "id")), utf8(text(e, "reason")), utf8(text(e, "ip")),
-                        utf8(text(e, "userAgent")), utf8(text(e, "requestId")), digest);
-                if (!Arrays.equals(payload, hex(e, "payloadHash"))) {
+                byte[] payload = Fields.hash("bulwark.audit.payload", utf8(e.actorType), utf8(e.actorId), utf8(e.entityType),
+                        utf8(e.entityId), utf8(e.reason), utf8(e.ip), utf8(e.userAgent), utf8(e.requestId), digest);
+                if (!Arrays.equals(payload, hex(e.payloadHash))) {
                     return bad(seq, "payload does not match its hash");
                 }
-                byte[] prev = hex(e, "prevHash");
+                byte[] prev = hex(e.prevHash);
                 byte[] hash = Fields.hash("bulwark.audit.event", utf8("1"), utf8(tenant.toString()), utf8(Long.toString(seq)),
-                        utf8(text(e, "id")), utf8(text(e, "occurredAt")), utf8(text(e, "type")), payload, prev);
-                if (!Arrays.equals(hash, hex(e, "hash"))) {
+                        utf8(e.id), utf8(e.occurredAt), utf8(e.type), payload, prev);
+                if (!Arrays.equals(hash, hex(e.hash))) {
                     return bad(seq, "hash does not match the event");
                 }
                 return new Event(seq, prev, hash, redacted, null);
@@ -258,13 +320,7 @@ public final class OfflineVerifier {
             return new Event(seq, null, null, false, why);
         }
 
-        private static String text(JsonNode node, String field) {
-            JsonNode v = node.get(field);
-            return v == null || v.isNull() ? null : v.asString();
-        }
-
-        private static byte[] hex(JsonNode node, String field) {
-            String v = text(node, field);
+        private static byte[] hex(String v) {
             return v == null ? null : HEX.parseHex(v);
         }
 
@@ -273,9 +329,98 @@ public final class OfflineVerifier {
         }
     }
 
+    /** One export line's fields, read with a streaming parser (no tree but for before/after). */
+    private static final class Line {
+        long seq = -1;
+        int hashVersion = -1;
+        String id;
+        String occurredAt;
+        String type;
+        String actorType;
+        String actorId;
+        String entityType;
+        String entityId;
+        String reason;
+        String ip;
+        String userAgent;
+        String requestId;
+        String before;
+        String after;
+        String redactedAt;
+        String dataSalt;
+        String dataDigest;
+        String payloadHash;
+        String prevHash;
+        String hash;
+
+        static Line parse(String text) {
+            Line l = new Line();
+            try (JsonParser p = JSON.createParser(text)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new IllegalArgumentException("not an object");
+                }
+                for (String name = p.nextName(); name != null; name = p.nextName()) {
+                    JsonToken token = p.nextToken();
+                    switch (name) {
+                        case "seq" -> l.seq = p.getLongValue();
+                        case "hashVersion" -> l.hashVersion = p.getIntValue();
+                        case "id" -> l.id = string(p, token);
+                        case "occurredAt" -> l.occurredAt = string(p, token);
+                        case "type" -> l.type = string(p, token);
+                        case "reason" -> l.reason = string(p, token);
+                        case "ip" -> l.ip = string(p, token);
+                        case "userAgent" -> l.userAgent = string(p, token);
+                        case "requestId" -> l.requestId = string(p, token);
+                        case "redactedAt" -> l.redactedAt = string(p, token);
+                        case "dataSalt" -> l.dataSalt = string(p, token);
+                        case "dataDigest" -> l.dataDigest = string(p, token);
+                        case "payloadHash" -> l.payloadHash = string(p, token);
+                        case "prevHash" -> l.prevHash = string(p, token);
+                        case "hash" -> l.hash = string(p, token);
+                        case "before" -> l.before = token == JsonToken.VALUE_NULL ? null : canonical(p.readValueAsTree());
+                        case "after" -> l.after = token == JsonToken.VALUE_NULL ? null : canonical(p.readValueAsTree());
+                        case "actor", "entity" -> {
+                            String[] party = party(p, token);
+                            if (name.equals("actor")) {
+                                l.actorType = party[0];
+                                l.actorId = party[1];
+                            } else {
+                                l.entityType = party[0];
+                                l.entityId = party[1];
+                            }
+                        }
+                        default -> p.skipChildren();
+                    }
+                }
+            }
+            return l;
+        }
+
+        private static String string(JsonParser p, JsonToken token) {
+            return token == JsonToken.VALUE_NULL ? null : p.getString();
+        }
+
+        private static String[] party(JsonParser p, JsonToken token) {
+            String[] party = new String[2];
+            if (token == JsonToken.VALUE_NULL) {
+                return party;
+            }
+            for (String name = p.nextName(); name != null; name = p.nextName()) {
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "type" -> party[0] = string(p, value);
+                    case "id" -> party[1] = string(p, value);
+                    default -> p.skipChildren();
+                }
+            }
+            return party;
+        }
+    }
+
     /** Hash version 1's field encoding: a domain string, then each field as u32 big-endian length + bytes (null: FFFFFFFF). */
     static final class Fields {
         private static final ThreadLocal<MessageDigest> SHA = ThreadLocal.withInitial(Merkle::sha256);
+        private static final byte[] NULL = {-1, -1, -1, -1};
 
         static byte[] hash(String domain, byte[]... fields) {
             MessageDigest sha = SHA.get();
@@ -289,11 +434,14 @@ public final class OfflineVerifier {
 
         private static void field(MessageDigest sha, byte[] value) {
             if (value == null) {
-                sha.update(new byte[] {-1, -1, -1, -1});
+                sha.update(NULL);
                 return;
             }
             int n = value.length;
-            sha.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+            sha.update((byte) (n >>> 24));
+            sha.update((byte) (n >>> 16));
+            sha.update((byte) (n >>> 8));
+            sha.update((byte) n);
             sha.update(value);
         }
     }
@@ -373,6 +521,19 @@ public final class OfflineVerifier {
         private final List<byte[]> stack = new ArrayList<>();
         private long size;
         private final MessageDigest sha = sha256();
+
+        /** The tree of {@code size} leaves from its frontier (perfect-subtree roots, largest first). */
+        static Merkle restore(long size, byte[] frontier) {
+            if (frontier.length != Long.bitCount(size) * 32) {
+                throw new IllegalArgumentException("the frontier does not fit a tree of " + size);
+            }
+            Merkle m = new Merkle();
+            m.size = size;
+            for (int i = 0; i < frontier.length; i += 32) {
+                m.stack.add(Arrays.copyOfRange(frontier, i, i + 32));
+            }
+            return m;
+        }
 
         void append(byte[] eventHash) {
             sha.update((byte) 0);

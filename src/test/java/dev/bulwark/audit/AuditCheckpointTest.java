@@ -195,6 +195,76 @@ class AuditCheckpointTest extends IntegrationTest {
     }
 
     @Test
+    void purgingExpiredEventsKeepsTheRestVerifiableOnlineAndOffline(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        seed(6);
+        long through = checkpointer.checkpoint(org, true).orElseThrow().treeSize();
+        java.time.Instant cutoff = java.time.Instant.now();
+        Thread.sleep(5);
+        seed(4);
+        checkpointer.checkpoint(org, true).orElseThrow();
+
+        AuditLog.Purged purged = audit.purgeOlderThan(org, cutoff, Actor.system());
+        assertThat(purged.throughSeq()).isEqualTo(through);
+        assertThat(purged.events()).isEqualTo((int) through);
+        assertThat(audit.purgeOlderThan(org, cutoff, Actor.system()).events()).as("a second purge finds nothing").isZero();
+        assertThat(eventsOfType(org, "audit.purged")).isEqualTo(1);
+        try (Connection c = connectAs("postgres");
+             PreparedStatement ps = c.prepareStatement("SELECT min(seq) FROM bulwark.audit_events WHERE tenant_id = ?")) {
+            ps.setObject(1, org);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(through + 1);
+            }
+        }
+        Verification v = verifier.verify(org);
+        assertThat(v.valid()).as(v.problem()).isTrue();
+        assertThat(v.purgedThrough()).isEqualTo(through);
+        assertThat(v.checked()).isEqualTo(v.headSeq() - through);
+        checkpointer.checkpoint(org, true).orElseThrow();
+        assertThat(verifier.verify(org).valid()).as("checkpoints go on after a purge").isTrue();
+
+        // The app role may purge only through a checkpointed size, and only its bound tenant's events.
+        try (Connection app = connectAs("bulwark_app")) {
+            app.setAutoCommit(false);
+            try (Statement s = app.createStatement()) {
+                s.execute("SELECT set_config('app.tenant_id', '" + org + "', true)");
+                assertThatThrownBy(() -> s.execute("SELECT bulwark.audit_purge(" + (through + 2) + ", now())"))
+                        .hasMessageContaining("not the size of a checkpoint");
+            }
+            app.rollback();
+        }
+
+        // Offline: the purged export verifies from its anchor; with the frontier, against the checkpoints too.
+        JsonNode anchor = body(call("GET", "/api/v1/orgs/" + org + "/audit/purge", tenant.owner(), null));
+        assertThat(anchor.get("throughSeq").asLong()).isEqualTo(through);
+        java.nio.file.Path events = dir.resolve("events.ndjson");
+        java.nio.file.Files.writeString(events, call("GET", "/api/v1/orgs/" + org + "/audit/export", tenant.owner(), null).body());
+        java.nio.file.Path note = dir.resolve("cp.note");
+        java.nio.file.Files.writeString(note, body(call("GET", "/api/v1/orgs/" + org + "/audit/checkpoint", tenant.owner(), null))
+                .get("note").asString());
+        java.nio.file.Path key = dir.resolve("key.pub");
+        java.nio.file.Files.writeString(key, get("/.well-known/bulwark-audit-key").body());
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        String[] args = {"--events", events.toString(), "--checkpoint", note.toString(), "--key", key.toString(),
+                "--frontier", anchor.get("frontier").asString()};
+        assertThat(dev.bulwark.verifier.OfflineVerifier.run(args, new java.io.PrintStream(out), new java.io.PrintStream(err)))
+                .as(out + " " + err).isZero();
+        assertThat(out.toString()).contains("purged through seq " + through).contains("matches the signed checkpoint");
+        String[] wrong = args.clone();
+        wrong[7] = HEX.formatHex(new byte[anchor.get("frontier").asString().length() / 2]);
+        assertThat(dev.bulwark.verifier.OfflineVerifier.run(wrong, new java.io.PrintStream(out), new java.io.PrintStream(err)))
+                .as("a forged frontier").isEqualTo(1);
+
+        // Forging the anchor in the database is caught against the signed checkpoint of that size.
+        asOwner("UPDATE bulwark.audit_purges SET frontier = sha256(frontier) WHERE tenant_id = ?");
+        Verification forged = verifier.verify(org);
+        assertThat(forged.valid()).isFalse();
+        assertThat(forged.firstInvalidSeq()).isEqualTo(through + 1);
+    }
+
+    @Test
     void theSinkKeepsWhatItWasGivenAndRefusesADifferentCheckpointOfTheSameSize(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         DirectoryCheckpointSink sink = new DirectoryCheckpointSink(dir);
         UUID t = UUID.randomUUID();

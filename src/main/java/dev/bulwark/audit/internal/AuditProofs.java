@@ -33,6 +33,10 @@ public class AuditProofs {
     public record Consistency(long from, long to, String fromRoot, String toRoot, List<String> proof) {
     }
 
+    /** Where a purged chain starts: the last purged seq, its hash, and the Merkle frontier at that size (hex). */
+    public record PurgeAnchor(long throughSeq, String anchorHash, String frontier, Instant purgedAt) {
+    }
+
     private static final HexFormat HEX = HexFormat.of();
 
     private final JdbcClient jdbc;
@@ -52,6 +56,17 @@ public class AuditProofs {
                 .query((rs, n) -> new Checkpoint(rs.getString("note").lines().findFirst().orElse(""),
                         rs.getLong("tree_size"), HEX.formatHex(rs.getBytes("root_hash")), rs.getString("note"),
                         rs.getTimestamp("created_at").toInstant()))
+                .optional());
+    }
+
+    public Optional<PurgeAnchor> purgeAnchor(UUID tenant) {
+        return tenantScope.inTenant(tenant, null, () -> jdbc.sql("""
+                        SELECT up_to_seq, anchor_hash, frontier, purged_at FROM audit_purges WHERE tenant_id = :tenant
+                        ORDER BY up_to_seq DESC LIMIT 1
+                        """)
+                .param("tenant", tenant)
+                .query((rs, n) -> new PurgeAnchor(rs.getLong("up_to_seq"), HEX.formatHex(rs.getBytes("anchor_hash")),
+                        HEX.formatHex(rs.getBytes("frontier")), rs.getTimestamp("purged_at").toInstant()))
                 .optional());
     }
 
@@ -90,8 +105,8 @@ public class AuditProofs {
                         hashes.writeBytes(rs.getBytes("hash"));
                     });
             if (hashes.size() != size * MerkleTree.HASH) {
-                throw new InvalidInputException(field, "is larger than the log (" + hashes.size() / MerkleTree.HASH
-                        + " events)");
+                throw new InvalidInputException(field, "is larger than the log's " + hashes.size() / MerkleTree.HASH
+                        + " events from seq 1 (after a retention purge, proofs are not served)");
             }
             return new MerkleTree.Leaves(hashes.toByteArray());
         });

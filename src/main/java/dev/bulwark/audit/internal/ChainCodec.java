@@ -23,9 +23,11 @@ public final class ChainCodec {
 
     private static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
-    private static final byte[] NULL = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
 
     private final MessageDigest sha256;
+    /** The hash input being built: one digest update per hash, no allocation per field. */
+    private byte[] buffer = new byte[1024];
+    private int length;
 
     public ChainCodec() {
         try {
@@ -46,20 +48,25 @@ public final class ChainCodec {
 
     /** Covers before/after and a random salt, so the digest left after erasure cannot be matched against guesses. */
     public byte[] dataDigest(byte[] salt, String beforeJson, String afterJson) {
-        sha256.reset();
-        text("bulwark.audit.data");
+        start("bulwark.audit.data");
         bytes(salt);
         text(beforeJson);
         text(afterJson);
-        return sha256.digest();
+        return finish();
     }
 
     public byte[] payloadHash(String actorType, UUID actorId, String entityType, String entityId, String reason, String ip,
                               String userAgent, String requestId, byte[] dataDigest) {
-        sha256.reset();
-        text("bulwark.audit.payload");
+        return payloadHash(actorType, actorId == null ? null : actorId.toString(), entityType, entityId, reason, ip,
+                userAgent, requestId, dataDigest);
+    }
+
+    /** The same, with the actor's id as its lower-case text. */
+    public byte[] payloadHash(String actorType, String actorId, String entityType, String entityId, String reason, String ip,
+                              String userAgent, String requestId, byte[] dataDigest) {
+        start("bulwark.audit.payload");
         text(actorType);
-        text(actorId == null ? null : actorId.toString());
+        text(actorId);
         text(entityType);
         text(entityId);
         text(reason);
@@ -67,21 +74,37 @@ public final class ChainCodec {
         text(userAgent);
         text(requestId);
         bytes(dataDigest);
-        return sha256.digest();
+        return finish();
     }
 
     public byte[] eventHash(int hashVersion, UUID tenant, long seq, UUID id, Instant occurredAt, String type,
                             byte[] payloadHash, byte[] prevHash) {
-        sha256.reset();
-        text("bulwark.audit.event");
+        return eventHash(hashVersion, tenant.toString(), seq, id.toString(), instant(occurredAt), type, payloadHash, prevHash);
+    }
+
+    /** The same, with ids as their lower-case text and the instant as written ({@link #instant}). */
+    public byte[] eventHash(int hashVersion, String tenant, long seq, String id, String occurredAt, String type,
+                            byte[] payloadHash, byte[] prevHash) {
+        start("bulwark.audit.event");
         text(Integer.toString(hashVersion));
-        text(tenant.toString());
+        text(tenant);
         text(Long.toString(seq));
-        text(id.toString());
-        text(instant(occurredAt));
+        text(id);
+        text(occurredAt);
         text(type);
         bytes(payloadHash);
         bytes(prevHash);
+        return finish();
+    }
+
+    private void start(String domain) {
+        length = 0;
+        text(domain);
+    }
+
+    private byte[] finish() {
+        sha256.reset();
+        sha256.update(buffer, 0, length);
         return sha256.digest();
     }
 
@@ -90,12 +113,22 @@ public final class ChainCodec {
     }
 
     private void bytes(byte[] value) {
+        int n = value == null ? 0 : value.length;
+        if (length + 4 + n > buffer.length) {
+            buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + 4 + n));
+        }
         if (value == null) {
-            sha256.update(NULL);
+            buffer[length++] = (byte) 0xFF;
+            buffer[length++] = (byte) 0xFF;
+            buffer[length++] = (byte) 0xFF;
+            buffer[length++] = (byte) 0xFF;
             return;
         }
-        int n = value.length;
-        sha256.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-        sha256.update(value);
+        buffer[length++] = (byte) (n >>> 24);
+        buffer[length++] = (byte) (n >>> 16);
+        buffer[length++] = (byte) (n >>> 8);
+        buffer[length++] = (byte) n;
+        System.arraycopy(value, 0, buffer, length, n);
+        length += n;
     }
 }

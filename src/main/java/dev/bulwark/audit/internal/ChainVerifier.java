@@ -1,7 +1,7 @@
 package dev.bulwark.audit.internal;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -10,10 +10,17 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.sql.DataSource;
 
 import dev.bulwark.audit.CheckpointSink;
 import dev.bulwark.audit.Verification;
 import dev.bulwark.tenancy.TenantScope;
+import org.postgresql.PGStatement;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -29,15 +36,19 @@ import org.springframework.stereotype.Component;
 @Component
 public class ChainVerifier {
 
+    private static final int BATCH = 1_000;
+
     private final JdbcClient jdbc;
+    private final JdbcTemplate rows;
     private final TenantScope tenantScope;
     private final CheckpointKey key;
     private final Checkpointer checkpointer;
     private final List<CheckpointSink> sinks;
 
-    ChainVerifier(JdbcClient jdbc, TenantScope tenantScope, CheckpointKey key, Checkpointer checkpointer,
-                  List<CheckpointSink> sinks) {
+    ChainVerifier(JdbcClient jdbc, DataSource dataSource, TenantScope tenantScope, CheckpointKey key,
+                  Checkpointer checkpointer, List<CheckpointSink> sinks) {
         this.jdbc = jdbc;
+        this.rows = new JdbcTemplate(dataSource);
         this.tenantScope = tenantScope;
         this.key = key;
         this.checkpointer = checkpointer;
@@ -48,15 +59,10 @@ public class ChainVerifier {
         return tenantScope.inTenant(tenant, null, () -> {
             Walk walk = new Walk(tenant);
             expectCheckpoints(tenant, walk);
-            jdbc.sql("""
-                            SELECT seq, id, occurred_at, type, actor_type, actor_id, entity_type, entity_id, reason, ip, user_agent,
-                                   request_id, before_json, after_json, data_salt, data_digest, redacted_at, hash_version,
-                                   payload_hash, prev_hash, hash
-                            FROM audit_events WHERE tenant_id = :tenant ORDER BY seq
-                            """)
-                    .param("tenant", tenant)
-                    .withFetchSize(2_000)
-                    .query(walk::row);
+            startAfterPurge(tenant, walk);
+            if (walk.firstInvalid == null) {
+                stream(tenant, walk);
+            }
             if (walk.firstInvalid == null) {
                 jdbc.sql("SELECT seq, hash FROM audit_heads WHERE tenant_id = :tenant")
                         .param("tenant", tenant)
@@ -69,6 +75,128 @@ public class ChainVerifier {
             walk.finish();
             return walk.result();
         });
+    }
+
+    /**
+     * Reads the chain oldest first on this thread (in the tenant's transaction, binary transfer, ids and instants as
+     * the text that was hashed) and hashes it on another, so decoding rows and hashing them overlap.
+     */
+    private void stream(UUID tenant, Walk walk) {
+        BlockingQueue<List<Row>> queue = new ArrayBlockingQueue<>(16);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread hasher = Thread.ofPlatform().name("audit-verify-" + tenant).start(() -> {
+            try {
+                for (List<Row> batch = queue.take(); !batch.isEmpty(); batch = queue.take()) {
+                    for (Row row : batch) {
+                        walk.check(row);
+                    }
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+                queue.clear();
+            }
+        });
+        List<List<Row>> pending = new ArrayList<>(List.of(new ArrayList<>(BATCH)));
+        try {
+            rows.query(connection -> {
+                PreparedStatement ps = connection.prepareStatement("""
+                        SELECT seq, id::text AS id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+                               type, actor_type, actor_id::text AS actor_id, entity_type, entity_id, reason, ip, user_agent,
+                               request_id, before_json, after_json, data_salt, data_digest, redacted_at IS NOT NULL AS redacted,
+                               hash_version, payload_hash, prev_hash, hash
+                        FROM audit_events WHERE tenant_id = ? AND seq > ? ORDER BY seq""");
+                ps.setObject(1, tenant);
+                ps.setLong(2, walk.lastSeq);
+                ps.setFetchSize(2_000);
+                // Binary transfer from the first execution: hashes arrive as bytes, not hex text.
+                ps.unwrap(PGStatement.class).setPrepareThreshold(-1);
+                return ps;
+            }, (ResultSet rs) -> {
+                List<Row> batch = pending.getFirst();
+                batch.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
+                        rs.getString(12), rs.getString(13), rs.getString(14), rs.getBytes(15), rs.getBytes(16), rs.getBoolean(17),
+                        rs.getInt(18), rs.getBytes(19), rs.getBytes(20), rs.getBytes(21)));
+                if (batch.size() == BATCH) {
+                    if (walk.stopped || failure.get() != null) {
+                        throw new StopReading();
+                    }
+                    put(queue, batch);
+                    pending.set(0, new ArrayList<>(BATCH));
+                }
+            });
+        } catch (StopReading e) {
+            // the walk already failed: the rest need not be read
+        }
+        put(queue, pending.getFirst());
+        put(queue, List.of());
+        try {
+            hasher.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while verifying", e);
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("verification failed to run", failure.get());
+        }
+    }
+
+    private static void put(BlockingQueue<List<Row>> queue, List<Row> batch) {
+        try {
+            queue.put(batch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while verifying", e);
+        }
+    }
+
+    /** Thrown out of the row loop once the walk has failed. */
+    private static final class StopReading extends RuntimeException {
+        StopReading() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** One event as read: ids and the instant are the exact text that was hashed. */
+    private record Row(long seq, String id, String occurredAt, String type, String actorType, String actorId,
+                       String entityType, String entityId, String reason, String ip, String userAgent, String requestId,
+                       String before, String after, byte[] salt, byte[] digest, boolean redacted, int version,
+                       byte[] payloadHash, byte[] prevHash, byte[] hash) {
+    }
+
+    /**
+     * A purged chain starts after its anchor: the last purged hash, and the Merkle frontier at that size, which must
+     * give the root the checkpoint of that size signed (and every copy of it outside the database).
+     */
+    private void startAfterPurge(UUID tenant, Walk walk) {
+        jdbc.sql("""
+                        SELECT p.up_to_seq, p.anchor_hash, p.frontier, c.note FROM audit_purges p
+                        LEFT JOIN audit_checkpoints c ON c.tenant_id = p.tenant_id AND c.tree_size = p.up_to_seq
+                        WHERE p.tenant_id = :tenant ORDER BY p.up_to_seq DESC LIMIT 1
+                        """)
+                .param("tenant", tenant)
+                .query(rs -> {
+                    long through = rs.getLong("up_to_seq");
+                    walk.purgedThrough = through;
+                    walk.lastSeq = through;
+                    walk.lastMatched = through;
+                    walk.lastHash = rs.getBytes("anchor_hash");
+                    MerkleTree.Range tree;
+                    try {
+                        tree = MerkleTree.Range.restore(through, rs.getBytes("frontier"));
+                    } catch (IllegalArgumentException e) {
+                        walk.fail(through + 1, "the purge anchor's frontier does not fit a tree of " + through);
+                        return;
+                    }
+                    walk.tree = tree;
+                    byte[] signed = rs.getString("note") == null ? null : signedRoot(tenant, through, rs.getString("note"));
+                    List<Expected> copies = walk.roots.getOrDefault(through, List.of());
+                    boolean matches = signed != null && Arrays.equals(signed, tree.root())
+                            && copies.stream().allMatch(e -> Arrays.equals(e.root(), signed));
+                    if (!matches) {
+                        walk.fail(through + 1, "the purge anchor at " + through + " does not match the signed checkpoint of that size");
+                    }
+                });
     }
 
     /** What the checkpoints say the tree looked like: roots at their sizes, event hashes from the sinks. */
@@ -110,15 +238,17 @@ public class ChainVerifier {
 
     /** The running state of one verification, fed row by row. */
     private static final class Walk {
-        private final UUID tenant;
+        private final String tenantText;
         private final ChainCodec codec = new ChainCodec();
+        private volatile boolean stopped;
         private long checked;
         private long redacted;
         private long lastSeq;
         private byte[] lastHash = ChainCodec.GENESIS;
         private Long firstInvalid;
         private String problem;
-        private final MerkleTree.Range tree = new MerkleTree.Range();
+        private MerkleTree.Range tree = new MerkleTree.Range();
+        private long purgedThrough;
         private final NavigableMap<Long, List<Expected>> roots = new TreeMap<>();
         private final NavigableMap<Long, CheckpointSink.Stored> outside = new TreeMap<>();
         private long lastMatched;
@@ -127,28 +257,27 @@ public class ChainVerifier {
         private byte[] copyHashes;
 
         Walk(UUID tenant) {
-            this.tenant = tenant;
+            this.tenantText = tenant.toString();
         }
 
-        void row(ResultSet rs) throws SQLException {
+        void check(Row r) {
             if (firstInvalid != null) {
                 return;
             }
-            long seq = rs.getLong("seq");
+            long seq = r.seq();
             if (seq != lastSeq + 1) {
                 fail(lastSeq + 1, seq > lastSeq + 1 ? "event missing" : "sequence out of order");
                 return;
             }
-            if (rs.getInt("hash_version") != ChainCodec.VERSION) {
+            if (r.version() != ChainCodec.VERSION) {
                 fail(seq, "unknown hash version");
                 return;
             }
-            String before = rs.getString("before_json");
-            String after = rs.getString("after_json");
-            byte[] salt = rs.getBytes("data_salt");
-            byte[] digest = rs.getBytes("data_digest");
-            boolean isRedacted = rs.getTimestamp("redacted_at") != null;
-            if (isRedacted) {
+            String before = r.before();
+            String after = r.after();
+            byte[] salt = r.salt();
+            byte[] digest = r.digest();
+            if (r.redacted()) {
                 if (before != null || after != null || salt != null || digest == null) {
                     fail(seq, "a redacted event still holds data, or lost its digest");
                     return;
@@ -159,21 +288,19 @@ public class ChainVerifier {
                 fail(seq, "before/after do not match their digest");
                 return;
             }
-            UUID actorId = rs.getObject("actor_id", UUID.class);
-            byte[] payloadHash = codec.payloadHash(rs.getString("actor_type"), actorId, rs.getString("entity_type"),
-                    rs.getString("entity_id"), rs.getString("reason"), rs.getString("ip"), rs.getString("user_agent"),
-                    rs.getString("request_id"), digest);
-            if (!Arrays.equals(payloadHash, rs.getBytes("payload_hash"))) {
+            byte[] payloadHash = codec.payloadHash(r.actorType(), r.actorId(), r.entityType(), r.entityId(), r.reason(),
+                    r.ip(), r.userAgent(), r.requestId(), digest);
+            if (!Arrays.equals(payloadHash, r.payloadHash())) {
                 fail(seq, "payload does not match its hash");
                 return;
             }
-            if (!Arrays.equals(lastHash, rs.getBytes("prev_hash"))) {
+            if (!Arrays.equals(lastHash, r.prevHash())) {
                 fail(seq, "previous hash does not match the event before");
                 return;
             }
-            byte[] hash = codec.eventHash(ChainCodec.VERSION, tenant, seq, rs.getObject("id", UUID.class),
-                    rs.getTimestamp("occurred_at").toInstant(), rs.getString("type"), payloadHash, lastHash);
-            if (!Arrays.equals(hash, rs.getBytes("hash"))) {
+            byte[] hash = codec.eventHash(ChainCodec.VERSION, tenantText, seq, r.id(), r.occurredAt(), r.type(), payloadHash,
+                    lastHash);
+            if (!Arrays.equals(hash, r.hash())) {
                 fail(seq, "hash does not match the event");
                 return;
             }
@@ -234,12 +361,13 @@ public class ChainVerifier {
             if (firstInvalid == null) {
                 firstInvalid = seq;
                 problem = why;
+                stopped = true;
             }
         }
 
         Verification result() {
             return new Verification(firstInvalid == null, checked, firstInvalid, problem, redacted, lastSeq,
-                    HexFormat.of().formatHex(lastHash), lastMatched, checkpoints);
+                    HexFormat.of().formatHex(lastHash), lastMatched, checkpoints, purgedThrough);
         }
     }
 

@@ -100,6 +100,7 @@ class AuditController {
         body.put("headHash", v.headHash());
         body.put("checkpointSize", v.checkpointSize());
         body.put("checkpointsMatched", v.checkpointsMatched());
+        body.put("purgedThrough", v.purgedThrough());
         return body;
     }
 

@@ -50,6 +50,13 @@ class CheckpointController {
         return proofs.consistency(caller.orgId(), from, to != null ? to : latestSize(caller));
     }
 
+    @GetMapping("/api/v1/orgs/{orgId}/audit/purge")
+    @Requires(Permission.READ_AUDIT)
+    AuditProofs.PurgeAnchor purgeAnchor(Caller caller) {
+        return proofs.purgeAnchor(caller.orgId())
+                .orElseThrow(() -> new NotFoundException("Nothing of this log was purged"));
+    }
+
     /** The C2SP verifier key of the checkpoint signatures: {@code <name>+<key id>+<base64 key>}. */
     @GetMapping(value = "/.well-known/bulwark-audit-key", produces = MediaType.TEXT_PLAIN_VALUE)
     @Public

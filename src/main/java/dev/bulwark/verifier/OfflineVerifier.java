@@ -2,7 +2,7 @@ package dev.bulwark.verifier;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -149,25 +149,53 @@ public final class OfflineVerifier {
         } else if (frontier != null) {
             throw new IllegalArgumentException("--frontier is for an export whose first events were purged");
         }
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(events), StandardCharsets.UTF_8),
-                1 << 20)) {
-            List<String> batch = new ArrayList<>(BATCH);
-            String line;
-            while ((line = in.readLine()) != null && walk.firstInvalid == null) {
-                if (line.isBlank()) {
-                    continue;
+        // Lines as bytes (the JSON parser reads UTF-8 itself): split here, parsed and hashed in parallel batches.
+        try (InputStream in = Files.newInputStream(events)) {
+            List<byte[]> batch = new ArrayList<>(BATCH);
+            byte[] buffer = new byte[1 << 20];
+            byte[] carry = new byte[0];
+            int read;
+            while ((read = in.read(buffer)) > 0 && walk.firstInvalid == null) {
+                int start = 0;
+                for (int i = 0; i < read; i++) {
+                    if (buffer[i] != '\n') {
+                        continue;
+                    }
+                    byte[] line = new byte[carry.length + i - start];
+                    System.arraycopy(carry, 0, line, 0, carry.length);
+                    System.arraycopy(buffer, start, line, carry.length, i - start);
+                    carry = new byte[0];
+                    start = i + 1;
+                    if (!blank(line)) {
+                        batch.add(line);
+                    }
+                    if (batch.size() == BATCH) {
+                        walk.take(batch);
+                        batch = new ArrayList<>(BATCH);
+                    }
                 }
-                batch.add(line);
-                if (batch.size() == BATCH) {
-                    walk.take(batch);
-                    batch.clear();
-                }
+                byte[] rest = new byte[carry.length + read - start];
+                System.arraycopy(carry, 0, rest, 0, carry.length);
+                System.arraycopy(buffer, start, rest, carry.length, read - start);
+                carry = rest;
+            }
+            if (!blank(carry)) {
+                batch.add(carry);
             }
             if (walk.firstInvalid == null) {
                 walk.take(batch);
             }
         }
         return walk.finish();
+    }
+
+    private static boolean blank(byte[] line) {
+        for (byte b : line) {
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long firstSeq(Path events) throws IOException {
@@ -227,7 +255,7 @@ public final class OfflineVerifier {
             }
         }
 
-        void take(List<String> lines) {
+        void take(List<byte[]> lines) {
             long base = seq;
             Event[] parsed = new Event[lines.size()];
             IntStream.range(0, lines.size()).parallel().forEach(i -> parsed[i] = Event.check(lines.get(i), tenant, base + i + 1));
@@ -278,7 +306,7 @@ public final class OfflineVerifier {
     /** One parsed and checked line. */
     private record Event(long seq, byte[] prevHash, byte[] hash, boolean redacted, String problem) {
 
-        static Event check(String line, UUID tenant, long expectedSeq) {
+        static Event check(byte[] line, UUID tenant, long expectedSeq) {
             try {
                 Line e = Line.parse(line);
                 long seq = e.seq;
@@ -353,7 +381,7 @@ public final class OfflineVerifier {
         String prevHash;
         String hash;
 
-        static Line parse(String text) {
+        static Line parse(byte[] text) {
             Line l = new Line();
             try (JsonParser p = JSON.createParser(text)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {

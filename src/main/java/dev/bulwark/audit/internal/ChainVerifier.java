@@ -10,9 +10,8 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 
 import javax.sql.DataSource;
 
@@ -20,6 +19,7 @@ import dev.bulwark.audit.CheckpointSink;
 import dev.bulwark.audit.Verification;
 import dev.bulwark.tenancy.TenantScope;
 import org.postgresql.PGStatement;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -36,17 +36,21 @@ import org.springframework.stereotype.Component;
 @Component
 public class ChainVerifier {
 
-    private static final int BATCH = 1_000;
+    private static final java.util.concurrent.ExecutorService SECOND_HALF = Executors.newVirtualThreadPerTaskExecutor();
 
     private final JdbcClient jdbc;
     private final JdbcTemplate rows;
     private final TenantScope tenantScope;
     private final CheckpointKey key;
+    /** Below this many events one thread reads and hashes them all ({@code bulwark.audit.verify-parallel-from}). */
+    private final long parallelFrom;
     private final Checkpointer checkpointer;
     private final List<CheckpointSink> sinks;
 
     ChainVerifier(JdbcClient jdbc, DataSource dataSource, TenantScope tenantScope, CheckpointKey key,
-                  Checkpointer checkpointer, List<CheckpointSink> sinks) {
+                  Checkpointer checkpointer, List<CheckpointSink> sinks,
+                  @Value("${bulwark.audit.verify-parallel-from:20000}") long parallelFrom) {
+        this.parallelFrom = parallelFrom;
         this.jdbc = jdbc;
         this.rows = new JdbcTemplate(dataSource);
         this.tenantScope = tenantScope;
@@ -60,17 +64,18 @@ public class ChainVerifier {
             Walk walk = new Walk(tenant);
             expectCheckpoints(tenant, walk);
             startAfterPurge(tenant, walk);
-            if (walk.firstInvalid == null) {
-                stream(tenant, walk);
+            // The head after the checkpoints (a checkpoint never names more than the head did when it was signed), and
+            // before the events: the walk covers the chain as far as the head named it; later appends are not its.
+            Object[] head = jdbc.sql("SELECT seq, hash FROM audit_heads WHERE tenant_id = :tenant")
+                    .param("tenant", tenant)
+                    .query((rs, n) -> new Object[] {rs.getLong("seq"), rs.getBytes("hash")})
+                    .optional().orElse(new Object[] {0L, ChainCodec.GENESIS});
+            long headSeq = (Long) head[0];
+            if (walk.firstInvalid == null && headSeq > walk.lastSeq) {
+                stream(tenant, walk, headSeq);
             }
-            if (walk.firstInvalid == null) {
-                jdbc.sql("SELECT seq, hash FROM audit_heads WHERE tenant_id = :tenant")
-                        .param("tenant", tenant)
-                        .query(rs -> {
-                            if (rs.getLong("seq") != walk.lastSeq || !Arrays.equals(rs.getBytes("hash"), walk.lastHash)) {
-                                walk.fail(walk.lastSeq + 1, "the chain's head names an event that is not there");
-                            }
-                        });
+            if (walk.firstInvalid == null && (walk.lastSeq != headSeq || !Arrays.equals((byte[]) head[1], walk.lastHash))) {
+                walk.fail(walk.lastSeq + 1, "the chain's head names an event that is not there");
             }
             walk.finish();
             return walk.result();
@@ -78,25 +83,42 @@ public class ChainVerifier {
     }
 
     /**
-     * Reads the chain oldest first on this thread (in the tenant's transaction, binary transfer, ids and instants as
-     * the text that was hashed) and hashes it on another, so decoding rows and hashing them overlap.
+     * Reads and hashes the events after the walk's start up to {@code headSeq}: the first half on this thread (in the
+     * tenant's transaction), feeding the walk as it goes; the second half at the same time on another thread in a
+     * transaction of its own, kept compactly (seq, previous hash, hash, problem) and fed to the walk after the first.
+     * Each row's own hashes are checked where it is read; only the links and the Merkle tree need the order.
      */
-    private void stream(UUID tenant, Walk walk) {
-        BlockingQueue<List<Row>> queue = new ArrayBlockingQueue<>(16);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread hasher = Thread.ofPlatform().name("audit-verify-" + tenant).start(() -> {
+    private void stream(UUID tenant, Walk walk, long headSeq) {
+        long from = walk.lastSeq;
+        long total = headSeq - from;
+        long mid = total < parallelFrom ? headSeq : from + total / 2;
+        CompletableFuture<Checked> second = mid == headSeq ? null
+                : CompletableFuture.supplyAsync(() -> tenantScope.inTenant(tenant, null, () -> {
+                    Checked out = new Checked((int) (headSeq - mid));
+                    ChainCodec codec = new ChainCodec();
+                    read(tenant, mid, headSeq, row -> out.add(row, codec, walk.tenantText), out::stopped);
+                    return out;
+                }), SECOND_HALF);
+        ChainCodec codec = new ChainCodec();
+        read(tenant, from, mid, row -> walk.accept(row.seq(), row.prevHash(), row.hash(), problem(row, codec, walk.tenantText),
+                row.redacted()), () -> walk.firstInvalid != null);
+        if (second != null) {
+            Checked rest;
             try {
-                for (List<Row> batch = queue.take(); !batch.isEmpty(); batch = queue.take()) {
-                    for (Row row : batch) {
-                        walk.check(row);
-                    }
-                }
-            } catch (Throwable t) {
-                failure.set(t);
-                queue.clear();
+                rest = second.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while verifying", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("verification failed to run", e.getCause());
             }
-        });
-        List<List<Row>> pending = new ArrayList<>(List.of(new ArrayList<>(BATCH)));
+            rest.replay(walk);
+        }
+    }
+
+    /** Streams events {@code (after, upTo]} oldest first with binary transfer, until {@code stop} says so. */
+    private void read(UUID tenant, long after, long upTo, java.util.function.Consumer<Row> sink,
+                      java.util.function.BooleanSupplier stop) {
         try {
             rows.query(connection -> {
                 PreparedStatement ps = connection.prepareStatement("""
@@ -104,49 +126,95 @@ public class ChainVerifier {
                                type, actor_type, actor_id::text AS actor_id, entity_type, entity_id, reason, ip, user_agent,
                                request_id, before_json, after_json, data_salt, data_digest, redacted_at IS NOT NULL AS redacted,
                                hash_version, payload_hash, prev_hash, hash
-                        FROM audit_events WHERE tenant_id = ? AND seq > ? ORDER BY seq""");
+                        FROM audit_events WHERE tenant_id = ? AND seq > ? AND seq <= ? ORDER BY seq""");
                 ps.setObject(1, tenant);
-                ps.setLong(2, walk.lastSeq);
+                ps.setLong(2, after);
+                ps.setLong(3, upTo);
                 ps.setFetchSize(2_000);
                 // Binary transfer from the first execution: hashes arrive as bytes, not hex text.
                 ps.unwrap(PGStatement.class).setPrepareThreshold(-1);
                 return ps;
             }, (ResultSet rs) -> {
-                List<Row> batch = pending.getFirst();
-                batch.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                if (stop.getAsBoolean()) {
+                    throw new StopReading();
+                }
+                sink.accept(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
                         rs.getString(12), rs.getString(13), rs.getString(14), rs.getBytes(15), rs.getBytes(16), rs.getBoolean(17),
                         rs.getInt(18), rs.getBytes(19), rs.getBytes(20), rs.getBytes(21)));
-                if (batch.size() == BATCH) {
-                    if (walk.stopped || failure.get() != null) {
-                        throw new StopReading();
-                    }
-                    put(queue, batch);
-                    pending.set(0, new ArrayList<>(BATCH));
-                }
             });
         } catch (StopReading e) {
             // the walk already failed: the rest need not be read
         }
-        put(queue, pending.getFirst());
-        put(queue, List.of());
-        try {
-            hasher.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while verifying", e);
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("verification failed to run", failure.get());
-        }
     }
 
-    private static void put(BlockingQueue<List<Row>> queue, List<Row> batch) {
-        try {
-            queue.put(batch);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while verifying", e);
+    /**
+     * What is wrong with one event on its own (its version, data digest, payload hash, and hash over the previous hash
+     * it states), or null. Whether that previous hash is the event before's is the walk's to check.
+     */
+    static String problem(Row r, ChainCodec codec, String tenant) {
+        if (r.version() != ChainCodec.VERSION) {
+            return "unknown hash version";
+        }
+        if (r.redacted()) {
+            if (r.before() != null || r.after() != null || r.salt() != null || r.digest() == null) {
+                return "a redacted event still holds data, or lost its digest";
+            }
+        } else if (r.digest() == null ? r.before() != null || r.after() != null || r.salt() != null
+                : r.salt() == null || !Arrays.equals(r.digest(), codec.dataDigest(r.salt(), r.before(), r.after()))) {
+            return "before/after do not match their digest";
+        }
+        byte[] payloadHash = codec.payloadHash(r.actorType(), r.actorId(), r.entityType(), r.entityId(), r.reason(), r.ip(),
+                r.userAgent(), r.requestId(), r.digest());
+        if (!Arrays.equals(payloadHash, r.payloadHash())) {
+            return "payload does not match its hash";
+        }
+        byte[] hash = codec.eventHash(ChainCodec.VERSION, tenant, r.seq(), r.id(), r.occurredAt(), r.type(), payloadHash,
+                r.prevHash());
+        return Arrays.equals(hash, r.hash()) ? null : "hash does not match the event";
+    }
+
+    /** The second half's events, checked on their own, compactly: 72 bytes an event. */
+    private static final class Checked {
+        private final long[] seqs;
+        private final byte[] links;
+        private final boolean[] redacted;
+        private final Map<Integer, String> problems = new java.util.HashMap<>();
+        private int size;
+        private volatile boolean failed;
+
+        Checked(int capacity) {
+            seqs = new long[capacity];
+            links = new byte[capacity * 2 * MerkleTree.HASH];
+            redacted = new boolean[capacity];
+        }
+
+        void add(Row row, ChainCodec codec, String tenant) {
+            if (size == seqs.length) {
+                failed = true; // more rows than seqs: a duplicate; the walk finds it at the first gap or repeat
+                return;
+            }
+            String problem = problem(row, codec, tenant);
+            if (problem != null) {
+                problems.put(size, problem);
+                failed = true;
+            }
+            seqs[size] = row.seq();
+            System.arraycopy(row.prevHash(), 0, links, size * 64, MerkleTree.HASH);
+            System.arraycopy(row.hash(), 0, links, size * 64 + 32, MerkleTree.HASH);
+            redacted[size] = row.redacted();
+            size++;
+        }
+
+        boolean stopped() {
+            return failed;
+        }
+
+        void replay(Walk walk) {
+            for (int i = 0; i < size && walk.firstInvalid == null; i++) {
+                walk.accept(seqs[i], Arrays.copyOfRange(links, i * 64, i * 64 + 32),
+                        Arrays.copyOfRange(links, i * 64 + 32, i * 64 + 64), problems.get(i), redacted[i]);
+            }
         }
     }
 
@@ -158,10 +226,10 @@ public class ChainVerifier {
     }
 
     /** One event as read: ids and the instant are the exact text that was hashed. */
-    private record Row(long seq, String id, String occurredAt, String type, String actorType, String actorId,
-                       String entityType, String entityId, String reason, String ip, String userAgent, String requestId,
-                       String before, String after, byte[] salt, byte[] digest, boolean redacted, int version,
-                       byte[] payloadHash, byte[] prevHash, byte[] hash) {
+    record Row(long seq, String id, String occurredAt, String type, String actorType, String actorId,
+               String entityType, String entityId, String reason, String ip, String userAgent, String requestId,
+               String before, String after, byte[] salt, byte[] digest, boolean redacted, int version,
+               byte[] payloadHash, byte[] prevHash, byte[] hash) {
     }
 
     /**
@@ -239,8 +307,6 @@ public class ChainVerifier {
     /** The running state of one verification, fed row by row. */
     private static final class Walk {
         private final String tenantText;
-        private final ChainCodec codec = new ChainCodec();
-        private volatile boolean stopped;
         private long checked;
         private long redacted;
         private long lastSeq;
@@ -260,54 +326,28 @@ public class ChainVerifier {
             this.tenantText = tenant.toString();
         }
 
-        void check(Row r) {
+        /** Takes the next event: its own problem (if any), then its link, its copy outside, the tree. */
+        void accept(long seq, byte[] prevHash, byte[] hash, String problem, boolean isRedacted) {
             if (firstInvalid != null) {
                 return;
             }
-            long seq = r.seq();
             if (seq != lastSeq + 1) {
                 fail(lastSeq + 1, seq > lastSeq + 1 ? "event missing" : "sequence out of order");
                 return;
             }
-            if (r.version() != ChainCodec.VERSION) {
-                fail(seq, "unknown hash version");
+            if (problem != null) {
+                fail(seq, problem);
                 return;
             }
-            String before = r.before();
-            String after = r.after();
-            byte[] salt = r.salt();
-            byte[] digest = r.digest();
-            if (r.redacted()) {
-                if (before != null || after != null || salt != null || digest == null) {
-                    fail(seq, "a redacted event still holds data, or lost its digest");
-                    return;
-                }
-                redacted++;
-            } else if (digest == null ? before != null || after != null || salt != null
-                    : salt == null || !Arrays.equals(digest, codec.dataDigest(salt, before, after))) {
-                fail(seq, "before/after do not match their digest");
-                return;
-            }
-            byte[] payloadHash = codec.payloadHash(r.actorType(), r.actorId(), r.entityType(), r.entityId(), r.reason(),
-                    r.ip(), r.userAgent(), r.requestId(), digest);
-            if (!Arrays.equals(payloadHash, r.payloadHash())) {
-                fail(seq, "payload does not match its hash");
-                return;
-            }
-            if (!Arrays.equals(lastHash, r.prevHash())) {
+            if (!Arrays.equals(lastHash, prevHash)) {
                 fail(seq, "previous hash does not match the event before");
-                return;
-            }
-            byte[] hash = codec.eventHash(ChainCodec.VERSION, tenantText, seq, r.id(), r.occurredAt(), r.type(), payloadHash,
-                    lastHash);
-            if (!Arrays.equals(hash, r.hash())) {
-                fail(seq, "hash does not match the event");
                 return;
             }
             if (!matchesOutside(seq, hash)) {
                 fail(seq, "the event differs from the copy of its hash kept outside the database");
                 return;
             }
+            redacted += isRedacted ? 1 : 0;
             lastSeq = seq;
             lastHash = hash;
             checked++;
@@ -361,7 +401,6 @@ public class ChainVerifier {
             if (firstInvalid == null) {
                 firstInvalid = seq;
                 problem = why;
-                stopped = true;
             }
         }
 

@@ -4,12 +4,8 @@ import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.bulwark.audit.internal.CanonicalJson;
 import dev.bulwark.audit.internal.ChainCodec;
@@ -19,7 +15,6 @@ import dev.bulwark.tenancy.TenantScope;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The one way to record an event: {@link #append} joins the caller's transaction (or opens one), binds the event's
@@ -39,7 +34,6 @@ public class AuditLog {
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final Clock clock;
-    private final ConcurrentHashMap<UUID, Group> groups = new ConcurrentHashMap<>();
 
     AuditLog(JdbcClient jdbc, TenantScope tenantScope, ObjectProvider<Clock> clock) {
         this.jdbc = jdbc;
@@ -49,77 +43,10 @@ public class AuditLog {
 
     public Appended append(AuditEvent event) {
         UUID actingUser = event.actor().type().equals("user") ? event.actor().id() : null;
-        return tenantScope.inTenant(event.tenantId(), actingUser, () -> appendBound(event, true));
+        return tenantScope.inTenant(event.tenantId(), actingUser, () -> appendBound(event));
     }
 
-    /**
-     * Records an event that goes with no write — a read of personal data — and returns once it is committed, so the
-     * caller discloses nothing whose reading is not on record (a failure here fails the request). Called outside any
-     * transaction, it joins a group commit: concurrent reads of one tenant are appended together, in one transaction
-     * under one head lock, by whichever of their threads comes first (no background thread, no loss window); inside
-     * a transaction it is an ordinary {@link #append}.
-     */
-    public Appended appendRead(AuditEvent event) {
-        if (TransactionSynchronizationManager.isActualTransactionActive()) {
-            return append(event);
-        }
-        Group group = groups.computeIfAbsent(event.tenantId(), t -> new Group());
-        Pending mine = new Pending(event);
-        boolean leading;
-        synchronized (group) {
-            group.queue.add(mine);
-            leading = !group.leading;
-            group.leading = true;
-        }
-        if (!leading) {
-            CompletableFuture.anyOf(mine.done, mine.lead).join();
-            if (mine.done.isDone()) {
-                return mine.done.join();
-            }
-        }
-        List<Pending> batch;
-        synchronized (group) {
-            batch = new ArrayList<>(group.queue);
-            group.queue.clear();
-        }
-        try {
-            List<Appended> appended = tenantScope.inTenant(event.tenantId(), null,
-                    () -> batch.stream().map(p -> appendBound(p.event, false)).toList());
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).done.complete(appended.get(i));
-            }
-        } catch (RuntimeException e) {
-            batch.forEach(p -> p.done.completeExceptionally(e));
-        } finally {
-            synchronized (group) {
-                Pending next = group.queue.peekFirst();
-                if (next == null) {
-                    group.leading = false;
-                } else {
-                    next.lead.complete(null);
-                }
-            }
-        }
-        return mine.done.join();
-    }
-
-    /** One tenant's reads waiting to be recorded, and whether one of their threads is recording. */
-    private static final class Group {
-        private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-        private boolean leading;
-    }
-
-    private static final class Pending {
-        private final AuditEvent event;
-        private final CompletableFuture<Appended> done = new CompletableFuture<>();
-        private final CompletableFuture<Void> lead = new CompletableFuture<>();
-
-        Pending(AuditEvent event) {
-            this.event = event;
-        }
-    }
-
-    private Appended appendBound(AuditEvent event, boolean noteForRequest) {
+    private Appended appendBound(AuditEvent event) {
         UUID tenant = event.tenantId();
         // Takes (or creates) the head row and holds its lock until commit: the next append of this tenant waits here.
         Head head = jdbc.sql("""
@@ -182,10 +109,8 @@ public class AuditLog {
                 .param("prevHash", head.hash())
                 .param("hash", hash)
                 .update();
-        if (noteForRequest) {
-            CommittedEvents.noteOnCommit(new CommittedEvents.Committed(tenant, event.type().dotted(), event.actor().type(),
-                    event.actor().id(), facts.ip(), facts.requestId()));
-        }
+        CommittedEvents.noteOnCommit(new CommittedEvents.Committed(tenant, event.type().dotted(), event.actor().type(),
+                event.actor().id(), facts.ip(), facts.requestId()));
         return new Appended(id, seq, hash);
     }
 
@@ -235,7 +160,7 @@ public class AuditLog {
             if (removed > 0) {
                 appendBound(new AuditEvent(tenantId, AuditType.AUDIT_PURGED, actor, Entity.of("organisation", tenantId),
                         "retention", null, java.util.Map.of("throughSeq", upTo, "events", removed, "olderThan", cutoff),
-                        RequestFacts.current()), true);
+                        RequestFacts.current()));
             }
             return new Purged(upTo, removed);
         });

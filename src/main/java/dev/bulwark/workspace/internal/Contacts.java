@@ -68,7 +68,7 @@ public class Contacts {
 
     /** One page of the organisation's contacts, oldest first. */
     public Page<Contact> list(Caller caller, PageRequest request) {
-        return disclosed(caller, tenantScope.inTenant(caller.orgId(), caller.userId(), () -> Rows.page(jdbc.sql("""
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> disclosed(caller, Rows.page(jdbc.sql("""
                         SELECT %s FROM contacts
                         WHERE tenant_id = :org AND (created_at, id) > (:afterAt, :afterId)
                         ORDER BY created_at, id LIMIT :limit
@@ -78,7 +78,7 @@ public class Contacts {
 
     /** Every contact whose email is {@code email}, whatever the letter case; several may share one. */
     public Page<Contact> findByEmail(Caller caller, String email, PageRequest request) {
-        return disclosed(caller, tenantScope.inTenant(caller.orgId(), caller.userId(), () -> Rows.page(jdbc.sql("""
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> disclosed(caller, Rows.page(jdbc.sql("""
                         SELECT %s FROM contacts
                         WHERE tenant_id = :org AND lower(email) = lower(:email) AND (created_at, id) > (:afterAt, :afterId)
                         ORDER BY created_at, id LIMIT :limit
@@ -88,9 +88,11 @@ public class Contacts {
     }
 
     public Contact get(Caller caller, UUID contactId) {
-        Contact contact = tenantScope.inTenant(caller.orgId(), caller.userId(), () -> find(caller.orgId(), contactId, false));
-        disclose(caller, List.of(contact));
-        return contact;
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            Contact contact = find(caller.orgId(), contactId, false);
+            disclose(caller, List.of(contact));
+            return contact;
+        });
     }
 
     public Contact update(Caller caller, UUID contactId, IfMatch ifMatch, Edit<String> name, Edit<String> email,
@@ -152,11 +154,9 @@ public class Contacts {
     }
 
     /**
-     * The one exit of contact personal data towards a caller, right after the reading transaction: every read that
+     * The one exit of contact personal data towards a caller, inside the reading transaction: every read that
      * returns contacts names them here, and only the contacts actually returned (not the look-ahead row of a page).
-     * Records one {@code contact.read} naming them and returns only once it is committed (a group commit with the
-     * tenant's concurrent reads, {@code AuditLog.appendRead}); if it cannot be recorded, the request fails and
-     * nothing is disclosed.
+     * Records one {@code contact.read} in the audit log, inside this transaction, naming them.
      */
     private void disclose(Caller caller, List<Contact> shown) {
         if (!shown.isEmpty()) {

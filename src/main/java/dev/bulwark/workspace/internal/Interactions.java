@@ -72,25 +72,26 @@ public class Interactions {
 
     /** One page of the contact's interactions, in the order they were recorded. */
     public Page<Interaction> list(Caller caller, UUID contactId, PageRequest request) {
-        Page<Interaction> read = tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             contacts.requireParent(caller.orgId(), contactId, false);
-            return Rows.page(jdbc.sql("""
+            Page<Interaction> page = Rows.page(jdbc.sql("""
                             SELECT %s FROM interactions
                             WHERE tenant_id = :org AND contact_id = :contact AND (created_at, id) > (:afterAt, :afterId)
                             ORDER BY created_at, id LIMIT :limit
                             """.formatted(COLUMNS))
                     .param("org", caller.orgId())
                     .param("contact", contactId), request, Interactions::map);
+            audit.contactsRead(caller, contactId, "interactionIds", page.items().stream().map(Interaction::id).toList());
+            return page;
         });
-        audit.contactsRead(caller, contactId, "interactionIds", read.items().stream().map(Interaction::id).toList());
-        return read;
     }
 
     public Interaction get(Caller caller, UUID contactId, UUID interactionId) {
-        Interaction interaction = tenantScope.inTenant(caller.orgId(), caller.userId(),
-                () -> find(caller.orgId(), contactId, interactionId, false));
-        audit.contactsRead(caller, contactId, "interactionIds", List.of(interaction.id()));
-        return interaction;
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            Interaction interaction = find(caller.orgId(), contactId, interactionId, false);
+            audit.contactsRead(caller, contactId, "interactionIds", List.of(interaction.id()));
+            return interaction;
+        });
     }
 
     public Interaction update(Caller caller, UUID contactId, UUID interactionId, IfMatch ifMatch, Edit<Channel> channel,

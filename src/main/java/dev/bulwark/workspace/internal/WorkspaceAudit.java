@@ -56,7 +56,7 @@ class WorkspaceAudit {
         if (ids.isEmpty()) {
             return;
         }
-        audit.appendRead(new AuditEvent(caller.orgId(), AuditType.CONTACT_READ, Actor.acting(caller.userId(), caller.apiKeyId()), Entity.of("contact", contactId), null,
+        audit.append(new AuditEvent(caller.orgId(), AuditType.CONTACT_READ, Actor.acting(caller.userId(), caller.apiKeyId()), Entity.of("contact", contactId), null,
                 null, Map.of(listName, ids), null));
     }
 

@@ -117,18 +117,34 @@ public class AuditLog {
     /**
      * Removes the personal data (before/after) of the given events of {@code tenantId}, leaving what the chain hashes:
      * the rows then verify as redacted and intact. The only change the app role may make to chain rows (through the
-     * database function {@code audit_redact}); the caller records the erasure itself as an event. Returns how many
-     * rows were redacted now (already redacted ones are not counted).
+     * database function {@code audit_redact}). Records {@code audit.redacted} (the redacted events' seqs, never
+     * their data) in the same transaction when anything was redacted; the caller records why (e.g. the erasure request)
+     * as its own event. Returns how many rows were redacted now (already redacted ones are not counted).
      */
-    public int redact(UUID tenantId, List<UUID> eventIds) {
+    public int redact(UUID tenantId, List<UUID> eventIds, Actor actor) {
         if (eventIds.isEmpty()) {
             return 0;
         }
-        return tenantScope.inTenant(tenantId, null, () -> jdbc.sql("SELECT audit_redact(:ids, :at)")
-                .param("ids", eventIds.toArray(UUID[]::new))
-                .param("at", Timestamp.from(clock.instant()))
-                .query(Integer.class)
-                .single());
+        return tenantScope.inTenant(tenantId, null, () -> {
+            List<Long> seqs = jdbc.sql("""
+                            SELECT seq FROM audit_events WHERE tenant_id = :tenant AND id = ANY (:ids)
+                              AND redacted_at IS NULL AND data_digest IS NOT NULL ORDER BY seq
+                            """)
+                    .param("tenant", tenantId)
+                    .param("ids", eventIds.toArray(UUID[]::new))
+                    .query(Long.class)
+                    .list();
+            int redacted = jdbc.sql("SELECT audit_redact(:ids, :at)")
+                    .param("ids", eventIds.toArray(UUID[]::new))
+                    .param("at", Timestamp.from(clock.instant()))
+                    .query(Integer.class)
+                    .single();
+            if (redacted > 0) {
+                appendBound(new AuditEvent(tenantId, AuditType.AUDIT_REDACTED, actor, Entity.of("organisation", tenantId),
+                        "erasure", null, java.util.Map.of("seqs", seqs, "events", redacted), RequestFacts.current()));
+            }
+            return redacted;
+        });
     }
 
     /**

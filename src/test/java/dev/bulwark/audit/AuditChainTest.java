@@ -115,8 +115,11 @@ class AuditChainTest extends IntegrationTest {
         AuditLog.Appended kept = audit.append(new AuditEvent(org, AuditType.CONTACT_UPDATED, Actor.system(),
                 Entity.of("contact", UUID.randomUUID()), null, Map.of("email", "ada@example.com"), Map.of("email", "ada@example.org"),
                 RequestFacts.NONE));
-        assertThat(audit.redact(org, List.of(kept.id()))).isEqualTo(1);
-        assertThat(audit.redact(org, List.of(kept.id()))).as("a second redaction changes nothing").isZero();
+        assertThat(audit.redact(org, List.of(kept.id()), Actor.system())).isEqualTo(1);
+        assertThat(audit.redact(org, List.of(kept.id()), Actor.system())).as("a second redaction changes nothing").isZero();
+        assertThat(auditEvents(org, "audit.redacted")).as("the redaction is itself on record, without the data")
+                .singleElement().satisfies(e -> assertThat((String) e.get("after_json"))
+                        .isEqualTo("{\"events\":1,\"seqs\":[" + kept.seq() + "]}"));
         Map<String, Object> row = auditEvents(org, "contact.updated").getLast();
         assertThat(row.get("before_json")).isNull();
         assertThat(row.get("after_json")).isNull();
@@ -128,7 +131,7 @@ class AuditChainTest extends IntegrationTest {
         // Another tenant's binding cannot redact this tenant's rows.
         AuditLog.Appended second = audit.append(new AuditEvent(org, AuditType.CONTACT_UPDATED, Actor.system(), null, null,
                 Map.of("name", "Ada"), null, RequestFacts.NONE));
-        assertThat(audit.redact(newTenant().id(), List.of(second.id()))).isZero();
+        assertThat(audit.redact(newTenant().id(), List.of(second.id()), Actor.system())).isZero();
         assertThat(auditEvents(org, "contact.updated").getLast().get("before_json")).isEqualTo("{\"name\":\"Ada\"}");
     }
 

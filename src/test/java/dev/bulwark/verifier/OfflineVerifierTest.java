@@ -57,7 +57,7 @@ class OfflineVerifierTest extends IntegrationTest {
         earlySize = checkpointer.checkpoint(tenant.id(), true).orElseThrow().treeSize();
         early = write("early.note", note());
         AuditLog.Appended erased = seed(5);
-        audit.redact(tenant.id(), List.of(erased.id()));
+        audit.redact(tenant.id(), List.of(erased.id()), Actor.system());
         checkpointer.checkpoint(tenant.id(), true).orElseThrow();
         late = write("late.note", note());
         key = write("audit.pub", get("/.well-known/bulwark-audit-key").body());

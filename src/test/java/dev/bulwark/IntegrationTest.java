@@ -70,6 +70,7 @@ public abstract class IntegrationTest {
         registry.add("bulwark.auth.key-dir", () -> DATA_DIR.resolve("keys").toString());
         registry.add("bulwark.mail.dir", () -> DATA_DIR.resolve("mail").toString());
         registry.add("bulwark.audit.key-dir", () -> DATA_DIR.resolve("keys").toString());
+        registry.add("bulwark.keys.dir", () -> DATA_DIR.resolve("keys").toString());
         registry.add("bulwark.audit.checkpoint-dir", () -> DATA_DIR.resolve("checkpoints").toString());
     }
 

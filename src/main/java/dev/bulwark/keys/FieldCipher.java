@@ -1,0 +1,73 @@
+package dev.bulwark.keys;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.UUID;
+
+import dev.bulwark.keys.internal.TenantKeys;
+import org.springframework.stereotype.Service;
+
+/**
+ * The one way to encrypt a field: AES-256-GCM under the organisation's data keyset, with associated data binding the
+ * organisation, table, column and row id, so a ciphertext copied to another row, column or organisation does not
+ * decrypt ({@link UndecryptableFieldException}). Plaintext byte buffers are cleared after use; Java strings cannot be.
+ */
+@Service
+public class FieldCipher {
+
+    private final TenantKeys keys;
+
+    FieldCipher(TenantKeys keys) {
+        this.keys = keys;
+    }
+
+    /** Where a value lives: its organisation, table, column and row. */
+    public record Field(UUID tenant, String table, String column, UUID row) {
+
+        byte[] associatedData() {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+            for (String part : new String[] {"bulwark.field.v1", tenant.toString(), table, column, row.toString()}) {
+                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+                out.write(bytes.length >>> 8);
+                out.write(bytes.length);
+                out.writeBytes(bytes);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    /** The ciphertext of {@code plaintext} for {@code field}; null stays null. */
+    public byte[] encrypt(Field field, String plaintext) {
+        if (plaintext == null) {
+            return null;
+        }
+        byte[] bytes = plaintext.getBytes(StandardCharsets.UTF_8);
+        try {
+            return keys.of(field.tenant()).data().encrypt(bytes, field.associatedData());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encrypt " + field.table() + "." + field.column(), e);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /** The plaintext of {@code ciphertext} read from {@code field}; null stays null. */
+    public String decrypt(Field field, byte[] ciphertext) {
+        if (ciphertext == null) {
+            return null;
+        }
+        byte[] bytes = null;
+        try {
+            bytes = keys.of(field.tenant()).data().decrypt(ciphertext, field.associatedData());
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new UndecryptableFieldException(field.table(), field.column());
+        } finally {
+            if (bytes != null) {
+                Arrays.fill(bytes, (byte) 0);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.bulwark.keys.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.Mac;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.google.crypto.tink.mac.MacConfig;
+import com.google.crypto.tink.mac.PredefinedMacParameters;
+import dev.bulwark.keys.KeyProperties;
+import dev.bulwark.tenancy.TenantScope;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Each organisation's keysets: created on first use, stored wrapped by the {@link RootKey} with the tenant and the
+ * purpose as associated data, unwrapped on demand and kept in a bounded cache with a time limit.
+ */
+@Component
+public class TenantKeys {
+
+    /** One organisation's unwrapped primitives. */
+    public record Keys(Aead data, Mac index) {
+    }
+
+    private final JdbcClient jdbc;
+    private final TenantScope tenantScope;
+    private final RootKey root;
+    private final Cache<UUID, Keys> cache;
+
+    TenantKeys(JdbcClient jdbc, TenantScope tenantScope, RootKey root, KeyProperties properties)
+            throws GeneralSecurityException {
+        MacConfig.register();
+        this.jdbc = jdbc;
+        this.tenantScope = tenantScope;
+        this.root = root;
+        this.cache = Caffeine.newBuilder().maximumSize(properties.cacheSize()).expireAfterAccess(properties.cacheTtl()).build();
+    }
+
+    public Keys of(UUID tenant) {
+        return cache.get(tenant, this::load);
+    }
+
+    private Keys load(UUID tenant) {
+        return tenantScope.inTenant(tenant, null, () -> {
+            try {
+                Wrapped wrapped = jdbc.sql("SELECT data_keyset, index_keyset FROM tenant_keys WHERE tenant_id = :tenant")
+                        .param("tenant", tenant)
+                        .query((rs, n) -> new Wrapped(rs.getBytes(1), rs.getBytes(2)))
+                        .optional()
+                        .orElse(null);
+                if (wrapped == null) {
+                    wrapped = create(tenant);
+                }
+                KeysetHandle data = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.data(), root.aead(), context(tenant, "data"));
+                KeysetHandle index = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.index(), root.aead(), context(tenant, "index"));
+                return new Keys(data.getPrimitive(RegistryConfiguration.get(), Aead.class),
+                        index.getPrimitive(RegistryConfiguration.get(), Mac.class));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the keysets of organisation " + tenant + " cannot be unwrapped", e);
+            }
+        });
+    }
+
+    private Wrapped create(UUID tenant) throws GeneralSecurityException {
+        KeysetHandle data = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+        KeysetHandle index = KeysetHandle.generateNew(PredefinedMacParameters.HMAC_SHA256_256BITTAG);
+        Wrapped fresh = new Wrapped(TinkProtoKeysetFormat.serializeEncryptedKeyset(data, root.aead(), context(tenant, "data")),
+                TinkProtoKeysetFormat.serializeEncryptedKeyset(index, root.aead(), context(tenant, "index")));
+        // Two first uses at once: one insert wins, both read what it wrote.
+        jdbc.sql("""
+                        INSERT INTO tenant_keys (tenant_id, data_keyset, index_keyset, created_at)
+                        VALUES (:tenant, :data, :index, :at) ON CONFLICT (tenant_id) DO NOTHING
+                        """)
+                .param("tenant", tenant)
+                .param("data", fresh.data())
+                .param("index", fresh.index())
+                .param("at", Timestamp.from(Instant.now()))
+                .update();
+        return jdbc.sql("SELECT data_keyset, index_keyset FROM tenant_keys WHERE tenant_id = :tenant")
+                .param("tenant", tenant)
+                .query((rs, n) -> new Wrapped(rs.getBytes(1), rs.getBytes(2)))
+                .single();
+    }
+
+    /** The associated data of a wrapped keyset: it opens only for its tenant and purpose. */
+    private static byte[] context(UUID tenant, String purpose) {
+        return ("bulwark.tenant-keyset.v1\n" + tenant + "\n" + purpose).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private record Wrapped(byte[] data, byte[] index) {
+    }
+}

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.UUID;
 
 import dev.bulwark.keys.internal.TenantKeys;
+import dev.bulwark.shared.UndecryptableFieldException;
 import org.springframework.stereotype.Service;
 
 /**

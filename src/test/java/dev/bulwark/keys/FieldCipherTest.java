@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.util.UUID;
 
 import dev.bulwark.IntegrationTest;
+import dev.bulwark.shared.UndecryptableFieldException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 

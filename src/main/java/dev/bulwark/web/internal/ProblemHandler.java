@@ -4,14 +4,15 @@ import java.net.URI;
 import java.util.List;
 
 import dev.bulwark.shared.ConflictException;
+import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.InvalidInputException.FieldProblem;
-import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.PreconditionFailedException;
 import dev.bulwark.shared.StepUpRequiredException;
 import dev.bulwark.shared.TooManyRequestsException;
 import dev.bulwark.shared.UnauthenticatedException;
+import dev.bulwark.shared.UndecryptableFieldException;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +72,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> stepUp(StepUpRequiredException e, WebRequest request) {
         return respond(Problems.of(HttpStatus.UNAUTHORIZED, "step-up-required", "Step-up required", e.getMessage()),
                 HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"insufficient_user_authentication\"", request);
+    }
+
+    /** A stored value that does not decrypt where it was read: moved, altered or shredded. Never someone else's data. */
+    @ExceptionHandler(UndecryptableFieldException.class)
+    ResponseEntity<Object> undecryptable(UndecryptableFieldException e, WebRequest request) {
+        return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "undecryptable-data", "Stored data cannot be decrypted",
+                e.getMessage()), request);
     }
 
     @ExceptionHandler(NotFoundException.class)

@@ -8,6 +8,8 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.audit.AuditType;
+import dev.bulwark.keys.BlindIndex;
+import dev.bulwark.keys.FieldCipher;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.NotFoundException;
@@ -20,6 +22,8 @@ import org.springframework.stereotype.Service;
 /**
  * Contacts, the data subjects. Every read that returns a contact's personal data leaves through {@code disclose},
  * the one place where such a read is observed. Deleting a contact deletes its interactions in the same statement.
+ * Name, email, phone and notes are stored encrypted under the organisation's key ({@link FieldCipher}), the email also
+ * as a blind index for lookups; a value that does not decrypt where it is read fails the request.
  */
 @Service
 public class Contacts {
@@ -33,32 +37,34 @@ public class Contacts {
     public record ContactData(String name, String email, String phone, String notes) {
     }
 
-    private static final String COLUMNS = "id, name, email, phone, notes, version, created_at, updated_at";
+    /** Ciphertexts and, for rows written before V14, the legacy plaintext (docs/encryption.md). */
+    private static final String COLUMNS = """
+            tenant_id, id, name_ct, email_ct, phone_ct, notes_ct, name, email, phone, notes, version, created_at, updated_at""";
+    private static final String EMAIL_INDEX = "contact.email";
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final WorkspaceAudit audit;
+    private final FieldCipher cipher;
+    private final BlindIndex blindIndex;
 
-    Contacts(JdbcClient jdbc, TenantScope tenantScope, WorkspaceAudit audit) {
+    Contacts(JdbcClient jdbc, TenantScope tenantScope, WorkspaceAudit audit, FieldCipher cipher, BlindIndex blindIndex) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.audit = audit;
+        this.cipher = cipher;
+        this.blindIndex = blindIndex;
     }
 
     public Contact create(Caller caller, ContactData data) {
         Instant now = Rows.now();
         Contact contact = new Contact(Ids.newId(), data.name(), data.email(), data.phone(), data.notes(), 1, now, now);
         tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
-            jdbc.sql("""
-                            INSERT INTO contacts (tenant_id, id, name, email, phone, notes, version, created_at, updated_at)
-                            VALUES (:org, :id, :name, :email, :phone, :notes, 1, :now, :now)
-                            """)
-                    .param("org", caller.orgId())
-                    .param("id", contact.id())
-                    .param("name", contact.name())
-                    .param("email", contact.email())
-                    .param("phone", contact.phone())
-                    .param("notes", contact.notes())
+            sealed(jdbc.sql("""
+                            INSERT INTO contacts (tenant_id, id, name_ct, email_ct, phone_ct, notes_ct, email_bidx, version,
+                                                  created_at, updated_at)
+                            VALUES (:org, :id, :name, :email, :phone, :notes, :emailIndex, 1, :now, :now)
+                            """), caller.orgId(), contact)
                     .param("now", Rows.ts(now))
                     .update();
             audit.created(caller, AuditType.CONTACT_CREATED, "contact", contact.id(), audited(contact));
@@ -73,18 +79,20 @@ public class Contacts {
                         WHERE tenant_id = :org AND (created_at, id) > (:afterAt, :afterId)
                         ORDER BY created_at, id LIMIT :limit
                         """.formatted(COLUMNS))
-                .param("org", caller.orgId()), request, Contacts::map)));
+                .param("org", caller.orgId()), request, this::map)));
     }
 
     /** Every contact whose email is {@code email}, whatever the letter case; several may share one. */
     public Page<Contact> findByEmail(Caller caller, String email, PageRequest request) {
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> disclosed(caller, Rows.page(jdbc.sql("""
                         SELECT %s FROM contacts
-                        WHERE tenant_id = :org AND lower(email) = lower(:email) AND (created_at, id) > (:afterAt, :afterId)
+                        WHERE tenant_id = :org AND (email_bidx = :emailIndex OR lower(email) = lower(:email))
+                          AND (created_at, id) > (:afterAt, :afterId)
                         ORDER BY created_at, id LIMIT :limit
                         """.formatted(COLUMNS))
                 .param("org", caller.orgId())
-                .param("email", email), request, Contacts::map)));
+                .param("emailIndex", blindIndex.email(caller.orgId(), EMAIL_INDEX, email))
+                .param("email", email), request, this::map)));
     }
 
     public Contact get(Caller caller, UUID contactId) {
@@ -103,19 +111,14 @@ public class Contacts {
             Contact next = new Contact(current.id(), name.applyTo(current.name()), email.applyTo(current.email()),
                     phone.applyTo(current.phone()), notes.applyTo(current.notes()), current.version() + 1,
                     current.createdAt(), Rows.now());
-            jdbc.sql("""
-                            UPDATE contacts SET name = :name, email = :email, phone = :phone, notes = :notes,
+            sealed(jdbc.sql("""
+                            UPDATE contacts SET name_ct = :name, email_ct = :email, phone_ct = :phone, notes_ct = :notes,
+                                email_bidx = :emailIndex, name = NULL, email = NULL, phone = NULL, notes = NULL,
                                 version = :version, updated_at = :now
                             WHERE tenant_id = :org AND id = :id
-                            """)
-                    .param("name", next.name())
-                    .param("email", next.email())
-                    .param("phone", next.phone())
-                    .param("notes", next.notes())
+                            """), caller.orgId(), next)
                     .param("version", next.version())
                     .param("now", Rows.ts(next.updatedAt()))
-                    .param("org", caller.orgId())
-                    .param("id", contactId)
                     .update();
             audit.updated(caller, AuditType.CONTACT_UPDATED, "contact", contactId, audited(current), audited(next));
             return next;
@@ -169,9 +172,25 @@ public class Contacts {
         return jdbc.sql("SELECT %s FROM contacts WHERE tenant_id = :org AND id = :id %s".formatted(COLUMNS, lock ? "FOR UPDATE" : ""))
                 .param("org", orgId)
                 .param("id", contactId)
-                .query(Contacts::map)
+                .query(this::map)
                 .optional()
                 .orElseThrow(() -> new NotFoundException("There is no such contact."));
+    }
+
+    /** Binds {@code :org}, {@code :id}, the four ciphertexts and the email's blind index of {@code contact}. */
+    private JdbcClient.StatementSpec sealed(JdbcClient.StatementSpec statement, UUID org, Contact contact) {
+        return statement
+                .param("org", org)
+                .param("id", contact.id())
+                .param("name", cipher.encrypt(field(org, "name", contact.id()), contact.name()))
+                .param("email", cipher.encrypt(field(org, "email", contact.id()), contact.email()))
+                .param("phone", cipher.encrypt(field(org, "phone", contact.id()), contact.phone()))
+                .param("notes", cipher.encrypt(field(org, "notes", contact.id()), contact.notes()))
+                .param("emailIndex", contact.email() == null ? null : blindIndex.email(org, EMAIL_INDEX, contact.email()));
+    }
+
+    private static FieldCipher.Field field(UUID org, String column, UUID id) {
+        return new FieldCipher.Field(org, "contacts", column, id);
     }
 
     /** The person's data as the audit log keeps it: erasure removes it there too (docs/audit-chain.md). */
@@ -180,8 +199,16 @@ public class Contacts {
                 contact.notes(), "version", contact.version());
     }
 
-    private static Contact map(ResultSet rs, int row) throws SQLException {
-        return new Contact(Rows.uuid(rs, "id"), rs.getString("name"), rs.getString("email"), rs.getString("phone"),
-                rs.getString("notes"), rs.getInt("version"), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
+    private Contact map(ResultSet rs, int row) throws SQLException {
+        UUID org = Rows.uuid(rs, "tenant_id");
+        UUID id = Rows.uuid(rs, "id");
+        return new Contact(id, open(rs, org, id, "name"), open(rs, org, id, "email"), open(rs, org, id, "phone"),
+                open(rs, org, id, "notes"), rs.getInt("version"), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
+    }
+
+    /** A column's value: its ciphertext decrypted, or the plaintext of a row written before V14 and not yet re-encrypted. */
+    private String open(ResultSet rs, UUID org, UUID id, String column) throws SQLException {
+        byte[] sealed = rs.getBytes(column + "_ct");
+        return sealed != null ? cipher.decrypt(field(org, column, id), sealed) : rs.getString(column);
     }
 }

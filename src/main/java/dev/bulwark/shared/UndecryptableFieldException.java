@@ -1,4 +1,4 @@
-package dev.bulwark.keys;
+package dev.bulwark.shared;
 
 /**
  * A stored field does not decrypt for the row, column and organisation it was read for: moved, altered, or its key

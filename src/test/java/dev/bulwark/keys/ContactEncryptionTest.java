@@ -1,0 +1,134 @@
+package dev.bulwark.keys;
+
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.bulwark.IntegrationTest;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Contacts' personal data at rest: ciphertext only in the row, found by email through the blind index, and a
+ * ciphertext moved to another row or organisation answered with a clear error, never with the other row's data.
+ */
+class ContactEncryptionTest extends IntegrationTest {
+
+    @Test
+    void aContactIsStoredAsCiphertextAndFoundByEmailThroughTheBlindIndex() throws Exception {
+        Tenant tenant = newTenant();
+        JsonNode created = create(tenant, "Ada Lovelace", "Ada.Lovelace@Example.org", "+442079460123", "Met at the Analytical Society");
+        Map<String, Object> row = row(tenant.id(), UUID.fromString(created.get("id").asString()));
+        assertThat(row.get("name")).isNull();
+        assertThat(row.get("email")).isNull();
+        assertThat(row.get("phone")).isNull();
+        assertThat(row.get("notes")).isNull();
+        String stored = new String((byte[]) row.get("name_ct"), StandardCharsets.ISO_8859_1)
+                + new String((byte[]) row.get("email_ct"), StandardCharsets.ISO_8859_1)
+                + new String((byte[]) row.get("phone_ct"), StandardCharsets.ISO_8859_1)
+                + new String((byte[]) row.get("notes_ct"), StandardCharsets.ISO_8859_1);
+        assertThat(stored).doesNotContain("Ada").doesNotContain("Lovelace").doesNotContain("2079460123").doesNotContain("Analytical");
+
+        HttpResponse<String> found = call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts?email="
+                + URLEncoder.encode("ada.lovelace@example.ORG", StandardCharsets.UTF_8), tenant.owner(), null);
+        assertThat(found.statusCode()).isEqualTo(200);
+        assertThat(body(found).get("items")).singleElement()
+                .satisfies(c -> assertThat(c.get("name").asString()).isEqualTo("Ada Lovelace"));
+
+        // The same email in another organisation has another index value.
+        Tenant other = newTenant();
+        JsonNode theirs = create(other, "Ada L.", "ada.lovelace@example.org", null, null);
+        assertThat((byte[]) row(other.id(), UUID.fromString(theirs.get("id").asString())).get("email_bidx"))
+                .isNotEqualTo(row.get("email_bidx"));
+    }
+
+    @Test
+    void aCiphertextMovedToAnotherRowOrOrganisationIsAClearErrorNotTheOtherRowsData() throws Exception {
+        Tenant tenant = newTenant();
+        UUID source = UUID.fromString(create(tenant, "Grace Hopper", "grace@example.com", null, null).get("id").asString());
+        UUID target = UUID.fromString(create(tenant, "Someone Else", "else@example.com", null, null).get("id").asString());
+        asOwnerOf(tenant.id(), "UPDATE bulwark.contacts SET email_ct = (SELECT email_ct FROM bulwark.contacts WHERE id = '"
+                + source + "') WHERE tenant_id = ? AND id = '" + target + "'");
+        assertUndecryptable(call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts/" + target, tenant.owner(), null), "grace");
+
+        Tenant other = newTenant();
+        UUID theirs = UUID.fromString(create(other, "Their Contact", "theirs@example.com", null, null).get("id").asString());
+        byte[] sealed = (byte[]) row(tenant.id(), source).get("name_ct");
+        try (Connection c = connectAs("postgres");
+             PreparedStatement ps = c.prepareStatement("UPDATE bulwark.contacts SET name_ct = ? WHERE id = ?")) {
+            ps.setBytes(1, sealed);
+            ps.setObject(2, theirs);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        assertUndecryptable(call("GET", "/api/v1/orgs/" + other.id() + "/contacts/" + theirs, other.owner(), null), "Grace");
+    }
+
+    @Test
+    void aRowWrittenBeforeEncryptionReadsAsItIsAndIsEncryptedByItsNextWrite() throws Exception {
+        Tenant tenant = newTenant();
+        UUID id = UUID.randomUUID();
+        asOwnerOf(tenant.id(), """
+                INSERT INTO bulwark.contacts (tenant_id, id, name, email, version, created_at, updated_at)
+                VALUES (?, '%s', 'Legacy Person', 'legacy@example.com', 1, now(), now())""".formatted(id));
+        JsonNode legacy = body(call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts/" + id, tenant.owner(), null));
+        assertThat(legacy.get("name").asString()).isEqualTo("Legacy Person");
+        assertThat(body(call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts?email=LEGACY@example.com", tenant.owner(), null))
+                .get("items")).hasSize(1);
+        HttpResponse<String> updated = call("PATCH", "/api/v1/orgs/" + tenant.id() + "/contacts/" + id, tenant.owner(),
+                "{\"notes\":\"now encrypted\"}", "If-Match", "\"1\"");
+        assertThat(updated.statusCode()).isEqualTo(200);
+        Map<String, Object> row = row(tenant.id(), id);
+        assertThat(row.get("name")).isNull();
+        assertThat(row.get("email")).isNull();
+        assertThat(row.get("name_ct")).isNotNull();
+        assertThat(body(call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts?email=legacy@EXAMPLE.com", tenant.owner(), null))
+                .get("items")).singleElement().satisfies(c -> assertThat(c.get("notes").asString()).isEqualTo("now encrypted"));
+    }
+
+    private void assertUndecryptable(HttpResponse<String> response, String leaked) {
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(body(response).get("type").asString()).endsWith("undecryptable-data");
+        assertThat(response.body()).doesNotContain(leaked).doesNotContain("example.com");
+    }
+
+    private JsonNode create(Tenant tenant, String name, String email, String phone, String notes) {
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("name", name);
+        if (email != null) {
+            fields.put("email", email);
+        }
+        if (phone != null) {
+            fields.put("phone", phone);
+        }
+        if (notes != null) {
+            fields.put("notes", notes);
+        }
+        HttpResponse<String> response = call("POST", "/api/v1/orgs/" + tenant.id() + "/contacts", tenant.owner(),
+                json.writeValueAsString(fields));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return body(response);
+    }
+
+    private static Map<String, Object> row(UUID org, UUID id) throws Exception {
+        try (Connection c = connectAs("postgres");
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM bulwark.contacts WHERE tenant_id = ? AND id = ?")) {
+            ps.setObject(1, org);
+            ps.setObject(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                Map<String, Object> row = new java.util.HashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+                }
+                return row;
+            }
+        }
+    }
+}

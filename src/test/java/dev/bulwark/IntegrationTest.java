@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.UUID;
 
 import dev.bulwark.audit.web.AuditDeclarationCheck;
+import dev.bulwark.keys.FieldCipher;
 import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -53,6 +54,9 @@ public abstract class IntegrationTest {
 
     @Autowired
     private AuditDeclarationCheck auditDeclarations;
+
+    @Autowired
+    private FieldCipher fieldCipher;
 
     protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -312,8 +316,11 @@ public abstract class IntegrationTest {
         }
     }
 
-    /** The organisation's audit events of {@code type}, oldest first, every column by name (read as the superuser). */
-    public static List<Map<String, Object>> auditEvents(UUID org, String type) {
+    /**
+     * The organisation's audit events of {@code type}, oldest first, every column by name (read as the superuser), plus
+     * {@code before} and {@code after}: the payload's canonical JSON, decrypted with the organisation's key.
+     */
+    public List<Map<String, Object>> auditEvents(UUID org, String type) {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Connection c = connectAs("postgres");
              PreparedStatement ps = c.prepareStatement("SELECT * FROM bulwark.audit_events WHERE tenant_id = ? AND type = ? ORDER BY seq")) {
@@ -324,6 +331,12 @@ public abstract class IntegrationTest {
                     Map<String, Object> row = new LinkedHashMap<>();
                     for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
                         row.put(rs.getMetaData().getColumnName(i), rs.getObject(i));
+                    }
+                    UUID id = (UUID) row.get("id");
+                    for (String side : List.of("before", "after")) {
+                        byte[] sealed = (byte[]) row.get(side + "_ct");
+                        row.put(side, sealed == null ? row.get(side + "_json")
+                                : fieldCipher.decrypt(new FieldCipher.Field(org, "audit_events", side, id), sealed));
                     }
                     rows.add(row);
                 }

@@ -10,6 +10,7 @@ import java.util.UUID;
 import dev.bulwark.audit.internal.CanonicalJson;
 import dev.bulwark.audit.internal.ChainCodec;
 import dev.bulwark.audit.internal.CommittedEvents;
+import dev.bulwark.audit.internal.Payloads;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,10 +35,12 @@ public class AuditLog {
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final Clock clock;
+    private final Payloads payloads;
 
-    AuditLog(JdbcClient jdbc, TenantScope tenantScope, ObjectProvider<Clock> clock) {
+    AuditLog(JdbcClient jdbc, TenantScope tenantScope, ObjectProvider<Clock> clock, Payloads payloads) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
+        this.payloads = payloads;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
     }
 
@@ -81,7 +84,7 @@ public class AuditLog {
         jdbc.sql("""
                         WITH appended AS (
                             INSERT INTO audit_events (tenant_id, seq, id, occurred_at, type, actor_type, actor_id, entity_type,
-                                                      entity_id, reason, ip, user_agent, request_id, before_json, after_json,
+                                                      entity_id, reason, ip, user_agent, request_id, before_ct, after_ct,
                                                       data_salt, data_digest, hash_version, payload_hash, prev_hash, hash)
                             VALUES (:tenant, :seq, :id, :at, :type, :actorType, :actorId, :entityType, :entityId, :reason, :ip,
                                     :ua, :requestId, :before, :after, :salt, :digest, :version, :payloadHash, :prevHash, :hash))
@@ -100,8 +103,8 @@ public class AuditLog {
                 .param("ip", facts.ip())
                 .param("ua", facts.userAgent())
                 .param("requestId", facts.requestId())
-                .param("before", before)
-                .param("after", after)
+                .param("before", before == null ? null : payloads.seal(tenant, id, "before", before))
+                .param("after", after == null ? null : payloads.seal(tenant, id, "after", after))
                 .param("salt", salt)
                 .param("digest", dataDigest)
                 .param("version", ChainCodec.VERSION)

@@ -118,11 +118,13 @@ class AuditChainTest extends IntegrationTest {
         assertThat(audit.redact(org, List.of(kept.id()), Actor.system())).isEqualTo(1);
         assertThat(audit.redact(org, List.of(kept.id()), Actor.system())).as("a second redaction changes nothing").isZero();
         assertThat(auditEvents(org, "audit.redacted")).as("the redaction is itself on record, without the data")
-                .singleElement().satisfies(e -> assertThat((String) e.get("after_json"))
+                .singleElement().satisfies(e -> assertThat((String) e.get("after"))
                         .isEqualTo("{\"events\":1,\"seqs\":[" + kept.seq() + "]}"));
         Map<String, Object> row = auditEvents(org, "contact.updated").getLast();
         assertThat(row.get("before_json")).isNull();
         assertThat(row.get("after_json")).isNull();
+        assertThat(row.get("before_ct")).isNull();
+        assertThat(row.get("after_ct")).isNull();
         assertThat(row.get("data_salt")).isNull();
         assertThat(row.get("data_digest")).isNotNull();
         Verification v = verifier.verify(org);
@@ -132,7 +134,7 @@ class AuditChainTest extends IntegrationTest {
         AuditLog.Appended second = audit.append(new AuditEvent(org, AuditType.CONTACT_UPDATED, Actor.system(), null, null,
                 Map.of("name", "Ada"), null, RequestFacts.NONE));
         assertThat(audit.redact(newTenant().id(), List.of(second.id()), Actor.system())).isZero();
-        assertThat(auditEvents(org, "contact.updated").getLast().get("before_json")).isEqualTo("{\"name\":\"Ada\"}");
+        assertThat(auditEvents(org, "contact.updated").getLast().get("before")).isEqualTo("{\"name\":\"Ada\"}");
     }
 
     @Test
@@ -146,6 +148,14 @@ class AuditChainTest extends IntegrationTest {
     void editedBeforeAndAfterAreFoundAtTheirSeq() throws SQLException {
         long target = seeded(6) - 1;
         asOwner("UPDATE bulwark.audit_events SET after_json = '{\"n\":999}' WHERE tenant_id = ? AND seq = " + target);
+        assertFirstInvalid(target);
+    }
+
+    @Test
+    void anEncryptedPayloadMovedFromAnotherEventIsFoundAtItsSeq() throws SQLException {
+        long target = seeded(6) - 1;
+        asOwner("UPDATE bulwark.audit_events SET after_ct = (SELECT after_ct FROM bulwark.audit_events x"
+                + " WHERE x.tenant_id = audit_events.tenant_id AND x.seq = " + (target - 1) + ") WHERE tenant_id = ? AND seq = " + target);
         assertFirstInvalid(target);
     }
 

@@ -92,6 +92,39 @@ class ContactEncryptionTest extends IntegrationTest {
                 .get("items")).singleElement().satisfies(c -> assertThat(c.get("notes").asString()).isEqualTo("now encrypted"));
     }
 
+    @Test
+    void interactionSubjectsAndBodiesAndEveryDocumentVersionsBodyAreCiphertext() throws Exception {
+        Tenant tenant = newTenant();
+        UUID contact = UUID.fromString(create(tenant, "Mary Somerville", null, null, null).get("id").asString());
+        HttpResponse<String> interaction = call("POST", "/api/v1/orgs/" + tenant.id() + "/contacts/" + contact + "/interactions",
+                tenant.owner(), "{\"channel\":\"call\",\"subject\":\"Orbital mechanics\",\"body\":\"Discussed perturbations\"}");
+        assertThat(interaction.statusCode()).as(interaction.body()).isEqualTo(201);
+        UUID interactionId = UUID.fromString(body(interaction).get("id").asString());
+        HttpResponse<String> project = call("POST", "/api/v1/orgs/" + tenant.id() + "/projects", tenant.owner(), "{\"name\":\"P\"}");
+        UUID projectId = UUID.fromString(body(project).get("id").asString());
+        String documents = "/api/v1/orgs/" + tenant.id() + "/projects/" + projectId + "/documents";
+        HttpResponse<String> document = call("POST", documents, tenant.owner(), "{\"title\":\"Notes\",\"body\":\"First draft on tides\"}");
+        assertThat(document.statusCode()).as(document.body()).isEqualTo(201);
+        UUID documentId = UUID.fromString(body(document).get("id").asString());
+        assertThat(call("PATCH", documents + "/" + documentId, tenant.owner(), "{\"body\":\"Second draft on tides\"}",
+                "If-Match", "\"1\"").statusCode()).isEqualTo(200);
+
+        String dump = String.join("|", tenantRows(tenant.id()));
+        assertThat(dump).as("the organisation's rows, audit payloads included")
+                .doesNotContain("Orbital").doesNotContain("perturbations").doesNotContain("draft on tides")
+                .doesNotContain("Somerville");
+        assertThat(body(call("GET", documents + "/" + documentId + "/versions/1", tenant.owner(), null)).get("body").asString())
+                .isEqualTo("First draft on tides");
+        assertThat(body(call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts/" + contact + "/interactions/" + interactionId,
+                tenant.owner(), null)).get("subject").asString()).isEqualTo("Orbital mechanics");
+
+        // Version 2's body moved onto version 1 does not open as version 1.
+        asOwnerOf(tenant.id(), "UPDATE bulwark.document_versions SET body_ct = (SELECT body_ct FROM bulwark.document_versions"
+                + " WHERE document_id = '" + documentId + "' AND version = 2) WHERE tenant_id = ? AND document_id = '"
+                + documentId + "' AND version = 1");
+        assertUndecryptable(call("GET", documents + "/" + documentId + "/versions/1", tenant.owner(), null), "Second draft");
+    }
+
     private void assertUndecryptable(HttpResponse<String> response, String leaked) {
         assertThat(response.statusCode()).isEqualTo(500);
         assertThat(body(response).get("type").asString()).endsWith("undecryptable-data");

@@ -246,11 +246,11 @@ class WorkspaceBehaviourTest extends WorkspaceFixtures {
         List<Map<String, Object>> reads = auditEvents(tenant.id(), "contact.read");
         List<Map<String, Object>> mine = reads.subList(before, reads.size());
         assertThat(mine).hasSize(3);
-        assertThat(mine.get(0).get("after_json")).isEqualTo("{\"contactIds\":[\"" + seeded.contact() + "\"]}");
+        assertThat(mine.get(0).get("after")).isEqualTo("{\"contactIds\":[\"" + seeded.contact() + "\"]}");
         assertThat(mine.get(0).get("entity_id")).isEqualTo(seeded.contact().toString());
-        assertThat(mine.get(1).get("after_json")).as("the look-ahead row of a page is not read")
+        assertThat(mine.get(1).get("after")).as("the look-ahead row of a page is not read")
                 .isEqualTo("{\"contactIds\":[\"" + seeded.contact() + "\"]}");
-        assertThat(mine.get(2).get("after_json")).isEqualTo("{\"contactIds\":[\"" + seeded.contact() + "\",\"" + second + "\"]}");
+        assertThat(mine.get(2).get("after")).isEqualTo("{\"contactIds\":[\"" + seeded.contact() + "\",\"" + second + "\"]}");
         assertThat(mine).allSatisfy(e -> {
             assertThat(e.get("actor_type")).isEqualTo("user");
             assertThat(e.get("actor_id")).isEqualTo(tenant.owner().id());

@@ -29,17 +29,19 @@ public class AuditQueries {
 
     private static final String COLUMNS = """
             seq, id, occurred_at, type, actor_type, actor_id, entity_type, entity_id, reason, ip, user_agent, request_id,
-            before_json, after_json, redacted_at, hash_version, data_salt, data_digest, payload_hash, prev_hash, hash""";
+            tenant_id, before_ct, after_ct, before_json, after_json, redacted_at, hash_version, data_salt, data_digest, payload_hash, prev_hash, hash""";
     private static final HexFormat HEX = HexFormat.of();
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final ObjectMapper json;
+    private final Payloads payloads;
 
-    AuditQueries(JdbcClient jdbc, TenantScope tenantScope, ObjectMapper json) {
+    AuditQueries(JdbcClient jdbc, TenantScope tenantScope, ObjectMapper json, Payloads payloads) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.json = json;
+        this.payloads = payloads;
     }
 
     public Page<AuditRecord> page(UUID tenant, Filter filter, PageRequest request) {
@@ -92,12 +94,15 @@ public class AuditQueries {
     private AuditRecord map(ResultSet rs, int row) throws SQLException {
         Timestamp redacted = rs.getTimestamp("redacted_at");
         String actorId = rs.getString("actor_id");
-        return new AuditRecord(rs.getObject("id", UUID.class), rs.getLong("seq"),
+        UUID tenant = rs.getObject("tenant_id", UUID.class);
+        UUID id = rs.getObject("id", UUID.class);
+        String before = payloads.open(tenant, id, "before", rs.getBytes("before_ct"), rs.getString("before_json"));
+        String after = payloads.open(tenant, id, "after", rs.getBytes("after_ct"), rs.getString("after_json"));
+        return new AuditRecord(id, rs.getLong("seq"),
                 ChainCodec.instant(rs.getTimestamp("occurred_at").toInstant()), rs.getString("type"),
                 new AuditRecord.Party(rs.getString("actor_type"), actorId),
                 new AuditRecord.Party(rs.getString("entity_type"), rs.getString("entity_id")), rs.getString("reason"),
-                rs.getString("ip"), rs.getString("user_agent"), rs.getString("request_id"), tree(rs.getString("before_json")),
-                tree(rs.getString("after_json")), redacted == null ? null : redacted.toInstant().toString(),
+                rs.getString("ip"), rs.getString("user_agent"), rs.getString("request_id"), tree(before), tree(after), redacted == null ? null : redacted.toInstant().toString(),
                 rs.getInt("hash_version"), hex(rs.getBytes("data_salt")), hex(rs.getBytes("data_digest")),
                 hex(rs.getBytes("payload_hash")), hex(rs.getBytes("prev_hash")), hex(rs.getBytes("hash")));
     }

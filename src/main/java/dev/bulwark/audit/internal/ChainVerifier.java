@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 
 import dev.bulwark.audit.CheckpointSink;
 import dev.bulwark.audit.Verification;
+import dev.bulwark.shared.UndecryptableFieldException;
 import dev.bulwark.tenancy.TenantScope;
 import org.postgresql.PGStatement;
 import org.springframework.beans.factory.annotation.Value;
@@ -42,14 +43,16 @@ public class ChainVerifier {
     private final JdbcTemplate rows;
     private final TenantScope tenantScope;
     private final CheckpointKey key;
+    private final Payloads payloads;
     /** Below this many events one thread reads and hashes them all ({@code bulwark.audit.verify-parallel-from}). */
     private final long parallelFrom;
     private final Checkpointer checkpointer;
     private final List<CheckpointSink> sinks;
 
     ChainVerifier(JdbcClient jdbc, DataSource dataSource, TenantScope tenantScope, CheckpointKey key,
-                  Checkpointer checkpointer, List<CheckpointSink> sinks,
+                  Checkpointer checkpointer, List<CheckpointSink> sinks, Payloads payloads,
                   @Value("${bulwark.audit.verify-parallel-from:20000}") long parallelFrom) {
+        this.payloads = payloads;
         this.parallelFrom = parallelFrom;
         this.jdbc = jdbc;
         this.rows = new JdbcTemplate(dataSource);
@@ -96,7 +99,7 @@ public class ChainVerifier {
                 : CompletableFuture.supplyAsync(() -> tenantScope.inTenant(tenant, null, () -> {
                     Checked out = new Checked((int) (headSeq - mid));
                     ChainCodec codec = new ChainCodec();
-                    read(tenant, mid, headSeq, row -> out.add(row, codec, walk.tenantText), out::stopped);
+                    read(tenant, mid, headSeq, row -> out.add(row, codec, walk.tenantText, this), out::stopped);
                     return out;
                 }), SECOND_HALF);
         ChainCodec codec = new ChainCodec();
@@ -125,7 +128,7 @@ public class ChainVerifier {
                         SELECT seq, id::text AS id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
                                type, actor_type, actor_id::text AS actor_id, entity_type, entity_id, reason, ip, user_agent,
                                request_id, before_json, after_json, data_salt, data_digest, redacted_at IS NOT NULL AS redacted,
-                               hash_version, payload_hash, prev_hash, hash
+                               hash_version, payload_hash, prev_hash, hash, before_ct, after_ct
                         FROM audit_events WHERE tenant_id = ? AND seq > ? AND seq <= ? ORDER BY seq""");
                 ps.setObject(1, tenant);
                 ps.setLong(2, after);
@@ -141,7 +144,7 @@ public class ChainVerifier {
                 sink.accept(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
                         rs.getString(12), rs.getString(13), rs.getString(14), rs.getBytes(15), rs.getBytes(16), rs.getBoolean(17),
-                        rs.getInt(18), rs.getBytes(19), rs.getBytes(20), rs.getBytes(21)));
+                        rs.getInt(18), rs.getBytes(19), rs.getBytes(20), rs.getBytes(21), rs.getBytes(22), rs.getBytes(23)));
             });
         } catch (StopReading e) {
             // the walk already failed: the rest need not be read
@@ -152,17 +155,32 @@ public class ChainVerifier {
      * What is wrong with one event on its own (its version, data digest, payload hash, and hash over the previous hash
      * it states), or null. Whether that previous hash is the event before's is the walk's to check.
      */
-    static String problem(Row r, ChainCodec codec, String tenant) {
+    String problem(Row r, ChainCodec codec, String tenant) {
         if (r.version() != ChainCodec.VERSION) {
             return "unknown hash version";
         }
+        boolean sealed = r.beforeSealed() != null || r.afterSealed() != null;
         if (r.redacted()) {
-            if (r.before() != null || r.after() != null || r.salt() != null || r.digest() == null) {
+            if (r.before() != null || r.after() != null || sealed || r.salt() != null || r.digest() == null) {
                 return "a redacted event still holds data, or lost its digest";
             }
-        } else if (r.digest() == null ? r.before() != null || r.after() != null || r.salt() != null
-                : r.salt() == null || !Arrays.equals(r.digest(), codec.dataDigest(r.salt(), r.before(), r.after()))) {
-            return "before/after do not match their digest";
+        } else if (sealed && (r.before() != null || r.after() != null)) {
+            return "the event holds its data both encrypted and in plaintext";
+        } else {
+            String before;
+            String after;
+            try {
+                UUID tenantId = UUID.fromString(tenant);
+                UUID id = UUID.fromString(r.id());
+                before = payloads.open(tenantId, id, "before", r.beforeSealed(), r.before());
+                after = payloads.open(tenantId, id, "after", r.afterSealed(), r.after());
+            } catch (UndecryptableFieldException e) {
+                return "before/after cannot be decrypted for this event (moved, altered, or the key destroyed)";
+            }
+            if (r.digest() == null ? before != null || after != null
+                    : r.salt() == null || !Arrays.equals(r.digest(), codec.dataDigest(r.salt(), before, after))) {
+                return "before/after do not match their digest";
+            }
         }
         byte[] payloadHash = codec.payloadHash(r.actorType(), r.actorId(), r.entityType(), r.entityId(), r.reason(), r.ip(),
                 r.userAgent(), r.requestId(), r.digest());
@@ -189,12 +207,12 @@ public class ChainVerifier {
             redacted = new boolean[capacity];
         }
 
-        void add(Row row, ChainCodec codec, String tenant) {
+        void add(Row row, ChainCodec codec, String tenant, ChainVerifier verifier) {
             if (size == seqs.length) {
                 failed = true; // more rows than seqs: a duplicate; the walk finds it at the first gap or repeat
                 return;
             }
-            String problem = problem(row, codec, tenant);
+            String problem = verifier.problem(row, codec, tenant);
             if (problem != null) {
                 problems.put(size, problem);
                 failed = true;
@@ -229,7 +247,7 @@ public class ChainVerifier {
     record Row(long seq, String id, String occurredAt, String type, String actorType, String actorId,
                String entityType, String entityId, String reason, String ip, String userAgent, String requestId,
                String before, String after, byte[] salt, byte[] digest, boolean redacted, int version,
-               byte[] payloadHash, byte[] prevHash, byte[] hash) {
+               byte[] payloadHash, byte[] prevHash, byte[] hash, byte[] beforeSealed, byte[] afterSealed) {
     }
 
     /**

@@ -9,7 +9,6 @@ import java.util.UUID;
 import dev.bulwark.access.Caller;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.keys.BlindIndex;
-import dev.bulwark.keys.FieldCipher;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.NotFoundException;
@@ -22,7 +21,7 @@ import org.springframework.stereotype.Service;
 /**
  * Contacts, the data subjects. Every read that returns a contact's personal data leaves through {@code disclose},
  * the one place where such a read is observed. Deleting a contact deletes its interactions in the same statement.
- * Name, email, phone and notes are stored encrypted under the organisation's key ({@link FieldCipher}), the email also
+ * Name, email, phone and notes are stored encrypted under the organisation's key ({@link Sealed}), the email also
  * as a blind index for lookups; a value that does not decrypt where it is read fails the request.
  */
 @Service
@@ -45,14 +44,14 @@ public class Contacts {
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final WorkspaceAudit audit;
-    private final FieldCipher cipher;
+    private final Sealed sealed;
     private final BlindIndex blindIndex;
 
-    Contacts(JdbcClient jdbc, TenantScope tenantScope, WorkspaceAudit audit, FieldCipher cipher, BlindIndex blindIndex) {
+    Contacts(JdbcClient jdbc, TenantScope tenantScope, WorkspaceAudit audit, Sealed sealed, BlindIndex blindIndex) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.audit = audit;
-        this.cipher = cipher;
+        this.sealed = sealed;
         this.blindIndex = blindIndex;
     }
 
@@ -60,7 +59,7 @@ public class Contacts {
         Instant now = Rows.now();
         Contact contact = new Contact(Ids.newId(), data.name(), data.email(), data.phone(), data.notes(), 1, now, now);
         tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
-            sealed(jdbc.sql("""
+            withSealed(jdbc.sql("""
                             INSERT INTO contacts (tenant_id, id, name_ct, email_ct, phone_ct, notes_ct, email_bidx, version,
                                                   created_at, updated_at)
                             VALUES (:org, :id, :name, :email, :phone, :notes, :emailIndex, 1, :now, :now)
@@ -111,7 +110,7 @@ public class Contacts {
             Contact next = new Contact(current.id(), name.applyTo(current.name()), email.applyTo(current.email()),
                     phone.applyTo(current.phone()), notes.applyTo(current.notes()), current.version() + 1,
                     current.createdAt(), Rows.now());
-            sealed(jdbc.sql("""
+            withSealed(jdbc.sql("""
                             UPDATE contacts SET name_ct = :name, email_ct = :email, phone_ct = :phone, notes_ct = :notes,
                                 email_bidx = :emailIndex, name = NULL, email = NULL, phone = NULL, notes = NULL,
                                 version = :version, updated_at = :now
@@ -178,19 +177,15 @@ public class Contacts {
     }
 
     /** Binds {@code :org}, {@code :id}, the four ciphertexts and the email's blind index of {@code contact}. */
-    private JdbcClient.StatementSpec sealed(JdbcClient.StatementSpec statement, UUID org, Contact contact) {
+    private JdbcClient.StatementSpec withSealed(JdbcClient.StatementSpec statement, UUID org, Contact contact) {
         return statement
                 .param("org", org)
                 .param("id", contact.id())
-                .param("name", cipher.encrypt(field(org, "name", contact.id()), contact.name()))
-                .param("email", cipher.encrypt(field(org, "email", contact.id()), contact.email()))
-                .param("phone", cipher.encrypt(field(org, "phone", contact.id()), contact.phone()))
-                .param("notes", cipher.encrypt(field(org, "notes", contact.id()), contact.notes()))
+                .param("name", sealed.seal(org, "contacts", "name", contact.id(), contact.name()))
+                .param("email", sealed.seal(org, "contacts", "email", contact.id(), contact.email()))
+                .param("phone", sealed.seal(org, "contacts", "phone", contact.id(), contact.phone()))
+                .param("notes", sealed.seal(org, "contacts", "notes", contact.id(), contact.notes()))
                 .param("emailIndex", contact.email() == null ? null : blindIndex.email(org, EMAIL_INDEX, contact.email()));
-    }
-
-    private static FieldCipher.Field field(UUID org, String column, UUID id) {
-        return new FieldCipher.Field(org, "contacts", column, id);
     }
 
     /** The person's data as the audit log keeps it: erasure removes it there too (docs/audit-chain.md). */
@@ -202,13 +197,8 @@ public class Contacts {
     private Contact map(ResultSet rs, int row) throws SQLException {
         UUID org = Rows.uuid(rs, "tenant_id");
         UUID id = Rows.uuid(rs, "id");
-        return new Contact(id, open(rs, org, id, "name"), open(rs, org, id, "email"), open(rs, org, id, "phone"),
-                open(rs, org, id, "notes"), rs.getInt("version"), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
-    }
-
-    /** A column's value: its ciphertext decrypted, or the plaintext of a row written before V14 and not yet re-encrypted. */
-    private String open(ResultSet rs, UUID org, UUID id, String column) throws SQLException {
-        byte[] sealed = rs.getBytes(column + "_ct");
-        return sealed != null ? cipher.decrypt(field(org, column, id), sealed) : rs.getString(column);
+        return new Contact(id, sealed.open(rs, org, "contacts", "name", id), sealed.open(rs, org, "contacts", "email", id),
+                sealed.open(rs, org, "contacts", "phone", id), sealed.open(rs, org, "contacts", "notes", id),
+                rs.getInt("version"), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
     }
 }

@@ -48,12 +48,14 @@ public class Documents {
     private final TenantScope tenantScope;
     private final Projects projects;
     private final WorkspaceAudit audit;
+    private final Sealed sealed;
 
-    Documents(JdbcClient jdbc, TenantScope tenantScope, Projects projects, WorkspaceAudit audit) {
+    Documents(JdbcClient jdbc, TenantScope tenantScope, Projects projects, WorkspaceAudit audit, Sealed sealed) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.projects = projects;
         this.audit = audit;
+        this.sealed = sealed;
     }
 
     public Document create(Caller caller, UUID projectId, String title, String body) {
@@ -63,14 +65,14 @@ public class Documents {
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             projects.requireParent(caller.orgId(), projectId, true);
             jdbc.sql("""
-                            INSERT INTO documents (tenant_id, id, project_id, title, body, version, created_at, updated_at)
+                            INSERT INTO documents (tenant_id, id, project_id, title, body_ct, version, created_at, updated_at)
                             VALUES (:org, :id, :project, :title, :body, 1, :now, :now)
                             """)
                     .param("org", caller.orgId())
                     .param("id", document.id())
                     .param("project", projectId)
                     .param("title", title)
-                    .param("body", clean)
+                    .param("body", sealed.seal(caller.orgId(), "documents", "body", document.id(), clean))
                     .param("now", Rows.ts(now))
                     .update();
             keepVersion(caller.orgId(), document);
@@ -107,11 +109,11 @@ public class Documents {
             Document next = new Document(current.id(), projectId, title.applyTo(current.title()),
                     body.present() ? clean : current.body(), current.version() + 1, current.createdAt(), Rows.now());
             jdbc.sql("""
-                            UPDATE documents SET title = :title, body = :body, version = :version, updated_at = :now
+                            UPDATE documents SET title = :title, body_ct = :body, body = NULL, version = :version, updated_at = :now
                             WHERE tenant_id = :org AND id = :id
                             """)
                     .param("title", next.title())
-                    .param("body", next.body())
+                    .param("body", sealed.seal(caller.orgId(), "documents", "body", documentId, next.body()))
                     .param("version", next.version())
                     .param("now", Rows.ts(next.updatedAt()))
                     .param("org", caller.orgId())
@@ -161,14 +163,15 @@ public class Documents {
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             requireDocument(caller.orgId(), projectId, documentId);
             return jdbc.sql("""
-                            SELECT document_id, version, title, body, created_at FROM document_versions
+                            SELECT document_id, version, title, body_ct, body, created_at FROM document_versions
                             WHERE tenant_id = :org AND document_id = :document AND version = :version
                             """)
                     .param("org", caller.orgId())
                     .param("document", documentId)
                     .param("version", version)
-                    .query((rs, n) -> new DocumentVersion(Rows.uuid(rs, "document_id"), rs.getInt("version"),
-                            rs.getString("title"), rs.getString("body"), Rows.instant(rs, "created_at")))
+                    .query((rs, n) -> new DocumentVersion(documentId, rs.getInt("version"), rs.getString("title"),
+                            sealed.open(rs, caller.orgId(), "document_versions", "body", versionColumn(version), documentId),
+                            Rows.instant(rs, "created_at")))
                     .optional()
                     .orElseThrow(() -> new NotFoundException("There is no such version of this document."));
         });
@@ -176,14 +179,15 @@ public class Documents {
 
     private void keepVersion(UUID orgId, Document document) {
         jdbc.sql("""
-                        INSERT INTO document_versions (tenant_id, document_id, version, title, body, created_at)
+                        INSERT INTO document_versions (tenant_id, document_id, version, title, body_ct, created_at)
                         VALUES (:org, :document, :version, :title, :body, :at)
                         """)
                 .param("org", orgId)
                 .param("document", document.id())
                 .param("version", document.version())
                 .param("title", document.title())
-                .param("body", document.body())
+                .param("body", sealed.seal(orgId, "document_versions", versionColumn(document.version()), document.id(),
+                        document.body()))
                 .param("at", Rows.ts(document.updatedAt()))
                 .update();
     }
@@ -201,13 +205,13 @@ public class Documents {
     /** 404 unless the document exists in this project of this organisation. */
     private Document find(UUID orgId, UUID projectId, UUID documentId, boolean lock) {
         return jdbc.sql("""
-                        SELECT id, project_id, title, body, version, created_at, updated_at FROM documents
+                        SELECT tenant_id, id, project_id, title, body_ct, body, version, created_at, updated_at FROM documents
                         WHERE tenant_id = :org AND project_id = :project AND id = :id
                         """ + (lock ? "FOR UPDATE" : ""))
                 .param("org", orgId)
                 .param("project", projectId)
                 .param("id", documentId)
-                .query(Documents::map)
+                .query(this::map)
                 .optional()
                 .orElseThrow(() -> new NotFoundException("There is no such document."));
     }
@@ -220,9 +224,16 @@ public class Documents {
         return clean;
     }
 
-    private static Document map(ResultSet rs, int row) throws SQLException {
-        return new Document(Rows.uuid(rs, "id"), Rows.uuid(rs, "project_id"), rs.getString("title"), rs.getString("body"),
-                rs.getInt("version"), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
+    private Document map(ResultSet rs, int row) throws SQLException {
+        UUID id = Rows.uuid(rs, "id");
+        return new Document(id, Rows.uuid(rs, "project_id"), rs.getString("title"),
+                sealed.open(rs, Rows.uuid(rs, "tenant_id"), "documents", "body", id), rs.getInt("version"),
+                Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
+    }
+
+    /** A kept version's body is bound to its version number: one version's ciphertext does not open as another's. */
+    private static String versionColumn(int version) {
+        return "body@" + version;
     }
 
     /** The body by its length only: the document's versions keep the text itself. */

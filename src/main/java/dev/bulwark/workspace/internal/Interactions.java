@@ -30,18 +30,21 @@ public class Interactions {
                               int version, Instant createdAt, Instant updatedAt) implements Rows.Listed {
     }
 
-    private static final String COLUMNS = "id, contact_id, channel, subject, body, occurred_at, version, created_at, updated_at";
+    private static final String COLUMNS = """
+            tenant_id, id, contact_id, channel, subject_ct, body_ct, subject, body, occurred_at, version, created_at, updated_at""";
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final Contacts contacts;
     private final WorkspaceAudit audit;
+    private final Sealed sealed;
 
-    Interactions(JdbcClient jdbc, TenantScope tenantScope, Contacts contacts, WorkspaceAudit audit) {
+    Interactions(JdbcClient jdbc, TenantScope tenantScope, Contacts contacts, WorkspaceAudit audit, Sealed sealed) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.contacts = contacts;
         this.audit = audit;
+        this.sealed = sealed;
     }
 
     /** Records an interaction; {@code occurredAt} defaults to now. */
@@ -52,7 +55,7 @@ public class Interactions {
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             contacts.requireParent(caller.orgId(), contactId, true);
             jdbc.sql("""
-                            INSERT INTO interactions (tenant_id, id, contact_id, channel, subject, body, occurred_at, version,
+                            INSERT INTO interactions (tenant_id, id, contact_id, channel, subject_ct, body_ct, occurred_at, version,
                                                       created_at, updated_at)
                             VALUES (:org, :id, :contact, :channel, :subject, :body, :occurredAt, 1, :now, :now)
                             """)
@@ -60,8 +63,8 @@ public class Interactions {
                     .param("id", interaction.id())
                     .param("contact", contactId)
                     .param("channel", channel.wire())
-                    .param("subject", subject)
-                    .param("body", body)
+                    .param("subject", sealed.seal(caller.orgId(), "interactions", "subject", interaction.id(), subject))
+                    .param("body", sealed.seal(caller.orgId(), "interactions", "body", interaction.id(), body))
                     .param("occurredAt", Rows.ts(interaction.occurredAt()))
                     .param("now", Rows.ts(now))
                     .update();
@@ -80,7 +83,7 @@ public class Interactions {
                             ORDER BY created_at, id LIMIT :limit
                             """.formatted(COLUMNS))
                     .param("org", caller.orgId())
-                    .param("contact", contactId), request, Interactions::map);
+                    .param("contact", contactId), request, this::map);
             audit.contactsRead(caller, contactId, "interactionIds", page.items().stream().map(Interaction::id).toList());
             return page;
         });
@@ -104,13 +107,13 @@ public class Interactions {
                     subject.applyTo(current.subject()), body.applyTo(current.body()),
                     when.truncatedTo(java.time.temporal.ChronoUnit.MICROS), current.version() + 1, current.createdAt(), Rows.now());
             jdbc.sql("""
-                            UPDATE interactions SET channel = :channel, subject = :subject, body = :body, occurred_at = :occurredAt,
-                                version = :version, updated_at = :now
+                            UPDATE interactions SET channel = :channel, subject_ct = :subject, body_ct = :body, subject = NULL,
+                                body = NULL, occurred_at = :occurredAt, version = :version, updated_at = :now
                             WHERE tenant_id = :org AND id = :id
                             """)
                     .param("channel", next.channel().wire())
-                    .param("subject", next.subject())
-                    .param("body", next.body())
+                    .param("subject", sealed.seal(caller.orgId(), "interactions", "subject", interactionId, next.subject()))
+                    .param("body", sealed.seal(caller.orgId(), "interactions", "body", interactionId, next.body()))
                     .param("occurredAt", Rows.ts(next.occurredAt()))
                     .param("version", next.version())
                     .param("now", Rows.ts(next.updatedAt()))
@@ -141,15 +144,18 @@ public class Interactions {
                 .param("org", orgId)
                 .param("contact", contactId)
                 .param("id", interactionId)
-                .query(Interactions::map)
+                .query(this::map)
                 .optional()
                 .orElseThrow(() -> new NotFoundException("There is no such interaction."));
     }
 
-    private static Interaction map(ResultSet rs, int row) throws SQLException {
-        return new Interaction(Rows.uuid(rs, "id"), Rows.uuid(rs, "contact_id"), Channel.ofWire(rs.getString("channel")),
-                rs.getString("subject"), rs.getString("body"), Rows.instant(rs, "occurred_at"), rs.getInt("version"),
-                Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
+    private Interaction map(ResultSet rs, int row) throws SQLException {
+        UUID org = Rows.uuid(rs, "tenant_id");
+        UUID id = Rows.uuid(rs, "id");
+        return new Interaction(id, Rows.uuid(rs, "contact_id"), Channel.ofWire(rs.getString("channel")),
+                sealed.open(rs, org, "interactions", "subject", id), sealed.open(rs, org, "interactions", "body", id),
+                Rows.instant(rs, "occurred_at"), rs.getInt("version"), Rows.instant(rs, "created_at"),
+                Rows.instant(rs, "updated_at"));
     }
 
     /** The subject is the person's data (erasure removes it from here too); the body is recorded by length only. */

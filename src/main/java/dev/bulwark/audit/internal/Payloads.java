@@ -1,0 +1,34 @@
+package dev.bulwark.audit.internal;
+
+import java.util.UUID;
+
+import dev.bulwark.keys.FieldCipher;
+import org.springframework.stereotype.Component;
+
+/**
+ * An event's before/after at rest: the canonical JSON encrypted under the organisation's key, bound to the event's id
+ * and side ({@code before_ct}, {@code after_ct}); events written before V16 keep plaintext ({@code before_json},
+ * {@code after_json}). The chain's data digest covers the plaintext, so what is hashed never depends on the key.
+ */
+@Component
+public class Payloads {
+
+    private final FieldCipher cipher;
+
+    Payloads(FieldCipher cipher) {
+        this.cipher = cipher;
+    }
+
+    public byte[] seal(UUID tenant, UUID eventId, String side, String canonicalJson) {
+        return cipher.encrypt(field(tenant, eventId, side), canonicalJson);
+    }
+
+    /** The side's canonical JSON: the ciphertext opened, or the legacy plaintext; null when there is none. */
+    public String open(UUID tenant, UUID eventId, String side, byte[] sealed, String legacy) {
+        return sealed != null ? cipher.decrypt(field(tenant, eventId, side), sealed) : legacy;
+    }
+
+    private static FieldCipher.Field field(UUID tenant, UUID eventId, String side) {
+        return new FieldCipher.Field(tenant, "audit_events", side, eventId);
+    }
+}

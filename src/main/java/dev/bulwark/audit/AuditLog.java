@@ -11,6 +11,7 @@ import dev.bulwark.audit.internal.CanonicalJson;
 import dev.bulwark.audit.internal.ChainCodec;
 import dev.bulwark.audit.internal.CommittedEvents;
 import dev.bulwark.audit.internal.Payloads;
+import dev.bulwark.keys.KeysDestroyedException;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.beans.factory.ObjectProvider;
@@ -68,6 +69,16 @@ public class AuditLog {
         Instant at = ChainCodec.truncate(clock.instant());
         String before = event.before() == null ? null : CanonicalJson.write(event.before());
         String after = event.after() == null ? null : CanonicalJson.write(event.after());
+        byte[] beforeSealed = null;
+        byte[] afterSealed = null;
+        try {
+            beforeSealed = before == null ? null : payloads.seal(tenant, id, "before", before);
+            afterSealed = after == null ? null : payloads.seal(tenant, id, "after", after);
+        } catch (KeysDestroyedException e) {
+            // The organisation was crypto-shredded: its events are still recorded, without personal data.
+            before = null;
+            after = null;
+        }
         byte[] salt = null;
         byte[] dataDigest = null;
         if (before != null || after != null) {
@@ -103,8 +114,8 @@ public class AuditLog {
                 .param("ip", facts.ip())
                 .param("ua", facts.userAgent())
                 .param("requestId", facts.requestId())
-                .param("before", before == null ? null : payloads.seal(tenant, id, "before", before))
-                .param("after", after == null ? null : payloads.seal(tenant, id, "after", after))
+                .param("before", beforeSealed)
+                .param("after", afterSealed)
                 .param("salt", salt)
                 .param("digest", dataDigest)
                 .param("version", ChainCodec.VERSION)

@@ -63,7 +63,7 @@ public class FieldCipher {
         try {
             bytes = keys.of(field.tenant()).data().decrypt(ciphertext, field.associatedData());
             return new String(bytes, StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | KeysDestroyedException e) {
             throw new UndecryptableFieldException(field.table(), field.column());
         } finally {
             if (bytes != null) {

@@ -10,16 +10,25 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.bulwark.IntegrationTest;
+import dev.bulwark.shared.UndecryptableFieldException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Contacts' personal data at rest: ciphertext only in the row, found by email through the blind index, and a
  * ciphertext moved to another row or organisation answered with a clear error, never with the other row's data.
  */
 class ContactEncryptionTest extends IntegrationTest {
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private Shredding shredding;
+    @org.springframework.beans.factory.annotation.Autowired
+    private FieldCipher cipher;
+    @org.springframework.beans.factory.annotation.Autowired
+    private dev.bulwark.audit.internal.ChainVerifier verifier;
 
     @Test
     void aContactIsStoredAsCiphertextAndFoundByEmailThroughTheBlindIndex() throws Exception {
@@ -123,6 +132,42 @@ class ContactEncryptionTest extends IntegrationTest {
                 + " WHERE document_id = '" + documentId + "' AND version = 2) WHERE tenant_id = ? AND document_id = '"
                 + documentId + "' AND version = 1");
         assertUndecryptable(call("GET", documents + "/" + documentId + "/versions/1", tenant.owner(), null), "Second draft");
+    }
+
+    @Test
+    void afterItsKeysAreDestroyedNothingOfTheOrganisationDecryptsByAnyPath() throws Exception {
+        Tenant tenant = newTenant();
+        UUID id = UUID.fromString(create(tenant, "Emmy Noether", "emmy@example.com", "+4930123456", "Symmetry").get("id").asString());
+        byte[] sealed = (byte[]) row(tenant.id(), id).get("name_ct");
+        shredding.destroyKeys(tenant.id());
+
+        assertUndecryptable(call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts/" + id, tenant.owner(), null), "Emmy");
+        assertUndecryptable(call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts", tenant.owner(), null), "Emmy");
+        FieldCipher.Field field = new FieldCipher.Field(tenant.id(), "contacts", "name", id);
+        assertThatThrownBy(() -> cipher.decrypt(field, sealed)).isInstanceOf(UndecryptableFieldException.class);
+        assertThatThrownBy(() -> cipher.encrypt(field, "new")).as("no fresh keys are made for a shredded organisation")
+                .hasMessageContaining("destroyed");
+        shredding.destroyKeys(tenant.id());
+        try (Connection c = connectAs("postgres");
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT data_keyset, index_keyset, destroyed_at FROM bulwark.tenant_keys WHERE tenant_id = ?")) {
+            ps.setObject(1, tenant.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBytes(1)).isNull();
+                assertThat(rs.getBytes(2)).isNull();
+                assertThat(rs.getTimestamp(3)).isNotNull();
+            }
+        }
+        // Its members' own events still reach its chain, without personal data: signing in keeps working.
+        assertThat(login(tenant.owner().email()).get("accessToken")).isNotNull();
+        // The audit log's payloads went with the keys: the verifier says so rather than vouching for them.
+        assertThat(verifier.verify(tenant.id()).valid()).isFalse();
+        // Another organisation is untouched.
+        Tenant other = newTenant();
+        UUID theirs = UUID.fromString(create(other, "Still Readable", null, null, null).get("id").asString());
+        assertThat(call("GET", "/api/v1/orgs/" + other.id() + "/contacts/" + theirs, other.owner(), null).statusCode())
+                .isEqualTo(200);
     }
 
     private void assertUndecryptable(HttpResponse<String> response, String leaked) {

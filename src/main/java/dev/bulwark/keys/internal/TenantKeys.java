@@ -17,6 +17,7 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.mac.MacConfig;
 import com.google.crypto.tink.mac.PredefinedMacParameters;
 import dev.bulwark.keys.KeyProperties;
+import dev.bulwark.keys.KeysDestroyedException;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -50,16 +51,48 @@ public class TenantKeys {
         return cache.get(tenant, this::load);
     }
 
+    /**
+     * Crypto-shredding: erases both wrapped keysets of {@code tenant} and marks the row destroyed, so no later use
+     * creates new keys; every ciphertext of the organisation then opens under no key this system holds. Drops this
+     * instance's cached keys at once; other instances drop theirs within {@code bulwark.keys.cache-ttl}.
+     */
+    public void destroy(UUID tenant) {
+        tenantScope.inTenant(tenant, null, () -> {
+            int updated = jdbc.sql("""
+                            UPDATE tenant_keys SET data_keyset = NULL, index_keyset = NULL, destroyed_at = :at
+                            WHERE tenant_id = :tenant AND destroyed_at IS NULL
+                            """)
+                    .param("tenant", tenant)
+                    .param("at", Timestamp.from(Instant.now()))
+                    .update();
+            if (updated == 0) {
+                jdbc.sql("""
+                                INSERT INTO tenant_keys (tenant_id, data_keyset, index_keyset, created_at, destroyed_at)
+                                VALUES (:tenant, NULL, NULL, :at, :at) ON CONFLICT (tenant_id) DO NOTHING
+                                """)
+                        .param("tenant", tenant)
+                        .param("at", Timestamp.from(Instant.now()))
+                        .update();
+            }
+        });
+        cache.invalidate(tenant);
+    }
+
     private Keys load(UUID tenant) {
         return tenantScope.inTenant(tenant, null, () -> {
             try {
-                Wrapped wrapped = jdbc.sql("SELECT data_keyset, index_keyset FROM tenant_keys WHERE tenant_id = :tenant")
+                Wrapped wrapped = jdbc.sql("""
+                                SELECT data_keyset, index_keyset, destroyed_at IS NOT NULL FROM tenant_keys WHERE tenant_id = :tenant
+                                """)
                         .param("tenant", tenant)
-                        .query((rs, n) -> new Wrapped(rs.getBytes(1), rs.getBytes(2)))
+                        .query((rs, n) -> rs.getBoolean(3) ? DESTROYED : new Wrapped(rs.getBytes(1), rs.getBytes(2)))
                         .optional()
                         .orElse(null);
                 if (wrapped == null) {
                     wrapped = create(tenant);
+                }
+                if (wrapped == DESTROYED) {
+                    throw new KeysDestroyedException(tenant);
                 }
                 KeysetHandle data = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.data(), root.aead(), context(tenant, "data"));
                 KeysetHandle index = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.index(), root.aead(), context(tenant, "index"));
@@ -86,9 +119,9 @@ public class TenantKeys {
                 .param("index", fresh.index())
                 .param("at", Timestamp.from(Instant.now()))
                 .update();
-        return jdbc.sql("SELECT data_keyset, index_keyset FROM tenant_keys WHERE tenant_id = :tenant")
+        return jdbc.sql("SELECT data_keyset, index_keyset, destroyed_at IS NOT NULL FROM tenant_keys WHERE tenant_id = :tenant")
                 .param("tenant", tenant)
-                .query((rs, n) -> new Wrapped(rs.getBytes(1), rs.getBytes(2)))
+                .query((rs, n) -> rs.getBoolean(3) ? DESTROYED : new Wrapped(rs.getBytes(1), rs.getBytes(2)))
                 .single();
     }
 
@@ -99,4 +132,7 @@ public class TenantKeys {
 
     private record Wrapped(byte[] data, byte[] index) {
     }
+
+    private static final Wrapped DESTROYED = new Wrapped(new byte[0], new byte[0]);
+
 }

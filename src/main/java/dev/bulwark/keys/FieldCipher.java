@@ -54,6 +54,25 @@ public class FieldCipher {
         }
     }
 
+    /** The first 5 bytes of every ciphertext {@code tenant}'s primary key makes (Tink's prefix: 0x01, key id). */
+    public byte[] primaryPrefix(UUID tenant) {
+        return keys.primaryPrefix(tenant).clone();
+    }
+
+    /** Whether {@code ciphertext} of {@code tenant} was made by a key other than its primary one (null: no). */
+    public boolean stale(UUID tenant, byte[] ciphertext) {
+        if (ciphertext == null) {
+            return false;
+        }
+        byte[] primary = keys.primaryPrefix(tenant);
+        return ciphertext.length < primary.length || !Arrays.equals(ciphertext, 0, primary.length, primary, 0, primary.length);
+    }
+
+    /** {@code ciphertext} of {@code field} re-encrypted under the organisation's primary key (null stays null). */
+    public byte[] reseal(Field field, byte[] ciphertext) {
+        return ciphertext == null ? null : encrypt(field, decrypt(field, ciphertext));
+    }
+
     /** The plaintext of {@code ciphertext} read from {@code field}; null stays null. */
     public String decrypt(Field field, byte[] ciphertext) {
         if (ciphertext == null) {

@@ -29,8 +29,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class TenantKeys {
 
-    /** One organisation's unwrapped primitives. */
-    public record Keys(Aead data, Mac index) {
+    /** One organisation's unwrapped primitives, with its data keyset's primary ciphertext prefix and key ids. */
+    public record Keys(Aead data, Mac index, byte[] primaryPrefix, java.util.List<Integer> keyIds) {
     }
 
     private final JdbcClient jdbc;
@@ -49,6 +49,52 @@ public class TenantKeys {
 
     public Keys of(UUID tenant) {
         return cache.get(tenant, this::load);
+    }
+
+    /**
+     * Adds a new AES-256-GCM key to {@code tenant}'s data keyset and makes it primary: new ciphertexts use it, older
+     * ones still decrypt under their own key until re-encrypted. Returns the new primary's 5-byte ciphertext prefix.
+     */
+    public byte[] rotate(UUID tenant) {
+        byte[] prefix = tenantScope.inTenant(tenant, null, () -> {
+            try {
+                byte[] wrapped = jdbc.sql("""
+                                SELECT data_keyset FROM tenant_keys WHERE tenant_id = :tenant AND destroyed_at IS NULL FOR UPDATE
+                                """)
+                        .param("tenant", tenant)
+                        .query(byte[].class)
+                        .optional()
+                        .orElseThrow(() -> new KeysDestroyedException(tenant));
+                KeysetHandle current = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, root.aead(), context(tenant, "data"));
+                KeysetHandle next = KeysetHandle.newBuilder(current)
+                        .addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+                                .withRandomId().makePrimary())
+                        .build();
+                jdbc.sql("UPDATE tenant_keys SET data_keyset = :data WHERE tenant_id = :tenant")
+                        .param("tenant", tenant)
+                        .param("data", TinkProtoKeysetFormat.serializeEncryptedKeyset(next, root.aead(), context(tenant, "data")))
+                        .update();
+                return prefix(next.getPrimary().getId());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot rotate the keys of organisation " + tenant, e);
+            }
+        });
+        cache.invalidate(tenant);
+        return prefix;
+    }
+
+    /** The 5-byte prefix (0x01 and the key id) of ciphertexts made by {@code tenant}'s primary data key now. */
+    public byte[] primaryPrefix(UUID tenant) {
+        return of(tenant).primaryPrefix();
+    }
+
+    /** The ids of the keys in {@code tenant}'s data keyset, primary first. */
+    public java.util.List<Integer> dataKeyIds(UUID tenant) {
+        return of(tenant).keyIds();
+    }
+
+    static byte[] prefix(int keyId) {
+        return java.nio.ByteBuffer.allocate(5).put((byte) 1).putInt(keyId).array();
     }
 
     /**
@@ -96,8 +142,16 @@ public class TenantKeys {
                 }
                 KeysetHandle data = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.data(), root.aead(), context(tenant, "data"));
                 KeysetHandle index = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.index(), root.aead(), context(tenant, "index"));
+                java.util.List<Integer> ids = new java.util.ArrayList<>();
+                ids.add(data.getPrimary().getId());
+                for (int i = 0; i < data.size(); i++) {
+                    if (data.getAt(i).getId() != data.getPrimary().getId()) {
+                        ids.add(data.getAt(i).getId());
+                    }
+                }
                 return new Keys(data.getPrimitive(RegistryConfiguration.get(), Aead.class),
-                        index.getPrimitive(RegistryConfiguration.get(), Mac.class));
+                        index.getPrimitive(RegistryConfiguration.get(), Mac.class), prefix(data.getPrimary().getId()),
+                        java.util.List.copyOf(ids));
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("the keysets of organisation " + tenant + " cannot be unwrapped", e);
             }

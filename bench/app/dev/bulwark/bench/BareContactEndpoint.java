@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.bulwark.access.Public;
+import dev.bulwark.keys.FieldCipher;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Profile;
@@ -29,23 +30,38 @@ class BareContactEndpoint {
 
     private final TenantScope tenantScope;
     private final JdbcClient jdbc;
+    private final FieldCipher cipher;
 
-    BareContactEndpoint(TenantScope tenantScope, JdbcClient jdbc) {
+    BareContactEndpoint(TenantScope tenantScope, JdbcClient jdbc, FieldCipher cipher) {
         this.tenantScope = tenantScope;
         this.jdbc = jdbc;
+        this.cipher = cipher;
     }
 
     @GetMapping("/bench/orgs/{orgId}/contacts/{contactId}")
     @Public
     ResponseEntity<Map<String, Object>> get(@PathVariable UUID orgId, @PathVariable UUID contactId) {
+        // The same columns, decrypted the same way as the real endpoint does (docs/encryption.md).
         Map<String, Object> contact = tenantScope.inTenant(orgId, null, () -> jdbc.sql("""
-                        SELECT id, name, email, phone, notes, version, created_at AS "createdAt", updated_at AS "updatedAt"
+                        SELECT id, name_ct, email_ct, phone_ct, notes_ct, version, created_at AS "createdAt",
+                               updated_at AS "updatedAt"
                         FROM contacts WHERE tenant_id = :org AND id = :id
                         """)
                 .param("org", orgId)
                 .param("id", contactId)
-                .query()
-                .singleRow());
+                .query((rs, n) -> {
+                    Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    row.put("id", contactId);
+                    for (String column : new String[] {"name", "email", "phone", "notes"}) {
+                        row.put(column, cipher.decrypt(new FieldCipher.Field(orgId, "contacts", column, contactId),
+                                rs.getBytes(column + "_ct")));
+                    }
+                    row.put("version", rs.getInt("version"));
+                    row.put("createdAt", rs.getTimestamp("createdAt").toInstant());
+                    row.put("updatedAt", rs.getTimestamp("updatedAt").toInstant());
+                    return row;
+                })
+                .single());
         return ResponseEntity.ok().eTag("\"" + contact.get("version") + "\"").body(contact);
     }
 

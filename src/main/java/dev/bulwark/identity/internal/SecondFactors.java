@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 
+import dev.bulwark.keys.FieldCipher;
 import dev.bulwark.shared.Ids;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -16,7 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * A user's second factors: one TOTP authenticator and ten single-use recovery codes. User tables: every call runs
- * bound to the user (TenantScope.asUser).
+ * bound to the user (TenantScope.asUser). The TOTP seed is stored encrypted ({@link FieldCipher}, platform key, bound
+ * to the user); recovery codes only as hashes.
  */
 @Component
 class SecondFactors {
@@ -29,10 +31,22 @@ class SecondFactors {
 
     private final JdbcClient jdbc;
     private final PasswordEncoder hashes;
+    private final FieldCipher cipher;
 
-    SecondFactors(JdbcClient jdbc, PasswordEncoder hashes) {
+    SecondFactors(JdbcClient jdbc, PasswordEncoder hashes, FieldCipher cipher) {
         this.jdbc = jdbc;
         this.hashes = hashes;
+        this.cipher = cipher;
+    }
+
+    /** A user's TOTP seed is encrypted under the platform organisation's key, bound to the user. */
+    private static FieldCipher.Field seed(UUID userId) {
+        return new FieldCipher.Field(SecurityEvents.PLATFORM_ORG, "totp_factors", "secret", userId);
+    }
+
+    private String open(UUID userId, java.sql.ResultSet rs) throws java.sql.SQLException {
+        byte[] sealed = rs.getBytes("secret_ct");
+        return sealed != null ? cipher.decrypt(seed(userId), sealed) : rs.getString("secret");
     }
 
     boolean totpEnabled(UUID userId) {
@@ -53,12 +67,13 @@ class SecondFactors {
     String startTotp(UUID userId, Instant now) {
         String secret = Totp.newSecret();
         jdbc.sql("""
-                        INSERT INTO totp_factors (user_id, secret, created_at) VALUES (:user, :secret, :now)
-                        ON CONFLICT (user_id) DO UPDATE SET secret = :secret, created_at = :now, last_used_step = 0
+                        INSERT INTO totp_factors (user_id, secret_ct, created_at) VALUES (:user, :secret, :now)
+                        ON CONFLICT (user_id) DO UPDATE SET secret_ct = :secret, secret = NULL, created_at = :now,
+                            last_used_step = 0
                         WHERE totp_factors.confirmed_at IS NULL
                         """)
                 .param("user", userId)
-                .param("secret", secret)
+                .param("secret", cipher.encrypt(seed(userId), secret))
                 .param("now", Timestamp.from(now))
                 .update();
         return secret;
@@ -68,9 +83,12 @@ class SecondFactors {
     boolean confirmTotp(UUID userId, String code, Instant now) {
         record Pending(String secret, long lastUsedStep) {
         }
-        Optional<Pending> pending = jdbc.sql("SELECT secret, last_used_step FROM totp_factors WHERE user_id = :user AND confirmed_at IS NULL FOR UPDATE")
+        Optional<Pending> pending = jdbc.sql("""
+                        SELECT secret_ct, secret, last_used_step FROM totp_factors
+                        WHERE user_id = :user AND confirmed_at IS NULL FOR UPDATE
+                        """)
                 .param("user", userId)
-                .query((rs, n) -> new Pending(rs.getString(1), rs.getLong(2)))
+                .query((rs, n) -> new Pending(open(userId, rs), rs.getLong("last_used_step")))
                 .optional();
         if (pending.isEmpty()) {
             return false;
@@ -98,9 +116,12 @@ class SecondFactors {
     private boolean verifyTotp(UUID userId, String code, Instant now) {
         record Active(String secret, long lastUsedStep) {
         }
-        Optional<Active> active = jdbc.sql("SELECT secret, last_used_step FROM totp_factors WHERE user_id = :user AND confirmed_at IS NOT NULL FOR UPDATE")
+        Optional<Active> active = jdbc.sql("""
+                        SELECT secret_ct, secret, last_used_step FROM totp_factors
+                        WHERE user_id = :user AND confirmed_at IS NOT NULL FOR UPDATE
+                        """)
                 .param("user", userId)
-                .query((rs, n) -> new Active(rs.getString(1), rs.getLong(2)))
+                .query((rs, n) -> new Active(open(userId, rs), rs.getLong("last_used_step")))
                 .optional();
         if (active.isEmpty()) {
             return false;

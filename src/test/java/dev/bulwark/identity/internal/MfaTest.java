@@ -40,6 +40,22 @@ class MfaTest extends IntegrationTest {
         assertThat(enrolment.get("otpauthUri").asString()).startsWith("otpauth://totp/Bulwark%3A")
                 .contains("secret=" + secret, "algorithm=SHA1", "digits=6", "period=30");
 
+        // The seed is stored only encrypted: neither the text nor its bytes are in the row.
+        try (java.sql.Connection c = connectAs("postgres");
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT secret, secret_ct FROM bulwark.totp_factors t"
+                     + " JOIN bulwark.users u ON u.id = t.user_id WHERE u.email = ?")) {
+            ps.setString(1, email);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isNull();
+                String stored = new String(rs.getBytes(2), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(stored).doesNotContain(secret)
+                        .doesNotContain(new String(new Base32().decode(secret), java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
         HttpResponse<String> wrong = post("/api/v1/me/mfa/totp/confirm", tokens, "{\"code\":\"000000\"}");
         assertThat(wrong.statusCode()).isEqualTo(400);
         String spent = code(secret, 0);

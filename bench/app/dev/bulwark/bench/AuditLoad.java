@@ -74,7 +74,7 @@ public final class AuditLoad {
         Path dir = Files.createTempDirectory("bulwark-auditload-");
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(BulwarkApplication.class).run("--server.port=0",
                 "--bulwark.database.embedded.data-dir=" + dir, "--bulwark.auth.key-dir=" + dir.resolve("keys"),
-                "--bulwark.audit.key-dir=" + dir.resolve("keys"), "--bulwark.audit.checkpoint-dir=" + dir.resolve("checkpoints"),
+                "--bulwark.audit.key-dir=" + dir.resolve("keys"), "--bulwark.keys.dir=" + dir.resolve("keys"), "--bulwark.audit.checkpoint-dir=" + dir.resolve("checkpoints"),
                 "--bulwark.mail.dir=" + dir.resolve("mail"), "--bulwark.database.pool-size=12", "--logging.level.root=WARN",
                 // The bench classpath carries the test suite's settings; these are production's.
                 "--bulwark.audit.checkpoint-interval=10s", "--bulwark.audit.declarations=log")) {

@@ -70,7 +70,8 @@ public class AuthCost {
             Path dir = Files.createTempDirectory("bulwark-authcost-");
             context = new SpringApplicationBuilder(BulwarkApplication.class).run("--server.port=0",
                     "--bulwark.database.embedded.data-dir=" + dir, "--bulwark.database.embedded.durable=false",
-                    "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.mail.dir=" + dir.resolve("mail"),
+                    "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.keys.dir=" + dir.resolve("keys"), "--bulwark.audit.key-dir=" + dir.resolve("keys"),
+                "--bulwark.audit.checkpoint-dir=" + dir.resolve("checkpoints"), "--bulwark.mail.dir=" + dir.resolve("mail"),
                     "--logging.level.root=WARN");
             int port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
             String email = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";

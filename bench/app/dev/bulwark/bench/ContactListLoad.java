@@ -62,7 +62,8 @@ public final class ContactListLoad {
         Path dir = Files.createTempDirectory("bulwark-contactload-");
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BulwarkApplication.class).run(
                 "--server.port=0", "--bulwark.database.embedded.data-dir=" + dir, "--bulwark.database.embedded.durable=false",
-                "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.mail.dir=" + dir.resolve("mail"),
+                "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.keys.dir=" + dir.resolve("keys"), "--bulwark.audit.key-dir=" + dir.resolve("keys"),
+                "--bulwark.audit.checkpoint-dir=" + dir.resolve("checkpoints"), "--bulwark.mail.dir=" + dir.resolve("mail"),
                 "--logging.level.root=WARN", "--spring.profiles.active=bench",
                 // Budgets lifted: this measures the chain (the limiter's bookkeeping included), not its refusals.
                 "--bulwark.rate-limits.user-per-minute=1000000000", "--bulwark.rate-limits.organisation-per-minute=1000000000")) {

@@ -69,7 +69,8 @@ class SigningAlgorithmTest {
                 "--server.port=0",
                 "--bulwark.database.embedded.data-dir=" + IntegrationTest.DATA_DIR,
                 "--bulwark.database.embedded.durable=false",
-                "--bulwark.auth.key-dir=" + keys,
+                "--bulwark.auth.key-dir=" + keys, "--bulwark.keys.dir=" + IntegrationTest.DATA_DIR.resolve("keys"), "--bulwark.audit.key-dir=" + IntegrationTest.DATA_DIR.resolve("keys"),
+                "--bulwark.audit.checkpoint-dir=" + IntegrationTest.DATA_DIR.resolve("checkpoints"),
                 "--bulwark.mail.dir=" + keys.resolve("mail"),
                 "--bulwark.auth.signing-algorithm=" + algorithm.name());
     }

@@ -44,7 +44,8 @@ class VerifiedTokensTest extends IntegrationTest {
         String access = tokens.get("accessToken").asString();
         try (ConfigurableApplicationContext other = new SpringApplicationBuilder(BulwarkApplication.class).run(
                 "--server.port=0", "--bulwark.database.embedded.data-dir=" + DATA_DIR,
-                "--bulwark.database.embedded.durable=false", "--bulwark.auth.key-dir=" + DATA_DIR.resolve("keys"),
+                "--bulwark.database.embedded.durable=false", "--bulwark.auth.key-dir=" + DATA_DIR.resolve("keys"), "--bulwark.keys.dir=" + DATA_DIR.resolve("keys"), "--bulwark.audit.key-dir=" + DATA_DIR.resolve("keys"),
+                "--bulwark.audit.checkpoint-dir=" + DATA_DIR.resolve("checkpoints"),
                 "--bulwark.mail.dir=" + dir.resolve("mail"))) {
             int otherPort = Integer.parseInt(other.getEnvironment().getRequiredProperty("local.server.port"));
             VerifiedTokens otherCache = other.getBean(VerifiedTokens.class);

@@ -53,7 +53,8 @@ class ExternalDatabaseTest {
                     "--bulwark.database.owner-password=" + ownerPassword,
                     "--bulwark.database.app-password=" + appPassword,
                     "--bulwark.database.embedded.data-dir=" + unusedDataDir,
-                    "--bulwark.auth.key-dir=" + dir.resolve("keys"),
+                    "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.keys.dir=" + dir.resolve("keys"), "--bulwark.audit.key-dir=" + dir.resolve("keys"),
+                "--bulwark.audit.checkpoint-dir=" + dir.resolve("checkpoints"),
                     "--bulwark.mail.dir=" + dir.resolve("mail"))) {
                 int port = Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
                 String email = "ext-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";

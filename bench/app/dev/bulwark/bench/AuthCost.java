@@ -146,7 +146,8 @@ public class AuthCost {
         public void sign(App app) throws Exception {
             java.nio.file.Path file = java.nio.file.Path.of(app.context.getEnvironment().getRequiredProperty("bulwark.auth.key-dir"))
                     .resolve("jwt-signing.jwks.json");
-            ECKey key = (ECKey) com.nimbusds.jose.jwk.JWKSet.parse(Files.readString(file)).getKeys().getFirst();
+            byte[] sealed = app.context.getBean(dev.bulwark.keys.KeyFiles.class).read(file, SigningKeys.FILE_PURPOSE).content();
+            ECKey key = (ECKey) com.nimbusds.jose.jwk.JWKSet.parse(new String(sealed, StandardCharsets.UTF_8)).getKeys().getFirst();
             com.nimbusds.jose.crypto.ECDSASigner signer = new com.nimbusds.jose.crypto.ECDSASigner(key);
             com.nimbusds.jwt.JWTClaimsSet claims = SignedJWT.parse(app.token).getJWTClaimsSet();
             tokens = new String[40_000];

@@ -31,6 +31,8 @@ class ForgedTokenTest extends IntegrationTest {
 
     @Autowired
     SigningKeys keys;
+    @org.springframework.beans.factory.annotation.Autowired
+    dev.bulwark.keys.KeyFiles keyFiles;
 
     private JsonNode tokens;
     private JWTClaimsSet genuine;
@@ -125,7 +127,8 @@ class ForgedTokenTest extends IntegrationTest {
     private String signedWithOurKey(Consumer<JWTClaimsSet.Builder> change) throws Exception {
         // Signs with the real private key, read the way the application stores it.
         var file = DATA_DIR.resolve("keys/jwt-signing.jwks.json");
-        ECKey key = (ECKey) com.nimbusds.jose.jwk.JWKSet.parse(java.nio.file.Files.readString(file)).getKeys().getFirst();
+        String jwks = new String(keyFiles.read(file, SigningKeys.FILE_PURPOSE).content(), java.nio.charset.StandardCharsets.UTF_8);
+        ECKey key = (ECKey) com.nimbusds.jose.jwk.JWKSet.parse(jwks).getKeys().getFirst();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder(genuine);
         change.accept(claims);
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims.build());

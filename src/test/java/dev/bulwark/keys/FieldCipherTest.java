@@ -92,6 +92,13 @@ class FieldCipherTest extends IntegrationTest {
                 }
             }
         }
+        // The signing keys' files are sealed by the root key: no private part in the clear.
+        for (String keyFile : new String[] {"jwt-signing.jwks.json", "audit-checkpoint.key"}) {
+            var path = DATA_DIR.resolve("keys").resolve(keyFile);
+            assertThat(Files.readString(path)).as(keyFile).startsWith("bulwark-sealed-v1\n")
+                    .doesNotContain("\"d\"").doesNotContain("private=");
+            assertThat(Files.getPosixFilePermissions(path)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
         var root = DATA_DIR.resolve("keys/root-keyset.json");
         assertThat(Files.getPosixFilePermissions(root)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.readString(root)).contains("\"primaryKeyId\"").contains("AesGcmKey");

@@ -39,6 +39,8 @@ class OfflineVerifierTest extends IntegrationTest {
     private AuditLog audit;
     @Autowired
     private Checkpointer checkpointer;
+    @Autowired
+    private dev.bulwark.keys.KeyFiles keyFiles;
 
     @TempDir
     Path dir;
@@ -147,7 +149,7 @@ class OfflineVerifierTest extends IntegrationTest {
         assertThat(run.err).contains("not signed");
 
         Path otherKey = write("other.pub", new dev.bulwark.audit.internal.CheckpointKey("bulwark.localhost/audit",
-                dir.resolve("other.key")).verifierKey());
+                dir.resolve("other.key"), keyFiles).verifierKey());
         run = run("--events", events.toString(), "--checkpoint", late.toString(), "--key", otherKey.toString());
         assertThat(run.status).isEqualTo(2);
         assertThat(run("--checkpoint", late.toString()).status).as("no events").isEqualTo(2);

@@ -20,7 +20,7 @@ import java.util.HexFormat;
 import java.util.Properties;
 
 import dev.bulwark.audit.AuditProperties;
-import dev.bulwark.shared.OwnerOnlyFiles;
+import dev.bulwark.keys.KeyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,7 +28,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The Ed25519 key that signs checkpoints (the JDK's Ed25519, RFC 8032), generated at first start into
- * {@code audit-checkpoint.key} in the key directory, readable by its owner only. Its public half is published in the
+ * {@code audit-checkpoint.key} in the key directory, sealed by the root key ({@link KeyFiles}), readable by its owner
+ * only. Its public half is published in the
  * C2SP verifier-key form {@code <name>+<key id>+<base64(0x01 || public key)>}; the key id is the first four bytes of
  * SHA-256(name || "\n" || 0x01 || public key).
  */
@@ -45,14 +46,17 @@ public class CheckpointKey {
     private final byte[] rawPublic;
     private final byte[] keyId;
 
+    /** The purpose the key file is sealed for ({@link KeyFiles}). */
+    static final String FILE_PURPOSE = "audit-checkpoint-key";
+
     @Autowired
-    CheckpointKey(AuditProperties properties) {
-        this(properties.origin(), properties.keyDir().toAbsolutePath().normalize().resolve("audit-checkpoint.key"));
+    CheckpointKey(AuditProperties properties, KeyFiles keyFiles) {
+        this(properties.origin(), properties.keyDir().toAbsolutePath().normalize().resolve("audit-checkpoint.key"), keyFiles);
     }
 
-    public CheckpointKey(String name, Path file) {
+    public CheckpointKey(String name, Path file, KeyFiles keyFiles) {
         this.name = name;
-        KeyPair pair = Files.exists(file) ? load(file) : create(file);
+        KeyPair pair = Files.exists(file) ? load(file, keyFiles) : create(file, keyFiles);
         this.privateKey = pair.getPrivate();
         byte[] encoded = pair.getPublic().getEncoded();
         this.rawPublic = Arrays.copyOfRange(encoded, X509_PREFIX.length, encoded.length);
@@ -102,14 +106,10 @@ public class CheckpointKey {
         return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
     }
 
-    private static KeyPair create(Path file) {
+    private static KeyPair create(Path file, KeyFiles keyFiles) {
         try {
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            Base64.Encoder b64 = Base64.getEncoder();
-            OwnerOnlyFiles.write(file, "# Bulwark audit checkpoint signing key (Ed25519). Keep it secret; losing it"
-                    + " only means later checkpoints are signed by a new key.\n"
-                    + "private=" + b64.encodeToString(pair.getPrivate().getEncoded()) + "\n"
-                    + "public=" + b64.encodeToString(pair.getPublic().getEncoded()) + "\n");
+            save(file, keyFiles, pair);
             log.info("Generated a new audit checkpoint signing key in {}", file);
             return pair;
         } catch (GeneralSecurityException e) {
@@ -117,15 +117,29 @@ public class CheckpointKey {
         }
     }
 
-    private static KeyPair load(Path file) {
-        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    /** The key pair as properties, sealed by the root key. */
+    private static void save(Path file, KeyFiles keyFiles, KeyPair pair) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        keyFiles.write(file, FILE_PURPOSE, ("# Bulwark audit checkpoint signing key (Ed25519). Keep it secret; losing it"
+                + " only means later checkpoints are signed by a new key.\n"
+                + "private=" + b64.encodeToString(pair.getPrivate().getEncoded()) + "\n"
+                + "public=" + b64.encodeToString(pair.getPublic().getEncoded()) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static KeyPair load(Path file, KeyFiles keyFiles) {
+        KeyFiles.Read read = keyFiles.read(file, FILE_PURPOSE);
+        try (var in = new java.io.StringReader(new String(read.content(), StandardCharsets.UTF_8))) {
             Properties props = new Properties();
             props.load(in);
             Base64.Decoder b64 = Base64.getDecoder();
             KeyFactory ed = KeyFactory.getInstance("Ed25519");
-            return new KeyPair(
+            KeyPair pair = new KeyPair(
                     ed.generatePublic(new X509EncodedKeySpec(b64.decode(props.getProperty("public", "")))),
                     ed.generatePrivate(new PKCS8EncodedKeySpec(b64.decode(props.getProperty("private", "")))));
+            if (!read.sealed()) {
+                save(file, keyFiles, pair); // a key file from before sealing: sealed from now on
+            }
+            return pair;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the checkpoint key " + file, e);
         } catch (GeneralSecurityException | IllegalArgumentException e) {

@@ -1,7 +1,5 @@
 package dev.bulwark.identity.internal;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,15 +19,15 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.bulwark.identity.AuthProperties;
+import dev.bulwark.keys.KeyFiles;
 import dev.bulwark.shared.Ids;
-import dev.bulwark.shared.OwnerOnlyFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * The keys that sign access tokens (ES256 unless configured otherwise): generated at first start, kept in one JWK-set
- * file readable by its owner only, newest first. Rotation adds a key that signs from then on; older keys keep verifying until pruned (never
+ * file sealed by the root key ({@link KeyFiles}) and readable by its owner only, newest first. Rotation adds a key that signs from then on; older keys keep verifying until pruned (never
  * sooner than the longest access-token lifetime after they stopped signing).
  */
 @Component
@@ -38,14 +36,19 @@ public class SigningKeys {
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
     private static final int KEPT = 3;
 
+    /** The purpose the key file is sealed for ({@link KeyFiles}). */
+    public static final String FILE_PURPOSE = "jwt-signing-keys";
+
     private final Path file;
     private final AuthProperties.SigningAlgorithm algorithm;
+    private final KeyFiles keyFiles;
     private volatile JWKSet keys;
 
-    SigningKeys(AuthProperties properties) {
+    SigningKeys(AuthProperties properties, KeyFiles keyFiles) {
         this.file = properties.keyDir().toAbsolutePath().normalize().resolve("jwt-signing.jwks.json");
         this.algorithm = properties.signingAlgorithm();
-        this.keys = Files.exists(file) ? load(file) : new JWKSet();
+        this.keyFiles = keyFiles;
+        this.keys = Files.exists(file) ? load() : new JWKSet();
         if (keys.getKeys().isEmpty()) {
             keys = new JWKSet(newKey());
             save();
@@ -106,18 +109,22 @@ public class SigningKeys {
         }
     }
 
-    private static JWKSet load(Path file) {
+    private JWKSet load() {
+        KeyFiles.Read read = keyFiles.read(file, FILE_PURPOSE);
         try {
-            return JWKSet.parse(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            JWKSet loaded = JWKSet.parse(new String(read.content(), StandardCharsets.UTF_8));
+            if (!read.sealed()) {
+                keys = loaded;
+                save(); // a key file from before sealing: sealed from now on
+            }
+            return loaded;
         } catch (ParseException e) {
             throw new IllegalStateException("signing key file " + file + " is not a JWK set", e);
         }
     }
 
     private void save() {
-        // toString(false): the private parts too. This file is the only place they are written.
-        OwnerOnlyFiles.write(file, keys.toString(false));
+        // toString(false): the private parts too, sealed by the root key. This file is the only place they are written.
+        keyFiles.write(file, FILE_PURPOSE, keys.toString(false).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -48,8 +48,8 @@ public class RootKey {
         this.aead = handle.getPrimitive(RegistryConfiguration.get(), Aead.class);
     }
 
-    /** Wraps a serialized tenant keyset, bound to {@code context} (tenant and purpose). */
-    Aead aead() {
+    /** Wraps tenant keysets and key files, each bound to its own associated data. */
+    public Aead aead() {
         return aead;
     }
 }

@@ -1,0 +1,62 @@
+package dev.bulwark.keys;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+
+import dev.bulwark.keys.internal.RootKey;
+import dev.bulwark.shared.OwnerOnlyFiles;
+import org.springframework.stereotype.Service;
+
+/**
+ * Secret key material kept in files (the access-token signing keys, the audit checkpoint key): written sealed by the
+ * root key, with the file's purpose as associated data, readable by its owner only. A file written before sealing
+ * existed is read as it is and reported as such, so its owner re-writes it sealed.
+ */
+@Service
+public class KeyFiles {
+
+    private static final String MARKER = "bulwark-sealed-v1\n";
+
+    /** What a file held, and whether it was sealed. */
+    public record Read(byte[] content, boolean sealed) {
+    }
+
+    private final RootKey root;
+
+    KeyFiles(RootKey root) {
+        this.root = root;
+    }
+
+    public void write(Path file, String purpose, byte[] content) {
+        try {
+            byte[] sealed = root.aead().encrypt(content, context(purpose));
+            OwnerOnlyFiles.write(file, MARKER + Base64.getEncoder().encodeToString(sealed) + "\n");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot seal " + file, e);
+        }
+    }
+
+    public Read read(Path file, String purpose) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            if (!text.startsWith(MARKER)) {
+                return new Read(text.getBytes(StandardCharsets.UTF_8), false);
+            }
+            byte[] sealed = Base64.getDecoder().decode(text.substring(MARKER.length()).strip());
+            return new Read(root.aead().decrypt(sealed, context(purpose)), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException(file + " does not open under this root key (another root key, or damaged)", e);
+        }
+    }
+
+    private static byte[] context(String purpose) {
+        return ("bulwark.key-file.v1\n" + purpose).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -49,6 +49,7 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * The audit log's figures (docs/benchmarks.md, "Audit log"), on the real application with a durable embedded
  * PostgreSQL (fsync on: every commit reaches the disk, as in production):
+ * Audit payloads are seeded encrypted, as the application writes them.
  * <ol>
  *   <li>append throughput, 8 writers, each write its own transaction: {@code AuditLog.append} against a plain INSERT of
  *       a row of the same shape (same columns, same sizes, tenant bound the same way) into an unchained copy of the
@@ -236,7 +237,7 @@ public final class AuditLoad {
     private static void verification(ConfigurableApplicationContext app, Path dir, JdbcClient jdbc, int events) throws Exception {
         UUID tenant = tenants(jdbc, 1).getFirst();
         long t0 = System.nanoTime();
-        seed(dir, tenant, events);
+        seed(dir, tenant, events, app.getBean(dev.bulwark.keys.FieldCipher.class));
         System.out.printf(Locale.ROOT, "%n(seeded %,d chained events in %.1f s)%n", events, (System.nanoTime() - t0) / 1e9);
         Checkpointer checkpointer = app.getBean(Checkpointer.class);
         t0 = System.nanoTime();
@@ -282,7 +283,7 @@ public final class AuditLoad {
     }
 
     /** Writes {@code n} correctly chained events straight into the table, in batches (the bench plays the writer). */
-    private static void seed(Path dir, UUID tenant, int n) throws Exception {
+    private static void seed(Path dir, UUID tenant, int n, dev.bulwark.keys.FieldCipher cipher) throws Exception {
         ChainCodec codec = new ChainCodec();
         byte[] prev = ChainCodec.GENESIS;
         Instant base = ChainCodec.truncate(Instant.now().minusSeconds(n / 1000 + 60));
@@ -293,7 +294,7 @@ public final class AuditLoad {
             }
             try (PreparedStatement ps = owner.prepareStatement("""
                     INSERT INTO audit_events (tenant_id, seq, id, occurred_at, type, actor_type, actor_id, entity_type, entity_id,
-                        reason, ip, user_agent, request_id, before_json, after_json, data_salt, data_digest, hash_version,
+                        reason, ip, user_agent, request_id, before_ct, after_ct, data_salt, data_digest, hash_version,
                         payload_hash, prev_hash, hash)
                     VALUES (?, ?, ?, ?, 'contact.updated', 'user', ?, 'contact', ?, null, '203.0.113.7', 'bench/1.0', ?, ?, ?, ?, ?, 1, ?, ?, ?)""")) {
                 UUID actor = UUID.randomUUID();
@@ -317,8 +318,9 @@ public final class AuditLoad {
                     ps.setObject(5, actor);
                     ps.setString(6, entity);
                     ps.setString(7, requestId);
-                    ps.setString(8, before);
-                    ps.setString(9, after);
+                    // Sealed as the application seals them, so verification pays for decryption as it would.
+                    ps.setBytes(8, cipher.encrypt(new dev.bulwark.keys.FieldCipher.Field(tenant, "audit_events", "before", id), before));
+                    ps.setBytes(9, cipher.encrypt(new dev.bulwark.keys.FieldCipher.Field(tenant, "audit_events", "after", id), after));
                     ps.setBytes(10, salt);
                     ps.setBytes(11, digest);
                     ps.setBytes(12, payload);

@@ -5,7 +5,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -78,17 +77,6 @@ public class AuditQueries {
                 .query(rs -> {
                     sink.accept(map(rs, 0));
                 }));
-    }
-
-    /** The leaf hashes of the tenant's first {@code size} events, in order: the Merkle tree's leaves. */
-    public List<byte[]> hashes(UUID tenant, long size) {
-        return tenantScope.inTenant(tenant, null, () -> jdbc.sql(
-                        "SELECT hash FROM audit_events WHERE tenant_id = :tenant AND seq <= :size ORDER BY seq")
-                .param("tenant", tenant)
-                .param("size", size)
-                .withFetchSize(10_000)
-                .query((rs, n) -> rs.getBytes(1))
-                .list());
     }
 
     private AuditRecord map(ResultSet rs, int row) throws SQLException {

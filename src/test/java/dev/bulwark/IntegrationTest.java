@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.UUID;
 
 import dev.bulwark.audit.web.AuditDeclarationCheck;
+import dev.bulwark.keys.BlindIndex;
 import dev.bulwark.keys.FieldCipher;
 import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -57,6 +58,9 @@ public abstract class IntegrationTest {
 
     @Autowired
     private FieldCipher fieldCipher;
+
+    @Autowired
+    private BlindIndex blindIndex;
 
     protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -286,6 +290,37 @@ public abstract class IntegrationTest {
      * Runs each statement as the schema's owner (what an attacker with the database's owner credentials can do), bound
      * to {@code org} (FORCE RLS applies to the owner too); each statement's first parameter is {@code org}.
      */
+    /** The platform organisation: owner of the keys of accounts (users' email and name, TOTP seeds). */
+    public static final UUID PLATFORM_ORG = new UUID(0, 0);
+
+    /** The blind index an account's email is found by (users.email_bidx). */
+    protected byte[] loginEmailIndex(String email) {
+        return blindIndex.email(PLATFORM_ORG, "user.email", email);
+    }
+
+    /** The blind index an email's sign-in failures are counted under (login_throttle.subject_hash). */
+    protected byte[] throttleSubject(String email) {
+        return blindIndex.email(PLATFORM_ORG, "login.throttle", email);
+    }
+
+    /** The id of the account with this email (null when none), found as sign-in finds it. */
+    protected UUID userIdOf(String email) {
+        try (Connection c = connectAs("postgres");
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM bulwark.users WHERE email_bidx = ?")) {
+            ps.setBytes(1, loginEmailIndex(email));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getObject(1, UUID.class) : null;
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The plaintext of a ciphertext read from {@code field}. */
+    protected String decrypt(FieldCipher.Field field, byte[] ciphertext) {
+        return fieldCipher.decrypt(field, ciphertext);
+    }
+
     public static void asOwnerOf(UUID org, String... statements) throws SQLException {
         try (Connection owner = connectAs("bulwark_owner")) {
             owner.setAutoCommit(false);

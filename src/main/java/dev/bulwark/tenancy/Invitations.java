@@ -21,8 +21,11 @@ public class Invitations {
 
     public static final Duration LIFETIME = Duration.ofDays(7);
 
-    /** A pending or accepted invitation. */
-    public record Invitation(UUID organisationId, UUID id, String email, Role role, Instant expiresAt, Instant acceptedAt) {
+    /**
+     * A pending or accepted invitation. The invited address is kept only as {@code emailIndex}, its blind index under
+     * the organisation's key (the caller computes it): it is needed only to match the person who accepts.
+     */
+    public record Invitation(UUID organisationId, UUID id, byte[] emailIndex, Role role, Instant expiresAt, Instant acceptedAt) {
     }
 
     /** A new invitation and its token (shown once). */
@@ -41,18 +44,18 @@ public class Invitations {
         this.tenantScope = tenantScope;
     }
 
-    public Issued create(UUID orgId, UUID invitedBy, String email, Role role, Instant now) {
+    public Issued create(UUID orgId, UUID invitedBy, byte[] emailIndex, Role role, Instant now) {
         Tokens.Issued token = Tokens.issue(Tokens.Type.INVITATION);
         UUID id = Ids.newId();
         Instant expires = now.plus(LIFETIME);
         tenantScope.inTenant(orgId, invitedBy, () -> {
             jdbc.sql("""
-                            INSERT INTO invitations (tenant_id, id, email, role, invited_by, created_at, expires_at)
+                            INSERT INTO invitations (tenant_id, id, email_bidx, role, invited_by, created_at, expires_at)
                             VALUES (:org, :id, :email, :role, :by, :now, :expires)
                             """)
                     .param("org", orgId)
                     .param("id", id)
-                    .param("email", email)
+                    .param("email", emailIndex)
                     .param("role", role.name())
                     .param("by", invitedBy)
                     .param("now", Timestamp.from(now))
@@ -64,7 +67,7 @@ public class Invitations {
                     .param("id", id)
                     .update();
         });
-        return new Issued(new Invitation(orgId, id, email, role, expires, null), token.value());
+        return new Issued(new Invitation(orgId, id, emailIndex, role, expires, null), token.value());
     }
 
     /** The pending invitation a token stands for, locked for acceptance; empty when unknown, used or expired. */
@@ -79,16 +82,17 @@ public class Invitations {
                 .query((rs, n) -> new Ref(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)))
                 .optional()
                 .flatMap(ref -> tenantScope.inTenant(ref.org(), null, () -> jdbc.sql("""
-                                SELECT email, role, expires_at, accepted_at FROM invitations
+                                SELECT email_bidx, role, expires_at, accepted_at FROM invitations
                                 WHERE tenant_id = :org AND id = :id FOR UPDATE
                                 """)
                         .param("org", ref.org())
                         .param("id", ref.id())
-                        .query((rs, n) -> new Invitation(ref.org(), ref.id(), rs.getString(1), Role.valueOf(rs.getString(2)),
+                        .query((rs, n) -> new Invitation(ref.org(), ref.id(), rs.getBytes(1), Role.valueOf(rs.getString(2)),
                                 rs.getTimestamp(3).toInstant(),
                                 rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant()))
                         .optional()))
-                .filter(i -> i.acceptedAt() == null && now.isBefore(i.expiresAt()));
+                // An invitation from before V20 has no index of its address: void, to be sent again.
+                .filter(i -> i.emailIndex() != null && i.acceptedAt() == null && now.isBefore(i.expiresAt()));
     }
 
     /** Joins {@code userId} to the invitation's organisation with its role and spends the invitation. */

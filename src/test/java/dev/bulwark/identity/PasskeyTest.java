@@ -95,8 +95,8 @@ class PasskeyTest extends IntegrationTest {
         assertThat(register(tokens).statusCode()).isEqualTo(201);
         try (Connection c = connectAs("postgres"); PreparedStatement ps = c.prepareStatement(
                 "UPDATE bulwark.sessions SET factor_verified_at = now() - interval '11 minutes' WHERE user_id = "
-                        + "(SELECT id FROM bulwark.users WHERE email = ?)")) {
-            ps.setString(1, email);
+                        + "?")) {
+            ps.setObject(1, userIdOf(email));
             ps.executeUpdate();
         }
         assertThat(postAuthed("/api/v1/me/passkeys/registration-options", tokens, Map.of()).statusCode()).isEqualTo(401);
@@ -130,8 +130,8 @@ class PasskeyTest extends IntegrationTest {
         assertThat(forged.statusCode()).isEqualTo(400);
         try (Connection c = connectAs("postgres"); PreparedStatement ps = c.prepareStatement(
                 "UPDATE bulwark.sessions SET factor_verified_at = now() - interval '11 minutes' WHERE user_id = "
-                        + "(SELECT id FROM bulwark.users WHERE email = ?)")) {
-            ps.setString(1, email);
+                        + "?")) {
+            ps.setObject(1, userIdOf(email));
             ps.executeUpdate();
         }
         HttpResponse<String> refused = postAuthed("/api/v1/me/passkeys/registration-options", tokens, Map.of());

@@ -250,29 +250,22 @@ class SignInTest extends IntegrationTest {
         }
     }
 
-    private static void liftLock(String email) throws SQLException {
-        try (Connection owner = connectAs("bulwark_owner"); var s = owner.createStatement()) {
-            s.executeUpdate("UPDATE login_throttle SET locked_until = now() - interval '1 second' "
-                    + "WHERE subject_hash = sha256(convert_to('login:' || lower('" + email + "'), 'UTF8'))");
+    private void liftLock(String email) throws SQLException {
+        try (Connection owner = connectAs("bulwark_owner"); PreparedStatement ps = owner.prepareStatement(
+                "UPDATE login_throttle SET locked_until = now() - interval '1 second' WHERE subject_hash = ?")) {
+            ps.setBytes(1, throttleSubject(email));
+            assertThat(ps.executeUpdate()).as("the lock of " + email).isEqualTo(1);
         }
     }
 
-    private static UUID userOf(String email) throws SQLException {
-        try (Connection c = connectAs("bulwark_owner");
-             PreparedStatement ps = c.prepareStatement("SELECT id FROM users WHERE email = ?")) {
-            ps.setString(1, email);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getObject(1, UUID.class);
-            }
-        }
+    private UUID userOf(String email) {
+        return userIdOf(email);
     }
 
-    private static UUID orgOf(String email) throws SQLException {
+    private UUID orgOf(String email) throws SQLException {
         try (Connection c = connectAs("postgres");
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT m.tenant_id FROM bulwark.memberships m JOIN bulwark.users u ON u.id = m.user_id WHERE u.email = ?")) {
-            ps.setString(1, email);
+             PreparedStatement ps = c.prepareStatement("SELECT tenant_id FROM bulwark.memberships WHERE user_id = ?")) {
+            ps.setObject(1, userIdOf(email));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getObject(1, UUID.class);

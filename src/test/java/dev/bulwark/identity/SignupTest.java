@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.bulwark.IntegrationTest;
+import dev.bulwark.keys.FieldCipher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -116,8 +117,16 @@ class SignupTest extends IntegrationTest {
         body.put("organisationName", "O'Brien \"Ltd\" \\ ; --");
         JsonNode created = body(postJson("/api/v1/signup", body));
         try (Connection owner = connectAs("bulwark_owner")) {
-            assertThat(single(owner, "SELECT name FROM users WHERE id = ?", UUID.fromString(created.get("userId").asString())))
-                    .isEqualTo("Robert'); DROP TABLE users;--");
+            UUID userId = UUID.fromString(created.get("userId").asString());
+            try (PreparedStatement ps = owner.prepareStatement("SELECT name, name_ct FROM users WHERE id = ?")) {
+                ps.setObject(1, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).as("no plaintext name").isNull();
+                    assertThat(decrypt(new FieldCipher.Field(PLATFORM_ORG, "users", "name", userId), rs.getBytes(2)))
+                            .isEqualTo("Robert'); DROP TABLE users;--");
+                }
+            }
             assertThat(single(owner, "SELECT name FROM organisations WHERE id = ?",
                     UUID.fromString(created.get("organisationId").asString()))).isEqualTo("O'Brien \"Ltd\" \\ ; --");
         }
@@ -264,10 +273,10 @@ class SignupTest extends IntegrationTest {
         return fields;
     }
 
-    private static long usersWithEmail(String email) {
+    private long usersWithEmail(String email) {
         try (Connection owner = connectAs("bulwark_owner");
-             PreparedStatement ps = owner.prepareStatement("SELECT count(*) FROM users WHERE lower(email) = lower(?)")) {
-            ps.setString(1, email);
+             PreparedStatement ps = owner.prepareStatement("SELECT count(*) FROM users WHERE email_bidx = ?")) {
+            ps.setBytes(1, loginEmailIndex(email));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

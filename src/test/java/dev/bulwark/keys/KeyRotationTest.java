@@ -93,6 +93,41 @@ class KeyRotationTest extends IntegrationTest {
         assertThat(verifier.verify(tenant.id()).valid()).as("the audit chain is untouched by re-encryption").isTrue();
     }
 
+    @Test
+    void reencryptionAlsoEncryptsRowsStoredInPlaintextBeforeTheColumnsWereEncrypted() throws Exception {
+        Tenant tenant = newTenant();
+        String contacts = "/api/v1/orgs/" + tenant.id() + "/contacts";
+        UUID legacy = UUID.randomUUID();
+        String email = "Legacy." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        // A contact as V7 wrote it, before V14: plaintext columns, no ciphertext, no blind index.
+        asOwnerOf(tenant.id(), """
+                INSERT INTO bulwark.contacts (tenant_id, id, name, email, phone, notes, version, created_at, updated_at)
+                VALUES (?, '%s', 'Legacy Name', '%s', '+442079460000', 'Legacy notes', 1, now(), now())"""
+                .formatted(legacy, email));
+        assertThat(rotation.progress(tenant.id()).remaining().get("contacts")).isEqualTo(1);
+
+        assertThat(rotation.reencryptAll(tenant.id(), 10).done()).isTrue();
+
+        try (Connection c = connectAs("postgres"); PreparedStatement ps = c.prepareStatement(
+                "SELECT name, email, phone, notes, name_ct, email_bidx FROM bulwark.contacts WHERE tenant_id = ? AND id = ?")) {
+            ps.setObject(1, tenant.id());
+            ps.setObject(2, legacy);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                for (int i = 1; i <= 4; i++) {
+                    assertThat(rs.getString(i)).as("plaintext column %d", i).isNull();
+                }
+                assertThat(rs.getBytes(5)).isNotNull();
+                assertThat(rs.getBytes(6)).isNotNull();
+            }
+        }
+        JsonNode read = body(call("GET", contacts + "/" + legacy, tenant.owner(), null));
+        assertThat(read.get("name").asString()).isEqualTo("Legacy Name");
+        assertThat(read.get("notes").asString()).isEqualTo("Legacy notes");
+        assertThat(body(call("GET", contacts + "?email=" + email.toLowerCase(), tenant.owner(), null)).get("items"))
+                .as("found through the blind index it now has").hasSize(1);
+    }
+
     private String create(Tenant tenant, String name) {
         HttpResponse<String> response = call("POST", "/api/v1/orgs/" + tenant.id() + "/contacts", tenant.owner(),
                 "{\"name\":\"" + name + "\",\"email\":\"x" + UUID.randomUUID().toString().substring(0, 8) + "@example.com\"}");

@@ -24,13 +24,15 @@ public class InvitationService {
     private final Invitations invitations;
     private final Memberships memberships;
     private final Users users;
+    private final InvitedEmails invited;
     private final SecurityEvents events;
     private final Mailer mailer;
     private final TransactionTemplate transactions;
 
     InvitationService(Invitations invitations, Memberships memberships, Users users, SecurityEvents events, Mailer mailer,
-                      TransactionTemplate transactions) {
+                      TransactionTemplate transactions, InvitedEmails invited) {
         this.invitations = invitations;
+        this.invited = invited;
         this.memberships = memberships;
         this.users = users;
         this.events = events;
@@ -45,7 +47,7 @@ public class InvitationService {
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Invitations.Issued issued = transactions.execute(s -> {
-            Invitations.Issued created = invitations.create(orgId, actorId, email, role, now);
+            Invitations.Issued created = invitations.create(orgId, actorId, invited.index(orgId, email), role, now);
             events.orgEvent(orgId, "member.invited", Actor.user(actorId), Entity.of("invitation", created.invitation().id()), client,
                     Map.of("invitationId", created.invitation().id().toString(), "role", role.name()));
             return created;
@@ -69,7 +71,7 @@ public class InvitationService {
         return transactions.execute(s -> {
             Invitations.Invitation invitation = invitations.pending(token, now)
                     .orElseThrow(() -> new NotFoundException("This invitation is not valid, already used, or expired."));
-            if (!invitation.email().equalsIgnoreCase(email)) {
+            if (!invited.addressedTo(invitation, email)) {
                 throw new ForbiddenException("This invitation is for another email address.");
             }
             invitations.accept(invitation, userId, now);

@@ -1,15 +1,12 @@
 package dev.bulwark.identity.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 
 import dev.bulwark.identity.AuthProperties;
+import dev.bulwark.keys.BlindIndex;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -22,10 +19,12 @@ import org.springframework.stereotype.Component;
 class LoginThrottle {
 
     private final JdbcClient jdbc;
+    private final BlindIndex index;
     private final AuthProperties.Lockout policy;
 
-    LoginThrottle(JdbcClient jdbc, AuthProperties properties) {
+    LoginThrottle(JdbcClient jdbc, AuthProperties properties, BlindIndex index) {
         this.jdbc = jdbc;
+        this.index = index;
         this.policy = properties.lockout();
     }
 
@@ -83,12 +82,11 @@ class LoginThrottle {
         return lock.compareTo(policy.maxLock()) > 0 ? policy.maxLock() : lock;
     }
 
-    private static byte[] subject(String email) {
-        try {
-            return MessageDigest.getInstance("SHA-256")
-                    .digest(("login:" + email.trim().toLowerCase(Locale.ROOT)).getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /**
+     * The key of an email's counters: its blind index under the platform's index key, not a bare hash, which anyone
+     * holding a dump could match against guessed addresses.
+     */
+    private byte[] subject(String email) {
+        return index.email(SecurityEvents.PLATFORM_ORG, "login.throttle", email);
     }
 }

@@ -43,11 +43,13 @@ public class SignupService {
     private final UserTokens userTokens;
     private final SecurityEvents events;
     private final Mailer mailer;
+    private final InvitedEmails invited;
 
     SignupService(Validator validator, PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, Users users,
                   Organisations organisations, TransactionTemplate transactions, Invitations invitations,
-                  UserTokens userTokens, SecurityEvents events, Mailer mailer) {
+                  UserTokens userTokens, SecurityEvents events, Mailer mailer, InvitedEmails invited) {
         this.invitations = invitations;
+        this.invited = invited;
         this.userTokens = userTokens;
         this.events = events;
         this.mailer = mailer;
@@ -77,7 +79,7 @@ public class SignupService {
                 if (request.invitationToken() != null) {
                     Invitations.Invitation invitation = invitations.pending(request.invitationToken(), now)
                             .orElseThrow(() -> new InvalidInputException("invitationToken", "is not a valid, unused, unexpired invitation"));
-                    if (!invitation.email().equalsIgnoreCase(request.email())) {
+                    if (!invited.addressedTo(invitation, request.email())) {
                         throw new InvalidInputException("email", "must be the address the invitation was sent to");
                     }
                     invitations.accept(invitation, userId, now);

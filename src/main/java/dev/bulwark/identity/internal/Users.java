@@ -1,26 +1,41 @@
 package dev.bulwark.identity.internal;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
-import org.springframework.jdbc.core.RowMapper;
+import dev.bulwark.keys.BlindIndex;
+import dev.bulwark.keys.FieldCipher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The global registry of accounts. */
+/**
+ * The global registry of accounts. Email and name are stored only as {@link FieldCipher} ciphertexts under the
+ * platform organisation's keys, bound to the user; an account is found by the email's blind index (an HMAC under the
+ * platform's index key), which is also what makes an address unique.
+ */
 @Repository
 class Users {
 
-    private static final String PROFILE_COLUMNS = "id, email, name, email_verified_at IS NOT NULL AS verified";
-    private static final RowMapper<Profile> PROFILE = (rs, n) -> new Profile(rs.getObject("id", UUID.class),
-            rs.getString("email"), rs.getString("name"), rs.getBoolean("verified"));
+    /** The blind-index purpose of login emails. */
+    static final String EMAIL_INDEX = "user.email";
+
+    private static final String PROFILE_COLUMNS = "id, email_ct, name_ct, email_verified_at IS NOT NULL AS verified";
 
     private final JdbcClient jdbc;
+    private final FieldCipher cipher;
+    private final BlindIndex index;
 
-    Users(JdbcClient jdbc) {
+    Users(JdbcClient jdbc, FieldCipher cipher, BlindIndex index) {
         this.jdbc = jdbc;
+        this.cipher = cipher;
+        this.index = index;
     }
 
     /** What sign-in needs of an account. */
@@ -31,9 +46,24 @@ class Users {
     record Profile(UUID id, String email, String name, boolean emailVerified) {
     }
 
+    static FieldCipher.Field field(UUID userId, String column) {
+        return new FieldCipher.Field(SecurityEvents.PLATFORM_ORG, "users", column, userId);
+    }
+
+    /** The blind index of a login email (trimmed, lower-cased). */
+    byte[] emailIndex(String email) {
+        return index.email(SecurityEvents.PLATFORM_ORG, EMAIL_INDEX, email);
+    }
+
+    private Profile profile(ResultSet rs) throws SQLException {
+        UUID id = rs.getObject("id", UUID.class);
+        return new Profile(id, cipher.decrypt(field(id, "email"), rs.getBytes("email_ct")),
+                cipher.decrypt(field(id, "name"), rs.getBytes("name_ct")), rs.getBoolean("verified"));
+    }
+
     Optional<Credentials> credentialsByEmail(String email) {
-        return jdbc.sql("SELECT id, password_hash FROM users WHERE lower(email) = lower(:email)")
-                .param("email", email)
+        return jdbc.sql("SELECT id, password_hash FROM users WHERE email_bidx = :bidx")
+                .param("bidx", emailIndex(email))
                 .query((rs, n) -> new Credentials(rs.getObject("id", UUID.class), rs.getString("password_hash")))
                 .optional();
     }
@@ -41,21 +71,21 @@ class Users {
     Optional<Profile> profile(UUID id) {
         return jdbc.sql("SELECT " + PROFILE_COLUMNS + " FROM users WHERE id = :id")
                 .param("id", id)
-                .query(PROFILE)
+                .query((rs, n) -> profile(rs))
                 .optional();
     }
 
     /** Profiles of {@code ids}, by id; ids without an account are left out. */
-    java.util.Map<UUID, Profile> profiles(java.util.Collection<UUID> ids) {
+    Map<UUID, Profile> profiles(Collection<UUID> ids) {
         if (ids.isEmpty()) {
-            return java.util.Map.of();
+            return Map.of();
         }
         return jdbc.sql("SELECT " + PROFILE_COLUMNS + " FROM users WHERE id = ANY(:ids)")
                 .param("ids", ids.toArray(UUID[]::new))
-                .query(PROFILE)
+                .query((rs, n) -> profile(rs))
                 .list()
                 .stream()
-                .collect(java.util.stream.Collectors.toMap(Profile::id, p -> p));
+                .collect(Collectors.toMap(Profile::id, p -> p));
     }
 
     Optional<String> passwordHash(UUID id) {
@@ -73,8 +103,10 @@ class Users {
         jdbc.sql("UPDATE users SET password_hash = :hash WHERE id = :id").param("id", id).param("hash", hash).update();
     }
 
+    /** Whether an account has this address (rows not yet encrypted by the backfill are matched on their plaintext). */
     boolean emailTaken(String email) {
-        return jdbc.sql("SELECT count(*) FROM users WHERE lower(email) = lower(:email)")
+        return jdbc.sql("SELECT count(*) FROM users WHERE email_bidx = :bidx OR lower(email) = lower(:email)")
+                .param("bidx", emailIndex(email))
                 .param("email", email)
                 .query(Long.class)
                 .single() > 0;
@@ -82,12 +114,13 @@ class Users {
 
     void insert(UUID id, String email, String name, String passwordHash, Instant createdAt) {
         jdbc.sql("""
-                        INSERT INTO users (id, email, name, password_hash, created_at)
-                        VALUES (:id, :email, :name, :hash, :createdAt)
+                        INSERT INTO users (id, email_ct, name_ct, email_bidx, password_hash, created_at)
+                        VALUES (:id, :email, :name, :bidx, :hash, :createdAt)
                         """)
                 .param("id", id)
-                .param("email", email)
-                .param("name", name)
+                .param("email", cipher.encrypt(field(id, "email"), email))
+                .param("name", cipher.encrypt(field(id, "name"), name))
+                .param("bidx", emailIndex(email))
                 .param("hash", passwordHash)
                 .param("createdAt", Timestamp.from(createdAt))
                 .update();

@@ -69,7 +69,7 @@ class InvitationController {
         Invitations.Issued issued = invitations.invite(orgId, caller.userId(), body.email(), body.role(), Requests.client(request));
         Invitations.Invitation i = issued.invitation();
         return ResponseEntity.created(URI.create("/api/v1/orgs/" + orgId + "/invitations/" + i.id()))
-                .body(new InvitationCreated(i.id(), i.email(), i.role(), issued.token(), i.expiresAt()));
+                .body(new InvitationCreated(i.id(), body.email(), i.role(), issued.token(), i.expiresAt()));
     }
 
     @PostMapping("/api/v1/invitations/accept")

@@ -39,7 +39,7 @@ public class Contacts {
     /** Ciphertexts and, for rows written before V14, the legacy plaintext (docs/encryption.md). */
     private static final String COLUMNS = """
             tenant_id, id, name_ct, email_ct, phone_ct, notes_ct, name, email, phone, notes, version, created_at, updated_at""";
-    private static final String EMAIL_INDEX = "contact.email";
+    static final String EMAIL_INDEX = "contact.email";
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;

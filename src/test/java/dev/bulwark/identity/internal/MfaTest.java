@@ -43,8 +43,8 @@ class MfaTest extends IntegrationTest {
         // The seed is stored only encrypted: neither the text nor its bytes are in the row.
         try (java.sql.Connection c = connectAs("postgres");
              java.sql.PreparedStatement ps = c.prepareStatement("SELECT secret, secret_ct FROM bulwark.totp_factors t"
-                     + " JOIN bulwark.users u ON u.id = t.user_id WHERE u.email = ?")) {
-            ps.setString(1, email);
+                     + " WHERE t.user_id = ?")) {
+            ps.setObject(1, userIdOf(email));
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isNull();
@@ -123,8 +123,8 @@ class MfaTest extends IntegrationTest {
     void enrolmentNeedsAFreshFactor() throws SQLException {
         try (Connection c = connectAs("postgres"); PreparedStatement ps = c.prepareStatement(
                 "UPDATE bulwark.sessions SET factor_verified_at = now() - interval '11 minutes' WHERE user_id = "
-                        + "(SELECT id FROM bulwark.users WHERE email = ?)")) {
-            ps.setString(1, email);
+                        + "?")) {
+            ps.setObject(1, userIdOf(email));
             ps.executeUpdate();
         }
         HttpResponse<String> refused = post("/api/v1/me/mfa/totp", tokens, "{}");

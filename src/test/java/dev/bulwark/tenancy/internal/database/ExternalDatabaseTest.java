@@ -70,8 +70,9 @@ class ExternalDatabaseTest {
                 try (Connection admin = external.getDatabase("postgres", "bulwark").getConnection();
                      PreparedStatement ps = admin.prepareStatement("SELECT o.name FROM bulwark.organisations o "
                              + "JOIN bulwark.memberships m ON m.tenant_id = o.id JOIN bulwark.users u ON u.id = m.user_id "
-                             + "WHERE u.email = ? AND m.role = 'OWNER'")) {
-                    ps.setString(1, email);
+                             + "WHERE u.email_bidx = ? AND m.role = 'OWNER'")) {
+                    ps.setBytes(1, app.getBean(dev.bulwark.keys.BlindIndex.class)
+                            .email(IntegrationTest.PLATFORM_ORG, "user.email", email));
                     try (ResultSet rs = ps.executeQuery()) {
                         assertThat(rs.next()).isTrue();
                         assertThat(rs.getString(1)).isEqualTo("External Org");

@@ -44,6 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 public abstract class IntegrationTest {
 
     public static final Path DATA_DIR = createDataDir();
+    public static final Path LOCAL_KMS_DIR = DATA_DIR.resolve("local-kms");
     public static final String METRICS_TOKEN = "test-metrics-token-" + UUID.randomUUID();
     public static final String STRONG_PASSWORD = "violet-orbit-canyon-42-lantern";
 
@@ -79,6 +80,8 @@ public abstract class IntegrationTest {
         registry.add("bulwark.mail.dir", () -> DATA_DIR.resolve("mail").toString());
         registry.add("bulwark.audit.key-dir", () -> DATA_DIR.resolve("keys").toString());
         registry.add("bulwark.keys.dir", () -> DATA_DIR.resolve("keys").toString());
+        // The local KMS stand-in, for customer-managed key tests (CustomerKeysTest).
+        registry.add("bulwark.keys.local-kms-dir", () -> LOCAL_KMS_DIR.toString());
         registry.add("bulwark.audit.checkpoint-dir", () -> DATA_DIR.resolve("checkpoints").toString());
     }
 

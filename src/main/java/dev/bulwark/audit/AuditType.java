@@ -13,6 +13,9 @@ public enum AuditType {
 
     ORG_CREATED("org.created", Category.CONFIG_CHANGED),
     ORG_POLICY_UPDATED("org.policy.updated", Category.CONFIG_CHANGED),
+    ORG_KEYS_ROTATED("org.keys.rotated", Category.CREDENTIAL_CHANGED),
+    ORG_KEYS_KMS_SET("org.keys.kms_set", Category.CREDENTIAL_CHANGED),
+    ORG_KEYS_KMS_REMOVED("org.keys.kms_removed", Category.CREDENTIAL_CHANGED),
 
     LOGIN_SUCCEEDED("auth.login.succeeded", Category.LOGIN),
     LOGIN_FAILED("auth.login.failed", Category.LOGIN_FAILED),

@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.bulwark.keys.internal.RootKey;
 import dev.bulwark.shared.OwnerOnlyFiles;
@@ -27,12 +30,15 @@ public class KeyFiles {
     }
 
     private final RootKey root;
+    // Every sealed file this instance has read or written, with its purpose: what a root-key rotation re-seals.
+    private final Map<Path, String> known = new ConcurrentHashMap<>();
 
     KeyFiles(RootKey root) {
         this.root = root;
     }
 
     public void write(Path file, String purpose, byte[] content) {
+        known.put(file.toAbsolutePath().normalize(), purpose);
         try {
             byte[] sealed = root.aead().encrypt(content, context(purpose));
             OwnerOnlyFiles.write(file, MARKER + Base64.getEncoder().encodeToString(sealed) + "\n");
@@ -48,12 +54,31 @@ public class KeyFiles {
                 return new Read(text.getBytes(StandardCharsets.UTF_8), false);
             }
             byte[] sealed = Base64.getDecoder().decode(text.substring(MARKER.length()).strip());
-            return new Read(root.aead().decrypt(sealed, context(purpose)), true);
+            Read read = new Read(root.aead().decrypt(sealed, context(purpose)), true);
+            known.put(file.toAbsolutePath().normalize(), purpose);
+            return read;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException(file + " does not open under this root key (another root key, or damaged)", e);
         }
+    }
+
+    /** Re-seals every key file this instance knows under the root key's current primary; returns how many. */
+    public int resealAll() {
+        int n = 0;
+        for (Map.Entry<Path, String> file : known.entrySet()) {
+            if (Files.exists(file.getKey())) {
+                Read read = read(file.getKey(), file.getValue());
+                try {
+                    write(file.getKey(), file.getValue(), read.content());
+                } finally {
+                    Arrays.fill(read.content(), (byte) 0);
+                }
+                n++;
+            }
+        }
+        return n;
     }
 
     private static byte[] context(String purpose) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.bulwark.keys.internal.TenantKeys;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
@@ -27,16 +28,41 @@ public class KeyRotation {
 
     private final TenantKeys keys;
     private final List<Resealer> resealers;
+    private final JdbcClient jdbc;
 
-    KeyRotation(TenantKeys keys, List<Resealer> resealers) {
+    KeyRotation(TenantKeys keys, List<Resealer> resealers, JdbcClient jdbc) {
         this.keys = keys;
         this.resealers = resealers;
+        this.jdbc = jdbc;
     }
 
-    /** Makes a new primary data key for {@code tenant}; returns the ids of its keys, the new primary first. */
+    /**
+     * Makes a new primary data key for {@code tenant} and queues the organisation for the {@link ReencryptionJob};
+     * returns the ids of its keys, the new primary first.
+     */
     public List<Integer> rotate(UUID tenant) {
         keys.rotate(tenant);
+        queue(tenant);
         return keys.dataKeyIds(tenant);
+    }
+
+    /** Queues {@code tenant} for background re-encryption (also what finds rows from before encryption). */
+    public void queue(UUID tenant) {
+        jdbc.sql("""
+                        INSERT INTO key_reencryption_queue (tenant_id, requested_at) VALUES (:tenant, :now)
+                        ON CONFLICT (tenant_id) DO UPDATE SET requested_at = :now
+                        """)
+                .param("tenant", tenant)
+                .param("now", java.sql.Timestamp.from(java.time.Instant.now()))
+                .update();
+    }
+
+    /** Whether {@code tenant} waits in the re-encryption queue. */
+    public boolean queued(UUID tenant) {
+        return jdbc.sql("SELECT count(*) FROM key_reencryption_queue WHERE tenant_id = :tenant")
+                .param("tenant", tenant)
+                .query(Long.class)
+                .single() > 0;
     }
 
     /** Re-encrypts up to {@code batch} rows per resealer; call until {@link Progress#done()}. */
@@ -63,6 +89,11 @@ public class KeyRotation {
             remaining.put(resealer.name(), resealer.remaining(tenant));
         }
         return new Progress(remaining);
+    }
+
+    /** When {@code tenant}'s data key last got a new primary, if ever. */
+    public java.util.Optional<java.time.Instant> rotatedAt(UUID tenant) {
+        return keys.rotatedAt(tenant);
     }
 
     /** The ids of {@code tenant}'s data keys, primary first. */

@@ -17,7 +17,8 @@ public final class GlobalTables {
             new GlobalTable("organisations",
                     "registry of tenants: a request resolves its organisation before any tenant is bound", true),
             new GlobalTable("users",
-                    "registry of accounts: sign-in finds a user by email before any tenant is bound", true),
+                    "registry of accounts: sign-in finds a user by the blind index of their email before any tenant is bound"
+                            + " (email and name stored encrypted)", true),
             new GlobalTable("refresh_token_index",
                     "refresh-token hash to user: a refresh finds its user before any user is bound (hashes, ids)", true),
             new GlobalTable("login_throttle",
@@ -41,6 +42,9 @@ public final class GlobalTables {
                             + " tenant (ids, counters, hashes; the verifier checks a head against its chain)", true),
             new GlobalTable("audit_checkpointed",
                     "how far each audit chain is checkpointed, read with audit_heads by the checkpointer (ids, counters)", true),
+            new GlobalTable("key_reencryption_queue",
+                    "organisations whose rotated data key leaves rows to re-encrypt, taken by the job of any instance"
+                            + " before binding each (ids, times)", true),
             new GlobalTable("flyway_schema_history",
                     "migration history, written by the owner role only; the app role has no privilege on it", false));
 

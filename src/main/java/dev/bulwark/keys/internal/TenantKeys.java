@@ -17,6 +17,7 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.mac.MacConfig;
 import com.google.crypto.tink.mac.PredefinedMacParameters;
 import dev.bulwark.keys.KeyProperties;
+import dev.bulwark.shared.KeyUnavailableException;
 import dev.bulwark.keys.KeysDestroyedException;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,14 +37,16 @@ public class TenantKeys {
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final RootKey root;
+    private final KmsAeads kms;
     private final Cache<UUID, Keys> cache;
 
-    TenantKeys(JdbcClient jdbc, TenantScope tenantScope, RootKey root, KeyProperties properties)
+    TenantKeys(JdbcClient jdbc, TenantScope tenantScope, RootKey root, KmsAeads kms, KeyProperties properties)
             throws GeneralSecurityException {
         MacConfig.register();
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.root = root;
+        this.kms = kms;
         this.cache = Caffeine.newBuilder().maximumSize(properties.cacheSize()).expireAfterAccess(properties.cacheTtl()).build();
     }
 
@@ -58,21 +61,17 @@ public class TenantKeys {
     public byte[] rotate(UUID tenant) {
         byte[] prefix = tenantScope.inTenant(tenant, null, () -> {
             try {
-                byte[] wrapped = jdbc.sql("""
-                                SELECT data_keyset FROM tenant_keys WHERE tenant_id = :tenant AND destroyed_at IS NULL FOR UPDATE
-                                """)
-                        .param("tenant", tenant)
-                        .query(byte[].class)
-                        .optional()
-                        .orElseThrow(() -> new KeysDestroyedException(tenant));
-                KeysetHandle current = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, root.aead(), context(tenant, "data"));
+                Wrapped wrapped = lockLive(tenant);
+                Aead wrapper = wrapper(wrapped.kmsUri());
+                KeysetHandle current = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.data(), wrapper, context(tenant, "data"));
                 KeysetHandle next = KeysetHandle.newBuilder(current)
                         .addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
                                 .withRandomId().makePrimary())
                         .build();
-                jdbc.sql("UPDATE tenant_keys SET data_keyset = :data WHERE tenant_id = :tenant")
+                jdbc.sql("UPDATE tenant_keys SET data_keyset = :data, rotated_at = :at WHERE tenant_id = :tenant")
                         .param("tenant", tenant)
-                        .param("data", TinkProtoKeysetFormat.serializeEncryptedKeyset(next, root.aead(), context(tenant, "data")))
+                        .param("data", TinkProtoKeysetFormat.serializeEncryptedKeyset(next, wrapper, context(tenant, "data")))
+                        .param("at", Timestamp.from(Instant.now()))
                         .update();
                 return prefix(next.getPrimary().getId());
             } catch (GeneralSecurityException e) {
@@ -127,11 +126,9 @@ public class TenantKeys {
     private Keys load(UUID tenant) {
         return tenantScope.inTenant(tenant, null, () -> {
             try {
-                Wrapped wrapped = jdbc.sql("""
-                                SELECT data_keyset, index_keyset, destroyed_at IS NOT NULL FROM tenant_keys WHERE tenant_id = :tenant
-                                """)
+                Wrapped wrapped = jdbc.sql("SELECT " + COLUMNS + " FROM tenant_keys WHERE tenant_id = :tenant")
                         .param("tenant", tenant)
-                        .query((rs, n) -> rs.getBoolean(3) ? DESTROYED : new Wrapped(rs.getBytes(1), rs.getBytes(2)))
+                        .query(TenantKeys::wrapped)
                         .optional()
                         .orElse(null);
                 if (wrapped == null) {
@@ -140,8 +137,18 @@ public class TenantKeys {
                 if (wrapped == DESTROYED) {
                     throw new KeysDestroyedException(tenant);
                 }
-                KeysetHandle data = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.data(), root.aead(), context(tenant, "data"));
-                KeysetHandle index = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.index(), root.aead(), context(tenant, "index"));
+                Aead wrapper = wrapper(wrapped.kmsUri());
+                KeysetHandle data;
+                KeysetHandle index;
+                try {
+                    data = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.data(), wrapper, context(tenant, "data"));
+                    index = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.index(), wrapper, context(tenant, "index"));
+                } catch (GeneralSecurityException e) {
+                    if (wrapped.kmsUri() != null) {
+                        throw new KeyUnavailableException("the organisation's own KMS key does not open its keysets", e);
+                    }
+                    throw e;
+                }
                 java.util.List<Integer> ids = new java.util.ArrayList<>();
                 ids.add(data.getPrimary().getId());
                 for (int i = 0; i < data.size(); i++) {
@@ -162,7 +169,7 @@ public class TenantKeys {
         KeysetHandle data = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
         KeysetHandle index = KeysetHandle.generateNew(PredefinedMacParameters.HMAC_SHA256_256BITTAG);
         Wrapped fresh = new Wrapped(TinkProtoKeysetFormat.serializeEncryptedKeyset(data, root.aead(), context(tenant, "data")),
-                TinkProtoKeysetFormat.serializeEncryptedKeyset(index, root.aead(), context(tenant, "index")));
+                TinkProtoKeysetFormat.serializeEncryptedKeyset(index, root.aead(), context(tenant, "index")), null);
         // Two first uses at once: one insert wins, both read what it wrote.
         jdbc.sql("""
                         INSERT INTO tenant_keys (tenant_id, data_keyset, index_keyset, created_at)
@@ -173,9 +180,9 @@ public class TenantKeys {
                 .param("index", fresh.index())
                 .param("at", Timestamp.from(Instant.now()))
                 .update();
-        return jdbc.sql("SELECT data_keyset, index_keyset, destroyed_at IS NOT NULL FROM tenant_keys WHERE tenant_id = :tenant")
+        return jdbc.sql("SELECT " + COLUMNS + " FROM tenant_keys WHERE tenant_id = :tenant")
                 .param("tenant", tenant)
-                .query((rs, n) -> rs.getBoolean(3) ? DESTROYED : new Wrapped(rs.getBytes(1), rs.getBytes(2)))
+                .query(TenantKeys::wrapped)
                 .single();
     }
 
@@ -184,9 +191,104 @@ public class TenantKeys {
         return ("bulwark.tenant-keyset.v1\n" + tenant + "\n" + purpose).getBytes(StandardCharsets.UTF_8);
     }
 
-    private record Wrapped(byte[] data, byte[] index) {
+    private static final String COLUMNS = "data_keyset, index_keyset, destroyed_at IS NOT NULL, kms_uri";
+
+    private record Wrapped(byte[] data, byte[] index, String kmsUri) {
     }
 
-    private static final Wrapped DESTROYED = new Wrapped(new byte[0], new byte[0]);
+    private static final Wrapped DESTROYED = new Wrapped(new byte[0], new byte[0], null);
+
+    private static Wrapped wrapped(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return rs.getBoolean(3) ? DESTROYED : new Wrapped(rs.getBytes(1), rs.getBytes(2), rs.getString(4));
+    }
+
+    /** The organisation's live keysets, locked for a change; {@link KeysDestroyedException} when shredded. */
+    private Wrapped lockLive(UUID tenant) {
+        of(tenant); // creates them on first use
+        return jdbc.sql("SELECT " + COLUMNS + " FROM tenant_keys WHERE tenant_id = :tenant AND destroyed_at IS NULL FOR UPDATE")
+                .param("tenant", tenant)
+                .query(TenantKeys::wrapped)
+                .optional()
+                .orElseThrow(() -> new KeysDestroyedException(tenant));
+    }
+
+    /** What wraps an organisation's keysets: its own KMS key if it set one, Bulwark's root key otherwise. */
+    private Aead wrapper(String kmsUri) {
+        return kmsUri == null ? root.aead() : kms.aead(kmsUri);
+    }
+
+    /**
+     * Re-wraps both keysets of {@code tenant} under {@code kmsUri} (its own KMS key), or under the root key when null;
+     * the keys themselves, and so every ciphertext, stay as they are. The new wrapper is tried before anything is
+     * written: a key that cannot wrap and unwrap leaves the organisation as it was.
+     * Also what a root-key rotation does to each organisation the root key wraps (same wrapper, its new primary).
+     */
+    public void rewrap(UUID tenant, String kmsUri) {
+        tenantScope.inTenant(tenant, null, () -> {
+            try {
+                Wrapped wrapped = lockLive(tenant);
+                Aead from = wrapper(wrapped.kmsUri());
+                Aead to = wrapper(kmsUri);
+                byte[] probe = to.encrypt(context(tenant, "probe"), context(tenant, "probe"));
+                to.decrypt(probe, context(tenant, "probe"));
+                KeysetHandle data = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.data(), from, context(tenant, "data"));
+                KeysetHandle index = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.index(), from, context(tenant, "index"));
+                jdbc.sql("""
+                                UPDATE tenant_keys SET data_keyset = :data, index_keyset = :index, kms_uri = :uri
+                                WHERE tenant_id = :tenant
+                                """)
+                        .param("tenant", tenant)
+                        .param("data", TinkProtoKeysetFormat.serializeEncryptedKeyset(data, to, context(tenant, "data")))
+                        .param("index", TinkProtoKeysetFormat.serializeEncryptedKeyset(index, to, context(tenant, "index")))
+                        .param("uri", kmsUri)
+                        .update();
+            } catch (GeneralSecurityException e) {
+                throw new KeyUnavailableException("the keysets cannot be re-wrapped under that key", e);
+            }
+        });
+        cache.invalidate(tenant);
+    }
+
+    /**
+     * Re-wraps {@code tenant}'s keysets under the root key's current primary if the root key wraps them (no own KMS
+     * key, not shredded, created); returns whether it did. What a root-key rotation does to each organisation.
+     */
+    public boolean rewrapUnderRoot(UUID tenant) {
+        boolean rootWrapped = tenantScope.inTenant(tenant, null, () -> jdbc.sql("""
+                        SELECT count(*) FROM tenant_keys WHERE tenant_id = :tenant AND destroyed_at IS NULL AND kms_uri IS NULL
+                        """)
+                .param("tenant", tenant)
+                .query(Long.class)
+                .single() > 0);
+        if (rootWrapped) {
+            rewrap(tenant, null);
+        }
+        return rootWrapped;
+    }
+
+    /** The organisation's own KMS key URI, if it set one; empty when Bulwark's root key wraps its keys. */
+    public java.util.Optional<String> kmsUri(UUID tenant) {
+        return tenantScope.inTenant(tenant, null, () -> jdbc.sql("SELECT kms_uri FROM tenant_keys WHERE tenant_id = :tenant")
+                .param("tenant", tenant)
+                .query(String.class)
+                .optional());
+    }
+
+    /** When {@code tenant}'s data key last got a new primary, if ever. */
+    public java.util.Optional<Instant> rotatedAt(UUID tenant) {
+        return tenantScope.inTenant(tenant, null, () -> jdbc.sql("SELECT rotated_at FROM tenant_keys WHERE tenant_id = :tenant")
+                .param("tenant", tenant)
+                .query((rs, n) -> rs.getTimestamp(1))
+                .optional()
+                .map(Timestamp::toInstant));
+    }
+
+    /**
+     * Forgets this instance's unwrapped keys of {@code tenant}: the next use unwraps them again, so a revoked KMS key
+     * or a destroyed keyset takes effect at once here (other instances: within {@code bulwark.keys.cache-ttl}).
+     */
+    public void evict(UUID tenant) {
+        cache.invalidate(tenant);
+    }
 
 }

@@ -7,6 +7,7 @@ import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.InvalidInputException.FieldProblem;
+import dev.bulwark.shared.KeyUnavailableException;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.PreconditionFailedException;
 import dev.bulwark.shared.StepUpRequiredException;
@@ -79,6 +80,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> undecryptable(UndecryptableFieldException e, WebRequest request) {
         return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "undecryptable-data", "Stored data cannot be decrypted",
                 e.getMessage()), request);
+    }
+
+    @ExceptionHandler(KeyUnavailableException.class)
+    ResponseEntity<Object> keyUnavailable(KeyUnavailableException e, WebRequest request) {
+        log.warn("An organisation's key cannot be used: {}", e.getMessage());
+        return respond(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "key-unavailable", "Encryption key unavailable",
+                "This organisation's encryption key cannot be used: its key management service refuses or cannot be reached."),
+                request);
     }
 
     @ExceptionHandler(NotFoundException.class)

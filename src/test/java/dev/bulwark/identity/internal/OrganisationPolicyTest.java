@@ -76,7 +76,7 @@ class OrganisationPolicyTest extends IntegrationTest {
     @Test
     void requiringVerifiedEmailsShutsOutUnverifiedMembers() throws SQLException {
         assertThat(put(owner, policy(false, true, 600)).statusCode()).isEqualTo(409);
-        sql("UPDATE bulwark.users SET email_verified_at = now() WHERE lower(email) = lower(?)", ownerEmail);
+        sql("UPDATE bulwark.users SET email_verified_at = now() WHERE id = ?", userIdOf(ownerEmail));
         assertThat(put(owner, policy(false, true, 600)).statusCode()).isEqualTo(200);
         assertThat(get("/api/v1/orgs/" + org, bearer(member)).statusCode()).isEqualTo(403);
         sql("UPDATE bulwark.users SET email_verified_at = now() WHERE id = ?", memberId);

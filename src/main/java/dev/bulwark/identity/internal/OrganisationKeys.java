@@ -1,0 +1,103 @@
+package dev.bulwark.identity.internal;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.audit.Actor;
+import dev.bulwark.audit.Entity;
+import dev.bulwark.identity.ClientInfo;
+import dev.bulwark.keys.CustomerKeys;
+import dev.bulwark.keys.KeyRotation;
+import dev.bulwark.tenancy.Memberships;
+import dev.bulwark.tenancy.Permission;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * An organisation's own keys, as its OWNER manages them (MANAGE_KEYS, signed in as a person, step-up): their state,
+ * rotating the data key (re-encryption follows in the background), and pointing the organisation at its own KMS key.
+ * Each change is audited in the same transaction as the change.
+ */
+@Service
+public class OrganisationKeys {
+
+    /** What an OWNER sees of the organisation's keys; never key material. */
+    public record Status(int primaryKeyId, List<Integer> keyIds, Instant rotatedAt, String protection, String kmsKeyUri,
+                         Reencryption reencryption) {
+    }
+
+    /** Background re-encryption: whether the organisation is queued, and rows left under an older key per table. */
+    public record Reencryption(boolean queued, boolean done, Map<String, Long> remaining) {
+    }
+
+    private final KeyRotation rotation;
+    private final CustomerKeys customerKeys;
+    private final Memberships memberships;
+    private final OrganisationStepUp stepUp;
+    private final SecurityEvents events;
+    private final TransactionTemplate transactions;
+
+    OrganisationKeys(KeyRotation rotation, CustomerKeys customerKeys, Memberships memberships, OrganisationStepUp stepUp,
+                     SecurityEvents events, TransactionTemplate transactions) {
+        this.rotation = rotation;
+        this.customerKeys = customerKeys;
+        this.memberships = memberships;
+        this.stepUp = stepUp;
+        this.events = events;
+        this.transactions = transactions;
+    }
+
+    public Status status(Caller caller) {
+        UUID org = caller.orgId();
+        memberships.require(org, caller.userId(), Permission.MANAGE_KEYS);
+        List<Integer> ids = rotation.keyIds(org);
+        String uri = customerKeys.keyUri(org).orElse(null);
+        KeyRotation.Progress progress = rotation.progress(org);
+        return new Status(ids.getFirst(), ids, rotation.rotatedAt(org).orElse(null),
+                uri == null ? "bulwark-root-key" : "customer-kms-key", uri,
+                new Reencryption(rotation.queued(org), progress.done(), new LinkedHashMap<>(progress.remaining())));
+    }
+
+    public Status rotate(Caller caller, ClientInfo client) {
+        UUID org = authorise(caller);
+        transactions.executeWithoutResult(s -> {
+            List<Integer> ids = rotation.rotate(org);
+            events.orgEvent(org, "org.keys.rotated", actor(caller), Entity.of("organisation", org), client,
+                    Map.of("primaryKeyId", ids.getFirst(), "keys", ids.size()));
+        });
+        return status(caller);
+    }
+
+    public Status useKms(Caller caller, String keyUri, ClientInfo client) {
+        UUID org = authorise(caller);
+        transactions.executeWithoutResult(s -> {
+            customerKeys.use(org, keyUri);
+            events.orgEvent(org, "org.keys.kms_set", actor(caller), Entity.of("organisation", org), client,
+                    Map.of("kmsKeyUri", keyUri));
+        });
+        return status(caller);
+    }
+
+    public Status releaseKms(Caller caller, ClientInfo client) {
+        UUID org = authorise(caller);
+        transactions.executeWithoutResult(s -> {
+            customerKeys.release(org);
+            events.orgEvent(org, "org.keys.kms_removed", actor(caller), Entity.of("organisation", org), client, Map.of());
+        });
+        return status(caller);
+    }
+
+    private UUID authorise(Caller caller) {
+        memberships.require(caller.orgId(), caller.userId(), Permission.MANAGE_KEYS);
+        stepUp.require(caller.orgId(), caller.userId(), caller.sessionId());
+        return caller.orgId();
+    }
+
+    private static Actor actor(Caller caller) {
+        return Actor.acting(caller.userId(), caller.apiKeyId());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.bulwark.identity.web;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.access.Requires;
+import dev.bulwark.identity.internal.OrganisationKeys;
+import dev.bulwark.shared.Audited;
+import dev.bulwark.tenancy.Permission;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * An organisation's keys (docs/encryption.md): their state, rotation of the data key, and customer-managed keys
+ * (BYOK). OWNER only (MANAGE_KEYS), signed in as a person; changes need step-up.
+ */
+@RestController
+class OrganisationKeysController {
+
+    /** A KMS key URI, e.g. {@code aws-kms://arn:aws:kms:…}; which schemes work depends on the deployment. */
+    record KmsKey(@NotBlank @Size(max = 2048) @Pattern(regexp = "[a-z][a-z0-9+.-]*://\\S+", message = "must be a KMS key URI")
+                  String keyUri) {
+    }
+
+    private final OrganisationKeys keys;
+
+    OrganisationKeysController(OrganisationKeys keys) {
+        this.keys = keys;
+    }
+
+    @GetMapping("/api/v1/orgs/{orgId}/keys")
+    @Requires(value = Permission.MANAGE_KEYS, personOnly = true)
+    OrganisationKeys.Status status(Caller caller) {
+        return keys.status(caller);
+    }
+
+    @PostMapping("/api/v1/orgs/{orgId}/keys/rotate")
+    @Audited("org.keys.rotated")
+    @Requires(value = Permission.MANAGE_KEYS, personOnly = true)
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    OrganisationKeys.Status rotate(Caller caller, HttpServletRequest request) {
+        return keys.rotate(caller, Requests.client(request));
+    }
+
+    @PutMapping("/api/v1/orgs/{orgId}/keys/kms")
+    @Audited("org.keys.kms_set")
+    @Requires(value = Permission.MANAGE_KEYS, personOnly = true)
+    OrganisationKeys.Status useKms(Caller caller, @Valid @RequestBody KmsKey body, HttpServletRequest request) {
+        return keys.useKms(caller, body.keyUri(), Requests.client(request));
+    }
+
+    @DeleteMapping("/api/v1/orgs/{orgId}/keys/kms")
+    @Audited("org.keys.kms_removed")
+    @Requires(value = Permission.MANAGE_KEYS, personOnly = true)
+    OrganisationKeys.Status releaseKms(Caller caller, HttpServletRequest request) {
+        return keys.releaseKms(caller, Requests.client(request));
+    }
+}

@@ -81,6 +81,10 @@ public class RootKey {
         } else {
             load(true);
             this.aead = new Reloading();
+            if (properties.rootPassphrase() == null) {
+                log.warn("The root keyset {} is not sealed: anyone who can read it can read every organisation's keys."
+                        + " Outside development, set BULWARK_KEYS_ROOT_PASSPHRASE or BULWARK_KEYS_ROOT_URI.", file);
+            }
         }
     }
 

@@ -31,4 +31,10 @@ public @interface Requires {
      * with 403 before the body is read, like any other missing permission.
      */
     boolean personOnly() default false;
+
+    /**
+     * Whether the endpoint serves an organisation whose deletion is pending (disabled). Every other endpoint answers
+     * such an organisation 404, to its members and keys alike; only cancelling the deletion is allowed through.
+     */
+    boolean whileDeletionPending() default false;
 }

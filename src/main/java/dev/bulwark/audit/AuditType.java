@@ -16,6 +16,16 @@ public enum AuditType {
     ORG_KEYS_ROTATED("org.keys.rotated", Category.CREDENTIAL_CHANGED),
     ORG_KEYS_KMS_SET("org.keys.kms_set", Category.CREDENTIAL_CHANGED),
     ORG_KEYS_KMS_REMOVED("org.keys.kms_removed", Category.CREDENTIAL_CHANGED),
+    ORG_EXPORTED("org.exported", Category.CUSTOMER_DATA_EXPORTED),
+    ORG_DELETION_REQUESTED("org.deletion.requested", Category.CONFIG_CHANGED),
+    ORG_DELETION_CANCELLED("org.deletion.cancelled", Category.CONFIG_CHANGED),
+    ORG_PURGED("org.purged", Category.CONFIG_CHANGED),
+
+    RETENTION_POLICY_UPDATED("retention.policy.updated", Category.CONFIG_CHANGED),
+    RETENTION_LEGAL_HOLD_UPDATED("retention.legal_hold.updated", Category.CONFIG_CHANGED),
+    RETENTION_PURGED("retention.purged", Category.CUSTOMER_DATA_WRITE),
+    PRIVACY_ACCESS_EXPORTED("privacy.access.exported", Category.CUSTOMER_DATA_EXPORTED),
+    PRIVACY_ERASURE_COMPLETED("privacy.erasure.completed", Category.CUSTOMER_DATA_WRITE),
 
     LOGIN_SUCCEEDED("auth.login.succeeded", Category.LOGIN),
     LOGIN_FAILED("auth.login.failed", Category.LOGIN_FAILED),

@@ -45,6 +45,8 @@ public final class GlobalTables {
             new GlobalTable("key_reencryption_queue",
                     "organisations whose rotated data key leaves rows to re-encrypt, taken by the job of any instance"
                             + " before binding each (ids, times)", true),
+            new GlobalTable("retention_runs",
+                    "the retention enforcer's one lease and last run times, shared by every instance (times only)", true),
             new GlobalTable("flyway_schema_history",
                     "migration history, written by the owner role only; the app role has no privilege on it", false));
 

@@ -69,8 +69,10 @@ public class Memberships {
     }
 
     public Optional<Role> roleOf(UUID orgId, UUID userId) {
-        return tenantScope.inTenant(orgId, userId, () -> jdbc.sql(
-                        "SELECT role FROM memberships WHERE tenant_id = :org AND user_id = :user")
+        return tenantScope.inTenant(orgId, userId, () -> jdbc.sql("""
+                        SELECT m.role FROM memberships m JOIN organisations o ON o.id = m.tenant_id AND o.disabled_at IS NULL
+                        WHERE m.tenant_id = :org AND m.user_id = :user
+                        """)
                 .param("org", orgId)
                 .param("user", userId)
                 .query(String.class)
@@ -83,16 +85,26 @@ public class Memberships {
      * policy (MFA, verified email); 404 for non-members, 403 otherwise. One query reads the role and the policy.
      */
     public Role require(UUID orgId, UUID userId, Permission permission) {
+        return require(orgId, userId, permission, false);
+    }
+
+    /**
+     * As {@link #require(UUID, UUID, Permission)}; an organisation whose deletion is pending answers 404 unless
+     * {@code whileDeletionPending} (cancelling the deletion).
+     */
+    public Role require(UUID orgId, UUID userId, Permission permission, boolean whileDeletionPending) {
         record Access(Role role, OrganisationPolicy policy) {
         }
         Access access = tenantScope.inTenant(orgId, userId, () -> jdbc.sql("""
                         SELECT m.role, coalesce(p.require_mfa, false), coalesce(p.require_verified_email, false),
                                coalesce(p.step_up_window_seconds, :defaultWindow), p.api_key_max_lifetime_days
                         FROM memberships m LEFT JOIN organisation_policies p ON p.tenant_id = m.tenant_id
-                        WHERE m.tenant_id = :org AND m.user_id = :user
+                        JOIN organisations o ON o.id = m.tenant_id AND o.purged_at IS NULL
+                        WHERE m.tenant_id = :org AND m.user_id = :user AND (o.disabled_at IS NULL OR :whileDeleting)
                         """)
                 .param("org", orgId)
                 .param("user", userId)
+                .param("whileDeleting", whileDeletionPending)
                 .param("defaultWindow", (int) OrganisationPolicy.DEFAULT.stepUpWindow().toSeconds())
                 .query((rs, n) -> new Access(Role.valueOf(rs.getString(1)),
                         new OrganisationPolicy(rs.getBoolean(2), rs.getBoolean(3), Duration.ofSeconds(rs.getInt(4)),

@@ -53,6 +53,17 @@ public class Organisations {
                     .param("user", ownerUserId)
                     .param("role", Role.OWNER.name())
                     .update();
+            for (DataClass dataClass : DataClass.values()) {
+                jdbc.sql("""
+                                INSERT INTO retention_policies (tenant_id, data_class, retention_days, updated_at)
+                                VALUES (:tenant, :class, :days, :now)
+                                """)
+                        .param("tenant", id)
+                        .param("class", dataClass.id())
+                        .param("days", dataClass.defaultDays())
+                        .param("now", java.sql.Timestamp.from(now))
+                        .update();
+            }
             return new Organisation(id, name, now);
         });
     }

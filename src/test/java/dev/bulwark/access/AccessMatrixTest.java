@@ -52,7 +52,11 @@ class AccessMatrixTest extends IntegrationTest {
             "PATCH /api/v1/orgs/{orgId}/contacts/{contactId}", "{\"notes\":\"hijacked\"}",
             "POST /api/v1/orgs/{orgId}/contacts/{contactId}/interactions", "{\"channel\":\"call\",\"subject\":\"x\",\"body\":\"x\"}",
             "PATCH /api/v1/orgs/{orgId}/contacts/{contactId}/interactions/{interactionId}", "{\"subject\":\"hijacked\"}",
-            "PATCH /api/v1/orgs/{orgId}/members/{userId}", "{\"role\":\"VIEWER\"}");
+            "PATCH /api/v1/orgs/{orgId}/members/{userId}", "{\"role\":\"VIEWER\"}",
+            "PUT /api/v1/orgs/{orgId}/retention-policies/{dataClass}", "{\"retentionDays\":3000}");
+
+    /** Path variables that name no organisation's resource (the same in every organisation). */
+    private static final java.util.Set<String> NOT_IDS = java.util.Set.of("dataClass");
 
     private record Endpoint(String method, String path, Permission permission, boolean personOnly) {
 
@@ -123,6 +127,7 @@ class AccessMatrixTest extends IntegrationTest {
         ids.put("keyId", id(call("POST", org + "/api-keys", t.owner(), "{\"name\":\"seed\",\"role\":\"VIEWER\"}")).toString());
         ids.put("userId", t.owner().id().toString());
         ids.put("version", "1");
+        ids.put("dataClass", "interaction.call");
         return ids;
     }
 
@@ -192,7 +197,7 @@ class AccessMatrixTest extends IntegrationTest {
             // A's organisation in the path: B's owner is not a member.
             assertThat(probe(e, b.owner().auth(), idsOfA).statusCode()).as("%s with A's org", e).isEqualTo(404);
             // B's own organisation in the path, A's resource ids after it, with a body that would be valid.
-            if (e.variables().size() > 1) {
+            if (e.variables().stream().filter(v -> !NOT_IDS.contains(v)).count() > 1) {
                 String body = e.takesBody() ? VALID_BODIES.get(e.key()) : null;
                 HttpResponse<String> response = call(e.method(), fill(e.path(), withOwnOrg), b.owner(), body);
                 assertThat(response.statusCode()).as("%s with A's ids under B: %s", e, response.body()).isEqualTo(404);

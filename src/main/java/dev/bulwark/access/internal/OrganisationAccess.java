@@ -131,7 +131,7 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
 
     private Role role(UUID orgId, UUID userId, Requires requires) {
         Role role = requires.enforcePolicy()
-                ? memberships.require(orgId, userId, requires.value())
+                ? memberships.require(orgId, userId, requires.value(), requires.whileDeletionPending())
                 : memberships.roleOf(orgId, userId).orElseThrow(() -> new NotFoundException("There is no such organisation."));
         if (!requires.value().grantedTo(role)) {
             throw new ForbiddenException("Your role in this organisation does not allow this.");

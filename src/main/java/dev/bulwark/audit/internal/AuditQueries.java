@@ -68,6 +68,19 @@ public class AuditQueries {
                 AuditRecord::seq, r -> r));
     }
 
+    /** Every event of the tenant about one of {@code entityIds}, oldest first. */
+    public java.util.List<AuditRecord> about(UUID tenant, java.util.Collection<String> entityIds) {
+        if (entityIds.isEmpty()) {
+            return java.util.List.of();
+        }
+        return tenantScope.inTenant(tenant, null, () -> jdbc.sql(
+                        "SELECT %s FROM audit_events WHERE tenant_id = :tenant AND entity_id = ANY (:ids) ORDER BY seq".formatted(COLUMNS))
+                .param("tenant", tenant)
+                .param("ids", entityIds.toArray(String[]::new))
+                .query(this::map)
+                .list());
+    }
+
     /** Every event of the tenant, oldest first, streamed to {@code sink} inside one read transaction. */
     public void each(UUID tenant, Consumer<AuditRecord> sink) {
         tenantScope.inTenant(tenant, null, () -> jdbc.sql("SELECT %s FROM audit_events WHERE tenant_id = :tenant ORDER BY seq"

@@ -37,9 +37,10 @@ public class Contacts {
     }
 
     /** Ciphertexts and, for rows written before V14, the legacy plaintext (docs/encryption.md). */
-    private static final String COLUMNS = """
+    /** The columns {@link #map} reads. */
+    public static final String COLUMNS = """
             tenant_id, id, name_ct, email_ct, phone_ct, notes_ct, name, email, phone, notes, version, created_at, updated_at""";
-    static final String EMAIL_INDEX = "contact.email";
+    public static final String EMAIL_INDEX = "contact.email";
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
@@ -194,7 +195,8 @@ public class Contacts {
                 contact.notes(), "version", contact.version());
     }
 
-    private Contact map(ResultSet rs, int row) throws SQLException {
+    /** A row of {@link #COLUMNS}, its fields decrypted. */
+    public Contact map(ResultSet rs, int row) throws SQLException {
         UUID org = Rows.uuid(rs, "tenant_id");
         UUID id = Rows.uuid(rs, "id");
         return new Contact(id, sealed.open(rs, org, "contacts", "name", id), sealed.open(rs, org, "contacts", "email", id),

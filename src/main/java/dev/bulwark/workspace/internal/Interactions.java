@@ -30,7 +30,8 @@ public class Interactions {
                               int version, Instant createdAt, Instant updatedAt) implements Rows.Listed {
     }
 
-    private static final String COLUMNS = """
+    /** The columns {@link #map} reads. */
+    public static final String COLUMNS = """
             tenant_id, id, contact_id, channel, subject_ct, body_ct, subject, body, occurred_at, version, created_at, updated_at""";
 
     private final JdbcClient jdbc;
@@ -149,7 +150,8 @@ public class Interactions {
                 .orElseThrow(() -> new NotFoundException("There is no such interaction."));
     }
 
-    private Interaction map(ResultSet rs, int row) throws SQLException {
+    /** A row of {@link #COLUMNS}, its fields decrypted. */
+    public Interaction map(ResultSet rs, int row) throws SQLException {
         UUID org = Rows.uuid(rs, "tenant_id");
         UUID id = Rows.uuid(rs, "id");
         return new Interaction(id, Rows.uuid(rs, "contact_id"), Channel.ofWire(rs.getString("channel")),

@@ -1,0 +1,149 @@
+package dev.bulwark.privacy.internal;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.access.RecentFactor;
+import dev.bulwark.audit.Actor;
+import dev.bulwark.audit.AuditEvent;
+import dev.bulwark.audit.AuditLog;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Entity;
+import dev.bulwark.keys.Shredding;
+import dev.bulwark.privacy.PrivacyProperties;
+import dev.bulwark.shared.ConflictException;
+import dev.bulwark.shared.InvalidInputException;
+import dev.bulwark.tenancy.TenantScope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Deleting an organisation: an OWNER's request (step-up) disables it at once — every endpoint then answers its members
+ * and keys 404 — and sets the end of the grace period ({@code bulwark.privacy.deletion-grace}, 30 days), until which
+ * an OWNER may cancel. Past it, the retention enforcer purges it: its workspace data, AI usage and memberships are
+ * deleted, its API keys revoked, its invitations voided, its keysets destroyed (crypto-shredding: what is left — the
+ * audit chain's payloads, any backup — opens under no key), and the organisation row stays as a tombstone with
+ * {@code purged_at}, keeping its audit chain as the record of what happened, without payloads.
+ */
+@Service
+public class OrganisationDeletion {
+
+    private static final Logger log = LoggerFactory.getLogger(OrganisationDeletion.class);
+
+    /** The deletion state of an organisation. */
+    public record Status(String status, Instant disabledAt, Instant purgeAfter) {
+    }
+
+    private final JdbcClient jdbc;
+    private final TenantScope tenantScope;
+    private final TransactionTemplate transactions;
+    private final AuditLog audit;
+    private final Shredding shredding;
+    private final RecentFactor recentFactor;
+    private final PrivacyProperties properties;
+
+    OrganisationDeletion(JdbcClient jdbc, TenantScope tenantScope, TransactionTemplate transactions, AuditLog audit,
+                         Shredding shredding, RecentFactor recentFactor, PrivacyProperties properties) {
+        this.jdbc = jdbc;
+        this.tenantScope = tenantScope;
+        this.transactions = transactions;
+        this.audit = audit;
+        this.shredding = shredding;
+        this.recentFactor = recentFactor;
+        this.properties = properties;
+    }
+
+    /** Disables the organisation and schedules its purge; {@code confirmName} must be its name (400 otherwise). */
+    public Status request(Caller caller, String confirmName) {
+        recentFactor.require(caller.orgId(), caller.userId(), caller.sessionId());
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant purgeAfter = now.plus(properties.deletionGrace());
+        transactions.executeWithoutResult(s -> tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            String name = jdbc.sql("SELECT name FROM organisations WHERE id = :org FOR UPDATE")
+                    .param("org", caller.orgId())
+                    .query(String.class)
+                    .single();
+            if (!name.equals(confirmName)) {
+                throw new InvalidInputException("confirmName", "must be the organisation's name, exactly");
+            }
+            int updated = jdbc.sql("""
+                            UPDATE organisations SET disabled_at = :now, purge_after = :purgeAfter
+                            WHERE id = :org AND disabled_at IS NULL
+                            """)
+                    .param("org", caller.orgId())
+                    .param("now", Timestamp.from(now))
+                    .param("purgeAfter", Timestamp.from(purgeAfter))
+                    .update();
+            if (updated == 0) {
+                throw new ConflictException("This organisation's deletion is already pending.");
+            }
+            audit.append(new AuditEvent(caller.orgId(), AuditType.ORG_DELETION_REQUESTED, Retention.actor(caller),
+                    Entity.of("organisation", caller.orgId()), null, null, Map.of("purgeAfter", purgeAfter.toString()), null));
+        }));
+        return new Status("deletion-pending", now, purgeAfter);
+    }
+
+    public Status cancel(Caller caller) {
+        recentFactor.require(caller.orgId(), caller.userId(), caller.sessionId());
+        Instant now = Instant.now();
+        transactions.executeWithoutResult(s -> tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            int updated = jdbc.sql("""
+                            UPDATE organisations SET disabled_at = NULL, purge_after = NULL
+                            WHERE id = :org AND disabled_at IS NOT NULL AND purged_at IS NULL AND purge_after > :now
+                            """)
+                    .param("org", caller.orgId())
+                    .param("now", Timestamp.from(now))
+                    .update();
+            if (updated == 0) {
+                throw new ConflictException("This organisation has no deletion pending.");
+            }
+            audit.append(new AuditEvent(caller.orgId(), AuditType.ORG_DELETION_CANCELLED, Retention.actor(caller),
+                    Entity.of("organisation", caller.orgId()), null, null, Map.of(), null));
+        }));
+        return new Status("active", null, null);
+    }
+
+    /** Purges every organisation whose grace period ended before {@code now}; returns them. */
+    public List<UUID> purgeDue(Instant now) {
+        List<UUID> due = jdbc.sql("""
+                        SELECT id FROM organisations WHERE disabled_at IS NOT NULL AND purged_at IS NULL AND purge_after <= :now
+                        ORDER BY purge_after
+                        """)
+                .param("now", Timestamp.from(now))
+                .query(UUID.class)
+                .list();
+        for (UUID org : due) {
+            purge(org, now);
+            log.info("Purged organisation {} (deletion grace period over)", org);
+        }
+        return due;
+    }
+
+    private void purge(UUID org, Instant now) {
+        transactions.executeWithoutResult(s -> tenantScope.inTenant(org, null, () -> {
+            Map<String, Integer> deleted = new java.util.LinkedHashMap<>();
+            // Constant table names, children before parents.
+            for (String table : List.of("interactions", "contacts", "document_versions", "documents", "projects", "ai_usage",
+                    "memberships")) {
+                deleted.put(table, jdbc.sql("DELETE FROM " + table + " WHERE tenant_id = :org").param("org", org).update());
+            }
+            jdbc.sql("UPDATE api_keys SET revoked_at = coalesce(revoked_at, :now) WHERE tenant_id = :org")
+                    .param("org", org).param("now", Timestamp.from(now)).update();
+            jdbc.sql("UPDATE invitations SET expires_at = least(expires_at, :now) WHERE tenant_id = :org")
+                    .param("org", org).param("now", Timestamp.from(now)).update();
+            audit.append(new AuditEvent(org, AuditType.ORG_PURGED, Actor.system(), Entity.of("organisation", org), "deletion",
+                    null, Map.copyOf(deleted), null));
+            jdbc.sql("UPDATE organisations SET purged_at = :now WHERE id = :org")
+                    .param("org", org).param("now", Timestamp.from(now)).update();
+            shredding.destroyKeys(org);
+        }));
+    }
+}

@@ -1,0 +1,158 @@
+package dev.bulwark.privacy.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.access.RecentFactor;
+import dev.bulwark.audit.AuditEvent;
+import dev.bulwark.audit.AuditLog;
+import dev.bulwark.audit.AuditReader;
+import dev.bulwark.audit.AuditRecord;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Entity;
+import dev.bulwark.tenancy.TenantScope;
+import dev.bulwark.workspace.DataSubjects;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The data subject's rights (docs/privacy.md), OWNER only, with step-up: access (GDPR Art. 15) — every contact with
+ * the email, their interactions and the audit events about them, as JSON or a ZIP of JSON and CSV — and erasure
+ * (Art. 17) in one transaction: the workspace records pseudonymised and emptied, the personal data of the audit
+ * events about them redacted (the chain still verifies), the email's blind index gone, and a keyed record that the
+ * address was erased. Each request is audited without the address or the erased values.
+ */
+@Service
+public class PrivacyRequests {
+
+    /** The subject of a request. */
+    public record Subject(String email) {
+    }
+
+    /** What an access request returns (CONTRACT). */
+    public record Access(Subject subject, List<DataSubjects.ContactRecord> contacts, List<DataSubjects.InteractionRecord> interactions,
+                         List<AuditRecord> auditEvents, Instant generatedAt) {
+    }
+
+    /** What an erasure changed (CONTRACT's counts), and, when nothing was left to erase, since when it was erased. */
+    public record Erasure(int contacts, int interactions, int auditEvents, Instant alreadyErasedAt, String detail) {
+    }
+
+    private final DataSubjects subjects;
+    private final AuditReader auditReader;
+    private final AuditLog audit;
+    private final RecentFactor recentFactor;
+    private final TransactionTemplate transactions;
+    private final TenantScope tenantScope;
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+
+    PrivacyRequests(DataSubjects subjects, AuditReader auditReader, AuditLog audit, RecentFactor recentFactor,
+                    TransactionTemplate transactions, TenantScope tenantScope, JdbcClient jdbc, ObjectMapper json) {
+        this.subjects = subjects;
+        this.auditReader = auditReader;
+        this.audit = audit;
+        this.recentFactor = recentFactor;
+        this.transactions = transactions;
+        this.tenantScope = tenantScope;
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public Access access(Caller caller, String email) {
+        recentFactor.require(caller.orgId(), caller.userId(), caller.sessionId());
+        return transactions.execute(s -> {
+            DataSubjects.Records records = subjects.collect(caller.orgId(), email);
+            List<AuditRecord> events = auditReader.about(caller.orgId(), records.entityIds());
+            audit.append(new AuditEvent(caller.orgId(), AuditType.PRIVACY_ACCESS_EXPORTED, Retention.actor(caller),
+                    Entity.of("organisation", caller.orgId()), null, null, Map.of("contacts", records.contacts().size(),
+                    "interactions", records.interactions().size(), "auditEvents", events.size()), null));
+            return new Access(new Subject(email), records.contacts(), records.interactions(), events,
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        });
+    }
+
+    /** The same answer as a ZIP: {@code access.json}, a CSV per kind of record, and a manifest. */
+    public byte[] accessZip(Caller caller, String email) {
+        Access access = access(caller, email);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipDocument zip = new ZipDocument(out, json)) {
+            zip.json("access.json", access);
+            zip.csv("contacts.csv", List.of("id", "name", "email", "phone", "notes", "version", "createdAt", "updatedAt"),
+                    rows -> access.contacts().forEach(c -> rows.accept(List.of(c.id(), nn(c.name()), nn(c.email()), nn(c.phone()),
+                            nn(c.notes()), c.version(), c.createdAt(), c.updatedAt()))));
+            zip.csv("interactions.csv", List.of("id", "contactId", "channel", "subject", "body", "occurredAt", "version",
+                            "createdAt", "updatedAt"),
+                    rows -> access.interactions().forEach(i -> rows.accept(List.of(i.id(), i.contactId(), i.channel(), nn(i.subject()),
+                            nn(i.body()), i.occurredAt(), i.version(), i.createdAt(), i.updatedAt()))));
+            zip.csv("audit-events.csv", List.of("seq", "id", "occurredAt", "type", "actorType", "actorId", "entityType", "entityId",
+                            "before", "after", "redactedAt"),
+                    rows -> access.auditEvents().forEach(e -> rows.accept(List.of(e.seq(), e.id(), e.occurredAt(), e.type(),
+                            e.actor().type(), nn(e.actor().id()), nn(e.entity().type()), nn(e.entity().id()),
+                            e.before() == null ? "" : e.before().toString(), e.after() == null ? "" : e.after().toString(),
+                            nn(e.redactedAt())))));
+            zip.finish(Map.of("format", "bulwark-access-request-v1", "organisationId", caller.orgId().toString(),
+                    "generatedAt", access.generatedAt().toString()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public Erasure erase(Caller caller, String email) {
+        recentFactor.require(caller.orgId(), caller.userId(), caller.sessionId());
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        UUID org = caller.orgId();
+        return transactions.execute(s -> tenantScope.inTenant(org, caller.userId(), () -> {
+            byte[] subjectIndex = subjects.subjectIndex(org, email);
+            DataSubjects.Erased erased = subjects.erase(org, email, now);
+            List<String> entityIds = new ArrayList<>();
+            erased.contactIds().forEach(id -> entityIds.add(id.toString()));
+            erased.interactionIds().forEach(id -> entityIds.add(id.toString()));
+            List<UUID> eventIds = auditReader.about(org, entityIds).stream()
+                    .filter(e -> e.before() != null || e.after() != null)
+                    .map(AuditRecord::id)
+                    .toList();
+            int redacted = audit.redact(org, eventIds, Retention.actor(caller));
+            Instant earlier = null;
+            if (erased.contactIds().isEmpty()) {
+                earlier = jdbc.sql("SELECT erased_at FROM erasures WHERE tenant_id = :org AND subject_index = :index")
+                        .param("org", org)
+                        .param("index", subjectIndex)
+                        .query((rs, n) -> rs.getTimestamp(1).toInstant())
+                        .optional()
+                        .orElse(null);
+            } else {
+                jdbc.sql("""
+                                INSERT INTO erasures (tenant_id, subject_index, erased_at) VALUES (:org, :index, :now)
+                                ON CONFLICT (tenant_id, subject_index) DO NOTHING
+                                """)
+                        .param("org", org)
+                        .param("index", subjectIndex)
+                        .param("now", Timestamp.from(now))
+                        .update();
+            }
+            String detail = !erased.contactIds().isEmpty() ? "Erased."
+                    : earlier != null ? "Nothing left to erase: this address was already erased."
+                    : "Nothing to erase: no record holds this address.";
+            audit.append(new AuditEvent(org, AuditType.PRIVACY_ERASURE_COMPLETED, Retention.actor(caller),
+                    Entity.of("organisation", org), null, null, Map.of("contacts", erased.contactIds().size(),
+                    "interactions", erased.interactionIds().size(), "auditEvents", redacted,
+                    "alreadyErased", earlier != null), null));
+            return new Erasure(erased.contactIds().size(), erased.interactionIds().size(), redacted, earlier, detail);
+        }));
+    }
+
+    private static Object nn(Object value) {
+        return value == null ? "" : value;
+    }
+}

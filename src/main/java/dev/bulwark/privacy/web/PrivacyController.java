@@ -1,0 +1,104 @@
+package dev.bulwark.privacy.web;
+
+import java.util.UUID;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.access.Requires;
+import dev.bulwark.privacy.internal.OrganisationDeletion;
+import dev.bulwark.privacy.internal.OrganisationExport;
+import dev.bulwark.privacy.internal.PrivacyRequests;
+import dev.bulwark.shared.Audited;
+import dev.bulwark.shared.TextRules;
+import dev.bulwark.tenancy.Permission;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+/**
+ * The data subject's rights and the organisation's own (CONTRACT.md, docs/privacy.md): access and erasure requests,
+ * the full export, and deleting the organisation (cancellable during its grace period). OWNER only, signed in as a
+ * person, with step-up.
+ */
+@RestController
+class PrivacyController {
+
+    static final MediaType ZIP = MediaType.parseMediaType("application/zip");
+
+    record SubjectRequest(@NotBlank @Size(max = 254) @Email(regexp = TextRules.EMAIL, message = "must be a valid email address")
+                          String email) {
+        @Override
+        public String toString() {
+            return "SubjectRequest[…]";
+        }
+    }
+
+    private final PrivacyRequests requests;
+    private final OrganisationExport export;
+    private final OrganisationDeletion deletion;
+
+    PrivacyController(PrivacyRequests requests, OrganisationExport export, OrganisationDeletion deletion) {
+        this.requests = requests;
+        this.export = export;
+        this.deletion = deletion;
+    }
+
+    @PostMapping("/api/v1/orgs/{orgId}/privacy/access-requests")
+    @Audited("privacy.access.exported")
+    @Requires(value = Permission.PRIVACY_REQUESTS, personOnly = true)
+    ResponseEntity<?> access(Caller caller, @Valid @RequestBody SubjectRequest body,
+                             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
+        if (accept != null && MediaType.parseMediaTypes(accept).stream().anyMatch(ZIP::equalsTypeAndSubtype)) {
+            return ResponseEntity.ok().contentType(ZIP)
+                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"access-request.zip\"")
+                    .body(requests.accessZip(caller, body.email()));
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(requests.access(caller, body.email()));
+    }
+
+    @PostMapping("/api/v1/orgs/{orgId}/privacy/erasure-requests")
+    @Audited("privacy.erasure.completed")
+    @Requires(value = Permission.PRIVACY_REQUESTS, personOnly = true)
+    PrivacyRequests.Erasure erase(Caller caller, @Valid @RequestBody SubjectRequest body) {
+        return requests.erase(caller, body.email());
+    }
+
+    @GetMapping("/api/v1/orgs/{orgId}/export")
+    @Requires(value = Permission.EXPORT_ORGANISATION, personOnly = true)
+    ResponseEntity<StreamingResponseBody> export(Caller caller) {
+        export.authorise(caller);
+        UUID org = caller.orgId();
+        return ResponseEntity.ok().contentType(ZIP)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"bulwark-export-" + org + ".zip\"")
+                .body(out -> export.write(org, out));
+    }
+
+    /** Deleting is confirmed by typing the organisation's name, as it is now. */
+    record DeletionRequest(@NotBlank @Size(max = 200) String confirmName) {
+    }
+
+    @PostMapping("/api/v1/orgs/{orgId}/deletion")
+    @Audited("org.deletion.requested")
+    @Requires(value = Permission.DELETE_ORGANISATION, personOnly = true)
+    ResponseEntity<OrganisationDeletion.Status> delete(Caller caller, @Valid @RequestBody DeletionRequest body) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(deletion.request(caller, body.confirmName()));
+    }
+
+    @DeleteMapping("/api/v1/orgs/{orgId}/deletion")
+    @Audited("org.deletion.cancelled")
+    @Requires(value = Permission.DELETE_ORGANISATION, personOnly = true, whileDeletionPending = true)
+    OrganisationDeletion.Status cancelDeletion(Caller caller) {
+        return deletion.cancel(caller);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.bulwark.privacy.web;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.access.Requires;
+import dev.bulwark.audit.Actor;
+import dev.bulwark.privacy.internal.Retention;
+import dev.bulwark.privacy.internal.RetentionEnforcer;
+import dev.bulwark.shared.Audited;
+import dev.bulwark.tenancy.Permission;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Retention policies (CONTRACT.md): read by any member, changed by ADMIN or OWNER within the bounds (the audit log not
+ * below the legal minimum); the enforcer run for one organisation now; legal hold, set by an OWNER.
+ */
+@RestController
+class RetentionController {
+
+    record PolicyBody(@NotNull @Min(1) @Max(36_500) Integer retentionDays) {
+    }
+
+    record LegalHoldBody(@NotNull Boolean active, @Size(max = 500) String reason) {
+    }
+
+    private final Retention retention;
+    private final RetentionEnforcer enforcer;
+
+    RetentionController(Retention retention, RetentionEnforcer enforcer) {
+        this.retention = retention;
+        this.enforcer = enforcer;
+    }
+
+    @GetMapping("/api/v1/orgs/{orgId}/retention-policies")
+    @Requires(Permission.READ_ORGANISATION)
+    List<Retention.Policy> list(Caller caller) {
+        return retention.policies(caller.orgId());
+    }
+
+    @PutMapping("/api/v1/orgs/{orgId}/retention-policies/{dataClass}")
+    @Audited("retention.policy.updated")
+    @Requires(Permission.MANAGE_RETENTION)
+    Retention.Policy update(Caller caller, @PathVariable String dataClass, @Valid @RequestBody PolicyBody body) {
+        return retention.update(caller, dataClass, body.retentionDays());
+    }
+
+    @PostMapping("/api/v1/orgs/{orgId}/retention/run")
+    @Audited(value = "retention.purged", unless = "nothing was past its retention period, or the organisation is on legal hold")
+    @Requires(Permission.MANAGE_RETENTION)
+    Map<String, Object> run(Caller caller) {
+        return Map.of("purged", enforcer.runFor(caller.orgId(), Instant.now(), Actor.acting(caller.userId(), caller.apiKeyId())));
+    }
+
+    @GetMapping("/api/v1/orgs/{orgId}/legal-hold")
+    @Requires(Permission.READ_ORGANISATION)
+    Retention.LegalHold legalHold(Caller caller) {
+        return retention.legalHold(caller.orgId());
+    }
+
+    @PutMapping("/api/v1/orgs/{orgId}/legal-hold")
+    @Audited("retention.legal_hold.updated")
+    @Requires(value = Permission.PRIVACY_REQUESTS, personOnly = true)
+    Retention.LegalHold setLegalHold(Caller caller, @Valid @RequestBody LegalHoldBody body) {
+        return retention.setLegalHold(caller, body.active(), body.reason());
+    }
+}

@@ -22,6 +22,11 @@ import dev.bulwark.BulwarkApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static dev.bulwark.bench.BenchHttp.field;
+import static dev.bulwark.bench.BenchHttp.get;
+import static dev.bulwark.bench.BenchHttp.post;
+import static dev.bulwark.bench.BenchHttp.send;
+
 /**
  * HTTP load driver for the workspace's read path, on the real application (embedded PostgreSQL, real tokens, the
  * whole filter chain): a closed loop of {@code concurrency} clients, each sending its next request when the last
@@ -238,31 +243,6 @@ public final class ContactListLoad {
             long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
             return new Result("", merged.length, elapsed, merged);
         }
-    }
-
-    private static HttpRequest get(String url, String bearer) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", bearer).GET().build();
-    }
-
-    private static HttpRequest post(String url, String bearer, String json) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (bearer != null) {
-            b.header("Authorization", bearer);
-        }
-        return b.build();
-    }
-
-    private static String send(HttpClient client, HttpRequest request, int expected) throws Exception {
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expected) {
-            throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
-    }
-
-    private static String field(String json, String name) {
-        return json.replaceAll("(?s).*\"" + name + "\":\"([^\"]+)\".*", "$1");
     }
 
     private ContactListLoad() {

@@ -30,6 +30,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import static dev.bulwark.bench.BenchHttp.field;
+import static dev.bulwark.bench.BenchHttp.post;
+import static dev.bulwark.bench.BenchHttp.send;
+
 /**
  * Issue 8's figures, on the real application (embedded PostgreSQL, durable commits):
  * <ul>
@@ -177,27 +181,6 @@ public final class PrivacyLoad {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2] / 1e6;
-    }
-
-    private static HttpRequest post(String url, String bearer, String json) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (bearer != null) {
-            b.header("Authorization", bearer);
-        }
-        return b.build();
-    }
-
-    private static String send(HttpClient client, HttpRequest request, int expected) throws Exception {
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expected) {
-            throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
-    }
-
-    private static String field(String json, String name) {
-        return json.replaceAll("(?s).*\"" + name + "\":\"([^\"]+)\".*", "$1");
     }
 
     private PrivacyLoad() {

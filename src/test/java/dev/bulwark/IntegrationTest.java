@@ -293,6 +293,35 @@ public abstract class IntegrationTest {
      * Runs each statement as the schema's owner (what an attacker with the database's owner credentials can do), bound
      * to {@code org} (FORCE RLS applies to the owner too); each statement's first parameter is {@code org}.
      */
+    /**
+     * Every row of every table of Bulwark's schema, copied out by the superuser as the data section of a {@code pg_dump}
+     * would hold it (the machine's {@code pg_dump} is PostgreSQL 15's and refuses a 17 server), after a checkpoint.
+     */
+    public static String databaseDump() throws SQLException {
+        StringBuilder dump = new StringBuilder();
+        try (Connection c = connectAs("postgres"); java.sql.Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT");
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'bulwark'")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            var copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            for (String table : tables) {
+                var out = new java.io.ByteArrayOutputStream();
+                // Names come from the catalogue, never from input.
+                try {
+                    copy.copyOut("COPY bulwark.\"" + table + "\" TO STDOUT", out);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                dump.append(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return dump.toString();
+    }
+
     /** The platform organisation: owner of the keys of accounts (users' email and name, TOTP seeds). */
     public static final UUID PLATFORM_ORG = new UUID(0, 0);
 

@@ -6,9 +6,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -16,7 +13,6 @@ import java.util.stream.Stream;
 
 import dev.bulwark.IntegrationTest;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,23 +58,7 @@ class AtRestTest extends IntegrationTest {
         // Read them back (so reads are on record too) and by email.
         assertThat(call("GET", contacts + "?email=" + secrets.get(1), tenant.owner(), null).body()).contains(secrets.get(0));
 
-        StringBuilder dump = new StringBuilder();
-        try (Connection c = connectAs("postgres"); Statement s = c.createStatement()) {
-            s.execute("CHECKPOINT");
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'bulwark'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            var copy = c.unwrap(PGConnection.class).getCopyAPI();
-            for (String table : tables) {
-                var out = new java.io.ByteArrayOutputStream();
-                // Names come from the catalogue, never from input.
-                copy.copyOut("COPY bulwark.\"" + table + "\" TO STDOUT", out);
-                dump.append(out.toString(StandardCharsets.UTF_8));
-            }
-        }
+        String dump = databaseDump();
         assertThat(dump).as("the dump").contains(tenant.id().toString());
         for (String secret : secrets) {
             assertThat(dump.indexOf(secret)).as("%s in the dump", secret).isEqualTo(-1);

@@ -101,6 +101,19 @@ class OrganisationDeletionTest extends IntegrationTest {
                 .isEqualTo(200);
     }
 
+    @Test
+    void anOrganisationOnLegalHoldIsNotPurgedWhenItsGracePeriodEnds() throws Exception {
+        Tenant t = newTenant();
+        call("POST", "/api/v1/orgs/" + t.id() + "/contacts", t.owner(), "{\"name\":\"Held\"}");
+        assertThat(call("PUT", "/api/v1/orgs/" + t.id() + "/legal-hold", t.owner(), "{\"active\":true,\"reason\":\"audit\"}")
+                .statusCode()).isEqualTo(200);
+        assertThat(requestDeletion(t, orgName(t)).statusCode()).isEqualTo(202);
+        enforcer.runAll(Clock.offset(Clock.systemUTC(), Duration.ofDays(31))).orElseThrow();
+        assertThat(count("SELECT count(*) FROM bulwark.contacts WHERE tenant_id = ?", t.id())).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM bulwark.organisations WHERE id = ? AND purged_at IS NULL", t.id())).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM bulwark.tenant_keys WHERE tenant_id = ? AND destroyed_at IS NULL", t.id())).isEqualTo(1);
+    }
+
     private static long count(String sql, UUID org) throws Exception {
         try (Connection c = connectAs("postgres"); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, org);

@@ -4,9 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -19,7 +16,6 @@ import java.util.zip.ZipInputStream;
 import dev.bulwark.IntegrationTest;
 import dev.bulwark.audit.internal.ChainVerifier;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
@@ -152,7 +148,7 @@ class PrivacyRequestsTest extends IntegrationTest {
         assertThat(body(call("GET", "/api/v1/orgs/" + org + "/audit/verify", s.tenant().owner(), null)).get("valid").asBoolean()).isTrue();
 
         // Not in a dump of the database: no plaintext, no unkeyed SHA-256 of the address.
-        String dump = dump();
+        String dump = databaseDump();
         String sha = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(s.email().getBytes(StandardCharsets.UTF_8)));
         assertThat(dump).doesNotContainIgnoringCase(s.email()).doesNotContain(s.phone()).doesNotContain(s.tag() + " notes")
@@ -226,25 +222,5 @@ class PrivacyRequestsTest extends IntegrationTest {
         List<String> ids = new ArrayList<>();
         array.forEach(n -> ids.add(n.get("id").asString()));
         return ids;
-    }
-
-    /** Every row of every table, as pg_dump's data section would hold it (see keys/AtRestTest for why not pg_dump). */
-    private static String dump() throws Exception {
-        StringBuilder dump = new StringBuilder();
-        try (Connection c = connectAs("postgres"); Statement s = c.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'bulwark'")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            var copy = c.unwrap(PGConnection.class).getCopyAPI();
-            for (String table : tables) {
-                var out = new java.io.ByteArrayOutputStream();
-                copy.copyOut("COPY bulwark.\"" + table + "\" TO STDOUT", out);
-                dump.append(out.toString(StandardCharsets.UTF_8));
-            }
-        }
-        return dump.toString();
     }
 }

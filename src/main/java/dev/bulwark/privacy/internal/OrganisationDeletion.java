@@ -111,10 +111,11 @@ public class OrganisationDeletion {
         return new Status("active", null, null);
     }
 
-    /** Purges every organisation whose grace period ended before {@code now}; returns them. */
+    /** Purges every organisation whose grace period ended before {@code now}, unless on legal hold; returns them. */
     public List<UUID> purgeDue(Instant now) {
         List<UUID> due = jdbc.sql("""
                         SELECT id FROM organisations WHERE disabled_at IS NOT NULL AND purged_at IS NULL AND purge_after <= :now
+                          AND legal_hold_since IS NULL
                         ORDER BY purge_after
                         """)
                 .param("now", Timestamp.from(now))

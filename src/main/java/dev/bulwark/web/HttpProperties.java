@@ -16,11 +16,29 @@ public record HttpProperties(
         // Per client IP, per minute, for sign-in, MFA, step-up and signup together (CONTRACT.md default: 30).
         @DefaultValue("30") int authRequestsPerMinute,
         // Proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed; from anyone else the header is ignored.
-        @DefaultValue("") List<String> trustedProxies) {
+        @DefaultValue("") List<String> trustedProxies,
+        // HSTS on every response, not only on HTTPS ones: behind a proxy that terminates TLS, where this application
+        // sees plain HTTP but every client uses HTTPS.
+        @DefaultValue("false") boolean hstsAlways,
+        // Origins (scheme://host[:port]) allowed cross-origin requests; none by default: no CORS header is ever sent.
+        @DefaultValue("") List<String> corsOrigins,
+        // A client that stalls sending its request line and headers is cut off after this (also the keep-alive idle time).
+        @DefaultValue("20s") java.time.Duration headerTimeout,
+        // A client that stalls in the middle of its body is cut off after this.
+        @DefaultValue("30s") java.time.Duration bodyTimeout,
+        // Request line and headers together; past it, 431 (or the connection is closed).
+        @DefaultValue("16KB") DataSize maxHeaderSize,
+        // JSON bodies: nesting deeper than this, or a string longer than this, is refused with 400.
+        @DefaultValue("32") int maxJsonDepth,
+        @DefaultValue("1048576") int maxJsonStringLength) {
 
     public HttpProperties {
         if (maxBodySize.toBytes() < 1024 || maxBodySize.toBytes() > 512L * 1024 * 1024) {
             throw new IllegalArgumentException("bulwark.http.max-body-size must be between 1KB and 512MB");
+        }
+        if (headerTimeout.isNegative() || headerTimeout.isZero() || bodyTimeout.isNegative() || bodyTimeout.isZero()
+                || maxJsonDepth < 2 || maxJsonStringLength < 256 || maxHeaderSize.toBytes() < 1024) {
+            throw new IllegalArgumentException("bulwark.http timeouts and limits must be positive (header size ≥ 1KB, JSON depth ≥ 2)");
         }
         if (authRequestsPerMinute < 1) {
             throw new IllegalArgumentException("bulwark.http.auth-requests-per-minute must be at least 1");
@@ -29,6 +47,12 @@ public record HttpProperties(
         for (String proxy : trustedProxies) {
             if (!proxy.matches("[0-9.]{7,15}(/[0-9]{1,2})?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(/[0-9]{1,3})?")) {
                 throw new IllegalArgumentException("bulwark.http.trusted-proxies: '" + proxy + "' is not an IP address or CIDR range");
+            }
+        }
+        corsOrigins = corsOrigins == null ? List.of() : corsOrigins.stream().map(String::strip).filter(o -> !o.isEmpty()).toList();
+        for (String origin : corsOrigins) {
+            if (!origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+                throw new IllegalArgumentException("bulwark.http.cors-origins: '" + origin + "' is not an origin (scheme://host[:port])");
             }
         }
         if (metricsToken != null && !metricsToken.isEmpty() && metricsToken.length() < 32) {

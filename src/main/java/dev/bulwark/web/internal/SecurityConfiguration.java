@@ -47,6 +47,9 @@ class SecurityConfiguration {
                 // No cookies are issued: bearer tokens only, so there is no ambient credential for CSRF to abuse.
                 .csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // Every security header is written by SecurityHeadersFilter, on every response, errors included.
+                .headers(AbstractHttpConfigurer::disable)
+                .cors(c -> c.configurationSource(CorsPolicy.of(properties)))
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)

@@ -6,15 +6,19 @@ import dev.bulwark.identity.LoginResult;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.identity.internal.AuthService;
 import dev.bulwark.shared.Audited;
+import dev.bulwark.shared.InvalidInputException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.CookieValue;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -37,7 +41,8 @@ class AuthController {
         }
     }
 
-    record RefreshRequest(@NotNull @Size(max = 100) String refreshToken) {
+    /** The refresh token; absent in a cookie session, where it comes in its cookie. */
+    record RefreshRequest(@Size(max = 100) String refreshToken) {
         @Override
         public String toString() {
             return "RefreshRequest[…]";
@@ -54,24 +59,36 @@ class AuthController {
     @PostMapping("/api/v1/auth/login")
     @Audited(value = "auth.login.succeeded", unless = "the password was right and a second factor is due: the event comes with it")
     @Public
-    LoginResult login(@Valid @RequestBody LoginRequest body, HttpServletRequest request) {
-        return auth.login(body.email(), body.password(), Requests.client(request));
+    Object login(@Valid @RequestBody LoginRequest body, @RequestParam(required = false) String session, HttpServletRequest request,
+                 HttpServletResponse response) {
+        LoginResult result = auth.login(body.email(), body.password(), Requests.client(request));
+        return BrowserSessions.wanted(session) && result instanceof TokenPair tokens ? BrowserSessions.deliver(tokens, response) : result;
     }
 
     /** Public: the MFA token of a sign-in is the credential, with a TOTP or recovery code. */
     @PostMapping("/api/v1/auth/login/mfa")
     @Audited("auth.login.succeeded")
     @Public
-    TokenPair loginMfa(@Valid @RequestBody MfaRequest body, HttpServletRequest request) {
-        return auth.loginMfa(body.mfaToken(), body.code(), Requests.client(request));
+    Object loginMfa(@Valid @RequestBody MfaRequest body, @RequestParam(required = false) String session, HttpServletRequest request,
+                    HttpServletResponse response) {
+        TokenPair tokens = auth.loginMfa(body.mfaToken(), body.code(), Requests.client(request));
+        return BrowserSessions.wanted(session) ? BrowserSessions.deliver(tokens, response) : tokens;
     }
 
     /** Public: the refresh token is the credential. */
     @PostMapping("/api/v1/auth/refresh")
     @Audited(none = "rotates a session's refresh token, routine and frequent; a replayed token is recorded as auth.token.reuse_detected")
     @Public
-    TokenPair refresh(@Valid @RequestBody RefreshRequest body, HttpServletRequest request) {
-        return auth.refresh(body.refreshToken(), Requests.client(request));
+    Object refresh(@Valid @RequestBody(required = false) RefreshRequest body, @RequestParam(required = false) String session,
+                   @CookieValue(name = BrowserSessions.REFRESH, required = false) String cookie, HttpServletRequest request,
+                   HttpServletResponse response) {
+        boolean cookies = BrowserSessions.wanted(session);
+        String token = cookies ? cookie : body == null ? null : body.refreshToken();
+        if (token == null || token.isEmpty()) {
+            throw new InvalidInputException("refreshToken", cookies ? "no refresh cookie was sent" : "must not be null");
+        }
+        TokenPair tokens = auth.refresh(token, Requests.client(request));
+        return cookies ? BrowserSessions.deliver(tokens, response) : tokens;
     }
 
     /** Authenticated: ends the caller's current session. */
@@ -79,7 +96,8 @@ class AuthController {
     @Audited(value = "auth.logout", unless = "the session had already ended")
     @SignedIn
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void logout(@AuthenticationPrincipal Jwt jwt, HttpServletRequest request) {
+    void logout(@AuthenticationPrincipal Jwt jwt, HttpServletRequest request, HttpServletResponse response) {
         auth.logout(Requests.userId(jwt), Requests.sessionId(jwt), Requests.client(request));
+        BrowserSessions.clear(response);
     }
 }

@@ -44,7 +44,9 @@ class SecurityConfiguration {
         AuthenticationManager jwtManager = new ProviderManager(new JwtAuthenticationProvider(jwtDecoder));
         BearerTokenResolver tokens = accessTokens();
         http
-                // No cookies are issued: bearer tokens only, so there is no ambient credential for CSRF to abuse.
+                // CSRF applies where a credential is ambient, a browser-session cookie: CookieSessions.CsrfFilter checks it
+                // before this chain. Spring Security's own CSRF filter cannot: the resource server exempts every request
+                // whose bearer resolver finds a token, and here that includes the cookie's.
                 .csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 // Every security header is written by SecurityHeadersFilter, on every response, errors included.
@@ -81,10 +83,19 @@ class SecurityConfiguration {
         return http.build();
     }
 
-    /** Bearer tokens are access tokens everywhere but on the metrics path, whose scrape token is checked below. */
+    /**
+     * Bearer tokens are access tokens everywhere but on the metrics path, whose scrape token is checked below; without
+     * an Authorization header, a browser session's access cookie stands for one.
+     */
     private static BearerTokenResolver accessTokens() {
         DefaultBearerTokenResolver standard = new DefaultBearerTokenResolver();
-        return request -> "/actuator/prometheus".equals(request.getRequestURI()) ? null : standard.resolve(request);
+        return request -> {
+            if ("/actuator/prometheus".equals(request.getRequestURI())) {
+                return null;
+            }
+            String bearer = standard.resolve(request);
+            return bearer != null ? bearer : CookieSessions.accessToken(request);
+        };
     }
 
     private static AuthenticationEntryPoint unauthorized(ProblemWriter problems) {

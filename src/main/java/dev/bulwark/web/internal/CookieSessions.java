@@ -1,0 +1,95 @@
+package dev.bulwark.web.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Set;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The edge's side of browser sessions (identity/web/BrowserSessions issues the cookies): reading the access cookie as
+ * a bearer token, and the CSRF check — every state-changing request that a cookie authenticates (the access or refresh
+ * cookie present, no Authorization header) must carry {@code X-CSRF-Token} equal to the {@code __Host-bulwark-csrf}
+ * cookie (double submit: a cross-site page makes the browser send the cookie but cannot read it). Sign-in and signup
+ * are exempt: they authenticate nobody by cookie. Hand-written because Spring Security's CSRF filter is switched off
+ * for every request its resource server finds a bearer token on, and the cookie is one.
+ */
+final class CookieSessions {
+
+    static final String ACCESS = "__Host-bulwark-access";
+    static final String REFRESH = "__Secure-bulwark-refresh";
+    static final String CSRF = "__Host-bulwark-csrf";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+
+    private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+    private static final Set<String> NO_SESSION_YET = Set.of("/api/v1/signup", "/api/v1/auth/login", "/api/v1/auth/login/mfa",
+            "/api/v1/auth/passkey", "/api/v1/auth/passkey/options", "/api/v1/auth/login/mfa/passkey");
+
+    static String accessToken(HttpServletRequest request) {
+        return cookie(request, ACCESS);
+    }
+
+    static boolean needsCsrfToken(HttpServletRequest request) {
+        return !SAFE.contains(request.getMethod())
+                && request.getHeader(HttpHeaders.AUTHORIZATION) == null
+                && (cookie(request, ACCESS) != null || cookie(request, REFRESH) != null)
+                && !NO_SESSION_YET.contains(request.getRequestURI());
+    }
+
+    static boolean csrfTokenMatches(HttpServletRequest request) {
+        String expected = cookie(request, CSRF);
+        String given = request.getHeader(CSRF_HEADER);
+        return expected != null && given != null
+                && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String cookie(HttpServletRequest request, String name) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+            return null;
+        }
+        for (Cookie cookie : cookies) {
+            if (name.equals(cookie.getName()) && !cookie.getValue().isEmpty()) {
+                return cookie.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** Refuses, with a 403 problem and before any authentication, a cookie-authenticated change without the token. */
+    @Component
+    @Order(Ordered.HIGHEST_PRECEDENCE + 30)
+    static class CsrfFilter extends OncePerRequestFilter {
+
+        private final ProblemWriter problems;
+
+        CsrfFilter(ProblemWriter problems) {
+            this.problems = problems;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            if (needsCsrfToken(request) && !csrfTokenMatches(request)) {
+                problems.write(request, response, Problems.of(HttpStatus.FORBIDDEN, "csrf-token-missing", "CSRF token missing or wrong",
+                        "A request authenticated by the session cookie must carry the CSRF token in X-CSRF-Token."));
+                return;
+            }
+            chain.doFilter(request, response);
+        }
+    }
+
+    private CookieSessions() {
+    }
+}

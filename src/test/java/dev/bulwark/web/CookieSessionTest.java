@@ -1,0 +1,89 @@
+package dev.bulwark.web;
+
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.bulwark.IntegrationTest;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 9, acceptance 4 (CSRF): a browser session in cookies is Secure, HttpOnly, SameSite and __Host-/__Secure-
+ * prefixed; every state-changing request it authenticates needs the CSRF token, and a bearer-token request does not.
+ */
+class CookieSessionTest extends IntegrationTest {
+
+    private static Map<String, String> cookies(HttpResponse<?> response) {
+        Map<String, String> set = new HashMap<>();
+        for (String header : response.headers().allValues("Set-Cookie")) {
+            set.put(header.substring(0, header.indexOf('=')), header);
+        }
+        return set;
+    }
+
+    private static String value(String setCookie) {
+        return setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
+    }
+
+    @Test
+    void aCookieSessionNeedsTheCsrfTokenForEveryChangeAndBearerTokensDoNot() {
+        String email = signedUp();
+        HttpResponse<String> login = postJson("/api/v1/auth/login?session=cookie", Map.of("email", email, "password", STRONG_PASSWORD));
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        JsonNode session = body(login);
+        assertThat(session.get("tokenType").asString()).isEqualTo("cookie");
+        assertThat(login.body()).doesNotContain("accessToken").doesNotContain("refreshToken");
+        Map<String, String> set = cookies(login);
+        assertThat(set).containsOnlyKeys("__Host-bulwark-access", "__Secure-bulwark-refresh", "__Host-bulwark-csrf");
+        assertThat(set.get("__Host-bulwark-access")).contains("; Path=/;", "; Secure", "; HttpOnly", "; SameSite=Lax").doesNotContain("Domain=");
+        assertThat(set.get("__Secure-bulwark-refresh")).contains("; Path=/api/v1/auth", "; Secure", "; HttpOnly", "; SameSite=Strict");
+        assertThat(set.get("__Host-bulwark-csrf")).contains("; Path=/", "; Secure", "; SameSite=Lax").doesNotContain("HttpOnly");
+        String csrf = value(set.get("__Host-bulwark-csrf"));
+        assertThat(session.get("csrfToken").asString()).isEqualTo(csrf);
+        String cookie = "__Host-bulwark-access=" + value(set.get("__Host-bulwark-access")) + "; __Host-bulwark-csrf=" + csrf;
+
+        HttpResponse<String> me = get("/api/v1/me", "Cookie", cookie);
+        assertThat(me.statusCode()).isEqualTo(200);
+        String org = body(me).get("memberships").get(0).get("organisationId").asString();
+        String projects = "/api/v1/orgs/" + org + "/projects";
+
+        // A cross-site form or fetch carries the cookie but cannot read the CSRF token: refused, nothing written.
+        HttpResponse<String> forged = call("POST", projects, null, "{\"name\":\"Forged\"}", "Cookie", cookie);
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(body(forged).get("type").asString()).endsWith("/csrf-token-missing");
+        assertThat(call("POST", projects, null, "{\"name\":\"Forged\"}", "Cookie", cookie, "X-CSRF-Token", "guessed").statusCode())
+                .isEqualTo(403);
+        assertThat(call("DELETE", "/api/v1/auth/logout", null, null, "Cookie", cookie).statusCode()).isIn(403, 405);
+        assertThat(body(get(projects, "Cookie", cookie)).get("items")).isEmpty();
+
+        HttpResponse<String> made = call("POST", projects, null, "{\"name\":\"Mine\"}", "Cookie", cookie, "X-CSRF-Token", csrf);
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+
+        // Bearer tokens need no CSRF token: nothing sends them on its own.
+        JsonNode tokens = login(email);
+        assertThat(call("POST", projects, null, "{\"name\":\"By bearer\"}", bearer(tokens)).statusCode()).isEqualTo(201);
+
+        // Refreshing a cookie session is a state change too.
+        String refreshCookie = "__Secure-bulwark-refresh=" + value(set.get("__Secure-bulwark-refresh")) + "; __Host-bulwark-csrf=" + csrf;
+        assertThat(call("POST", "/api/v1/auth/refresh?session=cookie", null, "{}", "Cookie", refreshCookie).statusCode()).isEqualTo(403);
+        HttpResponse<String> refreshed = call("POST", "/api/v1/auth/refresh?session=cookie", null, "{}", "Cookie", refreshCookie,
+                "X-CSRF-Token", csrf);
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        Map<String, String> renewed = cookies(refreshed);
+        assertThat(renewed.get("__Host-bulwark-access")).isNotEqualTo(set.get("__Host-bulwark-access"));
+        String newCookie = "__Host-bulwark-access=" + value(renewed.get("__Host-bulwark-access")) + "; __Host-bulwark-csrf="
+                + value(renewed.get("__Host-bulwark-csrf"));
+
+        // Signing out ends the session and expires the cookies.
+        HttpResponse<String> out = call("POST", "/api/v1/auth/logout", null, null, "Cookie", newCookie, "X-CSRF-Token",
+                value(renewed.get("__Host-bulwark-csrf")));
+        assertThat(out.statusCode()).isEqualTo(204);
+        assertThat(cookies(out).values()).hasSize(3).allMatch(c -> c.contains("Max-Age=0"));
+        assertThat(get("/api/v1/me", "Cookie", newCookie).statusCode()).isEqualTo(401);
+        assertThat(List.of(made.statusCode())).containsExactly(201);
+    }
+}

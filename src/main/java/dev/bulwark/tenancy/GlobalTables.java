@@ -47,6 +47,11 @@ public final class GlobalTables {
                             + " before binding each (ids, times)", true),
             new GlobalTable("retention_runs",
                     "the retention enforcer's one lease and last run times, shared by every instance (times only)", true),
+            new GlobalTable("trust_results",
+                    "the trust center's latest result per check: statuses and evidence about the platform, never tenant data",
+                    true),
+            new GlobalTable("trust_cursors",
+                    "where each sliced trust check resumes, so that every organisation is covered over a cycle (ids only)", true),
             new GlobalTable("flyway_schema_history",
                     "migration history, written by the owner role only; the app role has no privilege on it", false));
 

@@ -1,5 +1,6 @@
 package dev.bulwark.identity.internal;
 
+import dev.bulwark.identity.PasswordHashingParameters;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
@@ -9,11 +10,11 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 @Configuration(proxyBeanMethods = false)
 class PasswordHashing {
 
-    static final int SALT_BYTES = 16;
-    static final int HASH_BYTES = 32;
-    static final int PARALLELISM = 1;
-    static final int MEMORY_KIB = 19 * 1024;
-    static final int ITERATIONS = 2;
+    static final int SALT_BYTES = PasswordHashingParameters.CURRENT.saltBytes();
+    static final int HASH_BYTES = PasswordHashingParameters.CURRENT.hashBytes();
+    static final int PARALLELISM = PasswordHashingParameters.CURRENT.parallelism();
+    static final int MEMORY_KIB = PasswordHashingParameters.CURRENT.memoryKiB();
+    static final int ITERATIONS = PasswordHashingParameters.CURRENT.iterations();
 
     @Bean
     PasswordEncoder passwordEncoder() {

@@ -68,7 +68,7 @@ public class RetentionEnforcer {
         this.clock = clock.getIfAvailable(Clock::systemUTC);
     }
 
-    @Scheduled(initialDelayString = "${bulwark.privacy.enforcer-interval:1h}", fixedDelayString = "${bulwark.privacy.enforcer-interval:1h}")
+    @Scheduled(initialDelayString = "${bulwark.privacy.enforcer-initial-delay:1m}", fixedDelayString = "${bulwark.privacy.enforcer-interval:1h}")
     void scheduled() {
         runAll(clock).ifPresent(purged -> log.info("Retention run: {} organisations purged something", purged.size()));
     }

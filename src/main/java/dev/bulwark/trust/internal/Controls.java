@@ -1,0 +1,324 @@
+package dev.bulwark.trust.internal;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import dev.bulwark.access.RateLimitProperties;
+import dev.bulwark.audit.AuditIntegrity;
+import dev.bulwark.audit.Verification;
+import dev.bulwark.identity.AuthProperties;
+import dev.bulwark.identity.PasswordHashingParameters;
+import dev.bulwark.keys.KeyStatus;
+import dev.bulwark.privacy.RetentionStatus;
+import dev.bulwark.tenancy.IsolationCatalog;
+import dev.bulwark.tenancy.TenantScope;
+import dev.bulwark.trust.Check;
+import dev.bulwark.trust.Control;
+import dev.bulwark.web.HttpProperties;
+import dev.bulwark.web.TlsProperties;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The registry of controls and their checks (docs/trust-center.md). Each check reads the live system — the database
+ * catalogue, the chains, stored ciphertexts, the running configuration, the application's own HTTP answers — and
+ * returns its evidence. Checks that read data work in slices and resume where they stopped (trust_cursors), so every
+ * organisation is covered over a cycle while one run stays short.
+ */
+@Component
+public class Controls {
+
+    static final Duration FRESH = Duration.ofMinutes(30);
+    static final int SLICE = 100;
+    static final UUID PLATFORM = new UUID(0, 0);
+    static final List<String> HEADERS = List.of("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options",
+            "Referrer-Policy", "Cross-Origin-Resource-Policy", "Cross-Origin-Opener-Policy", "Permissions-Policy");
+
+    private final List<Control> all;
+    private final JdbcClient jdbc;
+    private final TenantScope tenantScope;
+    private final Environment environment;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    Controls(JdbcClient jdbc, TenantScope tenantScope, IsolationCatalog catalog, AuditIntegrity audit, KeyStatus keys,
+             AuthProperties auth, RetentionStatus retention, HttpProperties httpProperties, TlsProperties tls,
+             RateLimitProperties rateLimits, Environment environment) {
+        this.jdbc = jdbc;
+        this.tenantScope = tenantScope;
+        this.environment = environment;
+        List<Control> controls = new ArrayList<>();
+        controls.add(new Control("tenant-isolation", "Data isolation", "Tenant isolation in the database",
+                "Every table holding an organisation's data has row-level security forced with its policy, the application's"
+                        + " database role owns nothing and cannot bypass it, and a live probe sees no other organisation's rows.",
+                List.of("SOC 2 CC6.1", "ASVS 5 V8.2.2"), List.of(
+                check("isolation.rls-catalog", () -> {
+                    var violations = catalog.violations();
+                    Map<String, Object> evidence = map("tenantTables", catalog.tenantTables().size(), "violations",
+                            violations.stream().map(Object::toString).toList());
+                    return violations.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+                }),
+                check("isolation.canary", this::canary))));
+        controls.add(new Control("audit-integrity", "Audit", "Tamper-evident audit log",
+                "Every organisation's audit chain verifies end to end against its hashes and signed checkpoints.",
+                List.of("SOC 2 CC7.2", "ASVS 5 V16.4.3"), List.of(check("audit.chains-verify", () -> chains(audit)))));
+        controls.add(new Control("audit-append-only", "Audit", "Audit log is append-only",
+                "The application's database role can add audit events and read them, never change or delete one.",
+                List.of("SOC 2 CC7.2", "ASVS 5 V16.4.2"), List.of(check("audit.append-only", () -> {
+                    Map<String, Boolean> held = audit.forbiddenPrivileges();
+                    Map<String, Object> evidence = map("privilegesOnAuditEvents", held);
+                    return held.containsValue(true) ? Check.Result.fail(evidence) : Check.Result.pass(evidence);
+                }))));
+        controls.add(new Control("field-encryption", "Encryption", "Personal data encrypted in the application",
+                "Contacts' names, emails, phones and notes and interactions' subjects and bodies are stored only as"
+                        + " ciphertexts under the organisation's own key.",
+                List.of("SOC 2 CC6.7", "ASVS 5 V14.2.4"), List.of(check("encryption.ciphertext-columns", this::ciphertexts))));
+        controls.add(new Control("root-key", "Encryption", "Root key protected",
+                "The root key that wraps every organisation's keys is held in a KMS or sealed by a passphrase, never left"
+                        + " as a readable development keyset.",
+                List.of("SOC 2 CC6.1", "ASVS 5 V11.2.1"), List.of(check("encryption.root-key", () -> {
+                    String form = keys.rootKeyForm();
+                    Map<String, Object> evidence = map("rootKey", form);
+                    return form.equals("LOCAL_UNSEALED") ? Check.Result.fail(evidence) : Check.Result.pass(evidence);
+                }))));
+        controls.add(new Control("password-storage", "Identity", "Passwords stored with Argon2id",
+                "Passwords are hashed with Argon2id at no less than OWASP's recommended cost, never stored or logged.",
+                List.of("SOC 2 CC6.1", "ASVS 5 V11.4.2"), List.of(check("identity.password-hashing", () -> {
+                    PasswordHashingParameters p = PasswordHashingParameters.CURRENT;
+                    Map<String, Object> evidence = map("algorithm", p.algorithm(), "memoryKiB", p.memoryKiB(), "iterations",
+                            p.iterations(), "parallelism", p.parallelism());
+                    return p.algorithm().equals("argon2id") && p.memoryKiB() >= 19_456 && p.iterations() >= 2
+                            ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+                }))));
+        controls.add(new Control("brute-force", "Identity", "Sign-in lockout",
+                "After a handful of failed sign-ins an email is locked for a growing period, known or unknown alike.",
+                List.of("SOC 2 CC6.1", "ASVS 5 V6.3.1"), List.of(check("identity.lockout", () -> {
+                    var lockout = auth.lockout();
+                    Map<String, Object> evidence = map("threshold", lockout.threshold(), "firstLock", lockout.firstLock().toString(),
+                            "maxLock", lockout.maxLock().toString());
+                    return lockout.threshold() >= 1 && lockout.threshold() <= 10 && !lockout.firstLock().isNegative()
+                            && lockout.firstLock().compareTo(Duration.ofSeconds(30)) >= 0
+                            ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+                }))));
+        controls.add(new Control("session-tokens", "Identity", "Short-lived signed access tokens",
+                "Access tokens are signed with an asymmetric algorithm and live at most 15 minutes.",
+                List.of("SOC 2 CC6.1", "ASVS 5 V9.1.1"), List.of(check("identity.access-tokens", () -> {
+                    Map<String, Object> evidence = map("algorithm", auth.signingAlgorithm().name(), "lifetime",
+                            auth.accessTokenTtl().toString());
+                    return auth.signingAlgorithm() != AuthProperties.SigningAlgorithm.HS256
+                            && auth.accessTokenTtl().compareTo(Duration.ofMinutes(15)) <= 0
+                            ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+                }))));
+        controls.add(new Control("retention", "Privacy", "Retention enforced",
+                "Data past its organisation's retention period is purged by a job that runs on schedule, and every"
+                        + " organisation has its policies.",
+                List.of("SOC 2 C1.2", "SOC 2 P4.2"), List.of(
+                check("retention.enforcer-ran", () -> {
+                    var last = retention.lastFinished();
+                    Duration bound = retention.interval().multipliedBy(2);
+                    Map<String, Object> evidence = map("lastFinished", last.map(Instant::toString).orElse("never"),
+                            "interval", retention.interval().toString());
+                    return last.isPresent() && last.get().isAfter(Instant.now().minus(bound))
+                            ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+                }),
+                check("retention.policies-exist", this::policies))));
+        controls.add(new Control("security-headers", "HTTP edge", "Security headers on every response",
+                "Every response carries a strict Content-Security-Policy, anti-framing, no-sniff, referrer, isolation and"
+                        + " permissions headers.",
+                List.of("ASVS 5 V3.4.1", "ASVS 5 V3.4.3"), List.of(check("edge.security-headers", this::headers))));
+        controls.add(new Control("vulnerability-disclosure", "HTTP edge", "A way to report vulnerabilities",
+                "security.txt names a contact and a policy and is never expired or about to be.",
+                List.of("SOC 2 CC2.3"), List.of(check("edge.security-txt", this::securityTxt))));
+        controls.add(new Control("transport-encryption", "HTTP edge", "TLS pinned in the application",
+                "When the application terminates TLS itself, only TLS 1.3 and 1.2 with forward-secret AEAD suites are accepted.",
+                List.of("SOC 2 CC6.7", "ASVS 5 V12.1.1"), List.of(check("edge.tls", () -> tls.enabled()
+                        ? Check.Result.pass(map("protocols", List.of("TLSv1.3", "TLSv1.2"), "port", tls.port()))
+                        : Check.Result.notConfigured(map("reason", "TLS is terminated in front of the application (bulwark.tls.enabled=false)"))))));
+        controls.add(new Control("rate-limiting", "Access", "Rate limits",
+                "Every caller — address, user, API key and organisation — has a request budget, and sign-in is budgeted per address.",
+                List.of("ASVS 5 V2.4.1"), List.of(check("access.rate-limits", () -> {
+                    Map<String, Object> evidence = map("userPerMinute", rateLimits.userPerMinute(), "apiKeyPerMinute",
+                            rateLimits.apiKeyPerMinute(), "organisationPerMinute", rateLimits.organisationPerMinute(),
+                            "signInPerAddressPerMinute", httpProperties.authRequestsPerMinute(), "store", rateLimits.store().name());
+                    return rateLimits.userPerMinute() > 0 && rateLimits.apiKeyPerMinute() > 0 && rateLimits.organisationPerMinute() > 0
+                            && httpProperties.authRequestsPerMinute() > 0 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+                }))));
+        this.all = List.copyOf(controls);
+    }
+
+    public List<Control> all() {
+        return all;
+    }
+
+    private static Check check(String id, Supplier<Check.Result> run) {
+        return new Check() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public Duration freshFor() {
+                return FRESH;
+            }
+
+            @Override
+            public Result run() {
+                return run.get();
+            }
+        };
+    }
+
+    static Map<String, Object> map(Object... pairs) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((String) pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    /** Bound to the platform organisation, its own rows are visible and no other organisation's are. */
+    private Check.Result canary() {
+        long organisations = jdbc.sql("SELECT count(*) FROM organisations").query(Long.class).single();
+        long[] seen = tenantScope.inTenant(PLATFORM, null, () -> new long[] {
+                jdbc.sql("SELECT count(*) FROM retention_policies").query(Long.class).single(),
+                jdbc.sql("SELECT count(*) FROM retention_policies WHERE tenant_id <> :probe").param("probe", PLATFORM).query(Long.class).single(),
+                jdbc.sql("SELECT count(*) FROM memberships WHERE tenant_id <> :probe").param("probe", PLATFORM).query(Long.class).single()});
+        Map<String, Object> evidence = map("probeOrganisation", PLATFORM.toString(), "ownRowsVisible", seen[0],
+                "otherOrganisations", organisations - 1, "otherOrganisationsRowsVisible", seen[1] + seen[2]);
+        return seen[0] > 0 && seen[1] + seen[2] == 0 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    private Check.Result chains(AuditIntegrity audit) {
+        UUID after = cursor("audit.chains-verify");
+        List<UUID> slice = audit.chains(after, SLICE);
+        List<String> invalid = new ArrayList<>();
+        long events = 0;
+        for (UUID tenant : slice) {
+            Verification v = audit.verify(tenant);
+            events += v.checked();
+            if (!v.valid()) {
+                invalid.add(tenant + " at seq " + v.firstInvalidSeq());
+            }
+        }
+        advance("audit.chains-verify", slice.size() < SLICE ? null : slice.getLast());
+        Map<String, Object> evidence = map("chainsVerified", slice.size(), "eventsChecked", events, "invalid", invalid,
+                "slice", after == null ? "from the first" : "after " + after);
+        return invalid.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    /** In a slice of organisations, their newest contacts and interactions: ciphertexts of Tink's shape, no plaintext. */
+    private Check.Result ciphertexts() {
+        UUID after = cursor("encryption.ciphertext-columns");
+        List<UUID> slice = organisations(after);
+        List<String> found = new ArrayList<>();
+        long rows = 0;
+        for (UUID org : slice) {
+            long[] counts = tenantScope.inTenant(org, null, () -> jdbc.sql("""
+                            SELECT count(*),
+                                   count(*) FILTER (WHERE name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL OR notes IS NOT NULL),
+                                   count(*) FILTER (WHERE NOT bulwark_is_ciphertext(name_ct) OR NOT bulwark_is_ciphertext(email_ct)
+                                                       OR NOT bulwark_is_ciphertext(phone_ct) OR NOT bulwark_is_ciphertext(notes_ct))
+                            FROM (SELECT * FROM contacts WHERE tenant_id = :org ORDER BY updated_at DESC LIMIT 200) newest
+                            """)
+                    .param("org", org)
+                    .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
+                    .single());
+            rows += counts[0];
+            if (counts[1] + counts[2] > 0) {
+                found.add(org + ": " + counts[1] + " plaintext, " + counts[2] + " not ciphertext");
+            }
+        }
+        advance("encryption.ciphertext-columns", slice.size() < SLICE ? null : slice.getLast());
+        Map<String, Object> evidence = map("organisations", slice.size(), "rowsSampled", rows, "problems", found);
+        return found.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    private Check.Result policies() {
+        UUID after = cursor("retention.policies-exist");
+        List<UUID> slice = organisations(after);
+        List<String> missing = new ArrayList<>();
+        for (UUID org : slice) {
+            long n = tenantScope.inTenant(org, null, () -> jdbc.sql("SELECT count(*) FROM retention_policies WHERE tenant_id = :org")
+                    .param("org", org).query(Long.class).single());
+            if (n < 6) {
+                missing.add(org + ": " + n + " of 6");
+            }
+        }
+        advance("retention.policies-exist", slice.size() < SLICE ? null : slice.getLast());
+        Map<String, Object> evidence = map("organisations", slice.size(), "missing", missing);
+        return missing.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    private List<UUID> organisations(UUID after) {
+        return jdbc.sql("SELECT id FROM organisations WHERE id > :after AND purged_at IS NULL ORDER BY id LIMIT :limit")
+                .param("after", after == null ? new UUID(0, 0) : after)
+                .param("limit", SLICE)
+                .query(UUID.class)
+                .list();
+    }
+
+    private UUID cursor(String check) {
+        return jdbc.sql("SELECT after_id FROM trust_cursors WHERE check_id = :check").param("check", check).query(UUID.class)
+                .optional().orElse(null);
+    }
+
+    /** Where the next run of {@code check} starts; null: from the first again (a cycle is complete). */
+    private void advance(String check, UUID next) {
+        jdbc.sql("""
+                        INSERT INTO trust_cursors (check_id, after_id) VALUES (:check, :after)
+                        ON CONFLICT (check_id) DO UPDATE SET after_id = :after
+                        """)
+                .param("check", check)
+                .param("after", next == null ? new UUID(0, 0) : next)
+                .update();
+    }
+
+    private HttpResponse<String> self(String path) throws Exception {
+        String port = environment.getProperty("local.server.port");
+        if (port == null) {
+            throw new IllegalStateException("the application is not listening yet");
+        }
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Check.Result headers() {
+        try {
+            HttpResponse<String> r = self("/actuator/health");
+            List<String> missing = HEADERS.stream().filter(h -> r.headers().firstValue(h).isEmpty()).toList();
+            boolean banner = r.headers().firstValue("Server").isPresent() || r.headers().firstValue("X-Powered-By").isPresent();
+            Map<String, Object> evidence = map("url", "/actuator/health", "status", r.statusCode(), "missing", missing,
+                    "banner", banner, "contentSecurityPolicy", r.headers().firstValue("Content-Security-Policy").orElse(""));
+            return missing.isEmpty() && !banner ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        } catch (Exception e) {
+            return Check.Result.fail(map("error", e.getClass().getSimpleName()));
+        }
+    }
+
+    private Check.Result securityTxt() {
+        try {
+            HttpResponse<String> r = self("/.well-known/security.txt");
+            String expires = r.body().lines().filter(l -> l.startsWith("Expires: ")).map(l -> l.substring(9).strip()).findFirst().orElse(null);
+            boolean contact = r.body().lines().anyMatch(l -> l.startsWith("Contact: "));
+            Instant until = expires == null ? null : OffsetDateTime.parse(expires).toInstant();
+            Map<String, Object> evidence = map("status", r.statusCode(), "expires", expires == null ? "missing" : expires, "contact", contact);
+            return r.statusCode() == 200 && contact && until != null && until.isAfter(Instant.now().plus(Duration.ofDays(30)))
+                    ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        } catch (Exception e) {
+            return Check.Result.fail(map("error", e.getClass().getSimpleName()));
+        }
+    }
+}

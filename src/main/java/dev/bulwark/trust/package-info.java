@@ -1,0 +1,6 @@
+/**
+ * The trust center (docs/trust-center.md): controls, each a claim backed by checks that run against the live system,
+ * their results with the time they were checked, and what is published from them. Reads every other module through
+ * its public types.
+ */
+package dev.bulwark.trust;

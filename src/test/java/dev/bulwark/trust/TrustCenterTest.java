@@ -1,0 +1,172 @@
+package dev.bulwark.trust;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.bulwark.BulwarkApplication;
+import dev.bulwark.IntegrationTest;
+import dev.bulwark.privacy.internal.RetentionEnforcer;
+import dev.bulwark.trust.internal.TrustRunner;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 10 (in part), acceptance 1 and 2 on an application of its own (a fresh database, a sealed root key): on a
+ * healthy system every check passes; breaking each condition on purpose flips exactly the matching check to fail
+ * within one run, and mending it flips it back; {@code /api/v1/trust} answers CONTRACT's shape.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrustCenterTest {
+
+    private ConfigurableApplicationContext app;
+    private Path dir;
+    private TrustRunner runner;
+    private String base;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("bulwark-trust-");
+        app = new SpringApplicationBuilder(BulwarkApplication.class).run("--server.port=0",
+                "--bulwark.database.embedded.data-dir=" + dir, "--bulwark.database.embedded.durable=false",
+                "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.keys.dir=" + dir.resolve("keys"),
+                "--bulwark.audit.key-dir=" + dir.resolve("keys"), "--bulwark.audit.checkpoint-dir=" + dir.resolve("checkpoints"),
+                "--bulwark.mail.dir=" + dir.resolve("mail"), "--bulwark.keys.root-passphrase=trust-center-test-passphrase");
+        runner = app.getBean(TrustRunner.class);
+        base = "http://localhost:" + app.getEnvironment().getRequiredProperty("local.server.port");
+        // Some data to check: an organisation with a contact, a chain, an enforcer run.
+        String email = "trust-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String signup = post("/api/v1/signup", null, "{\"email\":\"" + email + "\",\"password\":\"" + IntegrationTest.STRONG_PASSWORD
+                + "\",\"name\":\"T\",\"organisationName\":\"Trust Org\"}").body();
+        String org = json.readTree(signup).get("organisationId").asString();
+        String token = json.readTree(post("/api/v1/auth/login", null, "{\"email\":\"" + email + "\",\"password\":\""
+                + IntegrationTest.STRONG_PASSWORD + "\"}").body()).get("accessToken").asString();
+        assertThat(post("/api/v1/orgs/" + org + "/contacts", token, "{\"name\":\"Checked\",\"email\":\"c@example.com\"}").statusCode())
+                .isEqualTo(201);
+        app.getBean(RetentionEnforcer.class).runAll(Clock.systemUTC()).orElseThrow();
+    }
+
+    @AfterAll
+    void stop() {
+        app.close();
+    }
+
+    private HttpResponse<String> post(String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Map<String, String> checks() {
+        runner.runAll();
+        Map<String, String> statuses = new HashMap<>();
+        runner.view().forEach(c -> c.evidence().forEach((id, shown) -> statuses.put(id, shown.status())));
+        return statuses;
+    }
+
+    private Set<String> failing() {
+        Map<String, String> statuses = checks();
+        return statuses.entrySet().stream().filter(e -> !e.getValue().equals("pass") && !e.getKey().equals("edge.tls"))
+                .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet());
+    }
+
+    private void asSuperuser(String... statements) throws Exception {
+        try (Connection c = IntegrationTest.connectAs(dir, "postgres"); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    @Test
+    void aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck() throws Exception {
+        Map<String, String> healthy = checks();
+        assertThat(healthy).hasSizeGreaterThanOrEqualTo(14);
+        assertThat(healthy.get("edge.tls")).as("TLS is terminated in front in this test").isEqualTo("not_configured");
+        assertThat(failing()).as("a healthy system").isEmpty();
+
+        // Row-level security no longer forced on one tenant table.
+        asSuperuser("ALTER TABLE bulwark.contacts NO FORCE ROW LEVEL SECURITY");
+        assertThat(failing()).containsExactly("isolation.rls-catalog");
+        asSuperuser("ALTER TABLE bulwark.contacts FORCE ROW LEVEL SECURITY");
+        assertThat(failing()).isEmpty();
+
+        // The application's role may now rewrite the audit log.
+        asSuperuser("GRANT UPDATE ON bulwark.audit_events TO bulwark_app");
+        assertThat(failing()).containsExactly("audit.append-only");
+        asSuperuser("REVOKE UPDATE ON bulwark.audit_events FROM bulwark_app");
+        assertThat(failing()).isEmpty();
+
+        // A plaintext value stored in an encrypted column.
+        asSuperuser("UPDATE bulwark.contacts SET name_ct = convert_to('Checked', 'UTF8')");
+        assertThat(failing()).containsExactly("encryption.ciphertext-columns");
+        asSuperuser("UPDATE bulwark.contacts SET name_ct = NULL, name = 'Checked'");
+        assertThat(failing()).as("a plaintext column is as bad").containsExactly("encryption.ciphertext-columns");
+        app.getBean(dev.bulwark.keys.KeyRotation.class).reencryptAll(orgWithContacts(), 100);
+        assertThat(failing()).isEmpty();
+
+        // The enforcer stopped: its last run is older than twice its interval.
+        asSuperuser("UPDATE bulwark.retention_runs SET last_finished = now() - interval '3 hours'");
+        assertThat(failing()).containsExactly("retention.enforcer-ran");
+        app.getBean(RetentionEnforcer.class).runAll(Clock.systemUTC()).orElseThrow();
+        assertThat(failing()).isEmpty();
+
+        // An audit event rewritten behind the application's back.
+        asSuperuser("UPDATE bulwark.audit_events SET type = 'contact.deleted' WHERE seq = 2 AND tenant_id = '" + orgWithContacts() + "'");
+        assertThat(failing()).containsExactly("audit.chains-verify");
+    }
+
+    private UUID orgWithContacts() throws Exception {
+        try (Connection c = IntegrationTest.connectAs(dir, "postgres"); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT tenant_id FROM bulwark.contacts LIMIT 1")) {
+            rs.next();
+            return rs.getObject(1, UUID.class);
+        }
+    }
+
+    @Test
+    void theTrustApiAnswersContractsShape() throws Exception {
+        runner.runAll();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/trust")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode controls = json.readTree(response.body()).get("controls");
+        assertThat(controls.size()).isGreaterThanOrEqualTo(12);
+        for (JsonNode control : controls) {
+            assertThat(control.get("id").asString()).matches("[a-z-]+");
+            assertThat(control.get("title").asString()).isNotBlank();
+            assertThat(control.get("claim").asString()).endsWith(".");
+            assertThat(control.get("status").asString()).isIn("pass", "fail", "stale", "not_configured");
+            assertThat(control.get("checkedAt").isNull()).isFalse();
+            assertThat(control.get("evidence").size()).isPositive();
+            assertThat(control.get("mapsTo").size()).isPositive();
+        }
+        assertThat(response.headers().firstValue("Content-Security-Policy")).isPresent();
+        List<String> ids = controls.valueStream().map(c -> c.get("id").asString()).toList();
+        assertThat(ids).doesNotHaveDuplicates();
+    }
+}

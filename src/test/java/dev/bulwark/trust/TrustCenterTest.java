@@ -65,7 +65,10 @@ class TrustCenterTest {
         assertThat(post("/api/v1/orgs/" + org + "/contacts", token, "{\"name\":\"Checked\",\"email\":\"c@example.com\"}").statusCode())
                 .isEqualTo(201);
         app.getBean(RetentionEnforcer.class).runAll(Clock.systemUTC()).orElseThrow();
+        this.token = token;
     }
+
+    private String token;
 
     @AfterAll
     void stop() {
@@ -135,6 +138,15 @@ class TrustCenterTest {
         app.getBean(RetentionEnforcer.class).runAll(Clock.systemUTC()).orElseThrow();
         assertThat(failing()).isEmpty();
 
+        // The page shows a failing control under "What we don't claim".
+        asSuperuser("GRANT UPDATE ON bulwark.audit_events TO bulwark_app");
+        assertThat(failing()).containsExactly("audit.append-only");
+        String page = http.send(HttpRequest.newBuilder(URI.create(base + "/trust")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String notClaimed = page.substring(page.indexOf("id=\"not-claimed\""));
+        assertThat(notClaimed).contains("data-control=\"audit-append-only\"").doesNotContain("data-control=\"tenant-isolation\"");
+        asSuperuser("REVOKE UPDATE ON bulwark.audit_events FROM bulwark_app");
+        assertThat(failing()).isEmpty();
+
         // An audit event rewritten behind the application's back.
         asSuperuser("UPDATE bulwark.audit_events SET type = 'contact.deleted' WHERE seq = 2 AND tenant_id = '" + orgWithContacts() + "'");
         assertThat(failing()).containsExactly("audit.chains-verify");
@@ -146,6 +158,59 @@ class TrustCenterTest {
             rs.next();
             return rs.getObject(1, UUID.class);
         }
+    }
+
+    @Test
+    void thePageShowsEveryClaimWithItsStatusUnderAStrictPolicy() throws Exception {
+        runner.runAll();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/trust")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(csp).contains("default-src 'none'", "frame-ancestors 'none'").doesNotContain("unsafe-inline");
+        String nonce = csp.replaceAll(".*style-src 'nonce-([^']+)'.*", "$1");
+        assertThat(page.body()).contains("<style nonce=\"" + nonce + "\">").doesNotContain("<script");
+        for (TrustRunner.ControlView control : runner.view()) {
+            assertThat(page.body()).contains("id=\"" + control.id() + "\" data-status=\"" + control.status() + "\"");
+            assertThat(page.body()).contains(org.springframework.web.util.HtmlUtils.htmlEscape(control.claim(), "UTF-8"));
+        }
+        assertThat(page.body()).contains("What we don't claim", "Subprocessors", "/.well-known/security.txt");
+    }
+
+    @Test
+    void theEvidenceBundleIsSignedWithThePublishedAuditKey() throws Exception {
+        JsonNode evidence = json.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/trust/evidence")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        String published = http.send(HttpRequest.newBuilder(URI.create(base + "/.well-known/bulwark-audit-key")).build(),
+                HttpResponse.BodyHandlers.ofString()).body().strip();
+        assertThat(evidence.get("verifierKey").asString()).isEqualTo(published);
+        byte[] typed = java.util.Base64.getDecoder().decode(published.split("\\+", 3)[2]);
+        assertThat(typed[0]).isEqualTo((byte) 1);
+        byte[] raw = java.util.Arrays.copyOfRange(typed, 1, typed.length);
+        byte[] x509 = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
+        byte[] der = new byte[x509.length + raw.length];
+        System.arraycopy(x509, 0, der, 0, x509.length);
+        System.arraycopy(raw, 0, der, x509.length, raw.length);
+        java.security.Signature ed = java.security.Signature.getInstance("Ed25519");
+        ed.initVerify(java.security.KeyFactory.getInstance("Ed25519").generatePublic(new java.security.spec.X509EncodedKeySpec(der)));
+        byte[] payload = java.util.Base64.getDecoder().decode(evidence.get("payload").asString());
+        ed.update((evidence.get("context").asString() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ed.update(payload);
+        assertThat(ed.verify(java.util.Base64.getDecoder().decode(evidence.get("signature").asString()))).isTrue();
+        assertThat(json.readTree(payload).get("controls").size()).isGreaterThanOrEqualTo(12);
+        // One byte changed, and it no longer verifies.
+        payload[payload.length / 2] ^= 1;
+        ed.initVerify(java.security.KeyFactory.getInstance("Ed25519").generatePublic(new java.security.spec.X509EncodedKeySpec(der)));
+        ed.update((evidence.get("context").asString() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ed.update(payload);
+        assertThat(ed.verify(java.util.Base64.getDecoder().decode(evidence.get("signature").asString()))).isFalse();
+    }
+
+    @Test
+    void onlyPlatformOperatorsRunTheChecksOnDemand() throws Exception {
+        assertThat(post("/api/v1/trust/run", null, "{}").statusCode()).isEqualTo(401);
+        HttpResponse<String> refused = post("/api/v1/trust/run", token, "{}");
+        assertThat(refused.statusCode()).as("a signed-in user who is no operator").isEqualTo(403);
     }
 
     @Test

@@ -1,29 +1,88 @@
 package dev.bulwark.trust.web;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import dev.bulwark.access.Public;
+import dev.bulwark.access.SignedIn;
+import dev.bulwark.audit.AuditSignatures;
+import dev.bulwark.shared.Audited;
+import dev.bulwark.shared.ForbiddenException;
+import dev.bulwark.trust.TrustProperties;
 import dev.bulwark.trust.internal.TrustRunner;
+import dev.bulwark.web.PageNonce;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.ObjectMapper;
 
-/** The trust center's data (CONTRACT.md): every control with its live status, when it was checked, and its evidence. */
+/**
+ * The trust center (CONTRACT.md): the page, the same as JSON, a bundle of it signed with the audit checkpoint key,
+ * and a run on demand for the platform's operators.
+ */
 @RestController
 class TrustController {
+
+    static final String EVIDENCE_CONTEXT = "bulwark.trust-evidence.v1";
 
     record Trust(List<TrustRunner.ControlView> controls, Instant generatedAt) {
     }
 
-    private final TrustRunner runner;
+    /** The evidence: {@code payload} is the base64 of the JSON signed; the signature covers the context line and it. */
+    record Evidence(String context, String payload, String signature, String verifierKey) {
+    }
 
-    TrustController(TrustRunner runner) {
+    private final TrustRunner runner;
+    private final TrustProperties properties;
+    private final AuditSignatures signatures;
+    private final ObjectMapper json;
+
+    TrustController(TrustRunner runner, TrustProperties properties, AuditSignatures signatures, ObjectMapper json) {
         this.runner = runner;
+        this.properties = properties;
+        this.signatures = signatures;
+        this.json = json;
     }
 
     @GetMapping("/api/v1/trust")
     @Public
     Trust trust() {
         return new Trust(runner.view(), Instant.now());
+    }
+
+    @GetMapping(value = "/trust", produces = MediaType.TEXT_HTML_VALUE)
+    @Public
+    ResponseEntity<String> page(HttpServletRequest request) {
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/html;charset=utf-8"))
+                .body(TrustPage.render(runner.view(), properties, PageNonce.of(request), Instant.now()));
+    }
+
+    @GetMapping("/api/v1/trust/evidence")
+    @Public
+    Evidence evidence() {
+        byte[] payload = json.writeValueAsString(Map.of("format", "bulwark-trust-evidence-v1", "generatedAt", Instant.now().toString(),
+                "controls", runner.view())).getBytes(StandardCharsets.UTF_8);
+        return new Evidence(EVIDENCE_CONTEXT, Base64.getEncoder().encodeToString(payload),
+                Base64.getEncoder().encodeToString(signatures.sign(EVIDENCE_CONTEXT, payload)), signatures.verifierKey());
+    }
+
+    @PostMapping("/api/v1/trust/run")
+    @Audited(none = "runs read-only checks of the platform; their stored results are the record")
+    @SignedIn
+    Trust run(@AuthenticationPrincipal Jwt jwt) {
+        if (!properties.operators().contains(UUID.fromString(jwt.getSubject()))) {
+            throw new ForbiddenException("Only the platform's operators may run the trust checks on demand.");
+        }
+        runner.runAll();
+        return trust();
     }
 }

@@ -1,11 +1,10 @@
 package dev.bulwark.web.internal;
 
 import java.io.IOException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Locale;
 
 import dev.bulwark.web.HttpProperties;
+import dev.bulwark.web.PageNonce;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,22 +19,18 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * The security headers of every response — API, pages, errors, actuator, anything static — set before anything else
  * runs and set again if the response is reset (an error page resets it), also on the error dispatch
  * (docs/http-hardening.md lists each header and why). An HTML response gets the pages' policy instead of the API's:
- * same-origin only, scripts and styles only with this request's nonce ({@link #nonce}), never {@code unsafe-inline}.
+ * same-origin only, scripts and styles only with this request's nonce ({@link PageNonce}), never {@code unsafe-inline}.
  * Spring Security's own header writing is off, so each header is written once, here.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class SecurityHeadersFilter extends OncePerRequestFilter {
 
-    /** The request attribute holding this request's CSP nonce (base64, 128 bits), for pages' script and style tags. */
-    public static final String NONCE = SecurityHeadersFilter.class.getName() + ".nonce";
 
     static final String API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
     static final String PERMISSIONS = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
             + "microphone=(), payment=(), usb=()";
     static final String HSTS = "max-age=31536000; includeSubDomains";
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HttpProperties properties;
 
@@ -50,16 +45,9 @@ public class SecurityHeadersFilter extends OncePerRequestFilter {
                 + "form-action 'self'; upgrade-insecure-requests";
     }
 
-    /** This request's CSP nonce (created on first use). */
+    /** This request's CSP nonce (created on first use): {@link PageNonce}. */
     public static String nonce(HttpServletRequest request) {
-        Object nonce = request.getAttribute(NONCE);
-        if (nonce == null) {
-            byte[] bytes = new byte[16];
-            RANDOM.nextBytes(bytes);
-            nonce = Base64.getEncoder().encodeToString(bytes);
-            request.setAttribute(NONCE, nonce);
-        }
-        return (String) nonce;
+        return PageNonce.of(request);
     }
 
     @Override
@@ -131,6 +119,15 @@ public class SecurityHeadersFilter extends OncePerRequestFilter {
                 return;
             }
             super.setHeader(name, value);
+        }
+
+        @Override
+        public void addHeader(String name, String value) {
+            if ("Content-Type".equalsIgnoreCase(name)) {
+                setContentType(value);
+                return;
+            }
+            super.addHeader(name, value);
         }
     }
 }

@@ -213,6 +213,70 @@ class TrustCenterTest {
         assertThat(refused.statusCode()).as("a signed-in user who is no operator").isEqualTo(403);
     }
 
+    /**
+     * The build rule: every control has a check (a Control cannot be built without one) and every check a test that
+     * makes it fail. Where each check is broken on purpose; a new check without an entry fails this test.
+     */
+    private static final Map<String, String> BROKEN_BY = Map.ofEntries(
+            Map.entry("isolation.rls-catalog", "dev.bulwark.trust.TrustCenterTest#aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck"),
+            Map.entry("isolation.canary", "dev.bulwark.trust.TrustCenterTest#theCanaryFailsWhenAnotherOrganisationsRowsAreVisible"),
+            Map.entry("audit.chains-verify", "dev.bulwark.trust.TrustCenterTest#aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck"),
+            Map.entry("audit.append-only", "dev.bulwark.trust.TrustCenterTest#aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck"),
+            Map.entry("encryption.ciphertext-columns", "dev.bulwark.trust.TrustCenterTest#aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck"),
+            Map.entry("encryption.root-key", "dev.bulwark.trust.internal.ConfigChecksTest#rootKeyFailsOnTheReadableDevelopmentKeyset"),
+            Map.entry("identity.password-hashing", "dev.bulwark.trust.internal.ConfigChecksTest#passwordHashingFailsBelowOwaspsArgon2idCost"),
+            Map.entry("identity.lockout", "dev.bulwark.trust.internal.ConfigChecksTest#lockoutFailsWhenTooLenientOrOff"),
+            Map.entry("identity.access-tokens", "dev.bulwark.trust.internal.ConfigChecksTest#accessTokensFailWithASharedSecretOrALongLife"),
+            Map.entry("retention.enforcer-ran", "dev.bulwark.trust.TrustCenterTest#aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck"),
+            Map.entry("retention.policies-exist", "dev.bulwark.trust.TrustCenterTest#aMissingRetentionPolicyFailsItsCheck"),
+            Map.entry("edge.security-headers", "dev.bulwark.trust.internal.ConfigChecksTest#headersFailWhenOneIsMissingOrABannerIsSent"),
+            Map.entry("edge.security-txt", "dev.bulwark.trust.internal.ConfigChecksTest#securityTxtFailsWithoutAContactOrCloseToExpiry"),
+            Map.entry("edge.tls", "dev.bulwark.trust.internal.ConfigChecksTest#tlsIsNotConfiguredWhenAProxyTerminatesIt"),
+            Map.entry("access.rate-limits", "dev.bulwark.trust.internal.ConfigChecksTest#rateLimitsFailWhenABudgetIsOff"));
+
+    @Test
+    void everyControlHasACheckAndEveryCheckATestThatBreaksIt() throws Exception {
+        List<Control> controls = app.getBean(dev.bulwark.trust.internal.Controls.class).all();
+        assertThat(controls).hasSizeGreaterThanOrEqualTo(12).allSatisfy(c -> assertThat(c.checks()).isNotEmpty());
+        Set<String> checks = controls.stream().flatMap(c -> c.checks().stream()).map(Check::id).collect(java.util.stream.Collectors.toSet());
+        assertThat(BROKEN_BY.keySet()).as("every check has a test that breaks it, and no test names a check that is gone")
+                .containsExactlyInAnyOrderElementsOf(checks);
+        for (String test : BROKEN_BY.values()) {
+            String[] parts = test.split("#");
+            var method = Class.forName(parts[0]).getDeclaredMethod(parts[1]);
+            assertThat(method.isAnnotationPresent(Test.class)).as(test).isTrue();
+        }
+    }
+
+    @Test
+    void theCanaryFailsWhenAnotherOrganisationsRowsAreVisible() throws Exception {
+        // A policy that lets every tenant see every row of memberships: the probe now sees other organisations' rows.
+        asSuperuser("CREATE POLICY leak ON bulwark.memberships USING (true)");
+        try {
+            Set<String> failing = failing();
+            assertThat(failing).contains("isolation.canary");
+        } finally {
+            asSuperuser("DROP POLICY leak ON bulwark.memberships");
+        }
+        assertThat(failing()).doesNotContain("isolation.canary");
+    }
+
+    @Test
+    void aMissingRetentionPolicyFailsItsCheck() throws Exception {
+        UUID org = orgWithContacts();
+        asSuperuser("DELETE FROM bulwark.retention_policies WHERE tenant_id = '" + org + "' AND data_class = 'ai.usage'");
+        try {
+            app.getBean(dev.bulwark.trust.internal.TrustRunner.class);
+            asSuperuser("DELETE FROM bulwark.trust_cursors");
+            assertThat(failing()).contains("retention.policies-exist");
+        } finally {
+            asSuperuser("INSERT INTO bulwark.retention_policies (tenant_id, data_class, retention_days, updated_at) VALUES ('" + org
+                    + "', 'ai.usage', 90, now())");
+        }
+        asSuperuser("DELETE FROM bulwark.trust_cursors");
+        assertThat(failing()).doesNotContain("retention.policies-exist");
+    }
+
     @Test
     void theTrustApiAnswersContractsShape() throws Exception {
         runner.runAll();

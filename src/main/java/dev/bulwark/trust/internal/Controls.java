@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +42,6 @@ public class Controls {
     static final Duration FRESH = Duration.ofMinutes(30);
     static final int SLICE = 100;
     static final UUID PLATFORM = new UUID(0, 0);
-    static final List<String> HEADERS = List.of("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options",
-            "Referrer-Policy", "Cross-Origin-Resource-Policy", "Cross-Origin-Opener-Policy", "Permissions-Policy");
 
     private final List<Control> all;
     private final JdbcClient jdbc;
@@ -88,51 +85,24 @@ public class Controls {
         controls.add(new Control("root-key", "Encryption", "Root key protected",
                 "The root key that wraps every organisation's keys is held in a KMS or sealed by a passphrase, never left"
                         + " as a readable development keyset.",
-                List.of("SOC 2 CC6.1", "ASVS 5 V11.2.1"), List.of(check("encryption.root-key", () -> {
-                    String form = keys.rootKeyForm();
-                    Map<String, Object> evidence = map("rootKey", form);
-                    return form.equals("LOCAL_UNSEALED") ? Check.Result.fail(evidence) : Check.Result.pass(evidence);
-                }))));
+                List.of("SOC 2 CC6.1", "ASVS 5 V11.2.1"), List.of(check("encryption.root-key", () -> ConfigChecks.rootKey(keys.rootKeyForm())))));
         controls.add(new Control("password-storage", "Identity", "Passwords stored with Argon2id",
                 "Passwords are hashed with Argon2id at no less than OWASP's recommended cost, never stored or logged.",
-                List.of("SOC 2 CC6.1", "ASVS 5 V11.4.2"), List.of(check("identity.password-hashing", () -> {
-                    PasswordHashingParameters p = PasswordHashingParameters.CURRENT;
-                    Map<String, Object> evidence = map("algorithm", p.algorithm(), "memoryKiB", p.memoryKiB(), "iterations",
-                            p.iterations(), "parallelism", p.parallelism());
-                    return p.algorithm().equals("argon2id") && p.memoryKiB() >= 19_456 && p.iterations() >= 2
-                            ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
-                }))));
+                List.of("SOC 2 CC6.1", "ASVS 5 V11.4.2"), List.of(check("identity.password-hashing",
+                        () -> ConfigChecks.passwordHashing(PasswordHashingParameters.CURRENT)))));
         controls.add(new Control("brute-force", "Identity", "Sign-in lockout",
                 "After a handful of failed sign-ins an email is locked for a growing period, known or unknown alike.",
-                List.of("SOC 2 CC6.1", "ASVS 5 V6.3.1"), List.of(check("identity.lockout", () -> {
-                    var lockout = auth.lockout();
-                    Map<String, Object> evidence = map("threshold", lockout.threshold(), "firstLock", lockout.firstLock().toString(),
-                            "maxLock", lockout.maxLock().toString());
-                    return lockout.threshold() >= 1 && lockout.threshold() <= 10 && !lockout.firstLock().isNegative()
-                            && lockout.firstLock().compareTo(Duration.ofSeconds(30)) >= 0
-                            ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
-                }))));
+                List.of("SOC 2 CC6.1", "ASVS 5 V6.3.1"), List.of(check("identity.lockout", () -> ConfigChecks.lockout(auth.lockout())))));
         controls.add(new Control("session-tokens", "Identity", "Short-lived signed access tokens",
                 "Access tokens are signed with an asymmetric algorithm and live at most 15 minutes.",
-                List.of("SOC 2 CC6.1", "ASVS 5 V9.1.1"), List.of(check("identity.access-tokens", () -> {
-                    Map<String, Object> evidence = map("algorithm", auth.signingAlgorithm().name(), "lifetime",
-                            auth.accessTokenTtl().toString());
-                    return auth.signingAlgorithm() != AuthProperties.SigningAlgorithm.HS256
-                            && auth.accessTokenTtl().compareTo(Duration.ofMinutes(15)) <= 0
-                            ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
-                }))));
+                List.of("SOC 2 CC6.1", "ASVS 5 V9.1.1"), List.of(check("identity.access-tokens",
+                        () -> ConfigChecks.accessTokens(auth.signingAlgorithm(), auth.accessTokenTtl())))));
         controls.add(new Control("retention", "Privacy", "Retention enforced",
                 "Data past its organisation's retention period is purged by a job that runs on schedule, and every"
                         + " organisation has its policies.",
                 List.of("SOC 2 C1.2", "SOC 2 P4.2"), List.of(
-                check("retention.enforcer-ran", () -> {
-                    var last = retention.lastFinished();
-                    Duration bound = retention.interval().multipliedBy(2);
-                    Map<String, Object> evidence = map("lastFinished", last.map(Instant::toString).orElse("never"),
-                            "interval", retention.interval().toString());
-                    return last.isPresent() && last.get().isAfter(Instant.now().minus(bound))
-                            ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
-                }),
+                check("retention.enforcer-ran",
+                        () -> ConfigChecks.enforcerRan(retention.lastFinished(), retention.interval(), Instant.now())),
                 check("retention.policies-exist", this::policies))));
         controls.add(new Control("security-headers", "HTTP edge", "Security headers on every response",
                 "Every response carries a strict Content-Security-Policy, anti-framing, no-sniff, referrer, isolation and"
@@ -143,18 +113,11 @@ public class Controls {
                 List.of("SOC 2 CC2.3"), List.of(check("edge.security-txt", this::securityTxt))));
         controls.add(new Control("transport-encryption", "HTTP edge", "TLS pinned in the application",
                 "When the application terminates TLS itself, only TLS 1.3 and 1.2 with forward-secret AEAD suites are accepted.",
-                List.of("SOC 2 CC6.7", "ASVS 5 V12.1.1"), List.of(check("edge.tls", () -> tls.enabled()
-                        ? Check.Result.pass(map("protocols", List.of("TLSv1.3", "TLSv1.2"), "port", tls.port()))
-                        : Check.Result.notConfigured(map("reason", "TLS is terminated in front of the application (bulwark.tls.enabled=false)"))))));
+                List.of("SOC 2 CC6.7", "ASVS 5 V12.1.1"), List.of(check("edge.tls", () -> ConfigChecks.tls(tls)))));
         controls.add(new Control("rate-limiting", "Access", "Rate limits",
                 "Every caller — address, user, API key and organisation — has a request budget, and sign-in is budgeted per address.",
-                List.of("ASVS 5 V2.4.1"), List.of(check("access.rate-limits", () -> {
-                    Map<String, Object> evidence = map("userPerMinute", rateLimits.userPerMinute(), "apiKeyPerMinute",
-                            rateLimits.apiKeyPerMinute(), "organisationPerMinute", rateLimits.organisationPerMinute(),
-                            "signInPerAddressPerMinute", httpProperties.authRequestsPerMinute(), "store", rateLimits.store().name());
-                    return rateLimits.userPerMinute() > 0 && rateLimits.apiKeyPerMinute() > 0 && rateLimits.organisationPerMinute() > 0
-                            && httpProperties.authRequestsPerMinute() > 0 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
-                }))));
+                List.of("ASVS 5 V2.4.1"), List.of(check("access.rate-limits",
+                        () -> ConfigChecks.rateLimits(rateLimits, httpProperties.authRequestsPerMinute())))));
         this.all = List.copyOf(controls);
     }
 
@@ -298,11 +261,7 @@ public class Controls {
     private Check.Result headers() {
         try {
             HttpResponse<String> r = self("/actuator/health");
-            List<String> missing = HEADERS.stream().filter(h -> r.headers().firstValue(h).isEmpty()).toList();
-            boolean banner = r.headers().firstValue("Server").isPresent() || r.headers().firstValue("X-Powered-By").isPresent();
-            Map<String, Object> evidence = map("url", "/actuator/health", "status", r.statusCode(), "missing", missing,
-                    "banner", banner, "contentSecurityPolicy", r.headers().firstValue("Content-Security-Policy").orElse(""));
-            return missing.isEmpty() && !banner ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+            return ConfigChecks.headers(r.statusCode(), r.headers());
         } catch (Exception e) {
             return Check.Result.fail(map("error", e.getClass().getSimpleName()));
         }
@@ -311,12 +270,7 @@ public class Controls {
     private Check.Result securityTxt() {
         try {
             HttpResponse<String> r = self("/.well-known/security.txt");
-            String expires = r.body().lines().filter(l -> l.startsWith("Expires: ")).map(l -> l.substring(9).strip()).findFirst().orElse(null);
-            boolean contact = r.body().lines().anyMatch(l -> l.startsWith("Contact: "));
-            Instant until = expires == null ? null : OffsetDateTime.parse(expires).toInstant();
-            Map<String, Object> evidence = map("status", r.statusCode(), "expires", expires == null ? "missing" : expires, "contact", contact);
-            return r.statusCode() == 200 && contact && until != null && until.isAfter(Instant.now().plus(Duration.ofDays(30)))
-                    ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+            return ConfigChecks.securityTxt(r.statusCode(), r.body(), Instant.now());
         } catch (Exception e) {
             return Check.Result.fail(map("error", e.getClass().getSimpleName()));
         }

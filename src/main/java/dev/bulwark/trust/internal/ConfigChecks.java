@@ -1,0 +1,104 @@
+package dev.bulwark.trust.internal;
+
+import java.net.http.HttpHeaders;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.bulwark.access.RateLimitProperties;
+import dev.bulwark.identity.AuthProperties;
+import dev.bulwark.identity.PasswordHashingParameters;
+import dev.bulwark.trust.Check;
+import dev.bulwark.web.TlsProperties;
+
+import static dev.bulwark.trust.internal.Controls.map;
+
+/**
+ * The verdicts of the checks that judge configuration and the application's own answers, as pure functions of what
+ * was read, so each one is tested failing as well as passing (ConfigChecksTest).
+ */
+final class ConfigChecks {
+
+    static final List<String> HEADERS = List.of("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options",
+            "Referrer-Policy", "Cross-Origin-Resource-Policy", "Cross-Origin-Opener-Policy", "Permissions-Policy");
+
+    /** A budget above this many requests a minute limits nothing in practice. */
+    static final int UNLIMITED = 1_000_000;
+
+    static Check.Result rootKey(String form) {
+        Map<String, Object> evidence = map("rootKey", form);
+        return form.equals("LOCAL_UNSEALED") ? Check.Result.fail(evidence) : Check.Result.pass(evidence);
+    }
+
+    static Check.Result passwordHashing(PasswordHashingParameters p) {
+        Map<String, Object> evidence = map("algorithm", p.algorithm(), "memoryKiB", p.memoryKiB(), "iterations", p.iterations(),
+                "parallelism", p.parallelism());
+        return p.algorithm().equals("argon2id") && p.memoryKiB() >= 19_456 && p.iterations() >= 2
+                ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    static Check.Result lockout(AuthProperties.Lockout lockout) {
+        Map<String, Object> evidence = map("threshold", lockout.threshold(), "firstLock", lockout.firstLock().toString(),
+                "maxLock", lockout.maxLock().toString());
+        return lockout.threshold() >= 1 && lockout.threshold() <= 10 && lockout.firstLock().compareTo(Duration.ofSeconds(30)) >= 0
+                ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    static Check.Result accessTokens(AuthProperties.SigningAlgorithm algorithm, Duration lifetime) {
+        Map<String, Object> evidence = map("algorithm", algorithm.name(), "lifetime", lifetime.toString());
+        return algorithm != AuthProperties.SigningAlgorithm.HS256 && lifetime.compareTo(Duration.ofMinutes(15)) <= 0
+                ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    static Check.Result enforcerRan(Optional<Instant> lastFinished, Duration interval, Instant now) {
+        Map<String, Object> evidence = map("lastFinished", lastFinished.map(Instant::toString).orElse("never"), "interval",
+                interval.toString());
+        return lastFinished.isPresent() && lastFinished.get().isAfter(now.minus(interval.multipliedBy(2)))
+                ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    static Check.Result tls(TlsProperties tls) {
+        return tls.enabled() ? Check.Result.pass(map("protocols", List.of("TLSv1.3", "TLSv1.2"), "port", tls.port()))
+                : Check.Result.notConfigured(map("reason", "TLS is terminated in front of the application (bulwark.tls.enabled=false)"));
+    }
+
+    static Check.Result rateLimits(RateLimitProperties limits, int signInPerAddress) {
+        Map<String, Object> evidence = map("userPerMinute", limits.userPerMinute(), "apiKeyPerMinute", limits.apiKeyPerMinute(),
+                "organisationPerMinute", limits.organisationPerMinute(), "signInPerAddressPerMinute", signInPerAddress,
+                "store", limits.store().name());
+        // Zero is refused at start; a budget in the millions a minute is a limit switched off in all but name.
+        int loosest = Math.max(Math.max(limits.userPerMinute(), limits.apiKeyPerMinute()),
+                Math.max(limits.organisationPerMinute(), signInPerAddress));
+        return loosest <= UNLIMITED ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    /** The security headers of one of the application's own answers. */
+    static Check.Result headers(int status, HttpHeaders headers) {
+        List<String> missing = HEADERS.stream().filter(h -> headers.firstValue(h).isEmpty()).toList();
+        boolean banner = headers.firstValue("Server").isPresent() || headers.firstValue("X-Powered-By").isPresent();
+        Map<String, Object> evidence = map("url", "/actuator/health", "status", status, "missing", missing, "banner", banner,
+                "contentSecurityPolicy", headers.firstValue("Content-Security-Policy").orElse(""));
+        return missing.isEmpty() && !banner ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    /** The security.txt the application serves: a contact, and an expiry more than 30 days ahead. */
+    static Check.Result securityTxt(int status, String body, Instant now) {
+        String expires = body.lines().filter(l -> l.startsWith("Expires: ")).map(l -> l.substring(9).strip()).findFirst().orElse(null);
+        boolean contact = body.lines().anyMatch(l -> l.startsWith("Contact: "));
+        Instant until;
+        try {
+            until = expires == null ? null : OffsetDateTime.parse(expires).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            until = null;
+        }
+        Map<String, Object> evidence = map("status", status, "expires", expires == null ? "missing" : expires, "contact", contact);
+        return status == 200 && contact && until != null && until.isAfter(now.plus(Duration.ofDays(30)))
+                ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    private ConfigChecks() {
+    }
+}

@@ -1,0 +1,105 @@
+package dev.bulwark.trust.internal;
+
+import java.net.http.HttpHeaders;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.bulwark.access.RateLimitProperties;
+import dev.bulwark.identity.AuthProperties;
+import dev.bulwark.identity.PasswordHashingParameters;
+import dev.bulwark.trust.Check;
+import dev.bulwark.web.TlsProperties;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each configuration check passes on the running configuration's values and fails on a weakened one. */
+class ConfigChecksTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-02T12:00:00Z");
+
+    @Test
+    void rootKeyFailsOnTheReadableDevelopmentKeyset() {
+        assertThat(ConfigChecks.rootKey("LOCAL_SEALED").status()).isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.rootKey("KMS").status()).isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.rootKey("LOCAL_UNSEALED").status()).isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void passwordHashingFailsBelowOwaspsArgon2idCost() {
+        assertThat(ConfigChecks.passwordHashing(PasswordHashingParameters.CURRENT).status()).isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.passwordHashing(new PasswordHashingParameters("argon2id", 4096, 2, 1, 16, 32)).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.passwordHashing(new PasswordHashingParameters("argon2id", 19_456, 1, 1, 16, 32)).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.passwordHashing(new PasswordHashingParameters("bcrypt", 19_456, 2, 1, 16, 32)).status()).isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void lockoutFailsWhenTooLenientOrOff() {
+        assertThat(ConfigChecks.lockout(new AuthProperties.Lockout(5, Duration.ofMinutes(1), Duration.ofHours(1))).status()).isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.lockout(new AuthProperties.Lockout(50, Duration.ofMinutes(1), Duration.ofHours(1))).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.lockout(new AuthProperties.Lockout(5, Duration.ofSeconds(1), Duration.ofHours(1))).status()).isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void accessTokensFailWithASharedSecretOrALongLife() {
+        assertThat(ConfigChecks.accessTokens(AuthProperties.SigningAlgorithm.ES256, Duration.ofMinutes(15)).status()).isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.accessTokens(AuthProperties.SigningAlgorithm.HS256, Duration.ofMinutes(15)).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.accessTokens(AuthProperties.SigningAlgorithm.ES256, Duration.ofHours(1)).status()).isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void theEnforcerFailsWhenItHasNotRunWithinTwoIntervals() {
+        assertThat(ConfigChecks.enforcerRan(Optional.of(NOW.minusSeconds(600)), Duration.ofHours(1), NOW).status()).isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.enforcerRan(Optional.of(NOW.minus(Duration.ofHours(3))), Duration.ofHours(1), NOW).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.enforcerRan(Optional.empty(), Duration.ofHours(1), NOW).status()).isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void tlsIsNotConfiguredWhenAProxyTerminatesIt() {
+        assertThat(ConfigChecks.tls(new TlsProperties(true, 8443, null, null, Path.of("tls"), List.of("localhost"))).status())
+                .isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.tls(new TlsProperties(false, 8443, null, null, Path.of("tls"), List.of("localhost"))).status())
+                .isEqualTo(Check.Status.NOT_CONFIGURED);
+    }
+
+    @Test
+    void rateLimitsFailWhenABudgetIsOff() {
+        assertThat(ConfigChecks.rateLimits(new RateLimitProperties(600, 600, 3000, RateLimitProperties.Store.IN_PROCESS), 30).status())
+                .isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.rateLimits(new RateLimitProperties(1_000_000_000, 600, 3000, RateLimitProperties.Store.IN_PROCESS), 30)
+                .status()).as("a user budget in the billions").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.rateLimits(new RateLimitProperties(600, 600, 3000, RateLimitProperties.Store.IN_PROCESS), 2_000_000).status())
+                .as("sign-in unlimited per address").isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void headersFailWhenOneIsMissingOrABannerIsSent() {
+        Map<String, List<String>> all = new HashMap<>();
+        ConfigChecks.HEADERS.forEach(h -> all.put(h, List.of("x")));
+        assertThat(ConfigChecks.headers(200, HttpHeaders.of(all, (a, b) -> true)).status()).isEqualTo(Check.Status.PASS);
+        for (String removed : ConfigChecks.HEADERS) {
+            Map<String, List<String>> less = new HashMap<>(all);
+            less.remove(removed);
+            assertThat(ConfigChecks.headers(200, HttpHeaders.of(less, (a, b) -> true)).status()).as("without " + removed)
+                    .isEqualTo(Check.Status.FAIL);
+        }
+        Map<String, List<String>> banner = new HashMap<>(all);
+        banner.put("Server", List.of("Apache-Coyote/1.1"));
+        assertThat(ConfigChecks.headers(200, HttpHeaders.of(banner, (a, b) -> true)).status()).isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void securityTxtFailsWithoutAContactOrCloseToExpiry() {
+        String good = "Contact: mailto:security@example.org\nExpires: 2027-05-01T00:00:00Z\n";
+        assertThat(ConfigChecks.securityTxt(200, good, NOW).status()).isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:a@b.c\nExpires: 2026-12-20T00:00:00Z\n", NOW).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.securityTxt(200, "Expires: 2027-05-01T00:00:00Z\n", NOW).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:a@b.c\nExpires: soon\n", NOW).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.securityTxt(404, good, NOW).status()).isEqualTo(Check.Status.FAIL);
+    }
+}

@@ -277,6 +277,43 @@ class TrustCenterTest {
         assertThat(failing()).doesNotContain("retention.policies-exist");
     }
 
+    /** Issue 10, acceptance 3: Debian's headless Chromium loads /trust, finds every claim and status, logs no error. */
+    @Test
+    void aRealBrowserShowsEveryClaimAndStatusWithNoCspViolationOrConsoleError() {
+        runner.runAll();
+        assertThat(Path.of("/usr/bin/chromium")).as("Debian's chromium (.ci/run installs it)").exists();
+        assertThat(Path.of("/usr/bin/chromedriver")).as("Debian's chromium-driver (.ci/run installs it)").exists();
+        org.openqa.selenium.chrome.ChromeOptions options = new org.openqa.selenium.chrome.ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage");
+        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability(org.openqa.selenium.chrome.ChromeOptions.LOGGING_PREFS, logs);
+        org.openqa.selenium.chrome.ChromeDriverService service = new org.openqa.selenium.chrome.ChromeDriverService.Builder()
+                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        org.openqa.selenium.WebDriver browser = new org.openqa.selenium.chrome.ChromeDriver(service, options);
+        try {
+            browser.get(base + "/trust");
+            assertThat(browser.getTitle()).isEqualTo("Bulwark trust center");
+            for (TrustRunner.ControlView control : runner.view()) {
+                org.openqa.selenium.WebElement shown = browser.findElement(org.openqa.selenium.By.id(control.id()));
+                assertThat(shown.getAttribute("data-status")).isEqualTo(control.status());
+                assertThat(shown.getText()).contains(control.claim(), control.title());
+            }
+            // The nonce'd style block applied (a blocked one would leave the default font).
+            String font = (String) ((org.openqa.selenium.JavascriptExecutor) browser)
+                    .executeScript("return getComputedStyle(document.body).fontFamily");
+            assertThat(font).contains("system-ui");
+            List<String> problems = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                    .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
+                            || e.getMessage().contains("Content Security Policy"))
+                    .map(e -> e.getLevel() + " " + e.getMessage()).toList();
+            assertThat(problems).as("console errors and CSP violations").isEmpty();
+        } finally {
+            browser.quit();
+        }
+    }
+
     @Test
     void theTrustApiAnswersContractsShape() throws Exception {
         runner.runAll();

@@ -26,6 +26,8 @@ final class TrustPage {
         StringBuilder html = new StringBuilder(16_384);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                // No icon to fetch (the browser would ask for /favicon.ico and get 401).
+                .append("<link rel=\"icon\" href=\"data:,\">")
                 .append("<title>Bulwark trust center</title><style nonce=\"").append(e(nonce)).append("\">")
                 .append("body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1b1f24}")
                 .append("h1{margin-bottom:.2rem}.muted{color:#57606a}.control{border-top:1px solid #d0d7de;padding:.6rem 0}")

@@ -144,7 +144,7 @@ class TrustCenterTest {
     @Test
     void aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck() throws Exception {
         Map<String, String> healthy = checks();
-        assertThat(healthy).hasSizeGreaterThanOrEqualTo(14);
+        assertThat(healthy).hasSizeGreaterThanOrEqualTo(17);
         assertThat(healthy.get("edge.tls")).as("TLS is terminated in front in this test").isEqualTo("not_configured");
         assertThat(failing()).as("a healthy system").isEmpty();
 
@@ -268,6 +268,8 @@ class TrustCenterTest {
             Map.entry("audit.chains-verify", "dev.bulwark.trust.TrustCenterTest#aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck"),
             Map.entry("audit.append-only", "dev.bulwark.trust.TrustCenterTest#aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck"),
             Map.entry("encryption.ciphertext-columns", "dev.bulwark.trust.TrustCenterTest#aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck"),
+            Map.entry("audit.checkpoints-fresh", "dev.bulwark.trust.internal.ConfigChecksTest#checkpointsAreLateWhenAnEventWaitedMoreThanThreeIntervals"),
+            Map.entry("encryption.key-age", "dev.bulwark.trust.TrustCenterTest#anOverdueDataKeyFailsItsCheck"),
             Map.entry("encryption.root-key", "dev.bulwark.trust.internal.ConfigChecksTest#rootKeyFailsOnTheReadableDevelopmentKeyset"),
             Map.entry("identity.password-hashing", "dev.bulwark.trust.internal.ConfigChecksTest#passwordHashingFailsBelowOwaspsArgon2idCost"),
             Map.entry("identity.lockout", "dev.bulwark.trust.internal.ConfigChecksTest#lockoutFailsWhenTooLenientOrOff"),
@@ -304,6 +306,19 @@ class TrustCenterTest {
             asSuperuser("DROP POLICY leak ON bulwark.memberships");
         }
         assertThat(failing()).doesNotContain("isolation.canary");
+    }
+
+    @Test
+    void anOverdueDataKeyFailsItsCheck() throws Exception {
+        UUID org = orgWithContacts();
+        asSuperuser("UPDATE bulwark.tenant_keys SET created_at = now() - interval '400 days', rotated_at = NULL WHERE tenant_id = '" + org + "'",
+                "DELETE FROM bulwark.trust_cursors");
+        try {
+            assertThat(failing()).contains("encryption.key-age");
+        } finally {
+            asSuperuser("UPDATE bulwark.tenant_keys SET created_at = now() WHERE tenant_id = '" + org + "'", "DELETE FROM bulwark.trust_cursors");
+        }
+        assertThat(failing()).doesNotContain("encryption.key-age");
     }
 
     @Test

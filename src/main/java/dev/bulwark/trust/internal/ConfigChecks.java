@@ -99,6 +99,27 @@ final class ConfigChecks {
                 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
+    /**
+     * Checkpoints are fresh when no chain's oldest unsigned event waited more than three checkpoint intervals.
+     * {@code waiting}: per chain behind its checkpoint, when its oldest unsigned event occurred.
+     */
+    static Check.Result checkpointsFresh(Map<java.util.UUID, Instant> waiting, Duration interval, Instant now) {
+        Instant bound = now.minus(interval.multipliedBy(3));
+        List<String> late = waiting.entrySet().stream().filter(e -> e.getValue().isBefore(bound))
+                .map(e -> e.getKey() + " since " + e.getValue()).toList();
+        Map<String, Object> evidence = map("chainsBehind", waiting.size(), "interval", interval.toString(), "late", late);
+        return late.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    /** Organisations' data keys are rotated at least every {@code maxAge}. {@code since}: per organisation, its primary's age start. */
+    static Check.Result keyAge(Map<java.util.UUID, Instant> since, Duration maxAge, Instant now) {
+        Instant bound = now.minus(maxAge);
+        List<String> old = since.entrySet().stream().filter(e -> e.getValue().isBefore(bound))
+                .map(e -> e.getKey() + " since " + e.getValue()).toList();
+        Map<String, Object> evidence = map("organisations", since.size(), "maxAge", maxAge.toString(), "overdue", old);
+        return old.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
     private ConfigChecks() {
     }
 }

@@ -70,7 +70,8 @@ public class Controls {
                 check("isolation.canary", this::canary))));
         controls.add(new Control("audit-integrity", "Audit", "Tamper-evident audit log",
                 "Every organisation's audit chain verifies end to end against its hashes and signed checkpoints.",
-                List.of("SOC 2 CC7.2", "ASVS 5 V16.4.3"), List.of(check("audit.chains-verify", () -> chains(audit)))));
+                List.of("SOC 2 CC7.2", "ASVS 5 V16.4.3"), List.of(check("audit.chains-verify", () -> chains(audit)),
+                check("audit.checkpoints-fresh", this::checkpoints))));
         controls.add(new Control("audit-append-only", "Audit", "Audit log is append-only",
                 "The application's database role can add audit events and read them, never change or delete one.",
                 List.of("SOC 2 CC7.2", "ASVS 5 V16.4.2"), List.of(check("audit.append-only", () -> {
@@ -85,7 +86,8 @@ public class Controls {
         controls.add(new Control("root-key", "Encryption", "Root key protected",
                 "The root key that wraps every organisation's keys is held in a KMS or sealed by a passphrase, never left"
                         + " as a readable development keyset.",
-                List.of("SOC 2 CC6.1", "ASVS 5 V11.2.1"), List.of(check("encryption.root-key", () -> ConfigChecks.rootKey(keys.rootKeyForm())))));
+                List.of("SOC 2 CC6.1", "ASVS 5 V11.2.1"), List.of(check("encryption.root-key", () -> ConfigChecks.rootKey(keys.rootKeyForm())),
+                check("encryption.key-age", this::keyAges))));
         controls.add(new Control("password-storage", "Identity", "Passwords stored with Argon2id",
                 "Passwords are hashed with Argon2id at no less than OWASP's recommended cost, never stored or logged.",
                 List.of("SOC 2 CC6.1", "ASVS 5 V11.4.2"), List.of(check("identity.password-hashing",
@@ -207,6 +209,48 @@ public class Controls {
         advance("encryption.ciphertext-columns", slice.size() < SLICE ? null : slice.getLast());
         Map<String, Object> evidence = map("organisations", slice.size(), "rowsSampled", rows, "problems", found);
         return found.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    /** Chains behind their last checkpoint, and when each one's oldest unsigned event occurred (100 at most a run). */
+    private Check.Result checkpoints() {
+        record Behind(UUID tenant, long from) {
+        }
+        List<Behind> behind = jdbc.sql("""
+                        SELECT h.tenant_id, coalesce(c.tree_size, 0) + 1 FROM audit_heads h LEFT JOIN audit_checkpointed c USING (tenant_id)
+                        WHERE h.seq > coalesce(c.tree_size, 0) ORDER BY h.tenant_id LIMIT :limit
+                        """)
+                .param("limit", SLICE)
+                .query((rs, n) -> new Behind(rs.getObject(1, UUID.class), rs.getLong(2)))
+                .list();
+        Map<UUID, Instant> waiting = new LinkedHashMap<>();
+        for (Behind b : behind) {
+            tenantScope.inTenant(b.tenant(), null, () -> jdbc.sql("SELECT occurred_at FROM audit_events WHERE tenant_id = :t AND seq = :seq")
+                    .param("t", b.tenant()).param("seq", b.from())
+                    .query((rs, n) -> rs.getTimestamp(1).toInstant())
+                    .optional()
+                    .ifPresent(at -> waiting.put(b.tenant(), at)));
+        }
+        return ConfigChecks.checkpointsFresh(waiting, environment.getProperty("bulwark.audit.checkpoint-interval", Duration.class,
+                Duration.ofSeconds(10)), Instant.now());
+    }
+
+    /** In a slice of organisations, when each one's data key became primary (its creation, or its last rotation). */
+    private Check.Result keyAges() {
+        UUID after = cursor("encryption.key-age");
+        List<UUID> slice = organisations(after);
+        Map<UUID, Instant> since = new LinkedHashMap<>();
+        for (UUID org : slice) {
+            tenantScope.inTenant(org, null, () -> jdbc.sql("""
+                            SELECT coalesce(rotated_at, created_at) FROM tenant_keys WHERE tenant_id = :org AND destroyed_at IS NULL
+                            """)
+                    .param("org", org)
+                    .query((rs, n) -> rs.getTimestamp(1).toInstant())
+                    .optional()
+                    .ifPresent(at -> since.put(org, at)));
+        }
+        advance("encryption.key-age", slice.size() < SLICE ? null : slice.getLast());
+        return ConfigChecks.keyAge(since, environment.getProperty("bulwark.keys.max-age", Duration.class, Duration.ofDays(365)),
+                Instant.now());
     }
 
     private Check.Result policies() {

@@ -102,4 +102,21 @@ class ConfigChecksTest {
         assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:a@b.c\nExpires: soon\n", NOW).status()).isEqualTo(Check.Status.FAIL);
         assertThat(ConfigChecks.securityTxt(404, good, NOW).status()).isEqualTo(Check.Status.FAIL);
     }
+
+    @Test
+    void checkpointsAreLateWhenAnEventWaitedMoreThanThreeIntervals() {
+        Map<java.util.UUID, Instant> fresh = Map.of(java.util.UUID.randomUUID(), NOW.minusSeconds(20));
+        assertThat(ConfigChecks.checkpointsFresh(fresh, Duration.ofSeconds(10), NOW).status()).isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.checkpointsFresh(Map.of(), Duration.ofSeconds(10), NOW).status()).isEqualTo(Check.Status.PASS);
+        Map<java.util.UUID, Instant> late = Map.of(java.util.UUID.randomUUID(), NOW.minusSeconds(31));
+        assertThat(ConfigChecks.checkpointsFresh(late, Duration.ofSeconds(10), NOW).status()).isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void aDataKeyOlderThanItsMaximumAgeIsOverdue() {
+        assertThat(ConfigChecks.keyAge(Map.of(java.util.UUID.randomUUID(), NOW.minus(Duration.ofDays(30))), Duration.ofDays(365), NOW)
+                .status()).isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.keyAge(Map.of(java.util.UUID.randomUUID(), NOW.minus(Duration.ofDays(400))), Duration.ofDays(365), NOW)
+                .status()).isEqualTo(Check.Status.FAIL);
+    }
 }

@@ -193,6 +193,24 @@ class TlsEdgeTest {
     }
 
     @Test
+    void theTrustCentersOwnChecksReadTheApplicationWithTlsOn() {
+        var runner = app.getBean(dev.bulwark.trust.internal.TrustRunner.class);
+        runner.runAll();
+        java.util.Map<String, String> statuses = new java.util.HashMap<>();
+        runner.view().forEach(c -> c.evidence().forEach((id, shown) -> statuses.put(id, shown.status())));
+        assertThat(statuses).containsEntry("edge.security-headers", "pass").containsEntry("edge.security-txt", "pass")
+                .containsEntry("edge.tls", "pass");
+        // The exemption is this process's alone: a forged marker from loopback is still redirected.
+        try {
+            HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                    + "/.well-known/security.txt")).header("X-Bulwark-Self-Check", "0".repeat(64)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(forged.statusCode()).isEqualTo(308);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void onlyAListedOriginGetsCorsHeaders() throws Exception {
         HttpClient client = client();
         for (String origin : new String[] {"https://app.example", "https://evil.example", "null"}) {

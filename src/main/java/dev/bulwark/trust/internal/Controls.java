@@ -25,6 +25,7 @@ import dev.bulwark.tenancy.TenantScope;
 import dev.bulwark.trust.Check;
 import dev.bulwark.trust.Control;
 import dev.bulwark.web.HttpProperties;
+import dev.bulwark.web.SelfRequests;
 import dev.bulwark.web.TlsProperties;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,13 +48,15 @@ public class Controls {
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final Environment environment;
+    private final SelfRequests selfRequests;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     Controls(JdbcClient jdbc, TenantScope tenantScope, IsolationCatalog catalog, AuditIntegrity audit, KeyStatus keys,
              AuthProperties auth, RetentionStatus retention, HttpProperties httpProperties, TlsProperties tls,
-             RateLimitProperties rateLimits, Environment environment) {
+             RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests) {
         this.jdbc = jdbc;
+        this.selfRequests = selfRequests;
         this.tenantScope = tenantScope;
         this.environment = environment;
         List<Control> controls = new ArrayList<>();
@@ -298,8 +301,8 @@ public class Controls {
         if (port == null) {
             throw new IllegalStateException("the application is not listening yet");
         }
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5))
+                .header(SelfRequests.HEADER, selfRequests.token()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private Check.Result headers() {

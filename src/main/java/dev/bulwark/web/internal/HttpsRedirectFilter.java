@@ -2,6 +2,7 @@ package dev.bulwark.web.internal;
 
 import java.io.IOException;
 
+import dev.bulwark.web.SelfRequests;
 import dev.bulwark.web.TlsProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -16,7 +17,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * With TLS on, a plain-HTTP request gets nothing but a 308 to the same path over HTTPS (308, not 301 or 302, so a
- * POST stays a POST and its body is not silently dropped), with the security headers already set.
+ * POST stays a POST and its body is not silently dropped), with the security headers already set. The one exception
+ * is the application's own check requests from loopback ({@link SelfRequests}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
@@ -24,16 +26,18 @@ class HttpsRedirectFilter extends OncePerRequestFilter {
 
     private final TlsProperties tls;
     private final ApplicationContext context;
+    private final SelfRequests self;
 
-    HttpsRedirectFilter(TlsProperties tls, ApplicationContext context) {
+    HttpsRedirectFilter(TlsProperties tls, ApplicationContext context, SelfRequests self) {
         this.tls = tls;
         this.context = context;
+        this.self = self;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (!tls.enabled() || request.isSecure()) {
+        if (!tls.enabled() || request.isSecure() || self.isSelf(request)) {
             chain.doFilter(request, response);
             return;
         }

@@ -19,8 +19,18 @@ public class AuditSignatures {
         this.key = key;
     }
 
-    /** Signs {@code context + "\n" + message}; {@code context} names the kind of document, e.g. {@code bulwark.trust-evidence.v1}. */
+    /** What a context must look like: never a checkpoint origin (those hold a '/'), always versioned. */
+    private static final java.util.regex.Pattern CONTEXT = java.util.regex.Pattern.compile("bulwark\\.[a-z-]+\\.v[0-9]+");
+
+    /**
+     * Signs {@code context + "\n" + message}; {@code context} names the kind of document, e.g.
+     * {@code bulwark.trust-evidence.v1}. Any other shape is refused, so no caller can make this key sign something
+     * that reads as a checkpoint note (whose first line is an origin with a '/').
+     */
     public byte[] sign(String context, byte[] message) {
+        if (!CONTEXT.matcher(context).matches()) {
+            throw new IllegalArgumentException("a signing context is bulwark.<kind>.v<n>");
+        }
         byte[] prefix = (context + "\n").getBytes(StandardCharsets.UTF_8);
         byte[] signed = new byte[prefix.length + message.length];
         System.arraycopy(prefix, 0, signed, 0, prefix.length);

@@ -48,9 +48,16 @@ public class TrustRunner {
         this.json = json;
     }
 
+    /** Off the start-up path: verifying chains and calling the application itself must not delay readiness. */
     @EventListener(ApplicationReadyEvent.class)
     void atStart() {
-        runAll();
+        Thread.ofVirtual().name("trust-checks-at-start").start(() -> {
+            try {
+                runAll();
+            } catch (RuntimeException e) {
+                log.warn("Trust checks at start did not complete: {}", e.toString());
+            }
+        });
     }
 
     @Scheduled(initialDelayString = "${bulwark.trust.interval:5m}", fixedDelayString = "${bulwark.trust.interval:5m}")

@@ -52,6 +52,12 @@ public final class GlobalTables {
                     true),
             new GlobalTable("trust_cursors",
                     "where each sliced trust check resumes, so that every organisation is covered over a cycle (ids only)", true),
+            new GlobalTable("trust_findings",
+                    "what a scanning trust check found and has not seen mended: organisation ids, row keys, the kind of"
+                            + " problem, never row contents; read across organisations by design", true),
+            new GlobalTable("trust_sweeps",
+                    "where the trust center's row sweep resumes (an organisation, a table, a key) and its cycle times",
+                    true),
             new GlobalTable("flyway_schema_history",
                     "migration history, written by the owner role only; the app role has no privilege on it", false));
 

@@ -105,19 +105,16 @@ final class ConfigChecks {
      */
     static Check.Result checkpointsFresh(Map<java.util.UUID, Instant> waiting, Duration interval, Instant now) {
         Instant bound = now.minus(interval.multipliedBy(3));
-        List<String> late = waiting.entrySet().stream().filter(e -> e.getValue().isBefore(bound))
-                .map(e -> e.getKey() + " since " + e.getValue()).toList();
-        Map<String, Object> evidence = map("chainsBehind", waiting.size(), "interval", interval.toString(), "late", late);
+        List<Instant> late = waiting.values().stream().filter(at -> at.isBefore(bound)).sorted().toList();
+        // Public evidence: how many chains, never which organisations.
+        Map<String, Object> evidence = map("chainsBehind", waiting.size(), "interval", interval.toString(), "late", late.size(),
+                "oldestLateSince", late.isEmpty() ? "none" : late.getFirst().toString());
         return late.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
-    /** Organisations' data keys are rotated at least every {@code maxAge}. {@code since}: per organisation, its primary's age start. */
-    static Check.Result keyAge(Map<java.util.UUID, Instant> since, Duration maxAge, Instant now) {
-        Instant bound = now.minus(maxAge);
-        List<String> old = since.entrySet().stream().filter(e -> e.getValue().isBefore(bound))
-                .map(e -> e.getKey() + " since " + e.getValue()).toList();
-        Map<String, Object> evidence = map("organisations", since.size(), "maxAge", maxAge.toString(), "overdue", old);
-        return old.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    /** An organisation's data key is overdue when its primary has served longer than {@code maxAge}; since when, if so. */
+    static java.util.Optional<String> keyOverdue(Instant since, Duration maxAge, Instant now) {
+        return since.isBefore(now.minus(maxAge)) ? java.util.Optional.of("primary since " + since) : java.util.Optional.empty();
     }
 
     private ConfigChecks() {

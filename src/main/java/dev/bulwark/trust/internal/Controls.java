@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -24,6 +25,7 @@ import dev.bulwark.tenancy.IsolationCatalog;
 import dev.bulwark.tenancy.TenantScope;
 import dev.bulwark.trust.Check;
 import dev.bulwark.trust.Control;
+import dev.bulwark.trust.TrustProperties;
 import dev.bulwark.web.HttpProperties;
 import dev.bulwark.web.SelfRequests;
 import dev.bulwark.web.TlsProperties;
@@ -49,13 +51,18 @@ public class Controls {
     private final TenantScope tenantScope;
     private final Environment environment;
     private final SelfRequests selfRequests;
+    private final Sweeps sweeps;
+    private final TrustProperties properties;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     Controls(JdbcClient jdbc, TenantScope tenantScope, IsolationCatalog catalog, AuditIntegrity audit, KeyStatus keys,
              AuthProperties auth, RetentionStatus retention, HttpProperties httpProperties, TlsProperties tls,
-             RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests) {
+             RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
+             TrustProperties properties) {
         this.jdbc = jdbc;
+        this.sweeps = sweeps;
+        this.properties = properties;
         this.selfRequests = selfRequests;
         this.tenantScope = tenantScope;
         this.environment = environment;
@@ -83,8 +90,9 @@ public class Controls {
                     return held.containsValue(true) ? Check.Result.fail(evidence) : Check.Result.pass(evidence);
                 }))));
         controls.add(new Control("field-encryption", "Encryption", "Personal data encrypted in the application",
-                "Contacts' names, emails, phones and notes and interactions' subjects and bodies are stored only as"
-                        + " ciphertexts under the organisation's own key.",
+                "Contacts' names, emails, phones and notes, interactions' subjects and bodies, documents' bodies and every"
+                        + " version's, are stored only as ciphertexts under the organisation's own key, and accounts' emails and"
+                        + " names under the platform's.",
                 List.of("SOC 2 CC6.7", "ASVS 5 V14.2.4"), List.of(check("encryption.ciphertext-columns", this::ciphertexts))));
         controls.add(new Control("root-key", "Encryption", "Root key protected",
                 "The root key that wraps every organisation's keys is held in a KMS or sealed by a passphrase, never left"
@@ -169,49 +177,46 @@ public class Controls {
         return seen[0] > 0 && seen[1] + seen[2] == 0 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
+    /** A slice of organisations' chains verified end to end, and every chain found broken verified again until mended. */
     private Check.Result chains(AuditIntegrity audit) {
-        UUID after = cursor("audit.chains-verify");
-        List<UUID> slice = audit.chains(after, SLICE);
-        List<String> invalid = new ArrayList<>();
-        long events = 0;
-        for (UUID tenant : slice) {
+        long[] events = {0};
+        Sweeps.OrgOutcome outcome = sweeps.organisations("audit.chains-verify", SLICE, tenant -> {
             Verification v = audit.verify(tenant);
-            events += v.checked();
-            if (!v.valid()) {
-                invalid.add(tenant + " at seq " + v.firstInvalidSeq());
-            }
-        }
-        advance("audit.chains-verify", slice.size() < SLICE ? null : slice.getLast());
-        Map<String, Object> evidence = map("chainsVerified", slice.size(), "eventsChecked", events, "invalid", invalid,
-                "slice", after == null ? "from the first" : "after " + after);
-        return invalid.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+            events[0] += v.checked();
+            return v.valid() ? Optional.empty() : Optional.of("invalid at seq " + v.firstInvalidSeq());
+        });
+        Map<String, Object> evidence = map("chainsVerified", outcome.checked(), "eventsChecked", events[0], "chainsInvalid",
+                outcome.open());
+        return outcome.open() == 0 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
-    /** In a slice of organisations, their newest contacts and interactions: ciphertexts of Tink's shape, no plaintext. */
+    /** Where personal data is stored encrypted: every row is read once a cycle, a budget of rows a run. */
+    static final List<Sweeps.Scanned> ENCRYPTED = List.of(
+            new Sweeps.Scanned("users", true, "id", "email IS NOT NULL OR name IS NOT NULL",
+                    "NOT (bulwark_is_ciphertext(email_ct) AND bulwark_is_ciphertext(name_ct))"),
+            new Sweeps.Scanned("contacts", false, "id", "name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL OR notes IS NOT NULL",
+                    "NOT (bulwark_is_ciphertext(name_ct) AND bulwark_is_ciphertext(email_ct) AND bulwark_is_ciphertext(phone_ct)"
+                            + " AND bulwark_is_ciphertext(notes_ct))"),
+            new Sweeps.Scanned("interactions", false, "id", "subject IS NOT NULL OR body IS NOT NULL",
+                    "NOT (bulwark_is_ciphertext(subject_ct) AND bulwark_is_ciphertext(body_ct))"),
+            new Sweeps.Scanned("documents", false, "id", "body IS NOT NULL", "NOT bulwark_is_ciphertext(body_ct)"),
+            new Sweeps.Scanned("document_versions", false, "document_id, version", "body IS NOT NULL",
+                    "NOT bulwark_is_ciphertext(body_ct)"));
+
+    /**
+     * Every row of {@link #ENCRYPTED} holds ciphertexts of Tink's shape and no plaintext: rows found wrong are read again
+     * first, then the sweep reads on; a cycle that takes longer than {@code bulwark.trust.scan-cycle} fails too.
+     */
     private Check.Result ciphertexts() {
-        UUID after = cursor("encryption.ciphertext-columns");
-        List<UUID> slice = organisations(after);
-        List<String> found = new ArrayList<>();
-        long rows = 0;
-        for (UUID org : slice) {
-            long[] counts = tenantScope.inTenant(org, null, () -> jdbc.sql("""
-                            SELECT count(*),
-                                   count(*) FILTER (WHERE name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL OR notes IS NOT NULL),
-                                   count(*) FILTER (WHERE NOT bulwark_is_ciphertext(name_ct) OR NOT bulwark_is_ciphertext(email_ct)
-                                                       OR NOT bulwark_is_ciphertext(phone_ct) OR NOT bulwark_is_ciphertext(notes_ct))
-                            FROM (SELECT * FROM contacts WHERE tenant_id = :org ORDER BY updated_at DESC LIMIT 200) newest
-                            """)
-                    .param("org", org)
-                    .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
-                    .single());
-            rows += counts[0];
-            if (counts[1] + counts[2] > 0) {
-                found.add(org + ": " + counts[1] + " plaintext, " + counts[2] + " not ciphertext");
-            }
-        }
-        advance("encryption.ciphertext-columns", slice.size() < SLICE ? null : slice.getLast());
-        Map<String, Object> evidence = map("organisations", slice.size(), "rowsSampled", rows, "problems", found);
-        return found.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        Sweeps.RowOutcome outcome = sweeps.rows("encryption.ciphertext-columns", ENCRYPTED, properties.scanRowsPerRun());
+        boolean covered = Sweeps.withinBound(outcome, properties.scanCycle(), Instant.now());
+        Map<String, Object> evidence = map("tables", ENCRYPTED.stream().map(Sweeps.Scanned::table).toList(),
+                "rowsReadThisRun", outcome.rowsRead(), "rowsWithProblems", outcome.openByTable(),
+                "cycleStartedAt", outcome.cycleStartedAt().toString(), "cycleRowsSoFar", outcome.cycleRows(),
+                "lastCycleCompletedAt", outcome.lastCycleCompletedAt() == null ? "none yet" : outcome.lastCycleCompletedAt().toString(),
+                "lastCycleRows", outcome.lastCycleRows() == null ? 0 : outcome.lastCycleRows(),
+                "cycleBound", properties.scanCycle().toString(), "cycleWithinBound", covered);
+        return outcome.open() == 0 && covered ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
     /** Chains behind their last checkpoint, and when each one's oldest unsigned event occurred (100 at most a run). */
@@ -237,63 +242,29 @@ public class Controls {
                 Duration.ofSeconds(10)), Instant.now());
     }
 
-    /** In a slice of organisations, when each one's data key became primary (its creation, or its last rotation). */
+    /** In a slice of organisations, and those found overdue before: whether each one's data key served too long. */
     private Check.Result keyAges() {
-        UUID after = cursor("encryption.key-age");
-        List<UUID> slice = organisations(after);
-        Map<UUID, Instant> since = new LinkedHashMap<>();
-        for (UUID org : slice) {
-            tenantScope.inTenant(org, null, () -> jdbc.sql("""
-                            SELECT coalesce(rotated_at, created_at) FROM tenant_keys WHERE tenant_id = :org AND destroyed_at IS NULL
-                            """)
-                    .param("org", org)
-                    .query((rs, n) -> rs.getTimestamp(1).toInstant())
-                    .optional()
-                    .ifPresent(at -> since.put(org, at)));
-        }
-        advance("encryption.key-age", slice.size() < SLICE ? null : slice.getLast());
-        return ConfigChecks.keyAge(since, environment.getProperty("bulwark.keys.max-age", Duration.class, Duration.ofDays(365)),
-                Instant.now());
+        Duration maxAge = environment.getProperty("bulwark.keys.max-age", Duration.class, Duration.ofDays(365));
+        Instant now = Instant.now();
+        Sweeps.OrgOutcome outcome = sweeps.organisations("encryption.key-age", SLICE, org -> tenantScope.inTenant(org, null,
+                () -> jdbc.sql("SELECT coalesce(rotated_at, created_at) FROM tenant_keys WHERE tenant_id = :org AND destroyed_at IS NULL")
+                        .param("org", org)
+                        .query((rs, n) -> rs.getTimestamp(1).toInstant())
+                        .optional()
+                        .flatMap(since -> ConfigChecks.keyOverdue(since, maxAge, now))));
+        Map<String, Object> evidence = map("organisations", outcome.checked(), "maxAge", maxAge.toString(), "overdue", outcome.open());
+        return outcome.open() == 0 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
+    /** Every organisation has a retention policy for each of the six data classes. */
     private Check.Result policies() {
-        UUID after = cursor("retention.policies-exist");
-        List<UUID> slice = organisations(after);
-        List<String> missing = new ArrayList<>();
-        for (UUID org : slice) {
+        Sweeps.OrgOutcome outcome = sweeps.organisations("retention.policies-exist", SLICE, org -> {
             long n = tenantScope.inTenant(org, null, () -> jdbc.sql("SELECT count(*) FROM retention_policies WHERE tenant_id = :org")
                     .param("org", org).query(Long.class).single());
-            if (n < 6) {
-                missing.add(org + ": " + n + " of 6");
-            }
-        }
-        advance("retention.policies-exist", slice.size() < SLICE ? null : slice.getLast());
-        Map<String, Object> evidence = map("organisations", slice.size(), "missing", missing);
-        return missing.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
-    }
-
-    private List<UUID> organisations(UUID after) {
-        return jdbc.sql("SELECT id FROM organisations WHERE id > :after AND purged_at IS NULL ORDER BY id LIMIT :limit")
-                .param("after", after == null ? new UUID(0, 0) : after)
-                .param("limit", SLICE)
-                .query(UUID.class)
-                .list();
-    }
-
-    private UUID cursor(String check) {
-        return jdbc.sql("SELECT after_id FROM trust_cursors WHERE check_id = :check").param("check", check).query(UUID.class)
-                .optional().orElse(null);
-    }
-
-    /** Where the next run of {@code check} starts; null: from the first again (a cycle is complete). */
-    private void advance(String check, UUID next) {
-        jdbc.sql("""
-                        INSERT INTO trust_cursors (check_id, after_id) VALUES (:check, :after)
-                        ON CONFLICT (check_id) DO UPDATE SET after_id = :after
-                        """)
-                .param("check", check)
-                .param("after", next == null ? new UUID(0, 0) : next)
-                .update();
+            return n < 6 ? Optional.of(n + " of 6 policies") : Optional.empty();
+        });
+        Map<String, Object> evidence = map("organisations", outcome.checked(), "missingPolicies", outcome.open());
+        return outcome.open() == 0 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
     private HttpResponse<String> self(String path) throws Exception {

@@ -74,6 +74,7 @@ public class TrustRunner {
                 try {
                     result = check.run();
                 } catch (RuntimeException e) {
+                    log.warn("Trust check {} could not run: {}", check.id(), e.toString());
                     result = Check.Result.fail(Map.of("error", e.getClass().getSimpleName()));
                 }
                 if (result.status() != Check.Status.PASS) {

@@ -348,7 +348,7 @@ class TrustCenterTest {
             Map.entry("retention.policies-exist", "dev.bulwark.trust.TrustCenterTest#aMissingRetentionPolicyFailsItsCheck"),
             Map.entry("edge.security-headers", "dev.bulwark.trust.TrustCenterTest#aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck"),
             Map.entry("edge.security-txt", "dev.bulwark.trust.internal.ConfigChecksTest#securityTxtFailsWithoutAContactOrCloseToExpiry"),
-            Map.entry("edge.tls", "dev.bulwark.trust.internal.ConfigChecksTest#tlsIsNotConfiguredWhenAProxyTerminatesIt"),
+            Map.entry("edge.tls", "dev.bulwark.trust.internal.ConfigChecksTest#tlsFailsWhenTheLiveConnectorAcceptsAnOldProtocolOrAWeakSuite"),
             Map.entry("access.rate-limits", "dev.bulwark.trust.internal.ConfigChecksTest#rateLimitsFailWhenABudgetIsOff"));
 
     @Test

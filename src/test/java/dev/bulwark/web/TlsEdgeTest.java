@@ -177,7 +177,8 @@ class TlsEdgeTest {
                 new Probe("error response", "/api/v1/orgs/" + UUID.randomUUID(), new String[] {"Authorization", "Bearer " + token}, 404),
                 new Probe("unauthenticated error", "/api/v1/me", new String[0], 401),
                 new Probe("health", "/actuator/health", new String[0], 200),
-                new Probe("security.txt", "/.well-known/security.txt", new String[0], 200));
+                new Probe("security.txt", "/.well-known/security.txt", new String[0], 200),
+                new Probe("trust center page", "/trust", new String[0], 200));
         for (Probe probe : probes) {
             HttpResponse<String> r = https(client, "GET", probe.path(), null, probe.headers());
             assertThat(r.statusCode()).as(probe.name()).isEqualTo(probe.status());
@@ -200,6 +201,15 @@ class TlsEdgeTest {
         runner.view().forEach(c -> c.evidence().forEach((id, shown) -> statuses.put(id, shown.status())));
         assertThat(statuses).containsEntry("edge.security-headers", "pass").containsEntry("edge.security-txt", "pass")
                 .containsEntry("edge.tls", "pass");
+        // The TLS check shook hands with the running connector: TLS 1.3 first, and a TLS 1.2 client offering only
+        // CBC and non-ECDHE suites refused.
+        var tls = runner.view().stream().flatMap(c -> c.evidence().values().stream()).filter(s -> s.checkId().equals("edge.tls"))
+                .findFirst().orElseThrow().evidence();
+        assertThat(tls.get("port")).isEqualTo(httpsPort);
+        assertThat((String) tls.get("preferredHandshake")).startsWith("TLSv1.3 TLS_");
+        assertThat((String) tls.get("tls12Handshake")).startsWith("TLSv1.2 TLS_ECDHE_ECDSA_WITH_");
+        assertThat((String) tls.get("weakHandshake")).startsWith("refused");
+        assertThat((Integer) tls.get("weakSuitesOffered")).isPositive();
         // The exemption is this process's alone: a forged marker from loopback is still redirected.
         try {
             HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort

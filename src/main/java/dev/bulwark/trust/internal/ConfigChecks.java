@@ -12,7 +12,7 @@ import dev.bulwark.access.RateLimitProperties;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.PasswordHashingParameters;
 import dev.bulwark.trust.Check;
-import dev.bulwark.web.TlsProperties;
+import dev.bulwark.web.TlsProbe;
 
 import static dev.bulwark.trust.internal.Controls.map;
 
@@ -60,9 +60,30 @@ final class ConfigChecks {
                 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
-    static Check.Result tls(TlsProperties tls) {
-        return tls.enabled() ? Check.Result.pass(map("protocols", List.of("TLSv1.3", "TLSv1.2"), "port", tls.port()))
-                : Check.Result.notConfigured(map("reason", "TLS is terminated in front of the application (bulwark.tls.enabled=false)"));
+    /**
+     * The running HTTPS connector: Tomcat enabled TLS 1.3 and 1.2 only with forward-secret AEAD suites, a client's first
+     * choice gets TLS 1.3, TLS 1.2 gets such a suite, and a TLS 1.2 client offering only other suites is refused.
+     */
+    static Check.Result tls(Optional<TlsProbe.Observed> observed) {
+        if (observed.isEmpty()) {
+            return Check.Result.notConfigured(map("reason", "TLS is terminated in front of the application (bulwark.tls.enabled=false)"));
+        }
+        TlsProbe.Observed o = observed.get();
+        List<String> badProtocols = o.enabledProtocols().stream().filter(p -> !List.of("TLSv1.3", "TLSv1.2").contains(p)).toList();
+        List<String> badCiphers = o.enabledCiphers().stream().filter(c -> !TlsProbe.forwardSecretAead(c)).toList();
+        boolean preferred = o.preferred().completed() && "TLSv1.3".equals(o.preferred().protocol());
+        boolean tls12 = o.tls12().completed() && TlsProbe.forwardSecretAead(o.tls12().suite());
+        boolean weakRefused = o.weak() == null || !o.weak().completed();
+        Map<String, Object> evidence = map("port", o.port(), "enabledProtocols", o.enabledProtocols(),
+                "enabledCiphers", o.enabledCiphers(), "preferredHandshake", describe(o.preferred()),
+                "tls12Handshake", describe(o.tls12()), "weakSuitesOffered", o.weakOffered().size(),
+                "weakHandshake", o.weak() == null ? "not offered: this client has no weak suite enabled" : describe(o.weak()));
+        return badProtocols.isEmpty() && badCiphers.isEmpty() && preferred && tls12 && weakRefused ? Check.Result.pass(evidence)
+                : Check.Result.fail(evidence);
+    }
+
+    private static String describe(TlsProbe.Handshake h) {
+        return h.completed() ? h.protocol() + " " + h.suite() : "refused (" + h.refusal() + ")";
     }
 
     static Check.Result rateLimits(RateLimitProperties limits, int signInPerAddress) {

@@ -28,7 +28,7 @@ import dev.bulwark.trust.Control;
 import dev.bulwark.trust.TrustProperties;
 import dev.bulwark.web.HttpProperties;
 import dev.bulwark.web.SelfRequests;
-import dev.bulwark.web.TlsProperties;
+import dev.bulwark.web.TlsProbe;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -57,7 +57,7 @@ public class Controls {
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     Controls(JdbcClient jdbc, TenantScope tenantScope, IsolationCatalog catalog, AuditIntegrity audit, KeyStatus keys,
-             AuthProperties auth, RetentionStatus retention, HttpProperties httpProperties, TlsProperties tls,
+             AuthProperties auth, RetentionStatus retention, HttpProperties httpProperties, TlsProbe tlsProbe,
              RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
              TrustProperties properties) {
         this.jdbc = jdbc;
@@ -125,8 +125,9 @@ public class Controls {
                 "security.txt names a contact and a policy and is never expired or about to be.",
                 List.of("SOC 2 CC2.3"), List.of(check("edge.security-txt", this::securityTxt))));
         controls.add(new Control("transport-encryption", "HTTP edge", "TLS pinned in the application",
-                "When the application terminates TLS itself, only TLS 1.3 and 1.2 with forward-secret AEAD suites are accepted.",
-                List.of("SOC 2 CC6.7", "ASVS 5 V12.1.1"), List.of(check("edge.tls", () -> ConfigChecks.tls(tls)))));
+                "When the application terminates TLS itself, only TLS 1.3 and 1.2 with forward-secret AEAD suites are accepted,"
+                        + " as a live handshake with it shows.",
+                List.of("SOC 2 CC6.7", "ASVS 5 V12.1.1"), List.of(check("edge.tls", () -> ConfigChecks.tls(tlsProbe.observe())))));
         controls.add(new Control("rate-limiting", "Access", "Rate limits",
                 "Every caller — address, user, API key and organisation — has a request budget, and sign-in is budgeted per address.",
                 List.of("ASVS 5 V2.4.1"), List.of(check("access.rate-limits",

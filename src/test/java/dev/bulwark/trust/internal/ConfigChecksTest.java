@@ -1,7 +1,6 @@
 package dev.bulwark.trust.internal;
 
 import java.net.http.HttpHeaders;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -13,7 +12,7 @@ import dev.bulwark.access.RateLimitProperties;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.PasswordHashingParameters;
 import dev.bulwark.trust.Check;
-import dev.bulwark.web.TlsProperties;
+import dev.bulwark.web.TlsProbe;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,12 +58,36 @@ class ConfigChecksTest {
         assertThat(ConfigChecks.enforcerRan(Optional.empty(), Duration.ofHours(1), NOW).status()).isEqualTo(Check.Status.FAIL);
     }
 
+    private static final TlsProbe.Handshake TLS13 = new TlsProbe.Handshake(true, "TLSv1.3", "TLS_AES_128_GCM_SHA256", null);
+    private static final TlsProbe.Handshake TLS12 = new TlsProbe.Handshake(true, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", null);
+    private static final TlsProbe.Handshake REFUSED = new TlsProbe.Handshake(false, null, null, "SSLHandshakeException");
+
+    private static TlsProbe.Observed observed(List<String> protocols, List<String> ciphers, TlsProbe.Handshake preferred,
+                                              TlsProbe.Handshake tls12, TlsProbe.Handshake weak) {
+        return new TlsProbe.Observed(8443, protocols, ciphers, preferred, tls12, List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"), weak);
+    }
+
     @Test
     void tlsIsNotConfiguredWhenAProxyTerminatesIt() {
-        assertThat(ConfigChecks.tls(new TlsProperties(true, 8443, null, null, Path.of("tls"), List.of("localhost"))).status())
-                .isEqualTo(Check.Status.PASS);
-        assertThat(ConfigChecks.tls(new TlsProperties(false, 8443, null, null, Path.of("tls"), List.of("localhost"))).status())
-                .isEqualTo(Check.Status.NOT_CONFIGURED);
+        assertThat(ConfigChecks.tls(Optional.empty()).status()).isEqualTo(Check.Status.NOT_CONFIGURED);
+    }
+
+    @Test
+    void tlsFailsWhenTheLiveConnectorAcceptsAnOldProtocolOrAWeakSuite() {
+        List<String> good = List.of("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+        List<String> pinned = List.of("TLSv1.3", "TLSv1.2");
+        assertThat(ConfigChecks.tls(Optional.of(observed(pinned, good, TLS13, TLS12, REFUSED))).status()).isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.tls(Optional.of(observed(List.of("TLSv1.3", "TLSv1.2", "TLSv1.1"), good, TLS13, TLS12, REFUSED))).status())
+                .as("TLS 1.1 enabled").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.tls(Optional.of(observed(pinned, List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"), TLS13, TLS12, REFUSED)))
+                .status()).as("a CBC suite enabled").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.tls(Optional.of(observed(pinned, good, TLS13, TLS12,
+                new TlsProbe.Handshake(true, "TLSv1.2", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", null)))).status())
+                .as("a weak suite accepted in a live handshake").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.tls(Optional.of(observed(pinned, good, TLS12, TLS12, REFUSED))).status())
+                .as("a client's first choice gets TLS 1.2").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.tls(Optional.of(observed(pinned, good, REFUSED, REFUSED, REFUSED))).status())
+                .as("no handshake at all").isEqualTo(Check.Status.FAIL);
     }
 
     @Test

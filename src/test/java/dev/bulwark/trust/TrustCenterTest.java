@@ -148,7 +148,7 @@ class TrustCenterTest {
     @Test
     void aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck() throws Exception {
         Map<String, String> healthy = checks();
-        assertThat(healthy).hasSizeGreaterThanOrEqualTo(17);
+        assertThat(healthy).hasSizeGreaterThanOrEqualTo(18);
         assertThat(healthy.get("edge.tls")).as("TLS is terminated in front in this test").isEqualTo("not_configured");
         assertThat(failing()).as("a healthy system: %s", runner.view()).isEmpty();
 
@@ -342,6 +342,7 @@ class TrustCenterTest {
             Map.entry("encryption.key-age", "dev.bulwark.trust.TrustCenterTest#anOverdueDataKeyFailsItsCheck"),
             Map.entry("encryption.root-key", "dev.bulwark.trust.internal.ConfigChecksTest#rootKeyFailsOnTheReadableDevelopmentKeyset"),
             Map.entry("identity.password-hashing", "dev.bulwark.trust.internal.ConfigChecksTest#passwordHashingFailsBelowOwaspsArgon2idCost"),
+            Map.entry("identity.mfa", "dev.bulwark.trust.internal.ConfigChecksTest#secondFactorsFailWhenTheAppFactorMisbehavesOrAPasskeyOriginIsNotSecure"),
             Map.entry("identity.lockout", "dev.bulwark.trust.internal.ConfigChecksTest#lockoutFailsWhenTooLenientOrOff"),
             Map.entry("identity.access-tokens", "dev.bulwark.trust.internal.ConfigChecksTest#accessTokensFailWithASharedSecretOrALongLife"),
             Map.entry("retention.enforcer-ran", "dev.bulwark.trust.TrustCenterTest#aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck"),

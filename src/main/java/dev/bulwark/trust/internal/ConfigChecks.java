@@ -10,6 +10,8 @@ import java.util.Optional;
 
 import dev.bulwark.access.RateLimitProperties;
 import dev.bulwark.identity.AuthProperties;
+import dev.bulwark.identity.MfaStatus;
+import dev.bulwark.identity.PasskeyProperties;
 import dev.bulwark.identity.PasswordHashingParameters;
 import dev.bulwark.trust.Check;
 import dev.bulwark.web.TlsProbe;
@@ -38,6 +40,36 @@ final class ConfigChecks {
                 "parallelism", p.parallelism());
         return p.algorithm().equals("argon2id") && p.memoryKiB() >= 19_456 && p.iterations() >= 2
                 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    /**
+     * Second factors work: the authenticator-app factor passes its live exercise, and passkeys have a relying party
+     * whose origins are HTTPS (plain HTTP only on the loopback host) on the relying party's domain.
+     */
+    static Check.Result mfa(MfaStatus.TotpSelfTest totp, PasskeyProperties passkeys) {
+        List<String> badOrigins = passkeys.origins().stream().filter(o -> !originFits(o, passkeys.rpId())).toList();
+        Map<String, Object> evidence = map("authenticatorApp", map("rfc6238Vector", totp.rfcVector(),
+                        "currentCodeAccepted", totp.currentCodeAccepted(), "replayRefused", totp.replayRefused(),
+                        "wrongCodeRefused", totp.wrongCodeRefused()),
+                "passkeys", map("relyingParty", passkeys.rpId(), "origins", passkeys.origins(), "originsRefused", badOrigins),
+                "organisationsMayRequire", true);
+        return totp.passed() && !passkeys.rpId().isBlank() && !passkeys.origins().isEmpty() && badOrigins.isEmpty()
+                ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    private static boolean originFits(String origin, String rpId) {
+        try {
+            java.net.URI uri = java.net.URI.create(origin);
+            String host = uri.getHost();
+            if (host == null || uri.getPath() != null && !uri.getPath().isEmpty()) {
+                return false;
+            }
+            boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+            boolean secure = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme()) && loopback;
+            return secure && (host.equals(rpId) || host.endsWith("." + rpId));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     static Check.Result lockout(AuthProperties.Lockout lockout) {

@@ -18,6 +18,7 @@ import dev.bulwark.access.RateLimitProperties;
 import dev.bulwark.audit.AuditIntegrity;
 import dev.bulwark.audit.Verification;
 import dev.bulwark.identity.AuthProperties;
+import dev.bulwark.identity.MfaStatus;
 import dev.bulwark.identity.PasswordHashingParameters;
 import dev.bulwark.keys.KeyStatus;
 import dev.bulwark.privacy.RetentionStatus;
@@ -57,7 +58,7 @@ public class Controls {
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     Controls(JdbcClient jdbc, TenantScope tenantScope, IsolationCatalog catalog, AuditIntegrity audit, KeyStatus keys,
-             AuthProperties auth, RetentionStatus retention, HttpProperties httpProperties, TlsProbe tlsProbe,
+             AuthProperties auth, MfaStatus mfa, RetentionStatus retention, HttpProperties httpProperties, TlsProbe tlsProbe,
              RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
              TrustProperties properties) {
         this.jdbc = jdbc;
@@ -106,6 +107,10 @@ public class Controls {
         controls.add(new Control("brute-force", "Identity", "Sign-in lockout",
                 "After a handful of failed sign-ins an email is locked for a growing period, known or unknown alike.",
                 List.of("SOC 2 CC6.1", "ASVS 5 V6.3.1"), List.of(check("identity.lockout", () -> ConfigChecks.lockout(auth.lockout())))));
+        controls.add(new Control("multi-factor", "Identity", "Second factors for every account",
+                "Every account can add an authenticator app, whose each code is accepted once, or a passkey bound to this"
+                        + " site, and an organisation can require a second factor of all its members.",
+                List.of("SOC 2 CC6.1", "ASVS 5 V6.3.3"), List.of(check("identity.mfa", () -> ConfigChecks.mfa(mfa.totp(), mfa.passkeys())))));
         controls.add(new Control("session-tokens", "Identity", "Short-lived signed access tokens",
                 "Access tokens are signed with an asymmetric algorithm and live at most 15 minutes.",
                 List.of("SOC 2 CC6.1", "ASVS 5 V9.1.1"), List.of(check("identity.access-tokens",

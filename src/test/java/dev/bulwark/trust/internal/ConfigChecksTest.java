@@ -10,6 +10,8 @@ import java.util.Optional;
 
 import dev.bulwark.access.RateLimitProperties;
 import dev.bulwark.identity.AuthProperties;
+import dev.bulwark.identity.MfaStatus;
+import dev.bulwark.identity.PasskeyProperties;
 import dev.bulwark.identity.PasswordHashingParameters;
 import dev.bulwark.trust.Check;
 import dev.bulwark.web.TlsProbe;
@@ -65,6 +67,25 @@ class ConfigChecksTest {
     private static TlsProbe.Observed observed(List<String> protocols, List<String> ciphers, TlsProbe.Handshake preferred,
                                               TlsProbe.Handshake tls12, TlsProbe.Handshake weak) {
         return new TlsProbe.Observed(8443, protocols, ciphers, preferred, tls12, List.of("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"), weak);
+    }
+
+    @Test
+    void secondFactorsFailWhenTheAppFactorMisbehavesOrAPasskeyOriginIsNotSecure() {
+        MfaStatus.TotpSelfTest working = new MfaStatus.TotpSelfTest(true, true, true, true);
+        PasskeyProperties site = new PasskeyProperties("example.com", "Example", List.of("https://app.example.com"));
+        assertThat(ConfigChecks.mfa(working, site).status()).isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.mfa(working, new PasskeyProperties("localhost", "Dev", List.of("http://localhost:8080"))).status())
+                .as("plain HTTP on the loopback host, for development").isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.mfa(new MfaStatus.TotpSelfTest(true, true, false, true), site).status())
+                .as("a code accepted twice").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.mfa(new MfaStatus.TotpSelfTest(false, true, true, true), site).status())
+                .as("off RFC 6238").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.mfa(working, new PasskeyProperties("example.com", "Example", List.of("http://app.example.com"))).status())
+                .as("a plain-HTTP origin").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.mfa(working, new PasskeyProperties("example.com", "Example", List.of("https://example.com.evil.test"))).status())
+                .as("an origin off the relying party's domain").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.mfa(working, new PasskeyProperties("example.com", "Example", List.of())).status())
+                .as("no origin").isEqualTo(Check.Status.FAIL);
     }
 
     @Test

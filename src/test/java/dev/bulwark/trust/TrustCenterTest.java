@@ -293,6 +293,48 @@ class TrustCenterTest {
     }
 
     @Test
+    void everyDocLinkedFromThePageIsServedAndNothingElseIs() throws Exception {
+        String page = http.send(HttpRequest.newBuilder(URI.create(base + "/trust")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        List<String> links = java.util.regex.Pattern.compile("href=\"(/trust/docs/[a-z0-9-]+)\"").matcher(page).results()
+                .map(m -> m.group(1)).distinct().toList();
+        assertThat(links).contains("/trust/docs/trust-center", "/trust/docs/tenant-isolation", "/trust/docs/encryption");
+        for (String link : links) {
+            HttpResponse<String> doc = http.send(HttpRequest.newBuilder(URI.create(base + link)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(doc.statusCode()).as(link).isEqualTo(200);
+            assertThat(doc.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/markdown");
+            assertThat(doc.body()).as(link).startsWith("# ");
+        }
+        for (String bad : List.of("nope", "..%2F..%2Fpom", "TRUST-CENTER", "trust-center.md", "a".repeat(41), "%27%20OR%201%3D1")) {
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/trust/docs/" + bad)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(bad).isIn(400, 404);
+            assertThat(refused.body()).as(bad).doesNotContain("<project");
+        }
+    }
+
+    /** A result older than its check's freshness bound is shown stale, never pass, and the page stops claiming it. */
+    @Test
+    void aResultPastItsFreshnessBoundShowsStale() throws Exception {
+        runner.runAll();
+        asSuperuser("UPDATE bulwark.trust_results SET checked_at = now() - interval '31 minutes' WHERE check_id = 'identity.lockout'");
+        try {
+            TrustRunner.ControlView control = runner.view().stream().filter(c -> c.id().equals("brute-force")).findFirst().orElseThrow();
+            assertThat(control.status()).isEqualTo("stale");
+            assertThat(control.evidence().get("identity.lockout").status()).isEqualTo("stale");
+            String page = http.send(HttpRequest.newBuilder(URI.create(base + "/trust")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(page).contains("id=\"brute-force\" data-status=\"stale\"");
+            assertThat(page.substring(page.indexOf("id=\"not-claimed\""))).contains("data-control=\"brute-force\"");
+            JsonNode api = json.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/trust")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(api.get("controls").valueStream().filter(c -> c.get("id").asString().equals("brute-force")).findFirst()
+                    .orElseThrow().get("status").asString()).isEqualTo("stale");
+        } finally {
+            runner.runAll();
+        }
+        assertThat(runner.view().stream().filter(c -> c.id().equals("brute-force")).findFirst().orElseThrow().status()).isEqualTo("pass");
+    }
+
+    @Test
     void theEvidenceBundleIsSignedWithThePublishedAuditKey() throws Exception {
         JsonNode evidence = json.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/trust/evidence")).build(),
                 HttpResponse.BodyHandlers.ofString()).body());

@@ -20,6 +20,11 @@ import org.springframework.web.util.HtmlUtils;
  */
 final class TrustPage {
 
+    /** Where each area's controls are described, in the docs built into this version (TrustDocsController). */
+    private static final Map<String, String> DOCS = Map.of("Data isolation", "tenant-isolation", "Audit", "audit-chain",
+            "Encryption", "encryption", "Identity", "authentication", "Privacy", "privacy", "HTTP edge", "http-hardening",
+            "Access", "access-control");
+
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     static String render(List<TrustRunner.ControlView> controls, TrustProperties properties, String nonce, Instant now) {
@@ -59,6 +64,10 @@ final class TrustPage {
 
         for (String area : areas.keySet()) {
             html.append("<h2>").append(e(area)).append("</h2>\n");
+            String doc = DOCS.get(area);
+            if (doc != null) {
+                html.append("<p class=\"muted\"><a href=\"/trust/docs/").append(doc).append("\">How it is built and tested</a></p>\n");
+            }
             for (TrustRunner.ControlView c : controls) {
                 if (c.area().equals(area)) {
                     control(html, c);
@@ -90,7 +99,9 @@ final class TrustPage {
         }
         html.append("<h2>More</h2><ul><li><a href=\"/api/v1/trust\">The same, as JSON</a></li>")
                 .append("<li><a href=\"/api/v1/trust/evidence\">Signed evidence bundle</a> (verify with <a href=\"/.well-known/bulwark-audit-key\">the audit key</a>)</li>")
-                .append("<li><a href=\"/.well-known/security.txt\">Reporting a vulnerability (security.txt)</a></li></ul>\n");
+                .append("<li><a href=\"/.well-known/security.txt\">Reporting a vulnerability (security.txt)</a></li>")
+                .append("<li><a href=\"/trust/docs/trust-center\">How the trust center checks each claim</a></li>")
+                .append("<li><a href=\"/v3/api-docs\">The API description (OpenAPI)</a></li></ul>\n");
         html.append("</body></html>\n");
         return html.toString();
     }

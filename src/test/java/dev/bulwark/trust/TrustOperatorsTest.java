@@ -20,8 +20,9 @@ import tools.jackson.databind.ObjectMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An operator named in configuration runs every check on demand; any other signed-in user is refused. Operators are
- * named by user id at start, so the accounts are made first and the application started again naming one of them.
+ * Checks run unasked at start and on the schedule; an operator named in configuration runs every check on demand, and
+ * any other signed-in user is refused. Operators are named by user id at start, so the accounts are made first and the
+ * application started again naming one of them.
  */
 class TrustOperatorsTest {
 
@@ -67,6 +68,28 @@ class TrustOperatorsTest {
                 .build(), HttpResponse.BodyHandlers.ofString()).body()).get("id").asString();
     }
 
+    /** Waits until every check has a result newer than {@code after}; the oldest of them. */
+    private Instant oldestCheck(String base, Instant after) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            JsonNode controls = json.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/trust")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).get("controls");
+            Instant oldest = Instant.MAX;
+            for (JsonNode control : controls) {
+                for (JsonNode check : control.get("evidence")) {
+                    JsonNode at = check.get("checkedAt");
+                    oldest = at == null || at.isNull() ? Instant.MIN : oldest.isBefore(Instant.parse(at.asString())) ? oldest
+                            : Instant.parse(at.asString());
+                }
+            }
+            if (oldest.isAfter(after)) {
+                return oldest;
+            }
+            assertThat(System.nanoTime()).as("every check ran after %s", after).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
     @Test
     void anOperatorRunsEveryCheckOnDemandAndNoOneElseCan() throws Exception {
         Path dir = Files.createTempDirectory("bulwark-trust-operators-");
@@ -77,8 +100,13 @@ class TrustOperatorsTest {
             operatorId = me(base(first), signUp(base(first), operatorEmail));
             signUp(base(first), userEmail);
         }
-        try (ConfigurableApplicationContext app = start(dir, "--bulwark.trust.operators=" + operatorId)) {
+        Instant started = Instant.now();
+        try (ConfigurableApplicationContext app = start(dir, "--bulwark.trust.operators=" + operatorId, "--bulwark.trust.interval=2s")) {
             String base = base(app);
+            // Unasked, every check runs once the application is ready, then again on the schedule.
+            Instant firstRun = oldestCheck(base, started);
+            oldestCheck(base, firstRun);
+
             Instant before = Instant.now();
             HttpResponse<String> run = post(base, "/api/v1/trust/run", login(base, operatorEmail), "{}");
             assertThat(run.statusCode()).as(run.body()).isEqualTo(200);

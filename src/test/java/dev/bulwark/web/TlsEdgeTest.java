@@ -194,6 +194,7 @@ class TlsEdgeTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void theTrustCentersOwnChecksReadTheApplicationWithTlsOn() {
         var runner = app.getBean(dev.bulwark.trust.internal.TrustRunner.class);
         runner.runAll();
@@ -206,6 +207,8 @@ class TlsEdgeTest {
         var tls = runner.view().stream().flatMap(c -> c.evidence().values().stream()).filter(s -> s.checkId().equals("edge.tls"))
                 .findFirst().orElseThrow().evidence();
         assertThat(tls.get("port")).isEqualTo(httpsPort);
+        assertThat((List<Object>) tls.get("enabledProtocols")).containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
+        assertThat((List<?>) tls.get("enabledCiphers")).isNotEmpty().allMatch(c -> TlsProbe.forwardSecretAead((String) c));
         assertThat((String) tls.get("preferredHandshake")).startsWith("TLSv1.3 TLS_");
         assertThat((String) tls.get("tls12Handshake")).startsWith("TLSv1.2 TLS_ECDHE_ECDSA_WITH_");
         assertThat((String) tls.get("weakHandshake")).startsWith("refused");

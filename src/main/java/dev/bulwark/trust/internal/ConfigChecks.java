@@ -110,7 +110,8 @@ final class ConfigChecks {
                 "enabledCiphers", o.enabledCiphers(), "preferredHandshake", describe(o.preferred()),
                 "tls12Handshake", describe(o.tls12()), "weakSuitesOffered", o.weakOffered().size(),
                 "weakHandshake", o.weak() == null ? "not offered: this client has no weak suite enabled" : describe(o.weak()));
-        return badProtocols.isEmpty() && badCiphers.isEmpty() && preferred && tls12 && weakRefused ? Check.Result.pass(evidence)
+        boolean pinned = !o.enabledProtocols().isEmpty() && !o.enabledCiphers().isEmpty() && badProtocols.isEmpty() && badCiphers.isEmpty();
+        return pinned && preferred && tls12 && weakRefused ? Check.Result.pass(evidence)
                 : Check.Result.fail(evidence);
     }
 

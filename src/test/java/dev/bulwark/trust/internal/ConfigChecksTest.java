@@ -107,6 +107,8 @@ class ConfigChecksTest {
                 .as("a weak suite accepted in a live handshake").isEqualTo(Check.Status.FAIL);
         assertThat(ConfigChecks.tls(Optional.of(observed(pinned, good, TLS12, TLS12, REFUSED))).status())
                 .as("a client's first choice gets TLS 1.2").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.tls(Optional.of(observed(List.of(), List.of(), TLS13, TLS12, REFUSED))).status())
+                .as("nothing read from the connector").isEqualTo(Check.Status.FAIL);
         assertThat(ConfigChecks.tls(Optional.of(observed(pinned, good, REFUSED, REFUSED, REFUSED))).status())
                 .as("no handshake at all").isEqualTo(Check.Status.FAIL);
     }

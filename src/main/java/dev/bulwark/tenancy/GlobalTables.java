@@ -55,6 +55,8 @@ public final class GlobalTables {
             new GlobalTable("trust_findings",
                     "what a scanning trust check found and has not seen mended: organisation ids, row keys, the kind of"
                             + " problem, never row contents; read across organisations by design", true),
+            new GlobalTable("trust_runs",
+                    "the trust checks' one lease and last run times, shared by every instance (times only)", true),
             new GlobalTable("trust_sweeps",
                     "where the trust center's row sweep resumes (an organisation, a table, a key) and its cycle times",
                     true),

@@ -334,6 +334,23 @@ class TrustCenterTest {
         assertThat(runner.view().stream().filter(c -> c.id().equals("brute-force")).findFirst().orElseThrow().status()).isEqualTo("pass");
     }
 
+    /** One run at a time across instances: while another holds the lease, a scheduled turn is skipped. */
+    @Test
+    void aRunHeldElsewhereSkipsTheScheduledTurnAndAnOnDemandRunWaitsForIt() throws Exception {
+        runner.runAll();
+        asSuperuser("UPDATE bulwark.trust_results SET checked_at = now() - interval '20 minutes'",
+                "UPDATE bulwark.trust_runs SET running_until = now() + interval '2 seconds'");
+        var skipped = TrustRunner.class.getDeclaredMethod("runIfFree");
+        skipped.setAccessible(true);
+        assertThat((Boolean) skipped.invoke(runner)).as("the lease is taken").isFalse();
+        assertThat(runner.view()).allSatisfy(c -> assertThat(c.checkedAt()).isBefore(java.time.Instant.now().minusSeconds(600)));
+        long started = System.nanoTime();
+        assertThat(runner.runAll(java.time.Duration.ofSeconds(20))).as("ran once the lease lapsed").isPresent();
+        assertThat(System.nanoTime() - started).isGreaterThan(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500));
+        assertThat(runner.view()).allSatisfy(c -> assertThat(c.checkedAt()).isAfter(java.time.Instant.now().minusSeconds(60)));
+        assertThat((Boolean) skipped.invoke(runner)).as("a finished run gives the lease back").isTrue();
+    }
+
     @Test
     void theEvidenceBundleIsSignedWithThePublishedAuditKey() throws Exception {
         JsonNode evidence = json.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/trust/evidence")).build(),

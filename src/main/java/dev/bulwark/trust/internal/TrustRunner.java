@@ -1,12 +1,14 @@
 package dev.bulwark.trust.internal;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import dev.bulwark.trust.Check;
 import dev.bulwark.trust.Control;
@@ -22,7 +24,9 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Runs every control's checks — once the application is ready, every {@code bulwark.trust.interval}, and on demand —
  * and keeps each check's latest result (trust_results). A check that throws fails, with the exception's kind as
- * evidence. Reading results turns any older than the check's freshness bound into {@code stale}.
+ * evidence. Reading results turns any older than the check's freshness bound into {@code stale}. One run at a time
+ * across all instances: a run takes the lease in trust_runs (V25); a scheduled turn that finds it taken is skipped, a
+ * run on demand waits for it.
  */
 @Component
 public class TrustRunner {
@@ -53,7 +57,7 @@ public class TrustRunner {
     void atStart() {
         Thread.ofVirtual().name("trust-checks-at-start").start(() -> {
             try {
-                runAll();
+                runIfFree();
             } catch (RuntimeException e) {
                 log.warn("Trust checks at start did not complete: {}", e.toString());
             }
@@ -62,11 +66,63 @@ public class TrustRunner {
 
     @Scheduled(initialDelayString = "${bulwark.trust.interval:5m}", fixedDelayString = "${bulwark.trust.interval:5m}")
     void scheduled() {
-        runAll();
+        runIfFree();
     }
 
-    /** Runs every check now; returns how many did not pass. */
+    /** Runs every check now unless a run holds the lease, here or on another instance; whether this one ran. */
+    boolean runIfFree() {
+        if (!takeLease()) {
+            log.debug("Trust checks already running elsewhere; this turn is skipped");
+            return false;
+        }
+        try {
+            runChecks();
+        } finally {
+            releaseLease();
+        }
+        return true;
+    }
+
+    /** Runs every check now, waiting up to a minute for a run under way; returns how many did not pass. */
     public int runAll() {
+        return runAll(Duration.ofMinutes(1)).orElseThrow(() -> new IllegalStateException("the trust checks' lease stayed taken"));
+    }
+
+    /** Runs every check now, waiting up to {@code wait} for a run under way to end; empty if it did not end in time. */
+    public OptionalInt runAll(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!takeLease()) {
+            if (System.nanoTime() > deadline) {
+                return OptionalInt.empty();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return OptionalInt.empty();
+            }
+        }
+        try {
+            return OptionalInt.of(runChecks());
+        } finally {
+            releaseLease();
+        }
+    }
+
+    /** Ten minutes is longer than any run: a lease left by an instance that died lapses after it. */
+    private boolean takeLease() {
+        return jdbc.sql("""
+                        UPDATE trust_runs SET running_until = now() + interval '10 minutes', last_started = now()
+                        WHERE id = 1 AND (running_until IS NULL OR running_until < now())
+                        """)
+                .update() == 1;
+    }
+
+    private void releaseLease() {
+        jdbc.sql("UPDATE trust_runs SET running_until = NULL, last_finished = now() WHERE id = 1").update();
+    }
+
+    private int runChecks() {
         int failing = 0;
         for (Control control : controls.all()) {
             for (Check check : control.checks()) {

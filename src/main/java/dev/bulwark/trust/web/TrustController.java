@@ -1,6 +1,7 @@
 package dev.bulwark.trust.web;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -11,6 +12,7 @@ import dev.bulwark.access.Public;
 import dev.bulwark.access.SignedIn;
 import dev.bulwark.audit.AuditSignatures;
 import dev.bulwark.shared.Audited;
+import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.trust.TrustProperties;
 import dev.bulwark.trust.internal.TrustRunner;
@@ -82,7 +84,10 @@ class TrustController {
         if (!properties.operators().contains(UUID.fromString(jwt.getSubject()))) {
             throw new ForbiddenException("Only the platform's operators may run the trust checks on demand.");
         }
-        runner.runAll();
+        if (runner.runAll(Duration.ofSeconds(30)).isEmpty()) {
+            throw new ConflictException("A run of the checks is under way and did not end within 30 seconds; its results will show"
+                    + " on the trust page when it does.");
+        }
         return trust();
     }
 }

@@ -57,6 +57,9 @@ public final class GlobalTables {
                             + " problem, never row contents; read across organisations by design", true),
             new GlobalTable("trust_runs",
                     "the trust checks' one lease and last run times, shared by every instance (times only)", true),
+            new GlobalTable("trust_recent",
+                    "how far into each organisation's audit log the ciphertext check has read for recent writes (ids,"
+                            + " counters); read across organisations by design", true),
             new GlobalTable("trust_sweeps",
                     "where the trust center's row sweep resumes (an organisation, a table, a key) and its cycle times",
                     true),

@@ -198,15 +198,15 @@ public class Controls {
 
     /** Where personal data is stored encrypted: every row is read once a cycle, a budget of rows a run. */
     static final List<Sweeps.Scanned> ENCRYPTED = List.of(
-            new Sweeps.Scanned("users", true, "id", "email IS NOT NULL OR name IS NOT NULL",
+            new Sweeps.Scanned("users", true, null, "id", "email IS NOT NULL OR name IS NOT NULL",
                     "NOT (bulwark_is_ciphertext(email_ct) AND bulwark_is_ciphertext(name_ct))"),
-            new Sweeps.Scanned("contacts", false, "id", "name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL OR notes IS NOT NULL",
+            new Sweeps.Scanned("contacts", false, "contact", "id", "name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL OR notes IS NOT NULL",
                     "NOT (bulwark_is_ciphertext(name_ct) AND bulwark_is_ciphertext(email_ct) AND bulwark_is_ciphertext(phone_ct)"
                             + " AND bulwark_is_ciphertext(notes_ct))"),
-            new Sweeps.Scanned("interactions", false, "id", "subject IS NOT NULL OR body IS NOT NULL",
+            new Sweeps.Scanned("interactions", false, "interaction", "id", "subject IS NOT NULL OR body IS NOT NULL",
                     "NOT (bulwark_is_ciphertext(subject_ct) AND bulwark_is_ciphertext(body_ct))"),
-            new Sweeps.Scanned("documents", false, "id", "body IS NOT NULL", "NOT bulwark_is_ciphertext(body_ct)"),
-            new Sweeps.Scanned("document_versions", false, "document_id, version", "body IS NOT NULL",
+            new Sweeps.Scanned("documents", false, "document", "id", "body IS NOT NULL", "NOT bulwark_is_ciphertext(body_ct)"),
+            new Sweeps.Scanned("document_versions", false, "document", "document_id, version", "body IS NOT NULL",
                     "NOT bulwark_is_ciphertext(body_ct)"));
 
     /**
@@ -217,6 +217,7 @@ public class Controls {
         Sweeps.RowOutcome outcome = sweeps.rows("encryption.ciphertext-columns", ENCRYPTED, properties.scanRowsPerRun());
         boolean covered = Sweeps.withinBound(outcome, properties.scanCycle(), Instant.now());
         Map<String, Object> evidence = map("tables", ENCRYPTED.stream().map(Sweeps.Scanned::table).toList(),
+                "recentWritesRead", map("auditEvents", outcome.recentEvents(), "rows", outcome.recentRows()),
                 "rowsReadThisRun", outcome.rowsRead(), "rowsWithProblems", outcome.openByTable(),
                 "cycleStartedAt", outcome.cycleStartedAt().toString(), "cycleRowsSoFar", outcome.cycleRows(),
                 "lastCycleCompletedAt", outcome.lastCycleCompletedAt() == null ? "none yet" : outcome.lastCycleCompletedAt().toString(),

@@ -37,17 +37,21 @@ class Sweeps {
     /** Each query reads at most this many rows; a run at most this many queries, however many organisations are empty. */
     private static final int BATCH = 1000;
     private static final int MAX_QUERIES = 2000;
+    /** Audit events read a run for recent writes, and how far back the first look at an organisation reaches. */
+    private static final int RECENT_EVENTS = 5000;
+    private static final long FIRST_LOOK = 1000;
 
     /**
      * A table whose personal-data columns must hold only ciphertexts. Its key is an id, or an id and a version; the
      * SQL pieces are constants of this class, never input.
      *
      * @param global    read with no organisation bound (the platform's own table, under the platform key)
+     * @param entity    the audit events' entity type whose id names rows of this table (its key's first column), or null
      * @param key       the key columns in order, one or two
      * @param plaintext true when a legacy plaintext column holds a value
      * @param malformed true when an encrypted column holds something not shaped like a Tink ciphertext
      */
-    record Scanned(String table, boolean global, String key, String plaintext, String malformed) {
+    record Scanned(String table, boolean global, String entity, String key, String plaintext, String malformed) {
 
         private String select() {
             String id = key.contains(",") ? key.split(",")[0].strip() : key;
@@ -67,11 +71,16 @@ class Sweeps {
         String one() {
             return select() + "(" + key + ") = " + tuple();
         }
+
+        /** The rows whose key starts with :afterId, newest version first. */
+        String byId() {
+            return select() + key.split(",")[0].strip() + " = :afterId ORDER BY " + key.replace(",", " DESC,") + " DESC LIMIT :limit";
+        }
     }
 
-    /** A row sweep's run: rows read, open findings by table, and where the cycle stands. */
-    record RowOutcome(long rowsRead, Map<String, Integer> openByTable, Instant cycleStartedAt, long cycleRows,
-                      Instant lastCycleCompletedAt, Long lastCycleRows) {
+    /** A row sweep's run: recent writes read, rows read, open findings by table, and where the cycle stands. */
+    record RowOutcome(int recentEvents, int recentRows, long rowsRead, Map<String, Integer> openByTable, Instant cycleStartedAt,
+                      long cycleRows, Instant lastCycleCompletedAt, Long lastCycleRows) {
 
         int open() {
             return openByTable.values().stream().mapToInt(Integer::intValue).sum();
@@ -142,6 +151,7 @@ class Sweeps {
                             .map(Row::problem).filter(p -> p != null).findFirst();
             still.ifPresentOrElse(d -> found(check, subject, d), () -> mended(check, subject));
         }
+        int[] recent = recent(check, tables, RECENT_EVENTS);
         Instant now = Instant.now();
         Position p = jdbc.sql("""
                         SELECT tenant_id, table_index, after_id, after_version, cycle_started_at, cycle_rows, last_cycle_completed_at,
@@ -220,7 +230,73 @@ class Sweeps {
                 .update();
         Map<String, Integer> byTable = new LinkedHashMap<>();
         findings(check).keySet().forEach(s -> byTable.merge(s.substring(0, s.indexOf('/')), 1, Integer::sum));
-        return new RowOutcome(read, byTable, cycleStarted, cycleRows, lastCompleted, lastRows);
+        return new RowOutcome(recent[0], recent[1], read, byTable, cycleStarted, cycleRows, lastCompleted, lastRows);
+    }
+
+    /**
+     * Newest first: in the organisations whose audit log grew since the last look, the rows its new events name are read
+     * now, whatever the sweep's position. An organisation seen for the first time is read from its last
+     * {@link #FIRST_LOOK} events; what came before is the sweep's. At most {@code maxEvents} events a run, so a burst
+     * of writes is read over several runs, in order.
+     *
+     * @return events read, rows read
+     */
+    private int[] recent(String check, List<Scanned> tables, int maxEvents) {
+        record Grown(UUID org, long head, long seen) {
+        }
+        List<Grown> grown = jdbc.sql("""
+                        SELECT h.tenant_id, h.seq, coalesce(r.seq, greatest(h.seq - :firstLook, 0)) FROM audit_heads h
+                        LEFT JOIN trust_recent r ON r.check_id = :check AND r.tenant_id = h.tenant_id
+                        WHERE h.seq > coalesce(r.seq, greatest(h.seq - :firstLook, 0))
+                        ORDER BY h.seq - coalesce(r.seq, 0) LIMIT 100
+                        """)
+                .param("check", check).param("firstLook", FIRST_LOOK)
+                .query((rs, n) -> new Grown(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3)))
+                .list();
+        int events = 0;
+        int rows = 0;
+        for (Grown g : grown) {
+            if (events >= maxEvents) {
+                break;
+            }
+            long upTo = Math.min(g.head(), g.seen() + maxEvents - events);
+            record Named(String type, String id) {
+            }
+            List<Named> named = tenantScope.inTenant(g.org(), null, () -> jdbc.sql("""
+                            SELECT DISTINCT entity_type, entity_id FROM audit_events
+                            WHERE tenant_id = :org AND seq > :seen AND seq <= :upTo AND entity_type IN (:types)
+                            """)
+                    .param("org", g.org()).param("seen", g.seen()).param("upTo", upTo)
+                    .param("types", tables.stream().map(Scanned::entity).filter(e -> e != null).distinct().toList())
+                    .query((rs, n) -> new Named(rs.getString(1), rs.getString(2)))
+                    .list());
+            events += (int) (upTo - g.seen());
+            for (Named n : named) {
+                UUID id;
+                try {
+                    id = UUID.fromString(n.id());
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                for (Scanned t : tables) {
+                    if (n.type().equals(t.entity())) {
+                        for (Row row : read(t, g.org(), t.byId(), id, 0, 20)) {
+                            rows++;
+                            if (row.problem() != null) {
+                                found(check, t.table() + "/" + g.org() + "/" + row.id() + "/" + row.version(), row.problem());
+                            }
+                        }
+                    }
+                }
+            }
+            jdbc.sql("""
+                            INSERT INTO trust_recent (check_id, tenant_id, seq) VALUES (:check, :org, :seq)
+                            ON CONFLICT (check_id, tenant_id) DO UPDATE SET seq = :seq
+                            """)
+                    .param("check", check).param("org", g.org()).param("seq", upTo)
+                    .update();
+        }
+        return new int[] {events, rows};
     }
 
     /** How long the current cycle has run: a row sweep covers every row within its bound, or its check fails. */

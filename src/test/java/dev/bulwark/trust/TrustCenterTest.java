@@ -56,7 +56,13 @@ class TrustCenterTest {
                 "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.keys.dir=" + dir.resolve("keys"),
                 "--bulwark.audit.key-dir=" + dir.resolve("keys"), "--bulwark.audit.checkpoint-dir=" + dir.resolve("checkpoints"),
                 "--bulwark.mail.dir=" + dir.resolve("mail"), "--bulwark.keys.root-passphrase=trust-center-test-passphrase",
-                "--bulwark.trust.scan-rows-per-run=" + SCAN_BUDGET);
+                "--bulwark.trust.scan-rows-per-run=" + SCAN_BUDGET,
+                "--bulwark.trust.subprocessors[0].name=Postmark & Co <b>", "--bulwark.trust.subprocessors[0].purpose=Transactional email",
+                "--bulwark.trust.subprocessors[0].data=Email addresses", "--bulwark.trust.subprocessors[0].region=EU (Frankfurt)",
+                "--bulwark.trust.subprocessors[0].dpa=Signed 2026-01-10",
+                "--bulwark.trust.subprocessors[1].name=Hetzner", "--bulwark.trust.subprocessors[1].purpose=Hosting",
+                "--bulwark.trust.subprocessors[1].data=All customer data, encrypted", "--bulwark.trust.subprocessors[1].region=EU (Nuremberg)",
+                "--bulwark.trust.subprocessors[1].dpa=Signed 2025-11-02");
         runner = app.getBean(TrustRunner.class);
         base = "http://localhost:" + app.getEnvironment().getRequiredProperty("local.server.port");
         // Some data to check: an organisation with a contact, a chain, an enforcer run.
@@ -321,6 +327,9 @@ class TrustCenterTest {
             assertThat(page.body()).contains(org.springframework.web.util.HtmlUtils.htmlEscape(control.claim(), "UTF-8"));
         }
         assertThat(page.body()).contains("What we don't claim", "Subprocessors", "/.well-known/security.txt");
+        // The subprocessors from configuration, every value escaped.
+        assertThat(page.body()).contains("<td>Postmark &amp; Co &lt;b&gt;</td><td>Transactional email</td><td>Email addresses</td>"
+                + "<td>EU (Frankfurt)</td><td>Signed 2026-01-10</td>", "<td>Hetzner</td><td>Hosting</td>").doesNotContain("Co <b>");
     }
 
     @Test

@@ -21,7 +21,10 @@ CREATE TABLE trust_sweeps (
     cycle_started_at         timestamptz NOT NULL,
     cycle_rows               bigint      NOT NULL CHECK (cycle_rows >= 0),
     last_cycle_completed_at  timestamptz,
-    last_cycle_rows          bigint
+    last_cycle_rows          bigint,
+    last_cycle_millis        bigint
 );
+-- The organisation sweeps (trust_cursors, V23) time their cycles the same way.
+ALTER TABLE trust_cursors ADD COLUMN cycle_started_at timestamptz, ADD COLUMN last_cycle_millis bigint;
 GRANT SELECT, INSERT, UPDATE, DELETE ON trust_findings TO ${app_role};
 GRANT SELECT, INSERT, UPDATE ON trust_sweeps TO ${app_role};

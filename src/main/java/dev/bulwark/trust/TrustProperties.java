@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param operators     user ids of the platform operators who may run the checks on demand
  * @param subprocessors who processes customer data for the platform, as published on the page
  * @param scanRowsPerRun how many stored rows the ciphertext sweep reads a run
- * @param scanCycle     the longest a sweep may take to read every row once; a longer one fails its check
+ * @param scanCycle     the longest a sweep may take to cover every row or organisation once; a longer one fails its check
  */
 @ConfigurationProperties("bulwark.trust")
 public record TrustProperties(

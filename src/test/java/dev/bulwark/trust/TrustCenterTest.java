@@ -271,6 +271,20 @@ class TrustCenterTest {
         }
     }
 
+    /** A sweep whose cycle took longer than {@code bulwark.trust.scan-cycle} fails: its coverage claim did not hold. */
+    @Test
+    void aSweepWhoseCycleOutlastsItsBoundFailsUntilACycleFitsAgain() throws Exception {
+        runner.runAll();
+        asSuperuser("UPDATE bulwark.trust_cursors SET cycle_started_at = now() - interval '2 days' WHERE check_id = 'audit.chains-verify'",
+                "UPDATE bulwark.trust_sweeps SET cycle_started_at = now() - interval '2 days'");
+        assertThat(failing()).containsExactlyInAnyOrder("audit.chains-verify", "encryption.ciphertext-columns");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cycle = (Map<String, Object>) ciphertextEvidence().get("cycle");
+        assertThat(cycle).containsEntry("withinBound", false).containsEntry("bound", "PT24H");
+        assertThat(java.time.Duration.parse((String) cycle.get("lastTook"))).isGreaterThan(java.time.Duration.ofDays(1));
+        assertThat(failing()).as("the next cycle fits").isEmpty();
+    }
+
     /** Copies of a healthy contact's stored values, two years old: the sweep reads the shape of what is stored. */
     private void copyContacts(UUID org, int copies) throws Exception {
         asSuperuser("INSERT INTO bulwark.contacts (tenant_id, id, version, created_at, updated_at, name_ct, email_ct, email_bidx)"

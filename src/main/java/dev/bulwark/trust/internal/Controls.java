@@ -193,7 +193,15 @@ public class Controls {
         });
         Map<String, Object> evidence = map("chainsVerified", outcome.checked(), "eventsChecked", events[0], "chainsInvalid",
                 outcome.open());
-        return outcome.open() == 0 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        return swept(outcome, evidence);
+    }
+
+    /** An organisation sweep passes with no open finding and a cycle within {@code bulwark.trust.scan-cycle}. */
+    private Check.Result swept(Sweeps.OrgOutcome outcome, Map<String, Object> evidence) {
+        Instant now = Instant.now();
+        evidence.put("cycle", outcome.cycle().evidence(properties.scanCycle(), now));
+        return outcome.open() == 0 && outcome.cycle().within(properties.scanCycle(), now) ? Check.Result.pass(evidence)
+                : Check.Result.fail(evidence);
     }
 
     /** Where personal data is stored encrypted: every row is read once a cycle, a budget of rows a run. */
@@ -215,14 +223,14 @@ public class Controls {
      */
     private Check.Result ciphertexts() {
         Sweeps.RowOutcome outcome = sweeps.rows("encryption.ciphertext-columns", ENCRYPTED, properties.scanRowsPerRun());
-        boolean covered = Sweeps.withinBound(outcome, properties.scanCycle(), Instant.now());
+        Instant now = Instant.now();
+        boolean covered = outcome.cycle().within(properties.scanCycle(), now);
         Map<String, Object> evidence = map("tables", ENCRYPTED.stream().map(Sweeps.Scanned::table).toList(),
                 "recentWritesRead", map("auditEvents", outcome.recentEvents(), "rows", outcome.recentRows()),
                 "rowsReadThisRun", outcome.rowsRead(), "rowsWithProblems", outcome.openByTable(),
-                "cycleStartedAt", outcome.cycleStartedAt().toString(), "cycleRowsSoFar", outcome.cycleRows(),
+                "cycle", outcome.cycle().evidence(properties.scanCycle(), now), "cycleRowsSoFar", outcome.cycleRows(),
                 "lastCycleCompletedAt", outcome.lastCycleCompletedAt() == null ? "none yet" : outcome.lastCycleCompletedAt().toString(),
-                "lastCycleRows", outcome.lastCycleRows() == null ? 0 : outcome.lastCycleRows(),
-                "cycleBound", properties.scanCycle().toString(), "cycleWithinBound", covered);
+                "lastCycleRows", outcome.lastCycleRows() == null ? 0 : outcome.lastCycleRows());
         return outcome.open() == 0 && covered ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
@@ -260,7 +268,7 @@ public class Controls {
                         .optional()
                         .flatMap(since -> ConfigChecks.keyOverdue(since, maxAge, now))));
         Map<String, Object> evidence = map("organisations", outcome.checked(), "maxAge", maxAge.toString(), "overdue", outcome.open());
-        return outcome.open() == 0 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        return swept(outcome, evidence);
     }
 
     /** Every organisation has a retention policy for each of the six data classes. */
@@ -271,7 +279,7 @@ public class Controls {
             return n < 6 ? Optional.of(n + " of 6 policies") : Optional.empty();
         });
         Map<String, Object> evidence = map("organisations", outcome.checked(), "missingPolicies", outcome.open());
-        return outcome.open() == 0 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        return swept(outcome, evidence);
     }
 
     private HttpResponse<String> self(String path) throws Exception {

@@ -79,7 +79,7 @@ class Sweeps {
     }
 
     /** A row sweep's run: recent writes read, rows read, open findings by table, and where the cycle stands. */
-    record RowOutcome(int recentEvents, int recentRows, long rowsRead, Map<String, Integer> openByTable, Instant cycleStartedAt,
+    record RowOutcome(int recentEvents, int recentRows, long rowsRead, Map<String, Integer> openByTable, Cycle cycle,
                       long cycleRows, Instant lastCycleCompletedAt, Long lastCycleRows) {
 
         int open() {
@@ -87,12 +87,26 @@ class Sweeps {
         }
     }
 
-    /** An organisation sweep's run: organisations checked in this run's slice, and the organisations with open findings. */
-    record OrgOutcome(int checked, int open) {
+    /** An organisation sweep's run: organisations checked in this run's slice, the organisations with open findings, the cycle. */
+    record OrgOutcome(int checked, int open, Cycle cycle) {
+    }
+
+    /** When the cycle under way began, and how long the last complete one took (null before the first completes). */
+    record Cycle(Instant startedAt, Long lastMillis) {
+
+        /** Neither the cycle under way nor the last complete one has taken longer than {@code bound}. */
+        boolean within(Duration bound, Instant now) {
+            return !startedAt.isBefore(now.minus(bound)) && (lastMillis == null || lastMillis <= bound.toMillis());
+        }
+
+        Map<String, Object> evidence(Duration bound, Instant now) {
+            return Controls.map("startedAt", startedAt.toString(), "lastTook", lastMillis == null ? "none complete yet"
+                    : Duration.ofMillis(lastMillis).toString(), "bound", bound.toString(), "withinBound", within(bound, now));
+        }
     }
 
     private record Position(UUID org, int table, UUID afterId, long afterVersion, Instant cycleStartedAt, long cycleRows,
-                            Instant lastCompleted, Long lastRows) {
+                            Instant lastCompleted, Long lastRows, Long lastMillis) {
     }
 
     private record Row(UUID id, long version, boolean plaintext, boolean malformed) {
@@ -120,21 +134,35 @@ class Sweeps {
             Optional<String> still = live(org) ? problem.apply(org) : Optional.empty();
             still.ifPresentOrElse(d -> found(check, open.getKey(), d), () -> mended(check, open.getKey()));
         }
-        UUID after = jdbc.sql("SELECT after_id FROM trust_cursors WHERE check_id = :check").param("check", check).query(UUID.class)
-                .optional().orElse(FIRST);
+        record Cursor(UUID after, Instant started, Long lastMillis) {
+        }
+        Instant now = Instant.now();
+        Cursor cursor = jdbc.sql("SELECT after_id, cycle_started_at, last_cycle_millis FROM trust_cursors WHERE check_id = :check")
+                .param("check", check)
+                .query((rs, n) -> new Cursor(rs.getObject(1, UUID.class),
+                        rs.getTimestamp(2) == null ? now : rs.getTimestamp(2).toInstant(), (Long) rs.getObject(3)))
+                .optional().orElse(new Cursor(FIRST, now, null));
         List<UUID> orgs = jdbc.sql("SELECT id FROM organisations WHERE id > :after AND purged_at IS NULL ORDER BY id LIMIT :limit")
-                .param("after", after).param("limit", slice).query(UUID.class).list();
+                .param("after", cursor.after()).param("limit", slice).query(UUID.class).list();
         for (UUID org : orgs) {
             problem.apply(org).ifPresentOrElse(d -> found(check, org.toString(), d), () -> mended(check, org.toString()));
         }
+        // Fewer than a slice: the last organisation is checked, the cycle is complete, and the next begins.
+        boolean complete = orgs.size() < slice;
+        Instant end = Instant.now();
+        Cycle cycle = complete ? new Cycle(end, Duration.between(cursor.started(), end).toMillis())
+                : new Cycle(cursor.started(), cursor.lastMillis());
         jdbc.sql("""
-                        INSERT INTO trust_cursors (check_id, after_id) VALUES (:check, :after)
-                        ON CONFLICT (check_id) DO UPDATE SET after_id = :after
+                        INSERT INTO trust_cursors (check_id, after_id, cycle_started_at, last_cycle_millis)
+                        VALUES (:check, :after, :started, :lastMillis)
+                        ON CONFLICT (check_id) DO UPDATE SET after_id = :after, cycle_started_at = :started, last_cycle_millis = :lastMillis
                         """)
                 .param("check", check)
-                .param("after", orgs.size() < slice ? FIRST : orgs.getLast())
+                .param("after", complete ? FIRST : orgs.getLast())
+                .param("started", Timestamp.from(cycle.startedAt()))
+                .param("lastMillis", cycle.lastMillis())
                 .update();
-        return new OrgOutcome(orgs.size(), findings(check).size());
+        return new OrgOutcome(orgs.size(), findings(check).size(), cycle);
     }
 
     /**
@@ -155,14 +183,14 @@ class Sweeps {
         Instant now = Instant.now();
         Position p = jdbc.sql("""
                         SELECT tenant_id, table_index, after_id, after_version, cycle_started_at, cycle_rows, last_cycle_completed_at,
-                               last_cycle_rows FROM trust_sweeps WHERE check_id = :check
+                               last_cycle_rows, last_cycle_millis FROM trust_sweeps WHERE check_id = :check
                         """)
                 .param("check", check)
                 .query((rs, n) -> new Position(rs.getObject(1, UUID.class), rs.getInt(2), rs.getObject(3, UUID.class), rs.getLong(4),
                         rs.getTimestamp(5).toInstant(), rs.getLong(6),
-                        rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant(), (Long) rs.getObject(8)))
+                        rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant(), (Long) rs.getObject(8), (Long) rs.getObject(9)))
                 .optional()
-                .orElse(new Position(FIRST, 0, FIRST, 0, now, 0, null, null));
+                .orElse(new Position(FIRST, 0, FIRST, 0, now, 0, null, null, null));
         UUID org = p.org();
         int table = Math.min(p.table(), tables.size() - 1);
         UUID afterId = p.afterId();
@@ -171,6 +199,7 @@ class Sweeps {
         long cycleRows = p.cycleRows();
         Instant lastCompleted = p.lastCompleted();
         Long lastRows = p.lastRows();
+        Long lastMillis = p.lastMillis();
         long read = 0;
         int queries = 0;
         while (read < budget && queries < MAX_QUERIES) {
@@ -210,6 +239,7 @@ class Sweeps {
             // The last organisation's last table is read: the cycle is complete, and the next one starts with the next run.
             lastCompleted = Instant.now();
             lastRows = cycleRows;
+            lastMillis = Duration.between(cycleStarted, lastCompleted).toMillis();
             cycleStarted = lastCompleted;
             cycleRows = 0;
             org = FIRST;
@@ -217,20 +247,21 @@ class Sweeps {
         }
         jdbc.sql("""
                         INSERT INTO trust_sweeps (check_id, tenant_id, table_index, after_id, after_version, cycle_started_at, cycle_rows,
-                                                  last_cycle_completed_at, last_cycle_rows)
-                        VALUES (:check, :org, :table, :afterId, :afterVersion, :started, :rows, :completed, :lastRows)
+                                                  last_cycle_completed_at, last_cycle_rows, last_cycle_millis)
+                        VALUES (:check, :org, :table, :afterId, :afterVersion, :started, :rows, :completed, :lastRows, :lastMillis)
                         ON CONFLICT (check_id) DO UPDATE SET tenant_id = :org, table_index = :table, after_id = :afterId,
                             after_version = :afterVersion, cycle_started_at = :started, cycle_rows = :rows,
-                            last_cycle_completed_at = :completed, last_cycle_rows = :lastRows
+                            last_cycle_completed_at = :completed, last_cycle_rows = :lastRows, last_cycle_millis = :lastMillis
                         """)
                 .param("check", check).param("org", org).param("table", table).param("afterId", afterId)
                 .param("afterVersion", afterVersion).param("started", Timestamp.from(cycleStarted)).param("rows", cycleRows)
                 .param("completed", lastCompleted == null ? null : Timestamp.from(lastCompleted))
                 .param("lastRows", lastRows)
+                .param("lastMillis", lastMillis)
                 .update();
         Map<String, Integer> byTable = new LinkedHashMap<>();
         findings(check).keySet().forEach(s -> byTable.merge(s.substring(0, s.indexOf('/')), 1, Integer::sum));
-        return new RowOutcome(recent[0], recent[1], read, byTable, cycleStarted, cycleRows, lastCompleted, lastRows);
+        return new RowOutcome(recent[0], recent[1], read, byTable, new Cycle(cycleStarted, lastMillis), cycleRows, lastCompleted, lastRows);
     }
 
     /**
@@ -297,11 +328,6 @@ class Sweeps {
                     .update();
         }
         return new int[] {events, rows};
-    }
-
-    /** How long the current cycle has run: a row sweep covers every row within its bound, or its check fails. */
-    static boolean withinBound(RowOutcome outcome, Duration bound, Instant now) {
-        return !outcome.cycleStartedAt().isBefore(now.minus(bound));
     }
 
     private List<Row> read(Scanned table, UUID org, String sql, UUID afterId, long afterVersion, int limit) {

@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,21 +14,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.bulwark.BulwarkApplication;
 import dev.bulwark.audit.Actor;
 import dev.bulwark.audit.AuditEvent;
 import dev.bulwark.audit.AuditLog;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
+import dev.bulwark.bench.BenchHttp.Owner;
 import dev.bulwark.keys.FieldCipher;
 import dev.bulwark.privacy.internal.RetentionEnforcer;
 import dev.bulwark.tenancy.TenantScope;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static dev.bulwark.bench.BenchHttp.field;
+import static dev.bulwark.bench.BenchHttp.owner;
 import static dev.bulwark.bench.BenchHttp.post;
 import static dev.bulwark.bench.BenchHttp.send;
 
@@ -52,13 +50,7 @@ public final class PrivacyLoad {
     public static void main(String[] args) throws Exception {
         String options = System.getProperty("bench.options", "").strip();
         int rows = options.isEmpty() ? 200_000 : Integer.parseInt(options.split("\\s+")[0]);
-        Path dir = Files.createTempDirectory("bulwark-privacyload-");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BulwarkApplication.class).run(
-                "--server.port=0", "--bulwark.database.embedded.data-dir=" + dir,
-                "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.keys.dir=" + dir.resolve("keys"),
-                "--bulwark.audit.key-dir=" + dir.resolve("keys"), "--bulwark.audit.checkpoint-dir=" + dir.resolve("checkpoints"),
-                "--bulwark.mail.dir=" + dir.resolve("mail"), "--logging.level.root=WARN", "--bulwark.privacy.enforcer-interval=24h",
-                "--bulwark.audit.checkpoint-interval=24h", "--bulwark.http.auth-requests-per-minute=100000")) {
+        try (ConfigurableApplicationContext context = BenchHttp.start("privacyload")) {
             String base = "http://localhost:" + context.getEnvironment().getRequiredProperty("local.server.port");
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             TenantScope scope = context.getBean(TenantScope.class);
@@ -125,19 +117,6 @@ public final class PrivacyLoad {
                             + "| access request, ZIP, median of 5 | %.0f |%n| erasure | %.0f |%n| second erasure (nothing left) | %.0f |%n%nerasure answered %s%n",
                     size, median(json), median(zip), erasure / 1e6, again / 1e6, erased);
         }
-    }
-
-    private record Owner(UUID org, String bearer) {
-    }
-
-    private static Owner owner(HttpClient client, String base) throws Exception {
-        String email = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        String password = "violet-orbit-canyon-42-lantern";
-        String org = field(send(client, post(base + "/api/v1/signup", null, "{\"email\":\"" + email + "\",\"password\":\"" + password
-                + "\",\"name\":\"Bench\",\"organisationName\":\"Bench Org\"}"), 201), "organisationId");
-        String token = field(send(client, post(base + "/api/v1/auth/login", null, "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"), 200),
-                "accessToken");
-        return new Owner(UUID.fromString(org), "Bearer " + token);
     }
 
     /** {@code rows} calls two years old, with a contact to hang them on, inserted in bulk. */

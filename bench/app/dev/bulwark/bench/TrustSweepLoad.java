@@ -1,23 +1,18 @@
 package dev.bulwark.bench;
 
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.bulwark.BulwarkApplication;
 import dev.bulwark.tenancy.TenantScope;
 import dev.bulwark.trust.Check;
 import dev.bulwark.trust.internal.Controls;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import static dev.bulwark.bench.BenchHttp.field;
 import static dev.bulwark.bench.BenchHttp.post;
 import static dev.bulwark.bench.BenchHttp.send;
 
@@ -34,26 +29,16 @@ public final class TrustSweepLoad {
     public static void main(String[] args) throws Exception {
         String options = System.getProperty("bench.options", "").strip();
         int rows = options.isEmpty() ? 500_000 : Integer.parseInt(options.split("\\s+")[0]);
-        Path dir = Files.createTempDirectory("bulwark-trustsweep-");
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BulwarkApplication.class).run(
-                "--server.port=0", "--bulwark.database.embedded.data-dir=" + dir,
-                "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.keys.dir=" + dir.resolve("keys"),
-                "--bulwark.audit.key-dir=" + dir.resolve("keys"), "--bulwark.audit.checkpoint-dir=" + dir.resolve("checkpoints"),
-                "--bulwark.mail.dir=" + dir.resolve("mail"), "--logging.level.root=WARN", "--bulwark.trust.interval=24h",
-                "--bulwark.privacy.enforcer-interval=24h", "--bulwark.audit.checkpoint-interval=24h",
-                "--bulwark.http.auth-requests-per-minute=100000")) {
+        try (ConfigurableApplicationContext context = BenchHttp.start("trustsweep", "--bulwark.trust.interval=24h")) {
             String base = "http://localhost:" + context.getEnvironment().getRequiredProperty("local.server.port");
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             TenantScope scope = context.getBean(TenantScope.class);
             JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
             TransactionTemplate tx = context.getBean(TransactionTemplate.class);
 
-            String email = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-            String password = "violet-orbit-canyon-42-lantern";
-            UUID org = UUID.fromString(field(send(client, post(base + "/api/v1/signup", null, "{\"email\":\"" + email + "\",\"password\":\""
-                    + password + "\",\"name\":\"Bench\",\"organisationName\":\"Bench Org\"}"), 201), "organisationId"));
-            String bearer = "Bearer " + field(send(client, post(base + "/api/v1/auth/login", null, "{\"email\":\"" + email
-                    + "\",\"password\":\"" + password + "\"}"), 200), "accessToken");
+            BenchHttp.Owner owner = BenchHttp.owner(client, base);
+            UUID org = owner.org();
+            String bearer = owner.bearer();
             send(client, post(base + "/api/v1/orgs/" + org + "/contacts", bearer,
                     "{\"name\":\"Seed Person\",\"email\":\"seed@example.com\",\"phone\":\"+4915112345678\",\"notes\":\"seed notes\"}"), 201);
             // Copies of the seed contact's stored ciphertexts: what the sweep reads is their shape.

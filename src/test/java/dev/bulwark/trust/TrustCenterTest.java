@@ -170,8 +170,12 @@ class TrustCenterTest {
         asSuperuser("REVOKE UPDATE ON bulwark.audit_events FROM bulwark_app");
         assertThat(failing()).isEmpty();
 
-        // A plaintext value stored in an encrypted column.
+        // A plaintext value stored in an encrypted column, behind the application's back (no audit event names it): the
+        // sweep finds it within its cycle, which here, with few rows, is the run under way and the next.
         asSuperuser("UPDATE bulwark.contacts SET name_ct = convert_to('Checked', 'UTF8')");
+        for (int run = 0; run < 2 && !failing().contains("encryption.ciphertext-columns"); run++) {
+            // the cycle under way may have passed the row already
+        }
         onlyFailing("encryption.ciphertext-columns", "field-encryption");
         asSuperuser("UPDATE bulwark.contacts SET name_ct = NULL, name = 'Checked'");
         assertThat(failing()).as("a plaintext column is as bad").containsExactly("encryption.ciphertext-columns");
@@ -243,7 +247,9 @@ class TrustCenterTest {
             badId = rs.getObject(1, UUID.class);
         }
         try {
-            asSuperuser("UPDATE bulwark.contacts SET notes_ct = '\\x0000'::bytea WHERE tenant_id = '" + org + "' AND id = '" + badId + "'");
+            // A cycle starts afresh (other tests leave the sweep anywhere), so the first run cannot reach the last row.
+            asSuperuser("UPDATE bulwark.contacts SET notes_ct = '\\x0000'::bytea WHERE tenant_id = '" + org + "' AND id = '" + badId + "'",
+                    "DELETE FROM bulwark.trust_sweeps");
             // A cycle reads every row: the one under way when the row went bad, then one whole cycle at most.
             int runsPerCycle = copies / SCAN_BUDGET + 2;
             int runs = 0;

@@ -28,15 +28,66 @@ public class FieldCipher {
     public record Field(UUID tenant, String table, String column, UUID row) {
 
         byte[] associatedData() {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-            for (String part : new String[] {"bulwark.field.v1", tenant.toString(), table, column, row.toString()}) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                out.write(bytes.length >>> 8);
-                out.write(bytes.length);
-                out.writeBytes(bytes);
+            return associatedData(prefix(tenant, table, column), row);
+        }
+
+        /** The associated data up to the row: the same for every row of one column. */
+        static byte[] prefix(UUID tenant, String table, String column) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(96);
+            for (String part : new String[] {"bulwark.field.v1", tenant.toString(), table, column}) {
+                part(out, part);
             }
             return out.toByteArray();
         }
+
+        static byte[] associatedData(byte[] prefix, UUID row) {
+            byte[] id = row.toString().getBytes(StandardCharsets.US_ASCII); // always 36 characters
+            byte[] out = Arrays.copyOf(prefix, prefix.length + 2 + id.length);
+            out[prefix.length] = (byte) (id.length >>> 8);
+            out[prefix.length + 1] = (byte) id.length;
+            System.arraycopy(id, 0, out, prefix.length + 2, id.length);
+            return out;
+        }
+
+        private static void part(ByteArrayOutputStream out, String part) {
+            byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+            out.write(bytes.length >>> 8);
+            out.write(bytes.length);
+            out.writeBytes(bytes);
+        }
+    }
+
+    /**
+     * One column of one organisation, for reading many of its rows in a row (a chain verification): the associated
+     * data up to the row is built once. The organisation's keys are looked up on every call, as {@link #decrypt} does,
+     * so a key destroyed or revoked meanwhile still refuses.
+     */
+    public final class Column {
+
+        private final UUID tenant;
+        private final String table;
+        private final String column;
+        private final byte[] prefix;
+
+        private Column(UUID tenant, String table, String column) {
+            this.tenant = tenant;
+            this.table = table;
+            this.column = column;
+            this.prefix = Field.prefix(tenant, table, column);
+        }
+
+        /**
+         * The plaintext of {@code ciphertext} read from {@code row} of this column, as the UTF-8 bytes that were
+         * encrypted; null stays null. The caller clears them once used.
+         */
+        public byte[] decryptUtf8(UUID row, byte[] ciphertext) {
+            return open(tenant, table, column, Field.associatedData(prefix, row), ciphertext);
+        }
+    }
+
+    /** A reader of {@code table.column} of {@code tenant}'s rows. */
+    public Column column(UUID tenant, String table, String column) {
+        return new Column(tenant, table, column);
     }
 
     /** The ciphertext of {@code plaintext} for {@code field}; null stays null. */
@@ -75,19 +126,25 @@ public class FieldCipher {
 
     /** The plaintext of {@code ciphertext} read from {@code field}; null stays null. */
     public String decrypt(Field field, byte[] ciphertext) {
+        byte[] bytes = open(field.tenant(), field.table(), field.column(), field.associatedData(), ciphertext);
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return new String(bytes, StandardCharsets.UTF_8);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    private byte[] open(UUID tenant, String table, String column, byte[] associatedData, byte[] ciphertext) {
         if (ciphertext == null) {
             return null;
         }
-        byte[] bytes = null;
         try {
-            bytes = keys.of(field.tenant()).data().decrypt(ciphertext, field.associatedData());
-            return new String(bytes, StandardCharsets.UTF_8);
+            return keys.of(tenant).data().decrypt(ciphertext, associatedData);
         } catch (GeneralSecurityException | KeysDestroyedException e) {
-            throw new UndecryptableFieldException(field.table(), field.column());
-        } finally {
-            if (bytes != null) {
-                Arrays.fill(bytes, (byte) 0);
-            }
+            throw new UndecryptableFieldException(table, column);
         }
     }
 }

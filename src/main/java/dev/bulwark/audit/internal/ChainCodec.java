@@ -55,6 +55,15 @@ public final class ChainCodec {
         return finish();
     }
 
+    /** The same over the two sides' UTF-8 bytes (null: absent), without making strings of them. */
+    public byte[] dataDigestUtf8(byte[] salt, byte[] beforeJson, byte[] afterJson) {
+        start("bulwark.audit.data");
+        bytes(salt);
+        bytes(beforeJson);
+        bytes(afterJson);
+        return finish();
+    }
+
     public byte[] payloadHash(String actorType, UUID actorId, String entityType, String entityId, String reason, String ip,
                               String userAgent, String requestId, byte[] dataDigest) {
         return payloadHash(actorType, actorId == null ? null : actorId.toString(), entityType, entityId, reason, ip,

@@ -95,15 +95,16 @@ public class ChainVerifier {
         long from = walk.lastSeq;
         long total = headSeq - from;
         long mid = total < parallelFrom ? headSeq : from + total / 2;
+        Payloads.Opener opener = payloads.opener(tenant);
         CompletableFuture<Checked> second = mid == headSeq ? null
                 : CompletableFuture.supplyAsync(() -> tenantScope.inTenant(tenant, null, () -> {
                     Checked out = new Checked((int) (headSeq - mid));
                     ChainCodec codec = new ChainCodec();
-                    read(tenant, mid, headSeq, row -> out.add(row, codec, walk.tenantText, this), out::stopped);
+                    read(tenant, mid, headSeq, row -> out.add(row, codec, walk.tenantText, opener, this), out::stopped);
                     return out;
                 }), SECOND_HALF);
         ChainCodec codec = new ChainCodec();
-        read(tenant, from, mid, row -> walk.accept(row.seq(), row.prevHash(), row.hash(), problem(row, codec, walk.tenantText),
+        read(tenant, from, mid, row -> walk.accept(row.seq(), row.prevHash(), row.hash(), problem(row, codec, walk.tenantText, opener),
                 row.redacted()), () -> walk.firstInvalid != null);
         if (second != null) {
             Checked rest;
@@ -155,7 +156,7 @@ public class ChainVerifier {
      * What is wrong with one event on its own (its version, data digest, payload hash, and hash over the previous hash
      * it states), or null. Whether that previous hash is the event before's is the walk's to check.
      */
-    String problem(Row r, ChainCodec codec, String tenant) {
+    String problem(Row r, ChainCodec codec, String tenant, Payloads.Opener opener) {
         if (r.version() != ChainCodec.VERSION) {
             return "unknown hash version";
         }
@@ -167,19 +168,25 @@ public class ChainVerifier {
         } else if (sealed && (r.before() != null || r.after() != null)) {
             return "the event holds its data both encrypted and in plaintext";
         } else {
-            String before;
-            String after;
+            byte[] before = null;
+            byte[] after = null;
             try {
-                UUID tenantId = UUID.fromString(tenant);
-                UUID id = UUID.fromString(r.id());
-                before = payloads.open(tenantId, id, "before", r.beforeSealed(), r.before());
-                after = payloads.open(tenantId, id, "after", r.afterSealed(), r.after());
+                UUID id = sealed ? UUID.fromString(r.id()) : null;
+                before = opener.openUtf8(id, "before", r.beforeSealed(), r.before());
+                after = opener.openUtf8(id, "after", r.afterSealed(), r.after());
+                if (r.digest() == null ? before != null || after != null
+                        : r.salt() == null || !Arrays.equals(r.digest(), codec.dataDigestUtf8(r.salt(), before, after))) {
+                    return "before/after do not match their digest";
+                }
             } catch (UndecryptableFieldException e) {
                 return "before/after cannot be decrypted for this event (moved, altered, or the key destroyed)";
-            }
-            if (r.digest() == null ? before != null || after != null
-                    : r.salt() == null || !Arrays.equals(r.digest(), codec.dataDigest(r.salt(), before, after))) {
-                return "before/after do not match their digest";
+            } finally {
+                if (before != null) {
+                    Arrays.fill(before, (byte) 0);
+                }
+                if (after != null) {
+                    Arrays.fill(after, (byte) 0);
+                }
             }
         }
         byte[] payloadHash = codec.payloadHash(r.actorType(), r.actorId(), r.entityType(), r.entityId(), r.reason(), r.ip(),
@@ -207,12 +214,12 @@ public class ChainVerifier {
             redacted = new boolean[capacity];
         }
 
-        void add(Row row, ChainCodec codec, String tenant, ChainVerifier verifier) {
+        void add(Row row, ChainCodec codec, String tenant, Payloads.Opener opener, ChainVerifier verifier) {
             if (size == seqs.length) {
                 failed = true; // more rows than seqs: a duplicate; the walk finds it at the first gap or repeat
                 return;
             }
-            String problem = verifier.problem(row, codec, tenant);
+            String problem = verifier.problem(row, codec, tenant, opener);
             if (problem != null) {
                 problems.put(size, problem);
                 failed = true;

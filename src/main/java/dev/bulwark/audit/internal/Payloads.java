@@ -28,6 +28,33 @@ public class Payloads {
         return sealed != null ? cipher.decrypt(field(tenant, eventId, side), sealed) : legacy;
     }
 
+    /** One organisation's before/after, opened for many events in a row (a chain verification). */
+    public final class Opener {
+
+        private final FieldCipher.Column before;
+        private final FieldCipher.Column after;
+
+        private Opener(UUID tenant) {
+            this.before = cipher.column(tenant, "audit_events", "before");
+            this.after = cipher.column(tenant, "audit_events", "after");
+        }
+
+        /**
+         * As {@link Payloads#open}, for this opener's organisation, as UTF-8 bytes (what the data digest hashes); the
+         * caller clears them once used.
+         */
+        public byte[] openUtf8(UUID eventId, String side, byte[] sealed, String legacy) {
+            if (sealed == null) {
+                return legacy == null ? null : legacy.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            return (side.equals("before") ? before : after).decryptUtf8(eventId, sealed);
+        }
+    }
+
+    public Opener opener(UUID tenant) {
+        return new Opener(tenant);
+    }
+
     private static FieldCipher.Field field(UUID tenant, UUID eventId, String side) {
         return new FieldCipher.Field(tenant, "audit_events", side, eventId);
     }

@@ -157,6 +157,16 @@ class TrustCenterTest {
         assertThat(healthy).hasSizeGreaterThanOrEqualTo(18);
         assertThat(healthy.get("edge.tls")).as("TLS is terminated in front in this test").isEqualTo("not_configured");
         assertThat(failing()).as("a healthy system: %s", runner.view()).isEmpty();
+        // Every organisation's chain is verified over a cycle, the platform's own (all-zero id) included.
+        long organisations;
+        try (Connection c = IntegrationTest.connectAs(dir, "postgres"); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM bulwark.organisations WHERE purged_at IS NULL")) {
+            rs.next();
+            organisations = rs.getLong(1);
+        }
+        assertThat(organisations).isGreaterThanOrEqualTo(2);
+        assertThat(runner.view().stream().filter(c -> c.id().equals("audit-integrity")).findFirst().orElseThrow().evidence()
+                .get("audit.chains-verify").evidence()).containsEntry("chainsVerified", (int) organisations);
 
         // Row-level security no longer forced on one tenant table.
         asSuperuser("ALTER TABLE bulwark.contacts NO FORCE ROW LEVEL SECURITY");
@@ -344,6 +354,9 @@ class TrustCenterTest {
         assertThat(page.body()).contains("<style nonce=\"" + nonce + "\">").doesNotContain("<script");
         for (TrustRunner.ControlView control : runner.view()) {
             assertThat(page.body()).contains("id=\"" + control.id() + "\" data-status=\"" + control.status() + "\"");
+            for (String check : control.evidence().keySet()) {
+                assertThat(page.body()).as("each check's evidence, folded under its control").contains("<code>" + check + "</code>");
+            }
             assertThat(page.body()).contains(org.springframework.web.util.HtmlUtils.htmlEscape(control.claim(), "UTF-8"));
         }
         assertThat(page.body()).contains("What we don't claim", "Subprocessors", "/.well-known/security.txt");

@@ -142,8 +142,13 @@ class Sweeps {
                 .query((rs, n) -> new Cursor(rs.getObject(1, UUID.class),
                         rs.getTimestamp(2) == null ? now : rs.getTimestamp(2).toInstant(), (Long) rs.getObject(3)))
                 .optional().orElse(new Cursor(FIRST, now, null));
-        List<UUID> orgs = jdbc.sql("SELECT id FROM organisations WHERE id > :after AND purged_at IS NULL ORDER BY id LIMIT :limit")
-                .param("after", cursor.after()).param("limit", slice).query(UUID.class).list();
+        // A cycle starts at the platform's own organisation, whose id is the lowest there is (all zeros).
+        List<UUID> orgs = jdbc.sql("""
+                        SELECT id FROM organisations WHERE (id > :after OR (:fromStart AND id = :after)) AND purged_at IS NULL
+                        ORDER BY id LIMIT :limit
+                        """)
+                .param("after", cursor.after()).param("fromStart", cursor.after().equals(FIRST)).param("limit", slice)
+                .query(UUID.class).list();
         for (UUID org : orgs) {
             problem.apply(org).ifPresentOrElse(d -> found(check, org.toString(), d), () -> mended(check, org.toString()));
         }

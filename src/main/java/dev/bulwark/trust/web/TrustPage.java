@@ -40,6 +40,7 @@ final class TrustPage {
                 .append(".stale,.not_configured{color:#9a6700}table{border-collapse:collapse;width:100%}")
                 .append("td,th{border-bottom:1px solid #d0d7de;text-align:left;padding:.3rem .4rem}")
                 .append(".areas{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.8rem}")
+                .append("details{margin-top:.3rem}summary{cursor:pointer;color:#0969da}.evidence{font-size:.85rem;color:#57606a;overflow-wrap:anywhere}")
                 .append("</style></head><body>\n");
         html.append("<h1>Bulwark trust center</h1><p class=\"muted\">Every claim below is checked against the running system."
                 + " Generated ").append(TIME.format(now)).append(". A result older than its check's freshness bound shows as stale.</p>\n");
@@ -111,7 +112,29 @@ final class TrustPage {
                 .append("<span class=\"status ").append(e(c.status())).append("\">").append(e(label(c.status()))).append("</span> <strong>")
                 .append(e(c.title())).append("</strong><br>").append(e(c.claim())).append("<br><span class=\"muted\">Checked ")
                 .append(c.checkedAt() == null ? "never" : TIME.format(c.checkedAt())).append(" · ")
-                .append(e(String.join(", ", c.mapsTo()))).append("</span></div>\n");
+                .append(e(String.join(", ", c.mapsTo()))).append("</span>");
+        // The evidence, folded: readable without JavaScript, one click away.
+        html.append("<details><summary>How it was checked</summary><ul>");
+        for (TrustRunner.Shown check : c.evidence().values()) {
+            html.append("<li><code>").append(e(check.checkId())).append("</code> ").append(e(label(check.status())))
+                    .append(check.checkedAt() == null ? "" : ", " + TIME.format(check.checkedAt())).append("<br><span class=\"evidence\">")
+                    .append(e(evidence(check.evidence()))).append("</span></li>");
+        }
+        html.append("</ul></details></div>\n");
+    }
+
+    /** Evidence as one line of text: {@code key: value; …}, nested maps in parentheses, lists comma-separated. */
+    static String evidence(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            StringBuilder text = new StringBuilder();
+            map.forEach((k, v) -> text.append(text.isEmpty() ? "" : "; ").append(k).append(": ")
+                    .append(v instanceof Map<?, ?> ? "(" + evidence(v) + ")" : evidence(v)));
+            return text.toString();
+        }
+        if (value instanceof List<?> list) {
+            return list.isEmpty() ? "none" : String.join(", ", list.stream().map(TrustPage::evidence).toList());
+        }
+        return String.valueOf(value);
     }
 
     private static String label(String status) {

@@ -70,7 +70,7 @@ public class TrustRunner {
     }
 
     /** Runs every check now unless a run holds the lease, here or on another instance; whether this one ran. */
-    boolean runIfFree() {
+    public boolean runIfFree() {
         if (!takeLease()) {
             log.debug("Trust checks already running elsewhere; this turn is skipped");
             return false;

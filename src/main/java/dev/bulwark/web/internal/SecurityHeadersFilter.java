@@ -45,11 +45,6 @@ public class SecurityHeadersFilter extends OncePerRequestFilter {
                 + "form-action 'self'; upgrade-insecure-requests";
     }
 
-    /** This request's CSP nonce (created on first use): {@link PageNonce}. */
-    public static String nonce(HttpServletRequest request) {
-        return PageNonce.of(request);
-    }
-
     @Override
     protected boolean shouldNotFilterErrorDispatch() {
         return false;
@@ -80,7 +75,7 @@ public class SecurityHeadersFilter extends OncePerRequestFilter {
 
         void apply() {
             HttpServletResponse r = (HttpServletResponse) getResponse();
-            r.setHeader("Content-Security-Policy", html(r.getContentType()) ? pagePolicy(nonce(request)) : API_POLICY);
+            r.setHeader("Content-Security-Policy", html(r.getContentType()) ? pagePolicy(PageNonce.of(request)) : API_POLICY);
             r.setHeader("X-Frame-Options", "DENY");
             r.setHeader("X-Content-Type-Options", "nosniff");
             r.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
@@ -108,7 +103,7 @@ public class SecurityHeadersFilter extends OncePerRequestFilter {
         public void setContentType(String type) {
             super.setContentType(type);
             if (html(type)) {
-                ((HttpServletResponse) getResponse()).setHeader("Content-Security-Policy", pagePolicy(nonce(request)));
+                ((HttpServletResponse) getResponse()).setHeader("Content-Security-Policy", pagePolicy(PageNonce.of(request)));
             }
         }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.bulwark.web.HttpProperties;
+import dev.bulwark.web.PageNonce;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -46,7 +47,7 @@ class SecurityHeadersFilterTest {
             res.reset();
             res.setContentType("text/html;charset=utf-8");
         });
-        String nonce = SecurityHeadersFilter.nonce(request);
+        String nonce = PageNonce.of(request);
         assertThat(nonce).matches("[A-Za-z0-9+/]{22}==");
         assertThat(response.getHeader("Content-Security-Policy")).contains("script-src 'nonce-" + nonce + "'", "frame-ancestors 'none'")
                 .doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
@@ -54,6 +55,6 @@ class SecurityHeadersFilterTest {
 
         MockHttpServletRequest other = new MockHttpServletRequest("GET", "/trust");
         filter(false).doFilter(other, new MockHttpServletResponse(), (req, res) -> res.setContentType("text/html"));
-        assertThat(SecurityHeadersFilter.nonce(other)).isNotEqualTo(nonce);
+        assertThat(PageNonce.of(other)).isNotEqualTo(nonce);
     }
 }

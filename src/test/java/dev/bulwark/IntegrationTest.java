@@ -192,6 +192,51 @@ public abstract class IntegrationTest {
         return "u" + UUID.randomUUID().toString().substring(0, 12) + "@example.com";
     }
 
+    /**
+     * Group 1 of the last match of {@code regex} in the mails written for {@code to} (no SMTP in these tests: the
+     * outbox writes .eml files, named in time order), waiting for the outbox to send it: the bound is only reached
+     * when the mail never comes, so it holds on a saturated machine.
+     */
+    protected static String mailedTo(String to, String regex) {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            String last = null;
+            try (var files = Files.list(DATA_DIR.resolve("mail"))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".eml")).sorted().toList()) {
+                    String mail = Files.readString(file).replace("=\r\n", "").replace("=3D", "=");
+                    if (!mail.contains("To: " + to + "\r\n") && !mail.contains("To: " + to + "\n")) {
+                        continue;
+                    }
+                    java.util.regex.Matcher m = pattern.matcher(mail);
+                    while (m.find()) {
+                        last = m.group(1);
+                    }
+                }
+            } catch (java.nio.file.NoSuchFileException notYet) {
+                // no mail written yet
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (last != null) {
+                return last;
+            }
+            assertThat(System.nanoTime()).as("a mail to " + to + " matching " + regex).isLessThan(deadline);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Verifies {@code email}'s address as its owner would: by the link mailed at sign-up. */
+    protected void verifyEmail(String email) {
+        String link = mailedTo(email, "(/api/v1/auth/verify-email\\?token=bwv_[0-9A-Za-z]{38})");
+        assertThat(get(link).statusCode()).as("verification link").isEqualTo(200);
+    }
+
     /** A signed-in account: its id, email and tokens. */
     protected record Person(UUID id, String email, JsonNode tokens) {
 

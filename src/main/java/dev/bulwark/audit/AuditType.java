@@ -42,6 +42,7 @@ public enum AuditType {
     PASSWORD_RESET("auth.password.reset", Category.CREDENTIAL_CHANGED),
 
     MEMBER_INVITED("member.invited", Category.ACCESS_CHANGED),
+    MEMBER_INVITATION_REVOKED("member.invitation_revoked", Category.ACCESS_CHANGED),
     MEMBER_JOINED("member.joined", Category.ACCESS_CHANGED),
     MEMBER_ROLE_CHANGED("member.role_changed", Category.ACCESS_CHANGED),
     MEMBER_REMOVED("member.removed", Category.ACCESS_CHANGED),

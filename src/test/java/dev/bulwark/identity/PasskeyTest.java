@@ -48,6 +48,7 @@ class PasskeyTest extends IntegrationTest {
     void signedIn() {
         authenticator = newAuthenticator();
         email = signedUp();
+        verifyEmail(email);
         tokens = login(email);
     }
 
@@ -77,6 +78,7 @@ class PasskeyTest extends IntegrationTest {
         // Someone else's passkey does not answer this user's challenge.
         ClientPlatform strangersKey = newAuthenticator();
         String strangerEmail = signedUp();
+        verifyEmail(strangerEmail);
         JsonNode strangerTokens = login(strangerEmail);
         assertThat(registerWith(strangersKey, strangerEmail, strangerTokens).statusCode()).isEqualTo(201);
         Map<String, Object> wrong = new java.util.HashMap<>(assertionWith(strangersKey));

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -164,6 +165,27 @@ public class ApiKeys {
                 throw new NotFoundException("There is no such API key.");
             }
             events.publishEvent(ApiKeyEvent.by(caller, "apikey.revoked", keyId, Map.of()));
+        });
+    }
+
+    /** Revokes every live key {@code userId} created in {@code orgId}, each recorded as acted by that user. */
+    public int revokeAllCreatedBy(UUID orgId, UUID userId, String reason) {
+        return tenantScope.inTenant(orgId, userId, () -> {
+            List<UUID> revoked = jdbc.sql("""
+                            UPDATE api_keys SET revoked_at = now(), revoked_reason = :reason
+                            WHERE tenant_id = :org AND created_by = :user AND revoked_at IS NULL
+                            RETURNING id
+                            """)
+                    .param("org", orgId)
+                    .param("user", userId)
+                    .param("reason", reason)
+                    .query(UUID.class)
+                    .list();
+            for (UUID keyId : revoked) {
+                events.publishEvent(new ApiKeyEvent(orgId, "apikey.revoked", keyId, ApiKeyEvent.Actor.USER, userId,
+                        Map.of("reason", reason)));
+            }
+            return revoked.size();
         });
     }
 

@@ -19,6 +19,7 @@ import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
+import dev.bulwark.shared.RefusedException;
 import dev.bulwark.shared.StepUpRequiredException;
 import dev.bulwark.shared.Tokens;
 import dev.bulwark.shared.TooManyRequestsException;
@@ -50,15 +51,15 @@ public class AuthService {
     private final TransactionTemplate transactions;
     private final AuthProperties properties;
     private final SecondFactors factors;
-    private final Mailer mailer;
+    private final MailOutbox outbox;
     // Verified when the email is unknown, so both answers take the time of one Argon2id verification.
     private final String dummyHash;
 
     AuthService(Users users, PasswordEncoder passwords, LoginThrottle throttle, SessionStore sessions,
                 AccessTokens accessTokens, SecurityEvents events, TenantScope tenantScope, TransactionTemplate transactions,
-                AuthProperties properties, SecondFactors factors, Mailer mailer) {
+                AuthProperties properties, SecondFactors factors, MailOutbox outbox) {
         this.factors = factors;
-        this.mailer = mailer;
+        this.outbox = outbox;
         this.users = users;
         this.passwords = passwords;
         this.throttle = throttle;
@@ -81,23 +82,21 @@ public class AuthService {
         }
         boolean matches = passwords.matches(password, account.map(Users.Credentials::passwordHash).orElse(dummyHash));
         if (!matches || account.isEmpty()) {
-            Optional<Duration> lock = transactions.execute(s -> {
+            transactions.executeWithoutResult(s -> {
                 failed(account, client, "bad_credentials");
-                Optional<Duration> caused = throttle.recordFailure(email, now);
-                caused.ifPresent(l -> {
+                throttle.recordFailure(email, now).ifPresent(l -> {
                     Map<String, Object> details = Map.of("lockSeconds", l.toSeconds());
-                    account.ifPresentOrElse(a -> events.userEvent("auth.account.locked", a.id(), client, details),
-                            () -> events.anonymousEvent("auth.account.locked", client, details));
+                    account.ifPresentOrElse(a -> {
+                        events.userEvent("auth.account.locked", a.id(), client, details);
+                        // To the address stored with the account, never the one typed.
+                        users.profile(a.id()).ifPresent(p -> outbox.mail(p.email(), "Sign-in to your Bulwark account is paused", """
+                                There were several failed attempts to sign in to your account, so sign-in is paused for %d minutes.
+                                If this was not you, someone may be guessing your password: consider changing it and enabling
+                                two-factor authentication.
+                                """.formatted(Math.max(1, l.toMinutes()))));
+                    }, () -> events.anonymousEvent("auth.account.locked", client, details));
                 });
-                return caused;
             });
-            if (lock.isPresent() && account.isPresent()) {
-                mailer.send(email, "Sign-in to your Bulwark account is paused", """
-                        There were several failed attempts to sign in to your account, so sign-in is paused for %d minutes.
-                        If this was not you, someone may be guessing your password: consider changing it and enabling
-                        two-factor authentication.
-                        """.formatted(Math.max(1, lock.get().toMinutes())));
-            }
             throw new UnauthenticatedException(INVALID_CREDENTIALS);
         }
         UUID userId = account.get().id();
@@ -200,8 +199,9 @@ public class AuthService {
         });
     }
 
-    /** Starts TOTP enrolment (needs step-up); returns the seed once. */
+    /** Starts TOTP enrolment (needs step-up and a verified address); returns the seed once. */
     public String startTotp(UUID userId, UUID sessionId) {
+        requireVerifiedEmail(userId);
         requireRecentFactor(userId, sessionId);
         return tenantScope.asUser(userId, () -> {
             if (factors.totpEnabled(userId)) {
@@ -216,6 +216,7 @@ public class AuthService {
      * session of the user ends, as after any change of factors.
      */
     public List<String> confirmTotp(UUID userId, UUID sessionId, String code, ClientInfo client) {
+        requireVerifiedEmail(userId);
         requireRecentFactor(userId, sessionId);
         Instant now = now();
         return tenantScope.asUser(userId, () -> {
@@ -227,6 +228,16 @@ public class AuthService {
             events.userEvent("auth.mfa.enabled", userId, client, Map.of("factor", "totp", "otherSessionsEnded", ended));
             return codes;
         });
+    }
+
+    /**
+     * Refuses (403 email-unverified) an account that has not proven its address: a second factor planted on an account
+     * signed up with someone else's address would lock its real owner out (pre-account-takeover).
+     */
+    void requireVerifiedEmail(UUID userId) {
+        if (!users.profile(userId).map(Users.Profile::emailVerified).orElse(false)) {
+            throw RefusedException.emailUnverified();
+        }
     }
 
     private void failed(Optional<Users.Credentials> account, ClientInfo client, String reason) {

@@ -8,8 +8,13 @@ import java.util.UUID;
 import dev.bulwark.audit.Actor;
 import dev.bulwark.audit.Entity;
 import dev.bulwark.identity.ClientInfo;
+import dev.bulwark.keys.FieldCipher;
 import dev.bulwark.shared.ForbiddenException;
+import dev.bulwark.shared.Ids;
 import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
+import dev.bulwark.shared.RefusedException;
 import dev.bulwark.tenancy.Invitations;
 import dev.bulwark.tenancy.Memberships;
 import dev.bulwark.tenancy.Permission;
@@ -17,51 +22,84 @@ import dev.bulwark.tenancy.Role;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Inviting people into an organisation (MANAGE_MEMBERS; owners only invite owners) and accepting as the invitee. */
+/**
+ * Inviting people into an organisation (MANAGE_MEMBERS; owners only invite owners), listing and revoking pending
+ * invitations, and accepting as the invitee. The token goes only to the invited mailbox, so holding it proves control of
+ * that address; an invitation grants its role only while its inviter could still grant it.
+ */
 @Service
 public class InvitationService {
+
+    /** A pending invitation as listed: the address is null for invitations sent before it was kept. */
+    public record Listed(UUID id, String email, Role role, UUID invitedBy, Instant expiresAt) {
+    }
 
     private final Invitations invitations;
     private final Memberships memberships;
     private final Users users;
     private final InvitedEmails invited;
     private final SecurityEvents events;
-    private final Mailer mailer;
+    private final MailOutbox outbox;
     private final TransactionTemplate transactions;
+    private final FieldCipher cipher;
 
-    InvitationService(Invitations invitations, Memberships memberships, Users users, SecurityEvents events, Mailer mailer,
-                      TransactionTemplate transactions, InvitedEmails invited) {
+    InvitationService(Invitations invitations, Memberships memberships, Users users, SecurityEvents events, MailOutbox outbox,
+                      TransactionTemplate transactions, InvitedEmails invited, FieldCipher cipher) {
         this.invitations = invitations;
         this.invited = invited;
         this.memberships = memberships;
         this.users = users;
         this.events = events;
-        this.mailer = mailer;
+        this.outbox = outbox;
         this.transactions = transactions;
+        this.cipher = cipher;
     }
 
-    public Invitations.Issued invite(UUID orgId, UUID actorId, String email, Role role, ClientInfo client) {
+    /** Invites {@code email}; the token is mailed there (after commit) and returned to nobody. */
+    public Invitations.Invitation invite(UUID orgId, UUID actorId, String email, Role role, ClientInfo client) {
         Role actorRole = memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
         if (role == Role.OWNER && !Permission.MANAGE_OWNERS.grantedTo(actorRole)) {
             throw new ForbiddenException("Only an owner can invite an owner.");
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Invitations.Issued issued = transactions.execute(s -> {
-            Invitations.Issued created = invitations.create(orgId, actorId, invited.index(orgId, email), role, now);
-            events.orgEvent(orgId, "member.invited", Actor.user(actorId), Entity.of("invitation", created.invitation().id()), client,
-                    Map.of("invitationId", created.invitation().id().toString(), "role", role.name()));
-            return created;
+        byte[] index = invited.index(orgId, email);
+        UUID id = Ids.newId();
+        return transactions.execute(s -> {
+            Invitations.Issued created = invitations.create(orgId, id, actorId, index, cipher.encrypt(field(orgId, id), email), role, now);
+            events.orgEvent(orgId, "member.invited", Actor.user(actorId), Entity.of("invitation", id), client,
+                    Map.of("invitationId", id.toString(), "role", role.name()));
+            outbox.mail(email, "You are invited to Bulwark", """
+                    You have been invited to join an organisation on Bulwark as %s.
+
+                    To accept, sign up or sign in with this email address and use this invitation token within 7 days:
+
+                    %s
+
+                    If you did not expect this, ignore this mail.
+                    """.formatted(role.name().toLowerCase(), created.token()));
+            return created.invitation();
         });
-        mailer.send(email, "You are invited to Bulwark", """
-                You have been invited to join an organisation on Bulwark as %s.
+    }
 
-                To accept, sign up or sign in with this email address and use this invitation token within 7 days:
+    /** The organisation's pending invitations. */
+    public Page<Listed> pending(UUID orgId, UUID actorId, PageRequest request) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Page<Invitations.Pending> page = invitations.pending(orgId, actorId, request, now);
+        return new Page<>(page.items().stream().map(p -> new Listed(p.id(),
+                p.emailCiphertext() == null ? null : cipher.decrypt(field(orgId, p.id()), p.emailCiphertext()),
+                p.role(), p.invitedBy(), p.expiresAt())).toList(), page.nextCursor());
+    }
 
-                %s
-
-                If you did not expect this, ignore this mail.
-                """.formatted(role.name().toLowerCase(), issued.token()));
-        return issued;
+    /** Revokes a pending invitation (404 when there is none such): its token stops working at once. */
+    public void revoke(UUID orgId, Actor actor, UUID actingUser, UUID invitationId, ClientInfo client) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        transactions.executeWithoutResult(s -> {
+            if (!invitations.revoke(orgId, actingUser, invitationId, now)) {
+                throw new NotFoundException("There is no such pending invitation.");
+            }
+            events.orgEvent(orgId, "member.invitation_revoked", actor, Entity.of("invitation", invitationId), client,
+                    Map.of("invitationId", invitationId.toString()));
+        });
     }
 
     /** Accepting as the signed-in user, whose email must be the invited one. */
@@ -74,12 +112,27 @@ public class InvitationService {
             if (!invited.addressedTo(invitation, email)) {
                 throw new ForbiddenException("This invitation is for another email address.");
             }
-            invitations.accept(invitation, userId, now);
-            // The invitation reached this address: that verifies it.
-            users.markEmailVerified(userId, now);
-            events.orgEvent(invitation.organisationId(), "member.joined", Actor.user(userId), Entity.of("member", userId), client,
-                    Map.of("invitationId", invitation.id().toString(), "role", invitation.role().name()));
+            join(invitation, userId, client, now);
             return invitation;
         });
+    }
+
+    /**
+     * Joins {@code userId} by {@code invitation}, in the caller's transaction: refused (410 invitation-void) when its
+     * inviter could no longer grant its role. The token was mailed to the address, so this verifies it.
+     */
+    void join(Invitations.Invitation invitation, UUID userId, ClientInfo client, Instant now) {
+        if (!invitations.stillGrantable(invitation)) {
+            throw new RefusedException(410, "invitation-void", "Invitation void",
+                    "This invitation no longer grants its role: the person who sent it has left the organisation or lost the right to grant it.");
+        }
+        invitations.accept(invitation, userId, now);
+        users.markEmailVerified(userId, now);
+        events.orgEvent(invitation.organisationId(), "member.joined", Actor.user(userId), Entity.of("member", userId), client,
+                Map.of("invitationId", invitation.id().toString(), "role", invitation.role().name()));
+    }
+
+    private static FieldCipher.Field field(UUID orgId, UUID invitationId) {
+        return new FieldCipher.Field(orgId, "invitations", "email", invitationId);
     }
 }

@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.util.UUID;
 
 import dev.bulwark.keys.BlindIndex;
+import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.tenancy.Invitations;
 import org.springframework.stereotype.Component;
 
@@ -22,11 +23,14 @@ class InvitedEmails {
         this.index = index;
     }
 
+    /** The index of an invited address's account key ({@link EmailAddresses}), compared as accounts are. */
     byte[] index(UUID orgId, String email) {
-        return index.email(orgId, PURPOSE, email);
+        String key = EmailAddresses.of(email).map(EmailAddresses.Keys::account)
+                .orElseThrow(() -> new InvalidInputException("email", "must be a valid email address"));
+        return index.of(orgId, PURPOSE, key);
     }
 
-    /** Whether {@code invitation} was sent to {@code email} (letter case and surrounding spaces aside). */
+    /** Whether {@code invitation} was sent to {@code email}, compared as accounts are ({@link EmailAddresses}). */
     boolean addressedTo(Invitations.Invitation invitation, String email) {
         return invitation.emailIndex() != null
                 && MessageDigest.isEqual(invitation.emailIndex(), index(invitation.organisationId(), email));

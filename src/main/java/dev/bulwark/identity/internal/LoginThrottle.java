@@ -87,6 +87,8 @@ class LoginThrottle {
      * holding a dump could match against guessed addresses.
      */
     private byte[] subject(String email) {
-        return index.email(SecurityEvents.PLATFORM_ORG, "login.throttle", email);
+        // Keyed like accounts (EmailAddresses), so a spelling that finds the account also finds its counters.
+        String key = EmailAddresses.of(email).map(EmailAddresses.Keys::account).orElse(email.strip());
+        return index.of(SecurityEvents.PLATFORM_ORG, "login.throttle", key);
     }
 }

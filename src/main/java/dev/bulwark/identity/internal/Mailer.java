@@ -20,8 +20,8 @@ import org.springframework.mail.javamail.JavaMailSender;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends the few mails identity needs. A mail that cannot be sent is logged and never undoes the action it reports:
- * mail is sent after the action's transaction committed. Never logs a token or a link.
+ * Delivers one mail, over SMTP or as an .eml file: only ever called by {@link MailOutbox}, which queues every mail in
+ * the acting transaction and retries a delivery that throws. Never logs a token or a link.
  */
 @Component
 class Mailer {
@@ -40,12 +40,23 @@ class Mailer {
         return properties.publicUrl().replaceAll("/+$", "") + pathAndQuery;
     }
 
-    void send(String to, String subject, String text) {
+    /** The address with its domain in IDNA ASCII form: the same mailbox, in the form every mail server accepts. */
+    private static String asciiDomain(String address) {
+        int at = address.lastIndexOf('@');
+        try {
+            return at < 0 ? address : address.substring(0, at + 1) + java.net.IDN.toASCII(address.substring(at + 1));
+        } catch (IllegalArgumentException notIdna) {
+            return address;
+        }
+    }
+
+    /** Delivers now, or throws {@link IllegalStateException} saying why not (for the outbox to retry). */
+    void deliver(String to, String subject, String text) {
         JavaMailSender sender = smtp.getIfAvailable();
         try {
             MimeMessage message = sender != null ? sender.createMimeMessage() : new MimeMessage(Session.getInstance(new Properties()));
             message.setFrom(new InternetAddress(properties.from()));
-            message.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(to, true));
+            message.setRecipient(MimeMessage.RecipientType.TO, new InternetAddress(asciiDomain(to), true));
             message.setSubject(subject, "UTF-8");
             message.setText(text, "UTF-8");
             if (sender != null) {
@@ -60,7 +71,7 @@ class Mailer {
                 log.info("Mail \"{}\" written to {} (no SMTP configured)", subject, file.toAbsolutePath());
             }
         } catch (MessagingException | MailException | IOException e) {
-            log.error("Mail \"{}\" could not be sent: {}", subject, e.getMessage());
+            throw new IllegalStateException("mail \"" + subject + "\" could not be sent: " + e.getClass().getSimpleName(), e);
         }
     }
 }

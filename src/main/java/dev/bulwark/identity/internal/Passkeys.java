@@ -85,6 +85,7 @@ public class Passkeys {
 
     /** Options for navigator.credentials.create(): a fresh challenge, the RP, the user, accepted algorithms. */
     public Map<String, Object> registrationOptions(UUID userId, UUID sessionId) {
+        auth.requireVerifiedEmail(userId);
         auth.requireRecentFactor(userId, sessionId);
         String email = users.profile(userId).map(Users.Profile::email).orElseThrow();
         byte[] challenge = newChallenge("register", userId);
@@ -103,6 +104,7 @@ public class Passkeys {
 
     /** Verifies an attestation against the user's pending challenge and stores the passkey. Ends other sessions. */
     public String register(UUID userId, UUID sessionId, byte[] clientDataJson, byte[] attestationObject, String name, ClientInfo client) {
+        auth.requireVerifiedEmail(userId);
         auth.requireRecentFactor(userId, sessionId);
         RegistrationRequest request = new RegistrationRequest(attestationObject, clientDataJson);
         RegistrationData parsed;

@@ -3,6 +3,7 @@ package dev.bulwark.identity.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,13 +33,14 @@ public class PasswordService {
     private final SessionStore sessions;
     private final UserTokens userTokens;
     private final SecurityEvents events;
-    private final Mailer mailer;
+    private final MailOutbox outbox;
+    private final Reclaims reclaims;
     private final TenantScope tenantScope;
     private final TransactionTemplate transactions;
 
     PasswordService(Users users, PasswordEncoder encoder, PasswordPolicy policy, AuthService auth, SessionStore sessions,
-                    UserTokens userTokens, SecurityEvents events, Mailer mailer, TenantScope tenantScope,
-                    TransactionTemplate transactions) {
+                    UserTokens userTokens, SecurityEvents events, MailOutbox outbox, TenantScope tenantScope,
+                    TransactionTemplate transactions, Reclaims reclaims) {
         this.users = users;
         this.encoder = encoder;
         this.policy = policy;
@@ -46,7 +48,9 @@ public class PasswordService {
         this.sessions = sessions;
         this.userTokens = userTokens;
         this.events = events;
-        this.mailer = mailer;
+        this.outbox = outbox;
+        this.reclaims = reclaims;
+        outbox.handle(MailOutbox.PASSWORD_RESET, this::resolveReset);
         this.tenantScope = tenantScope;
         this.transactions = transactions;
     }
@@ -63,21 +67,37 @@ public class PasswordService {
             users.setPasswordHash(userId, hash);
             int ended = tenantScope.asUser(userId, () -> sessions.revokeOthers(userId, sessionId, "password_changed", now));
             events.userEvent("auth.password.changed", userId, client, Map.of("otherSessionsEnded", ended));
+            outbox.mail(profile.email(), "Your Bulwark password was changed",
+                    "Your password was just changed, and your other sessions were signed out. If this was not you, reset it now.\n");
         });
-        mailer.send(profile.email(), "Your Bulwark password was changed",
-                "Your password was just changed, and your other sessions were signed out. If this was not you, reset it now.\n");
     }
 
-    /** Always answers the same, whether or not the email has an account. */
+    /**
+     * Always answers the same, in the same time, whether or not the email has an account: the request is queued as it
+     * is (one row either way) and resolved after the answer by {@link #resolveReset}.
+     */
     public void requestReset(String email, ClientInfo client) {
-        users.credentialsByEmail(email).ifPresent(account -> {
-            Instant now = now();
-            String token = transactions.execute(s -> {
-                String issued = userTokens.issue(account.id(), UserTokens.Purpose.PASSWORD_RESET, RESET_LIFETIME, now);
-                events.userEvent("auth.password.reset_requested", account.id(), client, Map.of());
-                return issued;
-            });
-            mailer.send(email, "Reset your Bulwark password", """
+        Map<String, String> request = new HashMap<>();
+        request.put("email", email);
+        if (client != null) {
+            putIfPresent(request, "ip", client.ip());
+            putIfPresent(request, "userAgent", client.userAgent());
+            putIfPresent(request, "requestId", client.requestId());
+        }
+        outbox.enqueue(MailOutbox.PASSWORD_RESET, request);
+    }
+
+    /**
+     * A queued reset request, in the outbox's transaction: for an account, a token (retiring any older one), its event
+     * and a mail to the address stored with the account, never to the address as typed; for no account, nothing.
+     */
+    private void resolveReset(Map<String, String> request, Instant now) {
+        users.credentialsByEmail(request.get("email")).ifPresent(account -> {
+            Users.Profile profile = users.profile(account.id()).orElseThrow();
+            String token = userTokens.issue(account.id(), UserTokens.Purpose.PASSWORD_RESET, RESET_LIFETIME, now);
+            ClientInfo client = new ClientInfo(request.get("ip"), request.get("userAgent"), request.get("requestId"));
+            events.userEvent("auth.password.reset_requested", account.id(), client, Map.of());
+            outbox.mail(profile.email(), "Reset your Bulwark password", """
                     Someone asked to reset the password of this account. To choose a new one within 30 minutes, use:
 
                     %s
@@ -85,6 +105,12 @@ public class PasswordService {
                     The token works once. If you did not ask, ignore this mail: your password stays as it is.
                     """.formatted(token));
         });
+    }
+
+    private static void putIfPresent(Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
     }
 
     public void confirmReset(String token, String next, ClientInfo client) {
@@ -96,8 +122,14 @@ public class PasswordService {
             users.setPasswordHash(userId, acceptable(next, profile));
             // The token proves control of the mailbox; its use ends every session.
             int ended = tenantScope.asUser(userId, () -> sessions.revokeOthers(userId, new UUID(0, 0), "password_changed", now));
+            Map<String, Object> details = new HashMap<>(Map.of("sessionsEnded", ended));
+            if (!profile.emailVerified()) {
+                // Nobody had proven this address: whatever was set up on the account was set up by someone who may not
+                // own it (a pre-hijacking attacker). The owner takes it back bare.
+                details.putAll(reclaims.reclaim(userId, client, now));
+            }
             users.markEmailVerified(userId, now);
-            events.userEvent("auth.password.reset", userId, client, Map.of("sessionsEnded", ended));
+            events.userEvent("auth.password.reset", userId, client, details);
         });
     }
 

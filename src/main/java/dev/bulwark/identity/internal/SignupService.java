@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.bulwark.audit.Actor;
@@ -42,17 +43,20 @@ public class SignupService {
     private final Invitations invitations;
     private final UserTokens userTokens;
     private final SecurityEvents events;
-    private final Mailer mailer;
+    private final MailOutbox outbox;
     private final InvitedEmails invited;
+    private final InvitationService invitationService;
 
     SignupService(Validator validator, PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, Users users,
                   Organisations organisations, TransactionTemplate transactions, Invitations invitations,
-                  UserTokens userTokens, SecurityEvents events, Mailer mailer, InvitedEmails invited) {
+                  UserTokens userTokens, SecurityEvents events, MailOutbox outbox, InvitedEmails invited,
+                  InvitationService invitationService) {
+        this.invitationService = invitationService;
         this.invitations = invitations;
         this.invited = invited;
         this.userTokens = userTokens;
         this.events = events;
-        this.mailer = mailer;
+        this.outbox = outbox;
         this.validator = validator;
         this.passwordPolicy = passwordPolicy;
         this.passwordEncoder = passwordEncoder;
@@ -62,51 +66,43 @@ public class SignupService {
     }
 
     public SignupResult signUp(SignupRequest request, ClientInfo client) {
-        validate(request);
+        EmailAddresses.Keys keys = validate(request);
         // Argon2id is slow by design: hash before the transaction so no connection waits on it.
         String hash = passwordEncoder.encode(request.password());
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        record Created(SignupResult result, String verificationToken) {
-        }
-        Created created;
         try {
-            created = transactions.execute(status -> {
-                if (users.emailTaken(request.email())) {
+            return transactions.execute(status -> {
+                if (users.emailTaken(keys, request.email())) {
+                    // The same answer for the address and for any look-alike of it (EmailAddresses).
                     throw new ConflictException("an account with this email already exists");
                 }
                 UUID userId = Ids.newId();
-                users.insert(userId, request.email(), request.name(), hash, now);
+                users.insert(userId, keys, request.email(), request.name(), hash, now);
                 if (request.invitationToken() != null) {
                     Invitations.Invitation invitation = invitations.pending(request.invitationToken(), now)
                             .orElseThrow(() -> new InvalidInputException("invitationToken", "is not a valid, unused, unexpired invitation"));
                     if (!invited.addressedTo(invitation, request.email())) {
                         throw new InvalidInputException("email", "must be the address the invitation was sent to");
                     }
-                    invitations.accept(invitation, userId, now);
-                    // The invitation was mailed to this address: that verifies it.
-                    users.markEmailVerified(userId, now);
-                    events.orgEvent(invitation.organisationId(), "member.joined", Actor.user(userId), Entity.of("member", userId), client,
-                            Map.of("invitationId", invitation.id().toString(), "role", invitation.role().name()));
-                    return new Created(new SignupResult(userId, invitation.organisationId()), null);
+                    // The invitation's token was mailed only to this address: joining by it verifies the address.
+                    invitationService.join(invitation, userId, client, now);
+                    return new SignupResult(userId, invitation.organisationId());
                 }
                 Organisation organisation = organisations.create(request.organisationName(), userId);
                 events.orgEvent(organisation.id(), "org.created", Actor.user(userId), Entity.of("organisation", organisation.id()), client, Map.of());
                 String token = userTokens.issue(userId, UserTokens.Purpose.EMAIL_VERIFICATION, VERIFICATION_LIFETIME, now);
-                return new Created(new SignupResult(userId, organisation.id()), token);
+                outbox.mail(request.email(), "Confirm your email address for Bulwark", """
+                        Welcome to Bulwark. Confirm this address by opening this link within 3 days:
+
+                        %s
+
+                        If you did not sign up, ignore this mail.
+                        """.formatted(outbox.link("/api/v1/auth/verify-email?token=" + token)));
+                return new SignupResult(userId, organisation.id());
             });
         } catch (DuplicateKeyException raceLost) {
             throw new ConflictException("an account with this email already exists");
         }
-        if (created.verificationToken() != null) {
-            mailer.send(request.email(), "Confirm your email address for Bulwark", """
-                    Welcome to Bulwark. Confirm this address by opening this link within 3 days:
-
-                    %s
-
-                    If you did not sign up, ignore this mail.
-                    """.formatted(mailer.link("/api/v1/auth/verify-email?token=" + created.verificationToken())));
-        }
-        return created.result();
     }
 
     /** Verifies the email of the token's user: true when the token was valid and unused. */
@@ -120,8 +116,8 @@ public class SignupService {
                 .orElse(false)));
     }
 
-    /** Every rule at once, so one answer lists every field to fix. */
-    private void validate(SignupRequest request) {
+    /** Every rule at once, so one answer lists every field to fix; answers the address's keys. */
+    private EmailAddresses.Keys validate(SignupRequest request) {
         List<FieldProblem> problems = new ArrayList<>(validator.validate(request).stream()
                 .map(v -> new FieldProblem(v.getPropertyPath().toString(), v.getMessage()))
                 .toList());
@@ -139,10 +135,15 @@ public class SignupService {
                             nullToEmpty(request.email()), nullToEmpty(request.name()), nullToEmpty(request.organisationName())))
                     .ifPresent(reason -> problems.add(new FieldProblem("password", reason)));
         }
+        Optional<EmailAddresses.Keys> keys = request.email() == null ? Optional.empty() : EmailAddresses.of(request.email());
+        if (request.email() != null && keys.isEmpty() && problems.stream().noneMatch(p -> p.field().equals("email"))) {
+            problems.add(new FieldProblem("email", "must be a valid email address"));
+        }
         if (!problems.isEmpty()) {
             problems.sort(Comparator.comparing(FieldProblem::field));
             throw new InvalidInputException(problems);
         }
+        return keys.orElseThrow();
     }
 
     private static String nullToEmpty(String s) {

@@ -31,7 +31,13 @@ class UserTokens {
         this.jdbc = jdbc;
     }
 
+    /** A new token for {@code purpose}; any older unused one of the same purpose stops working (a newer one retires it). */
     String issue(UUID userId, Purpose purpose, Duration lifetime, Instant now) {
+        jdbc.sql("UPDATE user_tokens SET used_at = :now WHERE user_id = :user AND purpose = :purpose AND used_at IS NULL")
+                .param("user", userId)
+                .param("purpose", purpose.name().toLowerCase())
+                .param("now", Timestamp.from(now))
+                .update();
         Tokens.Issued token = Tokens.issue(purpose.type);
         jdbc.sql("INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at) VALUES (:hash, :user, :purpose, :expires)")
                 .param("hash", token.hash())

@@ -50,9 +50,17 @@ class Users {
         return new FieldCipher.Field(SecurityEvents.PLATFORM_ORG, "users", column, userId);
     }
 
-    /** The blind index of a login email (trimmed, lower-cased). */
-    byte[] emailIndex(String email) {
-        return index.email(SecurityEvents.PLATFORM_ORG, EMAIL_INDEX, email);
+    /** The purpose of the look-alike index ({@link EmailAddresses}). */
+    static final String LOOKALIKE_INDEX = "user.email.lookalike";
+
+    /** The blind index of a login address's account key ({@link EmailAddresses}). */
+    byte[] emailIndex(EmailAddresses.Keys keys) {
+        return index.of(SecurityEvents.PLATFORM_ORG, EMAIL_INDEX, keys.account());
+    }
+
+    /** The blind index of a login address's look-alike key ({@link EmailAddresses}). */
+    byte[] lookalikeIndex(EmailAddresses.Keys keys) {
+        return index.of(SecurityEvents.PLATFORM_ORG, LOOKALIKE_INDEX, keys.lookalike());
     }
 
     private Profile profile(ResultSet rs) throws SQLException {
@@ -61,9 +69,14 @@ class Users {
                 cipher.decrypt(field(id, "name"), rs.getBytes("name_ct")), rs.getBoolean("verified"));
     }
 
+    /** The account of a login address, compared by its account key: empty for an address that cannot have one. */
     Optional<Credentials> credentialsByEmail(String email) {
+        Optional<EmailAddresses.Keys> keys = EmailAddresses.of(email);
+        if (keys.isEmpty()) {
+            return Optional.empty();
+        }
         return jdbc.sql("SELECT id, password_hash FROM users WHERE email_bidx = :bidx")
-                .param("bidx", emailIndex(email))
+                .param("bidx", emailIndex(keys.get()))
                 .query((rs, n) -> new Credentials(rs.getObject("id", UUID.class), rs.getString("password_hash")))
                 .optional();
     }
@@ -103,24 +116,32 @@ class Users {
         jdbc.sql("UPDATE users SET password_hash = :hash WHERE id = :id").param("id", id).param("hash", hash).update();
     }
 
-    /** Whether an account has this address (rows not yet encrypted by the backfill are matched on their plaintext). */
-    boolean emailTaken(String email) {
-        return jdbc.sql("SELECT count(*) FROM users WHERE email_bidx = :bidx OR lower(email) = lower(:email)")
-                .param("bidx", emailIndex(email))
+    /**
+     * Whether an account has this address or one that looks like it (the same look-alike key); rows not yet encrypted
+     * by the backfill are matched on their plaintext.
+     */
+    boolean emailTaken(EmailAddresses.Keys keys, String email) {
+        return jdbc.sql("""
+                        SELECT count(*) FROM users
+                        WHERE email_bidx = :bidx OR email_lookalike_bidx = :lookalike OR lower(email) = lower(:email)
+                        """)
+                .param("bidx", emailIndex(keys))
+                .param("lookalike", lookalikeIndex(keys))
                 .param("email", email)
                 .query(Long.class)
                 .single() > 0;
     }
 
-    void insert(UUID id, String email, String name, String passwordHash, Instant createdAt) {
+    void insert(UUID id, EmailAddresses.Keys keys, String email, String name, String passwordHash, Instant createdAt) {
         jdbc.sql("""
-                        INSERT INTO users (id, email_ct, name_ct, email_bidx, password_hash, created_at)
-                        VALUES (:id, :email, :name, :bidx, :hash, :createdAt)
+                        INSERT INTO users (id, email_ct, name_ct, email_bidx, email_lookalike_bidx, password_hash, created_at)
+                        VALUES (:id, :email, :name, :bidx, :lookalike, :hash, :createdAt)
                         """)
                 .param("id", id)
                 .param("email", cipher.encrypt(field(id, "email"), email))
                 .param("name", cipher.encrypt(field(id, "name"), name))
-                .param("bidx", emailIndex(email))
+                .param("bidx", emailIndex(keys))
+                .param("lookalike", lookalikeIndex(keys))
                 .param("hash", passwordHash)
                 .param("createdAt", Timestamp.from(createdAt))
                 .update();

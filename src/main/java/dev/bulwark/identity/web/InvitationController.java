@@ -12,6 +12,9 @@ import dev.bulwark.identity.internal.InvitationService;
 import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.TextRules;
+import dev.bulwark.audit.Actor;
+import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.Invitations;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
@@ -25,12 +28,19 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Invite (MANAGE_MEMBERS; OWNER invitations need MANAGE_OWNERS) and accept (the invited user, authenticated). */
+/**
+ * Invite, list and revoke (MANAGE_MEMBERS; OWNER invitations need MANAGE_OWNERS and a person) and accept (the invited
+ * user, authenticated, holding the token that was mailed to them).
+ */
 @RestController
 class InvitationController {
 
@@ -47,8 +57,8 @@ class InvitationController {
         }
     }
 
-    /** CONTRACT.md's answer: the token appears here only. */
-    record InvitationCreated(UUID id, String email, Role role, String token, Instant expiresAt) {
+    /** The answer to an invitation: never its token, which goes only to the invited mailbox. */
+    record InvitationCreated(UUID id, String email, Role role, Instant expiresAt) {
     }
 
     private final InvitationService invitations;
@@ -65,11 +75,29 @@ class InvitationController {
         if (body.role() == Role.OWNER && !caller.may(Permission.MANAGE_OWNERS)) {
             throw new ForbiddenException("Only an owner can invite an owner.");
         }
+        if (body.role() == Role.OWNER && caller.isApiKey()) {
+            throw new ForbiddenException("An API key never invites an owner: a person must.");
+        }
         UUID orgId = caller.orgId();
-        Invitations.Issued issued = invitations.invite(orgId, caller.userId(), body.email(), body.role(), Requests.client(request));
-        Invitations.Invitation i = issued.invitation();
+        Invitations.Invitation i = invitations.invite(orgId, caller.userId(), body.email(), body.role(), Requests.client(request));
         return ResponseEntity.created(URI.create("/api/v1/orgs/" + orgId + "/invitations/" + i.id()))
-                .body(new InvitationCreated(i.id(), body.email(), i.role(), issued.token(), i.expiresAt()));
+                .body(new InvitationCreated(i.id(), body.email(), i.role(), i.expiresAt()));
+    }
+
+    @GetMapping("/api/v1/orgs/{orgId}/invitations")
+    @Requires(Permission.MANAGE_MEMBERS)
+    Page<InvitationService.Listed> pending(Caller caller, @RequestParam(required = false) Integer limit,
+                                           @RequestParam(required = false) String cursor) {
+        return invitations.pending(caller.orgId(), caller.userId(), PageRequest.of(limit, cursor));
+    }
+
+    @DeleteMapping("/api/v1/orgs/{orgId}/invitations/{invitationId}")
+    @Audited("member.invitation_revoked")
+    @Requires(Permission.MANAGE_MEMBERS)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void revoke(Caller caller, @PathVariable UUID invitationId, HttpServletRequest request) {
+        invitations.revoke(caller.orgId(), Actor.acting(caller.userId(), caller.apiKeyId()), caller.userId(), invitationId,
+                Requests.client(request));
     }
 
     @PostMapping("/api/v1/invitations/accept")

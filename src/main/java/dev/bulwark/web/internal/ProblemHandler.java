@@ -10,6 +10,7 @@ import dev.bulwark.shared.InvalidInputException.FieldProblem;
 import dev.bulwark.shared.KeyUnavailableException;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.PreconditionFailedException;
+import dev.bulwark.shared.RefusedException;
 import dev.bulwark.shared.StepUpRequiredException;
 import dev.bulwark.shared.TooManyRequestsException;
 import dev.bulwark.shared.UnauthenticatedException;
@@ -51,6 +52,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidInputException.class)
     ResponseEntity<Object> invalidInput(InvalidInputException e, WebRequest request) {
         return respond(Problems.validation(e.problems()), request);
+    }
+
+    @ExceptionHandler(RefusedException.class)
+    ResponseEntity<Object> refused(RefusedException e, WebRequest request) {
+        return respond(Problems.of(HttpStatus.valueOf(e.status()), e.slug(), e.title(), e.getMessage()), request);
     }
 
     @ExceptionHandler(ConflictException.class)

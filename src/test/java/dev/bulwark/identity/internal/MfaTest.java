@@ -28,6 +28,7 @@ class MfaTest extends IntegrationTest {
     void signedIn() {
         email = uniqueEmail();
         signUp(email);
+        verifyEmail(email);
         tokens = login(email, STRONG_PASSWORD);
     }
 

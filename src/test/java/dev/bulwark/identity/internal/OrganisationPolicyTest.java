@@ -60,6 +60,7 @@ class OrganisationPolicyTest extends IntegrationTest {
     @Test
     void requiringMfaShutsOutMembersWithoutItButTheyMayLeave() throws Exception {
         assertThat(put(owner, policy(true, false, 600)).statusCode()).as("the owner has no MFA yet").isEqualTo(409);
+        verifyEmail(ownerEmail);
         enrolTotp(owner);
         HttpResponse<String> set = put(owner, policy(true, false, 600));
         assertThat(set.statusCode()).as(set.body()).isEqualTo(200);

@@ -125,6 +125,8 @@ class AccessMatrixTest extends IntegrationTest {
         ids.put("interactionId", id(call("POST", org + "/contacts/" + ids.get("contactId") + "/interactions", t.owner(),
                 "{\"channel\":\"note\",\"subject\":\"I\",\"body\":\"i\"}")).toString());
         ids.put("keyId", id(call("POST", org + "/api-keys", t.owner(), "{\"name\":\"seed\",\"role\":\"VIEWER\"}")).toString());
+        ids.put("invitationId", id(call("POST", org + "/invitations", t.owner(),
+                "{\"email\":\"" + uniqueEmail() + "\",\"role\":\"VIEWER\"}")).toString());
         ids.put("userId", t.owner().id().toString());
         ids.put("version", "1");
         ids.put("dataClass", "interaction.call");
@@ -155,6 +157,7 @@ class AccessMatrixTest extends IntegrationTest {
         if (e.method().equals("DELETE")) {
             values.put("userId", UUID.randomUUID().toString());
             values.put("keyId", UUID.randomUUID().toString());
+            values.put("invitationId", UUID.randomUUID().toString());
         }
         String[] headers = e.method().equals("DELETE") ? concat(credential, STALE) : credential;
         return call(e.method(), fill(e.path(), values), null, e.takesBody() ? PROBE_BODY : null, headers);

@@ -215,7 +215,9 @@ public class Controls {
                     "NOT (bulwark_is_ciphertext(subject_ct) AND bulwark_is_ciphertext(body_ct))"),
             new Sweeps.Scanned("documents", false, "document", "id", "body IS NOT NULL", "NOT bulwark_is_ciphertext(body_ct)"),
             new Sweeps.Scanned("document_versions", false, "document", "document_id, version", "body IS NOT NULL",
-                    "NOT bulwark_is_ciphertext(body_ct)"));
+                    "NOT bulwark_is_ciphertext(body_ct)"),
+            // The invited address has no plaintext column at all (V20 dropped it); only its ciphertext is read.
+            new Sweeps.Scanned("invitations", false, "invitation", "id", "false", "NOT bulwark_is_ciphertext(email_ct)"));
 
     /**
      * Every row of {@link #ENCRYPTED} holds ciphertexts of Tink's shape and no plaintext: rows found wrong are read again

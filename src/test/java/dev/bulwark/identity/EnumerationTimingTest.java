@@ -71,6 +71,7 @@ class EnumerationTimingTest extends IntegrationTest {
         }
         double mk = median(known);
         double mu = median(unknown);
+        System.out.printf("EnumerationTimingTest: median %.2f ms registered, %.2f ms unknown%n", mk / 1e6, mu / 1e6);
         // Within 1.5× of each other, or within 2 ms: a gap of a millisecond or two is scheduling noise, not a signal
         // that survives a network hop.
         boolean alike = Math.max(mk, mu) / Math.min(mk, mu) <= MAX_RATIO || Math.abs(mk - mu) <= MAX_GAP_NANOS;

@@ -29,6 +29,25 @@ class CookieSessionTest extends IntegrationTest {
         return setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
     }
 
+    /** The origin the test's requests address, as a browser on the application's own pages would send it. */
+    private String ownOrigin() {
+        return "http://localhost:" + port;
+    }
+
+    private HttpResponse<String> cookieSignIn(String email, String... headers) {
+        return call("POST", "/api/v1/auth/login?session=cookie", null,
+                json.writeValueAsString(Map.of("email", email, "password", STRONG_PASSWORD)), headers);
+    }
+
+    /** Signs in with a cookie session from the application's own origin; returns the Cookie header and the CSRF token. */
+    private String[] cookieSession(String email) {
+        HttpResponse<String> login = cookieSignIn(email, "Origin", ownOrigin());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        Map<String, String> set = cookies(login);
+        String csrf = value(set.get("__Host-bulwark-csrf"));
+        return new String[] {"__Host-bulwark-access=" + value(set.get("__Host-bulwark-access")) + "; __Host-bulwark-csrf=" + csrf, csrf};
+    }
+
     @Test
     void aCookieSessionNeedsTheCsrfTokenForEveryChangeAndBearerTokensDoNot() {
         String email = signedUp();
@@ -85,5 +104,36 @@ class CookieSessionTest extends IntegrationTest {
         assertThat(cookies(out).values()).hasSize(3).allMatch(c -> c.contains("Max-Age=0"));
         assertThat(get("/api/v1/me", "Cookie", newCookie).statusCode()).isEqualTo(401);
         assertThat(List.of(made.statusCode())).containsExactly(201);
+    }
+
+    @Test
+    void aCookieSessionWithAnyOtherAuthorizationSchemeStillNeedsTheCsrfToken() {
+        String email = signedUp();
+        String[] session = cookieSession(email);
+        String org = body(get("/api/v1/me", "Cookie", session[0])).get("memberships").get(0).get("organisationId").asString();
+        String projects = "/api/v1/orgs/" + org + "/projects";
+
+        // A browser adds Basic credentials it holds for the site (a proxy's) to a cross-site form post by itself: that
+        // header used to skip the check, and the cookie then authenticated the change.
+        for (String authorization : new String[] {"Basic eDp4", "Digest username=\"x\"", "Negotiate abc", "bwk_", "x"}) {
+            HttpResponse<String> forged = call("POST", projects, null, "{\"name\":\"Forged\"}", "Cookie", session[0],
+                    "Authorization", authorization);
+            assertThat(forged.statusCode()).as(authorization).isEqualTo(403);
+            assertThat(body(forged).get("type").asString()).endsWith("/csrf-token-missing");
+        }
+        assertThat(body(get(projects, "Cookie", session[0])).get("items")).as("nothing was written").isEmpty();
+
+        // The bogus header authenticates nobody by itself; with the token, the cookie is what authenticates.
+        assertThat(call("POST", projects, null, "{\"name\":\"Nobody\"}", "Authorization", "Basic eDp4").statusCode()).isEqualTo(401);
+        assertThat(call("POST", projects, null, "{\"name\":\"Mine\"}", "Cookie", session[0], "Authorization", "Basic eDp4",
+                "X-CSRF-Token", session[1]).statusCode()).isEqualTo(201);
+
+        // A bearer header is the only one that stands in for the cookie: it authenticates by itself or is refused, never
+        // falling back to the cookie, so it needs no token.
+        assertThat(call("POST", projects, null, "{\"name\":\"By bearer\"}", "Cookie", session[0], "Authorization",
+                bearer(login(email))[1]).statusCode()).isEqualTo(201);
+        assertThat(call("POST", projects, null, "{\"name\":\"Bad bearer\"}", "Cookie", session[0], "Authorization",
+                "Bearer not-a-token").statusCode()).isEqualTo(401);
+        assertThat(body(get(projects, "Cookie", session[0])).get("items")).hasSize(2);
     }
 }

@@ -19,8 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The edge's side of browser sessions (identity/web/BrowserSessions issues the cookies): reading the access cookie as
- * a bearer token, and the CSRF check — every state-changing request that a cookie authenticates (the access or refresh
- * cookie present, no Authorization header) must carry {@code X-CSRF-Token} equal to the {@code __Host-bulwark-csrf}
+ * a bearer token, and the CSRF check — every state-changing request that a cookie may authenticate (the access or
+ * refresh cookie present, no {@code Authorization: Bearer} header) must carry {@code X-CSRF-Token} equal to the {@code __Host-bulwark-csrf}
  * cookie (double submit: a cross-site page makes the browser send the cookie but cannot read it). Sign-in and signup
  * are exempt: they authenticate nobody by cookie. Hand-written because Spring Security's CSRF filter is switched off
  * for every request its resource server finds a bearer token on, and the cookie is one.
@@ -42,9 +42,21 @@ final class CookieSessions {
 
     static boolean needsCsrfToken(HttpServletRequest request) {
         return !SAFE.contains(request.getMethod())
-                && request.getHeader(HttpHeaders.AUTHORIZATION) == null
+                && !bearerHeader(request)
                 && (cookie(request, ACCESS) != null || cookie(request, REFRESH) != null)
                 && !NO_SESSION_YET.contains(request.getRequestURI());
+    }
+
+    /**
+     * Whether the request carries a bearer Authorization header, the only one that stands in for the cookie: the token
+     * resolver either authenticates by it or refuses it (401), never falling back to the cookie. Any other scheme is no
+     * reason to skip the CSRF check — a browser attaches {@code Basic} credentials it cached for the site (a proxy's,
+     * say) to a cross-site form post all by itself, and the resolver then reads the cookie.
+     */
+    static boolean bearerHeader(HttpServletRequest request) {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        // The same test as Spring Security's DefaultBearerTokenResolver: a header starting "bearer", any case.
+        return header != null && header.regionMatches(true, 0, "bearer", 0, 6);
     }
 
     static boolean csrfTokenMatches(HttpServletRequest request) {

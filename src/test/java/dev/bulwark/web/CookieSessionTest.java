@@ -51,7 +51,7 @@ class CookieSessionTest extends IntegrationTest {
     @Test
     void aCookieSessionNeedsTheCsrfTokenForEveryChangeAndBearerTokensDoNot() {
         String email = signedUp();
-        HttpResponse<String> login = postJson("/api/v1/auth/login?session=cookie", Map.of("email", email, "password", STRONG_PASSWORD));
+        HttpResponse<String> login = cookieSignIn(email, "Origin", ownOrigin());
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         JsonNode session = body(login);
         assertThat(session.get("tokenType").asString()).isEqualTo("cookie");
@@ -135,5 +135,40 @@ class CookieSessionTest extends IntegrationTest {
         assertThat(call("POST", projects, null, "{\"name\":\"Bad bearer\"}", "Cookie", session[0], "Authorization",
                 "Bearer not-a-token").statusCode()).isEqualTo(401);
         assertThat(body(get(projects, "Cookie", session[0])).get("items")).hasSize(2);
+    }
+
+    @Test
+    void aCookieSignInFromAnotherSiteSetsNoCookie() {
+        String email = signedUp();
+        String[][] crossSite = {
+                {"Origin", "https://evil.example"},
+                {"Origin", "null"},
+                {"Origin", "http://localhost:" + port + ".evil.example"},
+                {"Referer", "https://evil.example/login.html"},
+                {"Origin", ownOrigin(), "Sec-Fetch-Site", "cross-site"},
+                {},
+        };
+        for (String[] headers : crossSite) {
+            HttpResponse<String> refused = cookieSignIn(email, headers);
+            assertThat(refused.statusCode()).as(String.join(" ", headers)).isEqualTo(403);
+            assertThat(body(refused).get("type").asString()).endsWith("/cross-origin-sign-in");
+            assertThat(refused.headers().allValues("Set-Cookie")).isEmpty();
+        }
+        // The other paths that start a session are refused the same way, before their credentials are even looked at.
+        for (String path : new String[] {"/api/v1/auth/login/mfa", "/api/v1/signup", "/api/v1/auth/passkey", "/api/v1/auth/login/mfa/passkey"}) {
+            HttpResponse<String> refused = call("POST", path + "?session=cookie", null, "{}", "Origin", "https://evil.example");
+            assertThat(refused.statusCode()).as(path).isEqualTo(403);
+            assertThat(refused.headers().allValues("Set-Cookie")).isEmpty();
+        }
+
+        // From the application's own pages: its own origin, or the configured public one, or a same-origin Referer.
+        for (String[] headers : new String[][] {{"Origin", ownOrigin()}, {"Origin", "http://localhost:8080"},
+                {"Referer", ownOrigin() + "/console"}, {"Origin", ownOrigin(), "Sec-Fetch-Site", "same-origin"}}) {
+            HttpResponse<String> allowed = cookieSignIn(email, headers);
+            assertThat(allowed.statusCode()).as(String.join(" ", headers)).isEqualTo(200);
+            assertThat(cookies(allowed)).containsKey("__Host-bulwark-access");
+        }
+        // A script signing in for bearer tokens sends no Origin, and never needed one.
+        assertThat(login(email).get("accessToken").asString()).isNotEmpty();
     }
 }

@@ -10,6 +10,7 @@ import dev.bulwark.shared.InvalidInputException.FieldProblem;
 import dev.bulwark.shared.KeyUnavailableException;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.PreconditionFailedException;
+import dev.bulwark.shared.Rfc3339;
 import dev.bulwark.shared.StepUpRequiredException;
 import dev.bulwark.shared.TooManyRequestsException;
 import dev.bulwark.shared.UnauthenticatedException;
@@ -156,7 +157,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers, HttpStatusCode status,
                                                         WebRequest request) {
         String field = e instanceof MethodArgumentTypeMismatchException mismatch ? mismatch.getName() : e.getPropertyName();
-        return respond(Problems.validation(List.of(new FieldProblem(field == null ? "$" : field, "has the wrong type"))), request);
+        String message = e.getRequiredType() == java.time.Instant.class ? Rfc3339.RULE : "has the wrong type";
+        return respond(Problems.validation(List.of(new FieldProblem(field == null ? "$" : field, message))), request);
     }
 
     @Override
@@ -221,9 +223,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             problem.setTitle(standard.getTitle());
             problem.setDetail(standard.getDetail());
         }
-        String instance = Problems.instance();
+        URI instance = Problems.instance();
         if (instance != null) {
-            problem.setInstance(URI.create(instance));
+            problem.setInstance(instance);
         }
         String requestId = MDC.get(RequestIdFilter.MDC_KEY);
         if (requestId != null) {

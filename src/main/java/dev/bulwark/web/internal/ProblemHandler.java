@@ -79,6 +79,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** A stored value that does not decrypt where it was read: moved, altered or shredded. Never someone else's data. */
     @ExceptionHandler(UndecryptableFieldException.class)
     ResponseEntity<Object> undecryptable(UndecryptableFieldException e, WebRequest request) {
+        // A 500 like any other: the line carries the request id the problem body shows, for the operator to find.
+        log.error("{}", e.getMessage());
         return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "undecryptable-data", "Stored data cannot be decrypted",
                 e.getMessage()), request);
     }

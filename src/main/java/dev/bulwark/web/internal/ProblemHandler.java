@@ -137,6 +137,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                     && invalid.getTargetType() == String.class && !invalid.getPath().isEmpty()) {
                 return respond(Problems.validation(List.of(new FieldProblem(path(invalid), TextGuard.NOT_TEXT))), request);
             }
+            if (cause instanceof InvalidFormatException invalid && invalid.getTargetType() == java.time.Instant.class
+                    && !invalid.getPath().isEmpty()) {
+                return respond(Problems.validation(List.of(new FieldProblem(path(invalid), Rfc3339.RULE))), request);
+            }
             if (cause instanceof InvalidFormatException invalid && invalid.getTargetType() != null
                     && invalid.getTargetType().isEnum() && !invalid.getPath().isEmpty()) {
                 return respond(Problems.validation(List.of(new FieldProblem(path(invalid),

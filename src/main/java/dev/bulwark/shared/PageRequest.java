@@ -24,6 +24,7 @@ public final class PageRequest {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
 
+    private static final int MAX_CURSOR_LENGTH = 256;
     private static final String POSITION = "v1";
     private static final String NUMBER = "n1";
 
@@ -59,8 +60,12 @@ public final class PageRequest {
         String[] parts = decode(POSITION, 3);
         try {
             long micros = Long.parseLong(parts[1]);
-            return Optional.of(new Position(Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                    Math.floorMod(micros, 1_000_000L) * 1_000L), UUID.fromString(parts[2])));
+            Instant createdAt = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+            // A position this list gave out is a row's creation time; one PostgreSQL cannot hold is a forgery.
+            if (!Rfc3339.within(createdAt)) {
+                throw notACursor();
+            }
+            return Optional.of(new Position(createdAt, UUID.fromString(parts[2])));
         } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException malformed) {
             throw notACursor();
         }
@@ -122,6 +127,10 @@ public final class PageRequest {
     }
 
     private String[] decode(String kind, int parts) {
+        // Every cursor this class writes is under a hundred characters; a long one is not decoded at all.
+        if (cursor.length() > MAX_CURSOR_LENGTH) {
+            throw notACursor();
+        }
         try {
             String[] split = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split(":");
             if (split.length != parts || !kind.equals(split[0])) {

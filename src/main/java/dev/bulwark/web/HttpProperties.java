@@ -1,5 +1,6 @@
 package dev.bulwark.web;
 
+import java.net.URI;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -30,7 +31,13 @@ public record HttpProperties(
         @DefaultValue("16KB") DataSize maxHeaderSize,
         // JSON bodies: nesting deeper than this, or a string longer than this, is refused with 400.
         @DefaultValue("32") int maxJsonDepth,
-        @DefaultValue("1048576") int maxJsonStringLength) {
+        @DefaultValue("1048576") int maxJsonStringLength,
+        // Where clients reach this application (scheme://host[:port]; a URL's path is dropped): the one host the HTTPS
+        // redirect names, and the origin a cookie sign-in must come from. Never taken from a request's Host header.
+        @DefaultValue("http://localhost:8080") URI publicOrigin,
+        // The per-IP budget counts an IPv6 client by this leading part of its address: one host is routinely given a
+        // whole /64, and would otherwise get a fresh budget from each of its 2^64 addresses.
+        @DefaultValue("64") int ipv6BudgetPrefix) {
 
     public HttpProperties {
         if (maxBodySize.toBytes() < 1024 || maxBodySize.toBytes() > 512L * 1024 * 1024) {
@@ -54,6 +61,14 @@ public record HttpProperties(
             if (!origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
                 throw new IllegalArgumentException("bulwark.http.cors-origins: '" + origin + "' is not an origin (scheme://host[:port])");
             }
+        }
+        if (publicOrigin.getScheme() == null || !publicOrigin.getScheme().matches("(?i)https?") || publicOrigin.getHost() == null
+                || publicOrigin.getRawUserInfo() != null || publicOrigin.getRawQuery() != null || publicOrigin.getRawFragment() != null) {
+            throw new IllegalArgumentException("bulwark.http.public-origin: '" + publicOrigin + "' is not an origin (http(s)://host[:port])");
+        }
+        publicOrigin = URI.create(publicOrigin.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + publicOrigin.getRawAuthority());
+        if (ipv6BudgetPrefix < 16 || ipv6BudgetPrefix > 128) {
+            throw new IllegalArgumentException("bulwark.http.ipv6-budget-prefix must be between 16 and 128");
         }
         if (metricsToken != null && !metricsToken.isEmpty() && metricsToken.length() < 32) {
             throw new IllegalArgumentException("bulwark.http.metrics-token must be at least 32 characters");

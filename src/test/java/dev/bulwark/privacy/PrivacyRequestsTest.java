@@ -200,6 +200,49 @@ class PrivacyRequestsTest extends IntegrationTest {
                 .isEqualTo(403);
     }
 
+    @Test
+    void aFormulaInAContactComesOutOfEveryCsvAsText() throws Exception {
+        Tenant t = newTenant();
+        String email = "formula-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.example";
+        String formula = "=HYPERLINK(\"http://evil\",\"x\")";
+        String contact = create(t, "/api/v1/orgs/" + t.id() + "/contacts", json.writeValueAsString(Map.of("name", formula,
+                "email", email, "phone", "+442079461234", "notes", "@SUM(1+1)*cmd|' /C calc'!A0")));
+        create(t, "/api/v1/orgs/" + t.id() + "/contacts/" + contact + "/interactions",
+                json.writeValueAsString(Map.of("channel", "note", "subject", "-2+3+cmd|' /C calc'!A0", "body", "\tTAB\rCR")));
+
+        HttpResponse<byte[]> access = http.send(HttpRequest.newBuilder(uri("/api/v1/orgs/" + t.id() + "/privacy/access-requests"))
+                .header("Authorization", t.owner().auth()[1]).header("Content-Type", "application/json").header("Accept", "application/zip")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\"}")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(access.statusCode()).isEqualTo(200);
+        for (Map<String, String> files : List.of(unzip(access.body()), unzip(export(t)))) {
+            List<org.apache.commons.csv.CSVRecord> contacts = csv(files.get("contacts.csv"));
+            assertThat(contacts).hasSize(1);
+            assertThat(contacts.getFirst().get("name")).isEqualTo("'" + formula);
+            assertThat(contacts.getFirst().get("phone")).isEqualTo("'+442079461234");
+            assertThat(contacts.getFirst().get("notes")).startsWith("'@SUM");
+            assertThat(files.get("contacts.csv")).contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"");
+            List<org.apache.commons.csv.CSVRecord> interactions = csv(files.get("interactions.csv"));
+            assertThat(interactions.getFirst().get("subject")).isEqualTo("'-2+3+cmd|' /C calc'!A0");
+            assertThat(interactions.getFirst().get("body")).isEqualTo("'\tTAB\rCR");
+            // No cell of any CSV in the archive starts as a formula would.
+            files.forEach((name, text) -> {
+                if (name.endsWith(".csv")) {
+                    csv(text).forEach(row -> row.forEach(cell -> assertThat(cell).as(name).doesNotStartWith("=").doesNotStartWith("+")
+                            .doesNotStartWith("-").doesNotStartWith("@").doesNotStartWith("\t").doesNotStartWith("\r")));
+                }
+            });
+        }
+    }
+
+    private static List<org.apache.commons.csv.CSVRecord> csv(String text) {
+        try {
+            return org.apache.commons.csv.CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(new java.io.StringReader(text))
+                    .getRecords();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private byte[] export(Tenant t) throws Exception {
         HttpResponse<byte[]> zip = http.send(HttpRequest.newBuilder(uri("/api/v1/orgs/" + t.id() + "/export"))
                 .header("Authorization", t.owner().auth()[1]).GET().build(), HttpResponse.BodyHandlers.ofByteArray());

@@ -29,10 +29,29 @@ class CookieSessionTest extends IntegrationTest {
         return setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
     }
 
+    /** The origin the test's requests address, as a browser on the application's own pages would send it. */
+    private String ownOrigin() {
+        return "http://localhost:" + port;
+    }
+
+    private HttpResponse<String> cookieSignIn(String email, String... headers) {
+        return call("POST", "/api/v1/auth/login?session=cookie", null,
+                json.writeValueAsString(Map.of("email", email, "password", STRONG_PASSWORD)), headers);
+    }
+
+    /** Signs in with a cookie session from the application's own origin; returns the Cookie header and the CSRF token. */
+    private String[] cookieSession(String email) {
+        HttpResponse<String> login = cookieSignIn(email, "Origin", ownOrigin());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        Map<String, String> set = cookies(login);
+        String csrf = value(set.get("__Host-bulwark-csrf"));
+        return new String[] {"__Host-bulwark-access=" + value(set.get("__Host-bulwark-access")) + "; __Host-bulwark-csrf=" + csrf, csrf};
+    }
+
     @Test
     void aCookieSessionNeedsTheCsrfTokenForEveryChangeAndBearerTokensDoNot() {
         String email = signedUp();
-        HttpResponse<String> login = postJson("/api/v1/auth/login?session=cookie", Map.of("email", email, "password", STRONG_PASSWORD));
+        HttpResponse<String> login = cookieSignIn(email, "Origin", ownOrigin());
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         JsonNode session = body(login);
         assertThat(session.get("tokenType").asString()).isEqualTo("cookie");
@@ -85,5 +104,71 @@ class CookieSessionTest extends IntegrationTest {
         assertThat(cookies(out).values()).hasSize(3).allMatch(c -> c.contains("Max-Age=0"));
         assertThat(get("/api/v1/me", "Cookie", newCookie).statusCode()).isEqualTo(401);
         assertThat(List.of(made.statusCode())).containsExactly(201);
+    }
+
+    @Test
+    void aCookieSessionWithAnyOtherAuthorizationSchemeStillNeedsTheCsrfToken() {
+        String email = signedUp();
+        String[] session = cookieSession(email);
+        String org = body(get("/api/v1/me", "Cookie", session[0])).get("memberships").get(0).get("organisationId").asString();
+        String projects = "/api/v1/orgs/" + org + "/projects";
+
+        // A browser adds Basic credentials it holds for the site (a proxy's) to a cross-site form post by itself: that
+        // header used to skip the check, and the cookie then authenticated the change.
+        for (String authorization : new String[] {"Basic eDp4", "Digest username=\"x\"", "Negotiate abc", "bwk_", "x"}) {
+            HttpResponse<String> forged = call("POST", projects, null, "{\"name\":\"Forged\"}", "Cookie", session[0],
+                    "Authorization", authorization);
+            assertThat(forged.statusCode()).as(authorization).isEqualTo(403);
+            assertThat(body(forged).get("type").asString()).endsWith("/csrf-token-missing");
+        }
+        assertThat(body(get(projects, "Cookie", session[0])).get("items")).as("nothing was written").isEmpty();
+
+        // The bogus header authenticates nobody by itself; with the token, the cookie is what authenticates.
+        assertThat(call("POST", projects, null, "{\"name\":\"Nobody\"}", "Authorization", "Basic eDp4").statusCode()).isEqualTo(401);
+        assertThat(call("POST", projects, null, "{\"name\":\"Mine\"}", "Cookie", session[0], "Authorization", "Basic eDp4",
+                "X-CSRF-Token", session[1]).statusCode()).isEqualTo(201);
+
+        // A bearer header is the only one that stands in for the cookie: it authenticates by itself or is refused, never
+        // falling back to the cookie, so it needs no token.
+        assertThat(call("POST", projects, null, "{\"name\":\"By bearer\"}", "Cookie", session[0], "Authorization",
+                bearer(login(email))[1]).statusCode()).isEqualTo(201);
+        assertThat(call("POST", projects, null, "{\"name\":\"Bad bearer\"}", "Cookie", session[0], "Authorization",
+                "Bearer not-a-token").statusCode()).isEqualTo(401);
+        assertThat(body(get(projects, "Cookie", session[0])).get("items")).hasSize(2);
+    }
+
+    @Test
+    void aCookieSignInFromAnotherSiteSetsNoCookie() {
+        String email = signedUp();
+        String[][] crossSite = {
+                {"Origin", "https://evil.example"},
+                {"Origin", "null"},
+                {"Origin", "http://localhost:" + port + ".evil.example"},
+                {"Referer", "https://evil.example/login.html"},
+                {"Origin", ownOrigin(), "Sec-Fetch-Site", "cross-site"},
+                {},
+        };
+        for (String[] headers : crossSite) {
+            HttpResponse<String> refused = cookieSignIn(email, headers);
+            assertThat(refused.statusCode()).as(String.join(" ", headers)).isEqualTo(403);
+            assertThat(body(refused).get("type").asString()).endsWith("/cross-origin-sign-in");
+            assertThat(refused.headers().allValues("Set-Cookie")).isEmpty();
+        }
+        // The other paths that start a session are refused the same way, before their credentials are even looked at.
+        for (String path : new String[] {"/api/v1/auth/login/mfa", "/api/v1/signup", "/api/v1/auth/passkey", "/api/v1/auth/login/mfa/passkey"}) {
+            HttpResponse<String> refused = call("POST", path + "?session=cookie", null, "{}", "Origin", "https://evil.example");
+            assertThat(refused.statusCode()).as(path).isEqualTo(403);
+            assertThat(refused.headers().allValues("Set-Cookie")).isEmpty();
+        }
+
+        // From the application's own pages: its own origin, or the configured public one, or a same-origin Referer.
+        for (String[] headers : new String[][] {{"Origin", ownOrigin()}, {"Origin", "http://localhost:8080"},
+                {"Referer", ownOrigin() + "/console"}, {"Origin", ownOrigin(), "Sec-Fetch-Site", "same-origin"}}) {
+            HttpResponse<String> allowed = cookieSignIn(email, headers);
+            assertThat(allowed.statusCode()).as(String.join(" ", headers)).isEqualTo(200);
+            assertThat(cookies(allowed)).containsKey("__Host-bulwark-access");
+        }
+        // A script signing in for bearer tokens sends no Origin, and never needed one.
+        assertThat(login(email).get("accessToken").asString()).isNotEmpty();
     }
 }

@@ -163,6 +163,20 @@ class TlsEdgeTest {
     }
 
     @Test
+    void aForgedHostHeaderNeverBecomesTheRedirectsHost() throws Exception {
+        for (String host : new String[] {"evil.example", "evil.example:443", "[2001:db8::66]:8443"}) {
+            try (Socket socket = new Socket("127.0.0.1", httpPort)) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("GET /api/v1/me?next=1 HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String answer = readUntilClosed(socket.getInputStream());
+                assertThat(answer).as(host).startsWith("HTTP/1.1 308").doesNotContain("evil").doesNotContain("2001:db8")
+                        .containsIgnoringCase("\r\nLocation: https://localhost:" + httpsPort + "/api/v1/me?next=1\r\n");
+            }
+        }
+    }
+
+    @Test
     void everyResponseOverTlsGradesAPlusOnTheObservatoryRubric() throws Exception {
         HttpClient client = client();
         String email = "tls-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";

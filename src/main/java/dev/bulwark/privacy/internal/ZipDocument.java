@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import dev.bulwark.shared.SpreadsheetCells;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import tools.jackson.core.JsonGenerator;
@@ -24,8 +25,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * A ZIP written as it goes (never held in memory or on disk): JSON documents, JSON arrays and CSV tables (RFC 4180,
- * Commons CSV), one entry at a time, and a {@code manifest.json} listing every entry with its record count and
- * SHA-256, so a reader can check the archive is whole.
+ * Commons CSV, every cell {@linkplain SpreadsheetCells#defused defused} of formulas), one entry at a time, and a
+ * {@code manifest.json} listing every entry with its record count and SHA-256, so a reader can check the archive is whole.
  */
 final class ZipDocument implements AutoCloseable {
 
@@ -86,7 +87,7 @@ final class ZipDocument implements AutoCloseable {
             CSVPrinter printer = new CSVPrinter(text, CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).get());
             writer.accept(row -> {
                 try {
-                    printer.printRecord(row);
+                    printer.printRecord(row.stream().map(SpreadsheetCells::defused).toList());
                     count[0]++;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -1,5 +1,6 @@
 package dev.bulwark.privacy.web;
 
+import java.util.List;
 import java.util.UUID;
 
 import dev.bulwark.access.Caller;
@@ -16,8 +17,10 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -58,13 +61,23 @@ class PrivacyController {
     @Audited("privacy.access.exported")
     @Requires(value = Permission.PRIVACY_REQUESTS, personOnly = true)
     ResponseEntity<?> access(Caller caller, @Valid @RequestBody SubjectRequest body,
-                             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
-        if (accept != null && MediaType.parseMediaTypes(accept).stream().anyMatch(ZIP::equalsTypeAndSubtype)) {
+                             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
+            throws HttpMediaTypeNotAcceptableException {
+        if (wantsZip(accept)) {
             return ResponseEntity.ok().contentType(ZIP)
                     .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"access-request.zip\"")
                     .body(requests.accessZip(caller, body.email()));
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(requests.access(caller, body.email()));
+    }
+
+    /** Whether {@code accept} asks for the ZIP; an Accept that does not parse is 406, as Spring answers it everywhere else. */
+    private static boolean wantsZip(String accept) throws HttpMediaTypeNotAcceptableException {
+        try {
+            return accept != null && MediaType.parseMediaTypes(accept).stream().anyMatch(ZIP::equalsTypeAndSubtype);
+        } catch (InvalidMediaTypeException malformed) {
+            throw new HttpMediaTypeNotAcceptableException(List.of(MediaType.APPLICATION_JSON, ZIP));
+        }
     }
 
     @PostMapping("/api/v1/orgs/{orgId}/privacy/erasure-requests")

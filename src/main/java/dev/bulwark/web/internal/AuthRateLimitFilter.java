@@ -1,6 +1,9 @@
 package dev.bulwark.web.internal;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Set;
 
 import dev.bulwark.access.Budget;
@@ -20,9 +23,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * One budget per client IP for the endpoints that guess at credentials — sign-in, MFA, step-up, signup and password
- * reset — with
- * the IETF draft's {@code RateLimit-Policy} and {@code RateLimit} headers, and 429 with {@code Retry-After} past it.
- * Buckets live in the configured {@link RateLimitStore}.
+ * reset — with the IETF draft's {@code RateLimit-Policy} and {@code RateLimit} headers, and 429 with
+ * {@code Retry-After} past it. An IPv6 client is counted by its network prefix ({@code bulwark.http.ipv6-budget-prefix},
+ * a /64 by default), since one host is routinely given a whole /64. Buckets live in the configured {@link RateLimitStore}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -37,11 +40,44 @@ class AuthRateLimitFilter extends OncePerRequestFilter {
     private final Budget budget;
     private final RateLimitStore store;
     private final ProblemWriter problems;
+    private final int ipv6Prefix;
 
     AuthRateLimitFilter(HttpProperties properties, RateLimitStore store, ProblemWriter problems) {
         this.budget = new Budget(POLICY, properties.authRequestsPerMinute());
         this.store = store;
         this.problems = problems;
+        this.ipv6Prefix = properties.ipv6BudgetPrefix();
+    }
+
+    /**
+     * Whose budget a request from {@code address} spends: an IPv4 address itself (an IPv4-mapped IPv6 one included), an
+     * IPv6 address's first {@code ipv6Prefix} bits as {@code network/prefix}. Anything that is not an address literal
+     * (never the case for a connection's peer) stands for itself and is never resolved.
+     */
+    static String budgetSubject(String address, int ipv6Prefix) {
+        if (!address.matches("[0-9A-Fa-f:.]+(%[0-9A-Za-z._-]+)?") || !address.contains(":")) {
+            return address;
+        }
+        byte[] bytes;
+        try {
+            // A literal with a colon is parsed, never looked up; an IPv4-mapped one comes back as the IPv4 address.
+            // The zone (fe80::1%eth0) names the host's own interface, not the client: dropped.
+            InetAddress parsed = InetAddress.getByName(address.replaceFirst("%.*", ""));
+            if (parsed instanceof Inet4Address v4) {
+                return v4.getHostAddress();
+            }
+            bytes = parsed.getAddress();
+        } catch (UnknownHostException malformed) {
+            return address;
+        }
+        for (int bit = ipv6Prefix; bit < 128; bit++) {
+            bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+        }
+        try {
+            return InetAddress.getByAddress(bytes).getHostAddress() + "/" + ipv6Prefix;
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     /** Whether {@code path} is one of the guarded endpoints (each answers 429 past the budget). */
@@ -57,7 +93,7 @@ class AuthRateLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        ConsumptionProbe probe = store.take(budget, request.getRemoteAddr());
+        ConsumptionProbe probe = store.take(budget, budgetSubject(request.getRemoteAddr(), ipv6Prefix));
         response.setHeader("RateLimit-Policy", budget.policy());
         response.setHeader("RateLimit", budget.state(probe));
         if (probe.isConsumed()) {

@@ -3,8 +3,10 @@ package dev.bulwark.web.internal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 import java.util.Set;
 
+import dev.bulwark.web.HttpProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
@@ -19,11 +21,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The edge's side of browser sessions (identity/web/BrowserSessions issues the cookies): reading the access cookie as
- * a bearer token, and the CSRF check — every state-changing request that a cookie authenticates (the access or refresh
- * cookie present, no Authorization header) must carry {@code X-CSRF-Token} equal to the {@code __Host-bulwark-csrf}
- * cookie (double submit: a cross-site page makes the browser send the cookie but cannot read it). Sign-in and signup
- * are exempt: they authenticate nobody by cookie. Hand-written because Spring Security's CSRF filter is switched off
- * for every request its resource server finds a bearer token on, and the cookie is one.
+ * a bearer token, and the CSRF checks. Every state-changing request that a cookie may authenticate (the access or
+ * refresh cookie present, no {@code Authorization: Bearer} header) must carry {@code X-CSRF-Token} equal to the
+ * {@code __Host-bulwark-csrf} cookie (double submit: a cross-site page makes the browser send the cookie but cannot
+ * read it). Sign-in and signup authenticate nobody by cookie, so they need no token; instead, one that would start a
+ * cookie session must come from this application's own origin (login CSRF). Hand-written because Spring Security's
+ * CSRF filter is switched off for every request its resource server finds a bearer token on, and the cookie is one.
  */
 final class CookieSessions {
 
@@ -42,9 +45,51 @@ final class CookieSessions {
 
     static boolean needsCsrfToken(HttpServletRequest request) {
         return !SAFE.contains(request.getMethod())
-                && request.getHeader(HttpHeaders.AUTHORIZATION) == null
+                && !bearerHeader(request)
                 && (cookie(request, ACCESS) != null || cookie(request, REFRESH) != null)
                 && !NO_SESSION_YET.contains(request.getRequestURI());
+    }
+
+    /**
+     * Whether the request carries a bearer Authorization header, the only one that stands in for the cookie: the token
+     * resolver either authenticates by it or refuses it (401), never falling back to the cookie. Any other scheme is no
+     * reason to skip the CSRF check — a browser attaches {@code Basic} credentials it cached for the site (a proxy's,
+     * say) to a cross-site form post all by itself, and the resolver then reads the cookie.
+     */
+    static boolean bearerHeader(HttpServletRequest request) {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        // The same test as Spring Security's DefaultBearerTokenResolver: a header starting "bearer", any case.
+        return header != null && header.regionMatches(true, 0, "bearer", 0, 6);
+    }
+
+    /** A sign-in or signup asking for its session in cookies ({@code ?session=cookie}). */
+    static boolean startsCookieSession(HttpServletRequest request) {
+        if (!"POST".equals(request.getMethod()) || !NO_SESSION_YET.contains(request.getRequestURI())) {
+            return false;
+        }
+        // Any value, even one the controller would not read as cookie mode ("cookie,cookie"): stricter is harmless here.
+        String[] session = request.getParameterValues("session");
+        return session != null && java.util.Arrays.asList(session).contains("cookie");
+    }
+
+    /**
+     * Whether a browser sent this request from {@code publicOrigin} or from the origin the request itself addresses: not
+     * marked {@code Sec-Fetch-Site: cross-site}, and with an {@code Origin} (else a {@code Referer}) of one of those. A
+     * request naming neither is refused: every current browser sends {@code Origin} on a POST, and only a browser
+     * needs cookies. The request's own origin is safe to trust here because a cross-site page cannot choose the Host
+     * header the victim's browser sends.
+     */
+    static boolean fromOwnOrigin(HttpServletRequest request, Origin publicOrigin) {
+        if ("cross-site".equalsIgnoreCase(request.getHeader("Sec-Fetch-Site"))) {
+            return false;
+        }
+        String claimed = request.getHeader(HttpHeaders.ORIGIN);
+        Optional<Origin> origin = Origin.parse(claimed != null ? claimed : request.getHeader(HttpHeaders.REFERER));
+        if (origin.isEmpty()) {
+            return false;
+        }
+        Origin own = new Origin(request.getScheme(), request.getServerName(), request.getServerPort());
+        return origin.get().equals(publicOrigin) || origin.get().equals(own);
     }
 
     static boolean csrfTokenMatches(HttpServletRequest request) {
@@ -67,20 +112,31 @@ final class CookieSessions {
         return null;
     }
 
-    /** Refuses, with a 403 problem and before any authentication, a cookie-authenticated change without the token. */
+    /**
+     * Refuses, with a 403 problem and before any authentication, a cookie-authenticated change without the token, and a
+     * cookie sign-in from another origin.
+     */
     @Component
     @Order(Ordered.HIGHEST_PRECEDENCE + 30)
     static class CsrfFilter extends OncePerRequestFilter {
 
         private final ProblemWriter problems;
+        private final Origin publicOrigin;
 
-        CsrfFilter(ProblemWriter problems) {
+        CsrfFilter(ProblemWriter problems, HttpProperties properties) {
             this.problems = problems;
+            this.publicOrigin = Origin.of(properties.publicOrigin());
         }
 
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
+            if (startsCookieSession(request) && !fromOwnOrigin(request, publicOrigin)) {
+                // Login CSRF: another site signing the victim's browser into the attacker's account.
+                problems.write(request, response, Problems.of(HttpStatus.FORBIDDEN, "cross-origin-sign-in", "Cross-origin sign-in",
+                        "A sign-in that starts a cookie session must come from this application's own pages."));
+                return;
+            }
             if (needsCsrfToken(request) && !csrfTokenMatches(request)) {
                 problems.write(request, response, Problems.of(HttpStatus.FORBIDDEN, "csrf-token-missing", "CSRF token missing or wrong",
                         "A request authenticated by the session cookie must carry the CSRF token in X-CSRF-Token."));

@@ -2,6 +2,7 @@ package dev.bulwark.web.internal;
 
 import java.io.IOException;
 
+import dev.bulwark.web.HttpProperties;
 import dev.bulwark.web.SelfRequests;
 import dev.bulwark.web.TlsProperties;
 import jakarta.servlet.FilterChain;
@@ -18,7 +19,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * With TLS on, a plain-HTTP request gets nothing but a 308 to the same path over HTTPS (308, not 301 or 302, so a
  * POST stays a POST and its body is not silently dropped), with the security headers already set. The one exception
- * is the application's own check requests from loopback ({@link SelfRequests}).
+ * is the application's own check requests from loopback ({@link SelfRequests}). The redirect names the configured
+ * public origin's host, never the request's Host header: that header is the client's to write, and a redirect built
+ * from it sends a poisoned cache's next visitor, or a link's follower, wherever the attacker chose.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
@@ -27,11 +30,22 @@ class HttpsRedirectFilter extends OncePerRequestFilter {
     private final TlsProperties tls;
     private final ApplicationContext context;
     private final SelfRequests self;
+    private final Origin publicOrigin;
 
-    HttpsRedirectFilter(TlsProperties tls, ApplicationContext context, SelfRequests self) {
+    HttpsRedirectFilter(TlsProperties tls, ApplicationContext context, SelfRequests self, HttpProperties http) {
         this.tls = tls;
         this.context = context;
         this.self = self;
+        this.publicOrigin = Origin.of(http.publicOrigin());
+    }
+
+    /**
+     * Where a plain-HTTP request for {@code pathAndQuery} is sent: the public origin when it is already HTTPS (its port
+     * is what clients reach, whatever this connector listens on), else its host on the HTTPS connector's port.
+     */
+    static String location(Origin publicOrigin, int httpsPort, String pathAndQuery) {
+        Origin target = publicOrigin.scheme().equals("https") ? publicOrigin : publicOrigin.https(httpsPort);
+        return target + pathAndQuery;
     }
 
     @Override
@@ -41,15 +55,9 @@ class HttpsRedirectFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        String host = request.getServerName();
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        int port = httpsPort();
         String query = request.getQueryString();
         response.setStatus(308);
-        response.setHeader("Location", "https://" + host + (port == 443 ? "" : ":" + port) + request.getRequestURI()
-                + (query == null ? "" : "?" + query));
+        response.setHeader("Location", location(publicOrigin, httpsPort(), request.getRequestURI() + (query == null ? "" : "?" + query)));
         response.setContentLength(0);
     }
 

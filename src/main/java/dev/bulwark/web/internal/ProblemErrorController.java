@@ -6,6 +6,8 @@ import dev.bulwark.access.Public;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -16,6 +18,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
  */
 @Controller
 class ProblemErrorController implements ErrorController {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemErrorController.class);
 
     private final ProblemWriter problems;
 
@@ -36,6 +40,11 @@ class ProblemErrorController implements ErrorController {
             if (t.getCause() == t) {
                 break;
             }
+        }
+        if (status >= 500) {
+            // Raised outside any controller, so ProblemHandler never saw it; RequestIdFilter runs on this dispatch too,
+            // so the line names the request id the problem body shows.
+            log.error("Unhandled error outside a controller", request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable t ? t : null);
         }
         problems.write(request, response, Problems.forStatus(status));
     }

@@ -11,6 +11,7 @@ import dev.bulwark.shared.KeyUnavailableException;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.PreconditionFailedException;
 import dev.bulwark.shared.RefusedException;
+import dev.bulwark.shared.Rfc3339;
 import dev.bulwark.shared.StepUpRequiredException;
 import dev.bulwark.shared.TooManyRequestsException;
 import dev.bulwark.shared.UnauthenticatedException;
@@ -84,6 +85,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** A stored value that does not decrypt where it was read: moved, altered or shredded. Never someone else's data. */
     @ExceptionHandler(UndecryptableFieldException.class)
     ResponseEntity<Object> undecryptable(UndecryptableFieldException e, WebRequest request) {
+        // A 500 like any other: the line carries the request id the problem body shows, for the operator to find.
+        log.error("{}", e.getMessage());
         return respond(Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "undecryptable-data", "Stored data cannot be decrypted",
                 e.getMessage()), request);
     }
@@ -140,6 +143,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                     && invalid.getTargetType() == String.class && !invalid.getPath().isEmpty()) {
                 return respond(Problems.validation(List.of(new FieldProblem(path(invalid), TextGuard.NOT_TEXT))), request);
             }
+            if (cause instanceof InvalidFormatException invalid && invalid.getTargetType() == java.time.Instant.class
+                    && !invalid.getPath().isEmpty()) {
+                return respond(Problems.validation(List.of(new FieldProblem(path(invalid), Rfc3339.RULE))), request);
+            }
             if (cause instanceof InvalidFormatException invalid && invalid.getTargetType() != null
                     && invalid.getTargetType().isEnum() && !invalid.getPath().isEmpty()) {
                 return respond(Problems.validation(List.of(new FieldProblem(path(invalid),
@@ -162,7 +169,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers, HttpStatusCode status,
                                                         WebRequest request) {
         String field = e instanceof MethodArgumentTypeMismatchException mismatch ? mismatch.getName() : e.getPropertyName();
-        return respond(Problems.validation(List.of(new FieldProblem(field == null ? "$" : field, "has the wrong type"))), request);
+        String message = e.getRequiredType() == java.time.Instant.class ? Rfc3339.RULE : "has the wrong type";
+        return respond(Problems.validation(List.of(new FieldProblem(field == null ? "$" : field, message))), request);
     }
 
     @Override
@@ -227,9 +235,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             problem.setTitle(standard.getTitle());
             problem.setDetail(standard.getDetail());
         }
-        String instance = Problems.instance();
+        URI instance = Problems.instance();
         if (instance != null) {
-            problem.setInstance(URI.create(instance));
+            problem.setInstance(instance);
         }
         String requestId = MDC.get(RequestIdFilter.MDC_KEY);
         if (requestId != null) {

@@ -25,7 +25,7 @@ public class ProblemWriter {
             return;
         }
         response.resetBuffer();
-        problem.setInstance(java.net.URI.create(request.getRequestURI()));
+        problem.setInstance(Problems.instance(request.getRequestURI()));
         String requestId = MDC.get(RequestIdFilter.MDC_KEY);
         if (requestId != null) {
             problem.setProperty("requestId", requestId);

@@ -53,10 +53,20 @@ public final class Problems {
         };
     }
 
-    static String instance() {
+    /** The current request's path as a problem's {@code instance}; null outside a request. */
+    static URI instance() {
         try {
-            return ServletUriComponentsBuilder.fromCurrentRequestUri().build().getPath();
+            return instance(ServletUriComponentsBuilder.fromCurrentRequestUri().build().getPath());
         } catch (IllegalStateException noRequest) {
+            return null;
+        }
+    }
+
+    /** {@code path} as a problem's {@code instance}; null when it is not a URI (a malformed escape the refusal is about). */
+    static URI instance(String path) {
+        try {
+            return path == null ? null : URI.create(path);
+        } catch (IllegalArgumentException notAUri) {
             return null;
         }
     }

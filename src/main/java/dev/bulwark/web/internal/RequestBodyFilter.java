@@ -22,14 +22,18 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Two edge rules for request bodies. A body past the limit answers 413: at once when its declared length says so,
+ * Three edge rules for request bodies. A body past the limit answers 413: at once when its declared length says so,
  * or as soon as a chunked body grows past it, so no handler ever buffers it. A body sent without a Content-Type is
- * read as JSON (CONTRACT.md). Hand-written: the servlet container limits only form posts.
+ * read as JSON (CONTRACT.md). A Content-Type that names no one media type — malformed ({@code ;;;}), an unknown
+ * charset, or a pattern ({@code *}{@code /*}, {@code application/*}) — answers 415 before anything reads it (Spring's
+ * own header handling throws on a wildcard, which would be a 500). Hand-written: the servlet container limits only
+ * form posts.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -50,7 +54,21 @@ class RequestBodyFilter extends OncePerRequestFilter {
             problems.write(request, response, Problems.forStatus(HttpStatus.PAYLOAD_TOO_LARGE.value()));
             return;
         }
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType != null && !namesOneMediaType(contentType)) {
+            problems.write(request, response, Problems.forStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value()));
+            return;
+        }
         chain.doFilter(new LimitedRequest(request, limit), response);
+    }
+
+    static boolean namesOneMediaType(String contentType) {
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            return !type.isWildcardType() && !type.isWildcardSubtype();
+        } catch (InvalidMediaTypeException malformed) {
+            return false;
+        }
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {

@@ -15,8 +15,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Gives every request an id, echoed in {@code X-Request-Id}, in logs and in problem details. A caller's id is kept
- * only when it is short and plain, so it cannot inject into logs.
+ * Gives every request an id, echoed in {@code X-Request-Id}, in every log line written while it is served (the
+ * {@code requestId} MDC key, in {@code logging.pattern.correlation}), in problem details and in its audit events. A
+ * caller's id is kept only when it is 8–64 characters of {@code [A-Za-z0-9._-]}; any other (a line break, markup, 10 kB)
+ * is replaced by a fresh one, never refused, so a client's bad header costs it nothing but its own correlation. The
+ * error dispatch of the same request (a container error rendered at /error) keeps the same id.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -26,17 +29,33 @@ class RequestIdFilter extends OncePerRequestFilter {
     static final String MDC_KEY = "requestId";
     private static final Pattern ACCEPTABLE = Pattern.compile("[A-Za-z0-9._-]{8,64}");
 
+    private static final String ATTRIBUTE = RequestIdFilter.class.getName();
+
+    @Override
+    protected boolean shouldNotFilterErrorDispatch() {
+        return false;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String given = request.getHeader(HEADER);
-        String id = given != null && ACCEPTABLE.matcher(given).matches() ? given : Ids.newId().toString();
+        String id = (String) request.getAttribute(ATTRIBUTE);
+        if (id == null) {
+            String given = request.getHeader(HEADER);
+            id = given != null && ACCEPTABLE.matcher(given).matches() ? given : Ids.newId().toString();
+            request.setAttribute(ATTRIBUTE, id);
+        }
+        String outer = MDC.get(MDC_KEY);
         MDC.put(MDC_KEY, id);
         response.setHeader(HEADER, id);
         try {
             chain.doFilter(request, response);
         } finally {
-            MDC.remove(MDC_KEY);
+            if (outer == null) {
+                MDC.remove(MDC_KEY);
+            } else {
+                MDC.put(MDC_KEY, outer);
+            }
         }
     }
 }

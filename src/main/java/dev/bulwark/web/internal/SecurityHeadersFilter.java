@@ -45,6 +45,22 @@ public class SecurityHeadersFilter extends OncePerRequestFilter {
                 + "form-action 'self'; upgrade-insecure-requests";
     }
 
+    /** Every header, with {@code policy} as the CSP; also for answers written where no filter runs (ContainerErrors). */
+    static void write(HttpServletResponse r, String policy, boolean hsts) {
+        r.setHeader("Content-Security-Policy", policy);
+        r.setHeader("X-Frame-Options", "DENY");
+        r.setHeader("X-Content-Type-Options", "nosniff");
+        r.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+        r.setHeader("Cross-Origin-Resource-Policy", "same-origin");
+        r.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+        r.setHeader("Permissions-Policy", PERMISSIONS);
+        // Every answer is about someone's data or state: never stored by a browser or a shared cache.
+        r.setHeader("Cache-Control", "no-store");
+        if (hsts) {
+            r.setHeader("Strict-Transport-Security", HSTS);
+        }
+    }
+
     @Override
     protected boolean shouldNotFilterErrorDispatch() {
         return false;
@@ -75,18 +91,7 @@ public class SecurityHeadersFilter extends OncePerRequestFilter {
 
         void apply() {
             HttpServletResponse r = (HttpServletResponse) getResponse();
-            r.setHeader("Content-Security-Policy", html(r.getContentType()) ? pagePolicy(PageNonce.of(request)) : API_POLICY);
-            r.setHeader("X-Frame-Options", "DENY");
-            r.setHeader("X-Content-Type-Options", "nosniff");
-            r.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
-            r.setHeader("Cross-Origin-Resource-Policy", "same-origin");
-            r.setHeader("Cross-Origin-Opener-Policy", "same-origin");
-            r.setHeader("Permissions-Policy", PERMISSIONS);
-            // Every answer is about someone's data or state: never stored by a browser or a shared cache.
-            r.setHeader("Cache-Control", "no-store");
-            if (request.isSecure() || properties.hstsAlways()) {
-                r.setHeader("Strict-Transport-Security", HSTS);
-            }
+            write(r, html(r.getContentType()) ? pagePolicy(PageNonce.of(request)) : API_POLICY, request.isSecure() || properties.hstsAlways());
         }
 
         private static boolean html(String contentType) {

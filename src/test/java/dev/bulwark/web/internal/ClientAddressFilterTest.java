@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ClientAddressFilterTest {
 
     private final ClientAddressFilter filter = new ClientAddressFilter(
-            new HttpProperties(DataSize.ofMegabytes(1), null, 30, List.of("10.0.0.0/8", "2001:db8::/32"), false, List.of(), java.time.Duration.ofSeconds(20), java.time.Duration.ofSeconds(30), DataSize.ofKilobytes(16), 32, 1048576));
+            new HttpProperties(DataSize.ofMegabytes(1), null, 30, List.of("10.0.0.0/8", "2001:db8::/32"), false, List.of(), java.time.Duration.ofSeconds(20), java.time.Duration.ofSeconds(30), DataSize.ofKilobytes(16), 32, 1048576,
+                    java.net.URI.create("http://localhost:8080"), 64));
 
     private String client(String peer, String... headers) {
         return filter.clientOf(peer, Collections.enumeration(List.of(headers)));
@@ -44,7 +45,8 @@ class ClientAddressFilterTest {
 
     @Test
     void aProxyThatIsNotAnAddressIsRefusedAtStart() {
-        assertThatThrownBy(() -> new HttpProperties(DataSize.ofMegabytes(1), null, 30, List.of("proxy.internal"), false, List.of(), java.time.Duration.ofSeconds(20), java.time.Duration.ofSeconds(30), DataSize.ofKilobytes(16), 32, 1048576))
+        assertThatThrownBy(() -> new HttpProperties(DataSize.ofMegabytes(1), null, 30, List.of("proxy.internal"), false, List.of(), java.time.Duration.ofSeconds(20), java.time.Duration.ofSeconds(30), DataSize.ofKilobytes(16), 32, 1048576,
+                    java.net.URI.create("http://localhost:8080"), 64))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -18,7 +18,8 @@ class SecurityHeadersFilterTest {
 
     private static SecurityHeadersFilter filter(boolean hstsAlways) {
         return new SecurityHeadersFilter(new HttpProperties(DataSize.ofMegabytes(1), null, 30, List.of(), hstsAlways, List.of(),
-                Duration.ofSeconds(20), Duration.ofSeconds(30), DataSize.ofKilobytes(16), 32, 1_048_576));
+                Duration.ofSeconds(20), Duration.ofSeconds(30), DataSize.ofKilobytes(16), 32, 1_048_576,
+                java.net.URI.create("http://localhost:8080"), 64));
     }
 
     @Test

@@ -45,7 +45,9 @@ class RetentionTest extends IntegrationTest {
 
     private Map<String, Integer> read(Tenant t) {
         Map<String, Integer> found = new java.util.HashMap<>();
-        body(call("GET", policies(t), t.owner(), null)).forEach(p -> found.put(p.get("dataClass").asString(), p.get("retentionDays").asInt()));
+        JsonNode listed = body(call("GET", policies(t), t.owner(), null));
+        assertThat(listed.get("nextCursor").isNull()).as("the list envelope").isTrue();
+        listed.get("items").forEach(p -> found.put(p.get("dataClass").asString(), p.get("retentionDays").asInt()));
         return found;
     }
 

@@ -92,7 +92,7 @@ class HostileInputTest extends IntegrationTest {
             problem(call("PUT", policy, t.owner(), body), 400);
         }
         JsonNode policies = body(call("GET", "/api/v1/orgs/" + t.id() + "/retention-policies", t.owner(), null));
-        for (JsonNode p : policies.has("items") ? policies.get("items") : policies) {
+        for (JsonNode p : policies.get("items")) {
             if (p.get("dataClass").asString().equals("interaction.call")) {
                 assertThat(p.get("retentionDays").asInt()).as("unchanged").isEqualTo(365);
             }

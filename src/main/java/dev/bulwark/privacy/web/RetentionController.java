@@ -1,11 +1,11 @@
 package dev.bulwark.privacy.web;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
+import dev.bulwark.shared.Page;
 import dev.bulwark.audit.Actor;
 import dev.bulwark.privacy.internal.Retention;
 import dev.bulwark.privacy.internal.RetentionEnforcer;
@@ -44,10 +44,11 @@ class RetentionController {
         this.enforcer = enforcer;
     }
 
+    /** The list envelope, like every list; one page always holds them (one policy a data class, far fewer than 200). */
     @GetMapping("/api/v1/orgs/{orgId}/retention-policies")
     @Requires(Permission.READ_ORGANISATION)
-    List<Retention.Policy> list(Caller caller) {
-        return retention.policies(caller.orgId());
+    Page<Retention.Policy> list(Caller caller) {
+        return new Page<>(retention.policies(caller.orgId()), null);
     }
 
     @PutMapping("/api/v1/orgs/{orgId}/retention-policies/{dataClass}")

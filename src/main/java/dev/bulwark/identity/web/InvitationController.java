@@ -30,7 +30,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Invite (MANAGE_MEMBERS; OWNER invitations need MANAGE_OWNERS) and accept (the invited user, authenticated). */
+/**
+ * Invite (MANAGE_MEMBERS; OWNER invitations need MANAGE_OWNERS, in person) and accept (the invited user, authenticated).
+ */
 @RestController
 class InvitationController {
 
@@ -62,8 +64,11 @@ class InvitationController {
     @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.MANAGE_MEMBERS)
     ResponseEntity<InvitationCreated> invite(Caller caller, @Valid @RequestBody InviteRequest body, HttpServletRequest request) {
+        // Decided here, where the caller's key is known: an invitation to OWNER grants the owner role, which no API key
+        // does (CONTRACT revision 2), whatever its role.
         if (body.role() == Role.OWNER && !caller.may(Permission.MANAGE_OWNERS)) {
-            throw new ForbiddenException("Only an owner can invite an owner.");
+            throw new ForbiddenException(caller.isApiKey() ? "An API key never invites an owner; sign in as an owner."
+                    : "Only an owner can invite an owner.");
         }
         UUID orgId = caller.orgId();
         Invitations.Issued issued = invitations.invite(orgId, caller.userId(), body.email(), body.role(), Requests.client(request));

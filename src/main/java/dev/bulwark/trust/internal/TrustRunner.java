@@ -24,7 +24,8 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Runs every control's checks — once the application is ready, every {@code bulwark.trust.interval}, and on demand —
  * and keeps each check's latest result (trust_results). A check that throws fails, with the exception's kind as
- * evidence. Reading results turns any older than the check's freshness bound into {@code stale}. One run at a time
+ * evidence. Reading results turns any older than the check's freshness bound into {@code stale}; the public view shows
+ * each check's public evidence, the operators' view adds what is for them alone. One run at a time
  * across all instances: a run takes the lease in trust_runs (V25); a scheduled turn that finds it taken is skipped, a
  * run on demand waits for it.
  */
@@ -43,11 +44,13 @@ public class TrustRunner {
     }
 
     private final Controls controls;
+    private final Sweeps sweeps;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
 
-    TrustRunner(Controls controls, JdbcClient jdbc, ObjectMapper json) {
+    TrustRunner(Controls controls, Sweeps sweeps, JdbcClient jdbc, ObjectMapper json) {
         this.controls = controls;
+        this.sweeps = sweeps;
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -131,21 +134,22 @@ public class TrustRunner {
                     result = check.run();
                 } catch (RuntimeException e) {
                     log.warn("Trust check {} could not run: {}", check.id(), e.toString());
-                    result = Check.Result.fail(Map.of("error", e.getClass().getSimpleName()));
+                    result = Controls.unreadable(e);
                 }
                 if (result.status() != Check.Status.PASS) {
                     failing++;
                 }
                 jdbc.sql("""
-                                INSERT INTO trust_results (check_id, control_id, status, evidence, checked_at)
-                                VALUES (:check, :control, :status, :evidence, :at)
+                                INSERT INTO trust_results (check_id, control_id, status, evidence, operator_evidence, checked_at)
+                                VALUES (:check, :control, :status, :evidence, :operatorEvidence, :at)
                                 ON CONFLICT (check_id) DO UPDATE SET control_id = :control, status = :status, evidence = :evidence,
-                                    checked_at = :at
+                                    operator_evidence = :operatorEvidence, checked_at = :at
                                 """)
                         .param("check", check.id())
                         .param("control", control.id())
                         .param("status", result.status().wire())
                         .param("evidence", json.writeValueAsString(result.evidence()))
+                        .param("operatorEvidence", json.writeValueAsString(result.operatorEvidence()))
                         .param("at", Timestamp.from(Instant.now()))
                         .update();
             }
@@ -156,13 +160,34 @@ public class TrustRunner {
         return failing;
     }
 
-    /** Every control with its checks' latest results; a check never run shows as stale. */
+    /** Every control with its checks' latest results and public evidence; a check never run shows as stale. */
     public List<ControlView> view() {
+        return view(false);
+    }
+
+    /**
+     * As {@link #view()}, each check's evidence with what is for the platform's operators alone under
+     * {@code operatorOnly}: never to be served to anyone else.
+     */
+    public List<ControlView> operatorView() {
+        return view(true);
+    }
+
+    /** Every open finding of the sweeps, naming organisations and rows: for the platform's operators alone. */
+    public List<Map<String, Object>> openFindings() {
+        return sweeps.all();
+    }
+
+    private List<ControlView> view(boolean operator) {
         Map<String, Shown> stored = new LinkedHashMap<>();
-        jdbc.sql("SELECT check_id, status, evidence, checked_at FROM trust_results").query(rs -> {
+        jdbc.sql("SELECT check_id, status, evidence, operator_evidence, checked_at FROM trust_results").query(rs -> {
             @SuppressWarnings("unchecked")
             Map<String, Object> evidence = json.readValue(rs.getString(3), Map.class);
-            stored.put(rs.getString(1), new Shown(rs.getString(1), rs.getString(2), evidence, rs.getTimestamp(4).toInstant()));
+            if (operator) {
+                evidence = new LinkedHashMap<>(evidence);
+                evidence.put("operatorOnly", json.readValue(rs.getString(4), Map.class));
+            }
+            stored.put(rs.getString(1), new Shown(rs.getString(1), rs.getString(2), evidence, rs.getTimestamp(5).toInstant()));
         });
         Instant now = Instant.now();
         List<ControlView> views = new ArrayList<>();

@@ -54,7 +54,8 @@ public class Controls {
     private final SelfRequests selfRequests;
     private final Sweeps sweeps;
     private final TrustProperties properties;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+    /** The checks' calls to this very application, on loopback: a busy instance may take seconds, and that is no failure. */
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     Controls(JdbcClient jdbc, TenantScope tenantScope, IsolationCatalog catalog, AuditIntegrity audit, KeyStatus keys,
@@ -291,7 +292,7 @@ public class Controls {
         if (port == null) {
             throw new IllegalStateException("the application is not listening yet");
         }
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5))
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
                 .header(SelfRequests.HEADER, selfRequests.token()).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -9,11 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.bulwark.trust.Check;
 import dev.bulwark.trust.Control;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,10 +31,10 @@ import tools.jackson.databind.ObjectMapper;
  * evidence. Reading results turns any older than the check's freshness bound into {@code stale}; the public view shows
  * each check's public evidence, the operators' view adds what is for them alone. One run at a time
  * across all instances: a run takes the lease in trust_runs (V25); a scheduled turn that finds it taken is skipped, a
- * run on demand waits for it.
+ * run on demand waits for it; a graceful shutdown gives it back after the current check.
  */
 @Component
-public class TrustRunner {
+public class TrustRunner implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(TrustRunner.class);
 
@@ -43,6 +47,11 @@ public class TrustRunner {
                               Instant checkedAt, Map<String, Shown> evidence) {
     }
 
+    /** Set at shutdown: the run under way stops after its current check, and no other starts. */
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Held while this instance runs the checks under the lease, by {@link #runner}. */
+    private final ReentrantLock running = new ReentrantLock();
+    private volatile Thread runner;
     private final Controls controls;
     private final Sweeps sweeps;
     private final JdbcClient jdbc;
@@ -78,11 +87,7 @@ public class TrustRunner {
             log.debug("Trust checks already running elsewhere; this turn is skipped");
             return false;
         }
-        try {
-            runChecks();
-        } finally {
-            releaseLease();
-        }
+        underLease();
         return true;
     }
 
@@ -105,15 +110,55 @@ public class TrustRunner {
                 return OptionalInt.empty();
             }
         }
+        return OptionalInt.of(underLease());
+    }
+
+    /** Runs the checks under the lease this instance has just taken, and gives it back. */
+    private int underLease() {
+        running.lock();
+        runner = Thread.currentThread();
         try {
-            return OptionalInt.of(runChecks());
+            return runChecks();
         } finally {
-            releaseLease();
+            runner = null;
+            // An interrupt at shutdown stopped a check; the lease is given back all the same.
+            Thread.interrupted();
+            try {
+                releaseLease();
+            } finally {
+                running.unlock();
+            }
+        }
+    }
+
+    /**
+     * A graceful shutdown stops the run under way after its current check and gives the lease back (waiting up to 30
+     * seconds for that check), so that no instance waits ten minutes for the lease of one that merely stopped.
+     */
+    @Override
+    public void destroy() {
+        stopping.set(true);
+        // A check waiting on this application's own answers would wait in vain: the server has stopped first.
+        Thread current = runner;
+        if (current != null) {
+            current.interrupt();
+        }
+        try {
+            if (running.tryLock(30, TimeUnit.SECONDS)) {
+                running.unlock();
+            } else {
+                log.warn("Trust checks still running at shutdown; their lease lapses in ten minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /** Ten minutes is longer than any run: a lease left by an instance that died lapses after it. */
     private boolean takeLease() {
+        if (stopping.get()) {
+            return false;
+        }
         return jdbc.sql("""
                         UPDATE trust_runs SET running_until = now() + interval '10 minutes', last_started = now()
                         WHERE id = 1 AND (running_until IS NULL OR running_until < now())
@@ -129,12 +174,20 @@ public class TrustRunner {
         int failing = 0;
         for (Control control : controls.all()) {
             for (Check check : control.checks()) {
+                if (stopping.get()) {
+                    log.info("Trust checks stopped at shutdown; the next run starts afresh");
+                    return failing;
+                }
                 Check.Result result;
                 try {
                     result = check.run();
                 } catch (RuntimeException e) {
                     log.warn("Trust check {} could not run: {}", check.id(), e.toString());
                     result = Controls.unreadable(e);
+                }
+                if (stopping.get()) {
+                    // Cut short by the shutdown: not a finding about the system, so not recorded.
+                    return failing;
                 }
                 if (result.status() != Check.Status.PASS) {
                     failing++;

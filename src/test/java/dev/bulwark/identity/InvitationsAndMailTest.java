@@ -228,9 +228,12 @@ class InvitationsAndMailTest extends IntegrationTest {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    /** Every mail received for {@code to} so far, concatenated. */
+    /**
+     * Every mail received for {@code to} so far, concatenated; waits for the first (mail leaves after commit, through
+     * the outbox), up to 30 s: it returns as soon as one is there, and a saturated machine may take seconds.
+     */
     private static String mailTo(String to) throws Exception {
-        long deadline = System.currentTimeMillis() + 5000;
+        long deadline = System.currentTimeMillis() + 30_000;
         while (true) {
             MimeMessage[] received = SMTP.getReceivedMessagesForDomain(to);
             String all = String.join("\n", Arrays.stream(received).map(GreenMailUtil::getBody).toList());

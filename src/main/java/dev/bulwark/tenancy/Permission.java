@@ -33,7 +33,8 @@ public enum Permission {
     /**
      * Whether an API key may hold this at all, whatever its role (CONTRACT revision 2): a key never grants or removes
      * the OWNER role, never changes the organisation's security policy or its keys. A leaked key must not be able to
-     * lock the owners out, weaken the policy that protects them, or take the organisation's data keys away.
+     * lock the owners out, weaken the policy that protects them, or take the organisation's data keys away. A new
+     * permission over owners, the policy, single sign-on or keys belongs in this list.
      */
     public boolean heldByKeys() {
         return switch (this) {

@@ -1,4 +1,4 @@
--- Bulwark V26: the trust center keeps two kinds of evidence per check (docs/trust-center.md). `evidence` is public:
+-- Bulwark V27: the trust center keeps two kinds of evidence per check (docs/trust-center.md). `evidence` is public:
 -- the trust page, GET /api/v1/trust and the signed bundle. `operator_evidence` is for the platform's operators only
 -- (GET /api/v1/trust/operator): the platform's size (organisations, chains, rows), how and where the root key is held,
 -- what an exception said. Still about the platform, never an organisation's data.

@@ -61,9 +61,9 @@ public final class TrustSweepLoad {
                     long r0 = System.nanoTime();
                     result = sweep.run();
                     slowest = Math.max(slowest, System.nanoTime() - r0);
-                    read += ((Number) result.evidence().get("rowsReadThisRun")).longValue();
+                    read += ((Number) result.operatorEvidence().get("rowsReadThisRun")).longValue();
                     runs++;
-                } while (!"0".equals(String.valueOf(result.evidence().get("cycleRowsSoFar"))) || runs == 1);
+                } while (!"0".equals(String.valueOf(result.operatorEvidence().get("cycleRowsSoFar"))) || runs == 1);
                 long sweepNanos = System.nanoTime() - t0;
                 if (round == 1) {
                     double baseRate = (rows + 1) / (baselineNanos / 1e9);
@@ -74,7 +74,7 @@ public final class TrustSweepLoad {
                             runs, read, slowest / 1e6);
                     System.out.printf(Locale.ROOT, "ratio sweep/baseline: %.2f%n", sweepRate / baseRate);
                     Map<String, Object> evidence = result.evidence();
-                    System.out.println("last evidence: " + evidence);
+                    System.out.println("last evidence: " + evidence + ", for operators: " + result.operatorEvidence());
                 }
             }
         }

@@ -25,8 +25,11 @@ public record Caller(UUID orgId, UUID userId, UUID sessionId, Role role, Role ca
         return apiKeyId != null;
     }
 
-    /** Whether this caller holds {@code permission}: the role grants it and, for a key, the key's role too. */
+    /**
+     * Whether this caller holds {@code permission}: the role grants it and, for a key, the key's role too, and the
+     * permission is one keys may hold at all ({@link Permission#heldByKeys()}).
+     */
     public boolean may(Permission permission) {
-        return permission.grantedTo(role) && (cap == null || permission.grantedTo(cap));
+        return permission.grantedTo(role, cap);
     }
 }

@@ -28,7 +28,8 @@ public @interface Requires {
 
     /**
      * Whether only a signed-in person may do this, never an API key of any role (a key never creates keys): refused
-     * with 403 before the body is read, like any other missing permission.
+     * with 403 before the body is read, like any other missing permission. Implied by a permission no key holds
+     * ({@link Permission#heldByKeys()}).
      */
     boolean personOnly() default false;
 

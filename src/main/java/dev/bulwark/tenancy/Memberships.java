@@ -144,15 +144,16 @@ public class Memberships {
 
     /**
      * Gives {@code userId} a new role, as {@code actorId} (MANAGE_MEMBERS), whose rights are capped by {@code cap}
-     * when they act through an API key (null: no cap). Only an OWNER touches OWNER roles (granting or taking one);
-     * the last OWNER is never demoted. Returns the previous role.
+     * when they act through an API key (null: no cap). Only an OWNER in person touches OWNER roles (granting or
+     * taking one), never through a key; the last OWNER is never demoted. Returns the previous role.
      */
     public Role changeRole(UUID orgId, UUID actorId, Role cap, UUID userId, Role newRole) {
         return tenantScope.inTenant(orgId, actorId, () -> {
             Role current = lockedRole(orgId, userId);
             Role actorRole = actorRole(orgId, actorId, cap, Permission.MANAGE_MEMBERS);
-            if ((current == Role.OWNER || newRole == Role.OWNER) && !granted(Permission.MANAGE_OWNERS, actorRole, cap)) {
-                throw new ForbiddenException("Only an owner can grant or take the owner role.");
+            if ((current == Role.OWNER || newRole == Role.OWNER) && !Permission.MANAGE_OWNERS.grantedTo(actorRole, cap)) {
+                throw new ForbiddenException(cap == null ? "Only an owner can grant or take the owner role."
+                        : "An API key never grants or takes the owner role; sign in as an owner.");
             }
             if (current == Role.OWNER && newRole != Role.OWNER && otherOwners(orgId, userId) == 0) {
                 throw new ConflictException("The last owner cannot be demoted; make another member owner first.");
@@ -168,15 +169,16 @@ public class Memberships {
 
     /**
      * Removes {@code userId} as {@code actorId} (MANAGE_MEMBERS, capped by {@code cap} for an API key), or lets a
-     * member leave (actor = user, in person). The last OWNER stays; only an OWNER removes an owner.
+     * member leave (actor = user, in person). The last OWNER stays; only an OWNER in person removes an owner.
      */
     public Role remove(UUID orgId, UUID actorId, Role cap, UUID userId) {
         return tenantScope.inTenant(orgId, actorId, () -> {
             Role current = lockedRole(orgId, userId);
             boolean leaving = cap == null && actorId.equals(userId);
             Role actorRole = leaving ? current : actorRole(orgId, actorId, cap, Permission.MANAGE_MEMBERS);
-            if (current == Role.OWNER && !leaving && !granted(Permission.MANAGE_OWNERS, actorRole, cap)) {
-                throw new ForbiddenException("Only an owner can remove an owner.");
+            if (current == Role.OWNER && !leaving && !Permission.MANAGE_OWNERS.grantedTo(actorRole, cap)) {
+                throw new ForbiddenException(cap == null ? "Only an owner can remove an owner."
+                        : "An API key never removes an owner; sign in as an owner.");
             }
             if (current == Role.OWNER && otherOwners(orgId, userId) == 0) {
                 throw new ConflictException("The last owner cannot leave or be removed; make another member owner first.");
@@ -189,10 +191,6 @@ public class Memberships {
         });
     }
 
-    private static boolean granted(Permission permission, Role role, Role cap) {
-        return permission.grantedTo(role) && (cap == null || permission.grantedTo(cap));
-    }
-
     /** The actor's role, read (and locked) inside the changing transaction, so it cannot be stale or supplied. */
     private Role actorRole(UUID orgId, UUID actorId, Role cap, Permission needed) {
         Role role = jdbc.sql("SELECT role FROM memberships WHERE tenant_id = :org AND user_id = :user FOR SHARE")
@@ -202,7 +200,7 @@ public class Memberships {
                 .optional()
                 .map(Role::valueOf)
                 .orElseThrow(() -> new NotFoundException("There is no such organisation."));
-        if (!granted(needed, role, cap)) {
+        if (!needed.grantedTo(role, cap)) {
             throw new ForbiddenException("Your role in this organisation does not allow this.");
         }
         return role;

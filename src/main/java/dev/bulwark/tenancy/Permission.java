@@ -30,6 +30,24 @@ public enum Permission {
         return roles.contains(role);
     }
 
+    /**
+     * Whether an API key may hold this at all, whatever its role (CONTRACT revision 2): a key never grants or removes
+     * the OWNER role, never changes the organisation's security policy or its keys. A leaked key must not be able to
+     * lock the owners out, weaken the policy that protects them, or take the organisation's data keys away. A new
+     * permission over owners, the policy, single sign-on or keys belongs in this list.
+     */
+    public boolean heldByKeys() {
+        return switch (this) {
+            case MANAGE_OWNERS, MANAGE_KEYS, MANAGE_SECURITY_POLICY -> false;
+            default -> true;
+        };
+    }
+
+    /** Whether a member of {@code role} holds this, in person ({@code keyRole} null) or through a key of {@code keyRole}. */
+    public boolean grantedTo(Role role, Role keyRole) {
+        return grantedTo(role) && (keyRole == null || heldByKeys() && grantedTo(keyRole));
+    }
+
     /** The roles granted this permission, in the order of {@link Role}. */
     public Set<Role> roles() {
         return Collections.unmodifiableSet(roles);

@@ -14,8 +14,21 @@ public interface Check {
 
     Result run();
 
-    /** What a check found. */
-    record Result(Status status, Map<String, Object> evidence) {
+    /**
+     * What a check found. {@code evidence} is public (the trust page, its API, the signed bundle): whether the claim
+     * holds and by how much it fails. {@code operatorEvidence} is for the platform's operators only: the platform's
+     * size (organisations, chains, rows), how and where the root key is held, what an exception said.
+     */
+    record Result(Status status, Map<String, Object> evidence, Map<String, Object> operatorEvidence) {
+
+        public Result(Status status, Map<String, Object> evidence) {
+            this(status, evidence, Map.of());
+        }
+
+        /** The same verdict and public evidence, with {@code more} shown to the platform's operators only. */
+        public Result forOperators(Map<String, Object> more) {
+            return new Result(status, evidence, more);
+        }
 
         public static Result pass(Map<String, Object> evidence) {
             return new Result(Status.PASS, evidence);

@@ -76,8 +76,9 @@ public class TlsProbe {
      */
     public static Handshake handshake(String host, int port, String[] protocols, String[] suites) {
         try (SSLSocket socket = (SSLSocket) acceptingAnyCertificate().getSocketFactory().createSocket()) {
-            socket.connect(new InetSocketAddress(host, port), 3000);
-            socket.setSoTimeout(3000);
+            // Loopback to this very process, which may be busy: a slow handshake is not a refused one.
+            socket.connect(new InetSocketAddress(host, port), 10_000);
+            socket.setSoTimeout(10_000);
             SSLParameters parameters = socket.getSSLParameters();
             if (protocols != null) {
                 parameters.setProtocols(protocols);

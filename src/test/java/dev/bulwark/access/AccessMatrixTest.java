@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.bulwark.IntegrationTest;
+import dev.bulwark.access.internal.Declaration;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,7 +102,9 @@ class AccessMatrixTest extends IntegrationTest {
             }
             for (String path : info.getPathPatternsCondition().getPatternValues()) {
                 info.getMethodsCondition().getMethods().forEach(verb -> {
-                    Endpoint e = new Endpoint(verb.name(), path, requires.value(), requires.personOnly());
+                    // People only: declared so, or a permission no key holds (the owner role, policy, keys).
+                    Endpoint e = new Endpoint(verb.name(), path, requires.value(),
+                            new Declaration.InOrganisation(requires).peopleOnly());
                     endpoints.add(new Endpoint(e.method(), e.path(), EFFECTIVE.getOrDefault(e.key(), e.permission()), e.personOnly()));
                 });
             }
@@ -182,7 +185,8 @@ class AccessMatrixTest extends IntegrationTest {
         assertThat(endpoints).hasSizeGreaterThanOrEqualTo(30);
         // A key never creates keys: the rule is on the endpoint, so it is decided before the body is read.
         assertThat(endpoints).filteredOn(Endpoint::personOnly).extracting(Endpoint::key)
-                .contains("POST /api/v1/orgs/{orgId}/api-keys");
+                .contains("POST /api/v1/orgs/{orgId}/api-keys", "PUT /api/v1/orgs/{orgId}/security-policy",
+                        "PUT /api/v1/orgs/{orgId}/keys/kms", "DELETE /api/v1/orgs/{orgId}/keys/kms", "POST /api/v1/orgs/{orgId}/keys/rotate");
         assertThat(endpoints).allSatisfy(e -> assertThat(e.path()).startsWith("/api/v1/orgs/{orgId}"));
         // Every write naming another resource has a valid body for the cross-tenant check.
         List<String> missing = endpoints.stream()

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.bulwark.IntegrationTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -14,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Budgets per user, per API key and per organisation, with the IETF headers; and a trusted proxy's client address. */
 @TestPropertySource(properties = {"bulwark.rate-limits.user-per-minute=5", "bulwark.rate-limits.api-key-per-minute=3",
         "bulwark.rate-limits.organisation-per-minute=9", "bulwark.http.trusted-proxies=127.0.0.1"})
+@Import(StoppedBudgetClock.class)
 class PrincipalRateLimitTest extends IntegrationTest {
 
     @Test

@@ -4,13 +4,16 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 
 import dev.bulwark.IntegrationTest;
+import dev.bulwark.access.StoppedBudgetClock;
 import org.junit.jupiter.api.Test;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The per-IP budget shared by sign-in and signup: headers on every answer, 429 with Retry-After past it. */
 @TestPropertySource(properties = "bulwark.http.auth-requests-per-minute=4")
+@Import(StoppedBudgetClock.class)
 class AuthRateLimitTest extends IntegrationTest {
 
     @Test

@@ -60,17 +60,21 @@ class KeyRotationTest extends IntegrationTest {
         assertThat(ids).hasSize(2).element(1).isEqualTo(oldKey);
         assertThat(rotation.progress(tenant.id()).done()).as("rows under the old key wait for re-encryption").isFalse();
 
-        // Writes go on while re-encryption runs in small batches.
+        // Writes go on while re-encryption runs in small batches. Re-encryption starts once the writer has written, so
+        // however late a busy machine schedules it, the writer is at work when re-encryption begins.
         AtomicBoolean stop = new AtomicBoolean();
+        java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
         CompletableFuture<List<String>> writer = CompletableFuture.supplyAsync(() -> {
             List<String> written = new ArrayList<>();
-            for (int i = 0; !stop.get() && i < 60; i++) {
+            for (int i = 0; (!stop.get() || written.isEmpty()) && i < 60; i++) {
                 String id = create(tenant, "During " + i);
                 names.put(id, "During " + i);
                 written.add(id);
+                writing.countDown();
             }
             return written;
         });
+        assertThat(writing.await(5, java.util.concurrent.TimeUnit.MINUTES)).as("the writer wrote").isTrue();
         KeyRotation.Progress progress;
         do {
             progress = rotation.reencryptBatch(tenant.id(), 3);

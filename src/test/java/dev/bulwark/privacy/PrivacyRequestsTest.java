@@ -247,6 +247,8 @@ class PrivacyRequestsTest extends IntegrationTest {
         HttpResponse<byte[]> zip = http.send(HttpRequest.newBuilder(uri("/api/v1/orgs/" + t.id() + "/export"))
                 .header("Authorization", t.owner().auth()[1]).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(zip.statusCode()).isEqualTo(200);
+        // The file is named by the server, from the organisation's id alone.
+        assertThat(zip.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"bulwark-export-" + t.id() + ".zip\"");
         return zip.body();
     }
 

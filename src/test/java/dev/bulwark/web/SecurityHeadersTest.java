@@ -103,7 +103,7 @@ class SecurityHeadersTest extends IntegrationTest {
 
         // A request whose headers pass 16 KB: refused before any handler (431, or the connection closed).
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             out.write(("GET /actuator/health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));

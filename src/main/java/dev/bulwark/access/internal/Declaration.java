@@ -30,6 +30,11 @@ public sealed interface Declaration {
 
     /** An organisation's resource, with the permission it needs ({@link Requires}). */
     record InOrganisation(Requires requires) implements Declaration {
+
+        /** Whether only a signed-in person may call it: declared so, or its permission is one no API key holds. */
+        public boolean peopleOnly() {
+            return requires.personOnly() || !requires.value().heldByKeys();
+        }
     }
 
     /** No declaration, or more than one (those {@code found}). */

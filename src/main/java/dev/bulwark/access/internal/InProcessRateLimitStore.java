@@ -8,6 +8,7 @@ import dev.bulwark.access.Budget;
 import dev.bulwark.access.RateLimitStore;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 
 /**
  * Buckets in this instance's memory: no I/O on the request path, but with n instances behind a balancer a client
@@ -19,10 +20,16 @@ class InProcessRateLimitStore implements RateLimitStore {
             .expireAfterAccess(Duration.ofMinutes(2))
             .maximumSize(1_000_000)
             .build();
+    private final TimeMeter clock;
+
+    /** {@code clock}: what buckets refill by (the wall clock in service, see RateLimitStoreConfiguration). */
+    InProcessRateLimitStore(TimeMeter clock) {
+        this.clock = clock;
+    }
 
     @Override
     public ConsumptionProbe take(Budget budget, String subject) {
-        return buckets.get(budget.key(subject), key -> Bucket.builder().addLimit(budget.bandwidth()).build())
+        return buckets.get(budget.key(subject), key -> Bucket.builder().addLimit(budget.bandwidth()).withCustomTimePrecision(clock).build())
                 .tryConsumeAndReturnRemaining(1);
     }
 }

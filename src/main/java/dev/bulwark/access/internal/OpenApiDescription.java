@@ -80,15 +80,16 @@ class OpenApiDescription {
                 problem(responses, "403", "An API key: only a signed-in person may do this.");
                 responses.putIfAbsent("429", OpenApiProblems.tooManyRequests("Over the user's rate-limit budget."));
             }
-            case Declaration.InOrganisation(Requires requires) -> {
+            case Declaration.InOrganisation organisation -> {
+                Requires requires = organisation.requires();
                 String roles = requires.value().roles().stream().map(Enum::name).collect(Collectors.joining(", "));
                 operation.addExtension(ACCESS, "organisation member");
                 operation.addExtension(PERMISSION, requires.value().name());
                 operation.setDescription(join(operation.getDescription(),
                         "Requires the permission " + requires.value().name() + " (roles: " + roles + ")."
                                 + (requires.enforcePolicy() ? " The organisation's security policy (MFA, verified e-mail) applies." : "")
-                                + (requires.personOnly() ? " A signed-in person only: never an API key." : "")));
-                operation.setSecurity(requires.personOnly() ? List.of(new SecurityRequirement().addList("accessToken"))
+                                + (organisation.peopleOnly() ? " A signed-in person only: never an API key." : "")));
+                operation.setSecurity(organisation.peopleOnly() ? List.of(new SecurityRequirement().addList("accessToken"))
                         : List.of(new SecurityRequirement().addList("accessToken"), new SecurityRequirement().addList("apiKey")));
                 problem(responses, "401", "No valid access token or API key.");
                 problem(responses, "403", "A member whose role (or a key whose role) lacks " + requires.value().name()

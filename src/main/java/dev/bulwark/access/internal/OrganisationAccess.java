@@ -65,7 +65,7 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
             case Declaration.Open open -> {
             }
             case Declaration.Personal personal -> person();
-            case Declaration.InOrganisation(Requires requires) -> request.setAttribute(CALLER, check(request, requires));
+            case Declaration.InOrganisation organisation -> request.setAttribute(CALLER, check(request, organisation));
         }
         return true;
     }
@@ -108,7 +108,8 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
      * 404 unless the organisation is the caller's (a member, or the key's own organisation) and, for a
      * project-scoped key, the path names its project; 403 unless the role (and a key's role) grants the permission.
      */
-    private Caller check(HttpServletRequest request, Requires requires) {
+    private Caller check(HttpServletRequest request, Declaration.InOrganisation declaration) {
+        Requires requires = declaration.requires();
         UUID orgId = orgId(request);
         Object principal = principal();
         if (principal instanceof ApiKeyPrincipal key) {
@@ -116,7 +117,7 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
                 throw new NotFoundException("There is nothing here.");
             }
             Role creatorRole = role(orgId, key.creatorId(), requires);
-            if (requires.personOnly()) {
+            if (declaration.peopleOnly()) {
                 throw new ForbiddenException("An API key cannot do this; sign in as a person.");
             }
             if (!requires.value().grantedTo(key.role())) {

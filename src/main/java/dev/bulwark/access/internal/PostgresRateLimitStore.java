@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import dev.bulwark.access.Budget;
 import dev.bulwark.access.RateLimitStore;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
@@ -28,9 +29,15 @@ class PostgresRateLimitStore implements RateLimitStore {
 
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
 
-    PostgresRateLimitStore(DataSource dataSource) {
+    /**
+     * Buckets that refill, and rows that expire, by {@code clock}: the wall clock in service (see
+     * RateLimitStoreConfiguration). The sweep deletes by the wall clock.
+     */
+    PostgresRateLimitStore(DataSource dataSource, TimeMeter clock) {
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
+                // After the key mapper, which makes a new builder.
+                .clientClock(clock)
                 .table("rate_limit_buckets")
                 .idColumn("id")
                 .stateColumn("state")

@@ -55,8 +55,11 @@ public class InvitationService {
         this.cipher = cipher;
     }
 
-    /** Invites {@code email}; the token is mailed there (after commit) and returned to nobody. */
-    public Invitations.Invitation invite(UUID orgId, UUID actorId, String email, Role role, ClientInfo client) {
+    /**
+     * Invites {@code email} for {@code actorId} (the person, or the creator of the key in {@code actor}); the token is
+     * mailed there (after commit) and returned to nobody.
+     */
+    public Invitations.Invitation invite(UUID orgId, UUID actorId, Actor actor, String email, Role role, ClientInfo client) {
         Role actorRole = memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
         if (role == Role.OWNER && !Permission.MANAGE_OWNERS.grantedTo(actorRole)) {
             throw new ForbiddenException("Only an owner can invite an owner.");
@@ -66,7 +69,7 @@ public class InvitationService {
         UUID id = Ids.newId();
         return transactions.execute(s -> {
             Invitations.Issued created = invitations.create(orgId, id, actorId, index, cipher.encrypt(field(orgId, id), email), role, now);
-            events.orgEvent(orgId, "member.invited", Actor.user(actorId), Entity.of("invitation", id), client,
+            events.orgEvent(orgId, "member.invited", actor, Entity.of("invitation", id), client,
                     Map.of("invitationId", id.toString(), "role", role.name()));
             outbox.mail(email, "You are invited to Bulwark", """
                     You have been invited to join an organisation on Bulwark as %s.

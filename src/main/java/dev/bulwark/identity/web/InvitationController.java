@@ -72,14 +72,15 @@ class InvitationController {
     @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.MANAGE_MEMBERS)
     ResponseEntity<InvitationCreated> invite(Caller caller, @Valid @RequestBody InviteRequest body, HttpServletRequest request) {
+        // Decided here, where the caller's key is known: an invitation to OWNER grants the owner role, which no API key
+        // does (CONTRACT revision 2), whatever its role.
         if (body.role() == Role.OWNER && !caller.may(Permission.MANAGE_OWNERS)) {
-            throw new ForbiddenException("Only an owner can invite an owner.");
-        }
-        if (body.role() == Role.OWNER && caller.isApiKey()) {
-            throw new ForbiddenException("An API key never invites an owner: a person must.");
+            throw new ForbiddenException(caller.isApiKey() ? "An API key never invites an owner; sign in as an owner."
+                    : "Only an owner can invite an owner.");
         }
         UUID orgId = caller.orgId();
-        Invitations.Invitation i = invitations.invite(orgId, caller.userId(), body.email(), body.role(), Requests.client(request));
+        Invitations.Invitation i = invitations.invite(orgId, caller.userId(), Actor.acting(caller.userId(), caller.apiKeyId()),
+                body.email(), body.role(), Requests.client(request));
         return ResponseEntity.created(URI.create("/api/v1/orgs/" + orgId + "/invitations/" + i.id()))
                 .body(new InvitationCreated(i.id(), body.email(), i.role(), i.expiresAt()));
     }

@@ -26,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Members of an organisation. List: any member (READ_ORGANISATION). Role change: MANAGE_MEMBERS plus step-up;
- * owner roles need MANAGE_OWNERS. Removal: MANAGE_MEMBERS, or any member removing themselves (leaving).
+ * owner roles need MANAGE_OWNERS, which no API key holds. Removal: MANAGE_MEMBERS (an owner's, MANAGE_OWNERS), or any
+ * member removing themselves (leaving).
  */
 @RestController
 class MembersController {

@@ -18,7 +18,10 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** An organisation's security policy: read by any member, replaced by an OWNER (MANAGE_SECURITY_POLICY, step-up). */
+/**
+ * An organisation's security policy: read by any member, replaced by an OWNER in person (MANAGE_SECURITY_POLICY, which
+ * no API key holds; step-up).
+ */
 @RestController
 class PolicyController {
 

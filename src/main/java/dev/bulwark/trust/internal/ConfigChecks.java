@@ -4,9 +4,12 @@ import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import dev.bulwark.access.RateLimitProperties;
 import dev.bulwark.identity.AuthProperties;
@@ -14,32 +17,41 @@ import dev.bulwark.identity.MfaStatus;
 import dev.bulwark.identity.PasskeyProperties;
 import dev.bulwark.identity.PasswordHashingParameters;
 import dev.bulwark.trust.Check;
+import dev.bulwark.web.HttpProperties;
 import dev.bulwark.web.TlsProbe;
 
 import static dev.bulwark.trust.internal.Controls.map;
 
 /**
  * The verdicts of the checks that judge configuration and the application's own answers, as pure functions of what
- * was read, so each one is tested failing as well as passing (ConfigChecksTest).
+ * was read, so each one is tested failing as well as passing (ConfigChecksTest). A configured number is judged against
+ * the range a sane deployment keeps it in ({@link Bound}), never by its mere presence; docs/trust-center.md gives each
+ * range its reason.
  */
 final class ConfigChecks {
 
     static final List<String> HEADERS = List.of("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options",
             "Referrer-Policy", "Cross-Origin-Resource-Policy", "Cross-Origin-Opener-Policy", "Permissions-Policy");
 
-    /** A budget above this many requests a minute limits nothing in practice. */
-    static final int UNLIMITED = 1_000_000;
-
+    /** The public learns that the root key is protected; how and where it is held is for the operators. */
     static Check.Result rootKey(String form) {
-        Map<String, Object> evidence = map("rootKey", form);
-        return form.equals("LOCAL_UNSEALED") ? Check.Result.fail(evidence) : Check.Result.pass(evidence);
+        boolean protectedKey = !form.equals("LOCAL_UNSEALED");
+        Map<String, Object> evidence = map("rootKeyProtected", protectedKey, "accepted",
+                "a KMS key, or a local keyset sealed by a passphrase");
+        return (protectedKey ? Check.Result.pass(evidence) : Check.Result.fail(evidence)).forOperators(map("rootKeyForm", form));
     }
 
+    /**
+     * Argon2id at no less than OWASP's first setting (m = 19 MiB, t = 2, p = 1), and no more than a sign-in can
+     * afford under load: past 256 MiB or ten passes a burst of sign-ins becomes a denial of service.
+     */
     static Check.Result passwordHashing(PasswordHashingParameters p) {
-        Map<String, Object> evidence = map("algorithm", p.algorithm(), "memoryKiB", p.memoryKiB(), "iterations", p.iterations(),
-                "parallelism", p.parallelism());
-        return p.algorithm().equals("argon2id") && p.memoryKiB() >= 19_456 && p.iterations() >= 2
-                ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        return Bound.verdict(map("algorithm", p.algorithm()), p.algorithm().equals("argon2id"), List.of(
+                Bound.count("memoryKiB", p.memoryKiB(), 19_456, 262_144),
+                Bound.count("iterations", p.iterations(), 2, 10),
+                Bound.count("parallelism", p.parallelism(), 1, 8),
+                Bound.count("saltBytes", p.saltBytes(), 16, 64),
+                Bound.count("hashBytes", p.hashBytes(), 32, 64)));
     }
 
     /**
@@ -72,24 +84,54 @@ final class ConfigChecks {
         }
     }
 
+    /**
+     * A lock after at most ten failures, a first lock long enough to slow a guesser (30 s to an hour), and locks
+     * that grow to between 15 minutes and a day: shorter lets a guesser through all day, longer locks the owner out.
+     */
     static Check.Result lockout(AuthProperties.Lockout lockout) {
-        Map<String, Object> evidence = map("threshold", lockout.threshold(), "firstLock", lockout.firstLock().toString(),
-                "maxLock", lockout.maxLock().toString());
-        return lockout.threshold() >= 1 && lockout.threshold() <= 10 && lockout.firstLock().compareTo(Duration.ofSeconds(30)) >= 0
-                ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        return Bound.verdict(map(), true, List.of(
+                Bound.count("bulwark.auth.lockout.threshold", lockout.threshold(), 1, 10),
+                Bound.duration("bulwark.auth.lockout.first-lock", lockout.firstLock(), Duration.ofSeconds(30), Duration.ofHours(1)),
+                Bound.duration("bulwark.auth.lockout.max-lock", lockout.maxLock(), Duration.ofMinutes(15), Duration.ofDays(1))));
     }
 
+    /** An asymmetric algorithm, and a lifetime of one to fifteen minutes: a stolen token is worth little for long. */
     static Check.Result accessTokens(AuthProperties.SigningAlgorithm algorithm, Duration lifetime) {
-        Map<String, Object> evidence = map("algorithm", algorithm.name(), "lifetime", lifetime.toString());
-        return algorithm != AuthProperties.SigningAlgorithm.HS256 && lifetime.compareTo(Duration.ofMinutes(15)) <= 0
-                ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        return Bound.verdict(map("algorithm", algorithm.name()), algorithm != AuthProperties.SigningAlgorithm.HS256, List.of(
+                Bound.duration("bulwark.auth.access-token-ttl", lifetime, Duration.ofMinutes(1), Duration.ofMinutes(15))));
     }
 
+    /**
+     * A session ends after at most a day unused and 30 days in all (ASVS 5 V7.3.1, V7.3.2), and sensitive actions
+     * need a factor verified within CONTRACT's 10 minutes.
+     */
+    static Check.Result sessions(Duration idle, Duration absolute, Duration stepUpWindow) {
+        return Bound.verdict(map(), true, List.of(
+                Bound.duration("bulwark.auth.session-idle-ttl", idle, Duration.ofMinutes(5), Duration.ofDays(1)),
+                Bound.duration("bulwark.auth.session-absolute-ttl", absolute, Duration.ofHours(1), Duration.ofDays(30)),
+                Bound.duration("bulwark.auth.step-up-window", stepUpWindow, Duration.ofMinutes(1), Duration.ofMinutes(10))));
+    }
+
+    /** The enforcer finished within two of its intervals, and runs at least daily: retention periods are in days. */
     static Check.Result enforcerRan(Optional<Instant> lastFinished, Duration interval, Instant now) {
-        Map<String, Object> evidence = map("lastFinished", lastFinished.map(Instant::toString).orElse("never"), "interval",
-                interval.toString());
-        return lastFinished.isPresent() && lastFinished.get().isAfter(now.minus(interval.multipliedBy(2)))
-                ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        boolean ran = lastFinished.isPresent() && lastFinished.get().isAfter(now.minus(interval.multipliedBy(2)));
+        return Bound.verdict(map("lastFinished", lastFinished.map(Instant::toString).orElse("never")), ran, List.of(
+                Bound.duration("bulwark.privacy.enforcer-interval", interval, Duration.ofMinutes(1), Duration.ofDays(1))));
+    }
+
+    /**
+     * Request bodies, headers and JSON bounded, and a stalling client cut off, so one client cannot hold the server:
+     * bodies up to 10 MB (exports stream out, nothing streams in), headers up to 64 KB, JSON up to 64 deep, a string
+     * no longer than a body, stalls up to one (headers) and two (body) minutes.
+     */
+    static Check.Result requestLimits(HttpProperties http) {
+        return Bound.verdict(map(), true, List.of(
+                Bound.count("bulwark.http.max-body-size", http.maxBodySize().toBytes(), 1024, 10L * 1024 * 1024),
+                Bound.count("bulwark.http.max-header-size", http.maxHeaderSize().toBytes(), 1024, 64L * 1024),
+                Bound.count("bulwark.http.max-json-depth", http.maxJsonDepth(), 2, 64),
+                Bound.count("bulwark.http.max-json-string-length", http.maxJsonStringLength(), 256, 10L * 1024 * 1024),
+                Bound.duration("bulwark.http.header-timeout", http.headerTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                Bound.duration("bulwark.http.body-timeout", http.bodyTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(2))));
     }
 
     /**
@@ -119,14 +161,18 @@ final class ConfigChecks {
         return h.completed() ? h.protocol() + " " + h.suite() : "refused (" + h.refusal() + ")";
     }
 
+    /**
+     * Every budget within a sane range: sign-in, signup and reset at most 60 a minute per address (CONTRACT's default
+     * is 30; more is a guess a second), a user or key at most 100 a second, an organisation at most 500 a second
+     * (ten times the defaults). Zero is refused at start; a budget in the millions is a limit off in all but name.
+     */
     static Check.Result rateLimits(RateLimitProperties limits, int signInPerAddress) {
-        Map<String, Object> evidence = map("userPerMinute", limits.userPerMinute(), "apiKeyPerMinute", limits.apiKeyPerMinute(),
-                "organisationPerMinute", limits.organisationPerMinute(), "signInPerAddressPerMinute", signInPerAddress,
-                "store", limits.store().name());
-        // Zero is refused at start; a budget in the millions a minute is a limit switched off in all but name.
-        int loosest = Math.max(Math.max(limits.userPerMinute(), limits.apiKeyPerMinute()),
-                Math.max(limits.organisationPerMinute(), signInPerAddress));
-        return loosest <= UNLIMITED ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        return Bound.verdict(map(), true, List.of(
+                Bound.count("bulwark.http.auth-requests-per-minute", signInPerAddress, 1, 60),
+                Bound.count("bulwark.rate-limits.user-per-minute", limits.userPerMinute(), 1, 6_000),
+                Bound.count("bulwark.rate-limits.api-key-per-minute", limits.apiKeyPerMinute(), 1, 6_000),
+                Bound.count("bulwark.rate-limits.organisation-per-minute", limits.organisationPerMinute(), 1, 30_000)))
+                .forOperators(map("store", limits.store().name()));
     }
 
     /** The security headers of one of the application's own answers. */
@@ -138,7 +184,10 @@ final class ConfigChecks {
         return missing.isEmpty() && !banner ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
-    /** The security.txt the application serves: a contact, and an expiry more than 30 days ahead. */
+    /**
+     * The security.txt the application serves: a contact, and an expiry more than 30 days ahead and, as RFC 9116
+     * recommends, not more than a year (a file that never expires goes stale unnoticed).
+     */
     static Check.Result securityTxt(int status, String body, Instant now) {
         String expires = body.lines().filter(l -> l.startsWith("Expires: ")).map(l -> l.substring(9).strip()).findFirst().orElse(null);
         boolean contact = body.lines().anyMatch(l -> l.startsWith("Contact: "));
@@ -150,25 +199,46 @@ final class ConfigChecks {
         }
         Map<String, Object> evidence = map("status", status, "expires", expires == null ? "missing" : expires, "contact", contact);
         return status == 200 && contact && until != null && until.isAfter(now.plus(Duration.ofDays(30)))
-                ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+                && !until.isAfter(now.plus(Duration.ofDays(366))) ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
     /**
-     * Checkpoints are fresh when no chain's oldest unsigned event waited more than three checkpoint intervals.
-     * {@code waiting}: per chain behind its checkpoint, when its oldest unsigned event occurred.
+     * Checkpoints are fresh when no chain's oldest unsigned event waited more than three checkpoint intervals, and the
+     * interval is at most five minutes: a longer one leaves a window in which a rewrite is not yet pinned by a
+     * signature. {@code waiting}: per chain behind its checkpoint, when its oldest unsigned event occurred.
      */
-    static Check.Result checkpointsFresh(Map<java.util.UUID, Instant> waiting, Duration interval, Instant now) {
+    static Check.Result checkpointsFresh(Map<UUID, Instant> waiting, Duration interval, Instant now) {
         Instant bound = now.minus(interval.multipliedBy(3));
         List<Instant> late = waiting.values().stream().filter(at -> at.isBefore(bound)).sorted().toList();
-        // Public evidence: how many chains, never which organisations.
-        Map<String, Object> evidence = map("chainsBehind", waiting.size(), "interval", interval.toString(), "late", late.size(),
-                "oldestLateSince", late.isEmpty() ? "none" : late.getFirst().toString());
-        return late.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        // Public evidence: how many chains are late, never which organisations, nor how many have chains at all.
+        Map<String, Object> evidence = map("late", late.size(), "oldestLateSince", late.isEmpty() ? "none" : late.getFirst().toString());
+        return Bound.verdict(evidence, late.isEmpty(), List.of(
+                        Bound.duration("bulwark.audit.checkpoint-interval", interval, Duration.ofSeconds(1), Duration.ofMinutes(5))))
+                .forOperators(map("chainsBehind", waiting.size()));
     }
 
     /** An organisation's data key is overdue when its primary has served longer than {@code maxAge}; since when, if so. */
-    static java.util.Optional<String> keyOverdue(Instant since, Duration maxAge, Instant now) {
-        return since.isBefore(now.minus(maxAge)) ? java.util.Optional.of("primary since " + since) : java.util.Optional.empty();
+    static Optional<String> keyOverdue(Instant since, Duration maxAge, Instant now) {
+        return since.isBefore(now.minus(maxAge)) ? Optional.of("primary since " + since) : Optional.empty();
+    }
+
+    /** A data key serves at most two years (NIST SP 800-57 Part 1's longest originator-usage period for such keys). */
+    static Bound keyMaxAge(Duration maxAge) {
+        return Bound.duration("bulwark.keys.max-age", maxAge, Duration.ofDays(1), Duration.ofDays(730));
+    }
+
+    /**
+     * A sweep passes with no open finding, its cycle (the one under way and the last complete) within
+     * {@code scanCycle}, that bound at most a week (a claim "every row is checked" that waits longer says little),
+     * and any other bound of the check. {@code operatorEvidence} holds the sizes read, for the operators.
+     */
+    static Check.Result swept(int open, Sweeps.Cycle cycle, Duration scanCycle, Instant now, Map<String, Object> evidence,
+                              Map<String, Object> operatorEvidence, Bound... more) {
+        Map<String, Object> shown = new LinkedHashMap<>(evidence);
+        shown.put("cycle", cycle.evidence(scanCycle, now));
+        List<Bound> bounds = new ArrayList<>(List.of(more));
+        bounds.add(Bound.duration("bulwark.trust.scan-cycle", scanCycle, Duration.ofMinutes(1), Duration.ofDays(7)));
+        return Bound.verdict(shown, open == 0 && cycle.within(scanCycle, now), bounds).forOperators(operatorEvidence);
     }
 
     private ConfigChecks() {

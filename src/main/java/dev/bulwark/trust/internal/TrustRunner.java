@@ -9,11 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.bulwark.trust.Check;
 import dev.bulwark.trust.Control;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,12 +28,13 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Runs every control's checks — once the application is ready, every {@code bulwark.trust.interval}, and on demand —
  * and keeps each check's latest result (trust_results). A check that throws fails, with the exception's kind as
- * evidence. Reading results turns any older than the check's freshness bound into {@code stale}. One run at a time
+ * evidence. Reading results turns any older than the check's freshness bound into {@code stale}; the public view shows
+ * each check's public evidence, the operators' view adds what is for them alone. One run at a time
  * across all instances: a run takes the lease in trust_runs (V25); a scheduled turn that finds it taken is skipped, a
- * run on demand waits for it.
+ * run on demand waits for it; a graceful shutdown gives it back after the current check.
  */
 @Component
-public class TrustRunner {
+public class TrustRunner implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(TrustRunner.class);
 
@@ -42,12 +47,19 @@ public class TrustRunner {
                               Instant checkedAt, Map<String, Shown> evidence) {
     }
 
+    /** Set at shutdown: the run under way stops after its current check, and no other starts. */
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    /** Held while this instance runs the checks under the lease, by {@link #runner}. */
+    private final ReentrantLock running = new ReentrantLock();
+    private volatile Thread runner;
     private final Controls controls;
+    private final Sweeps sweeps;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
 
-    TrustRunner(Controls controls, JdbcClient jdbc, ObjectMapper json) {
+    TrustRunner(Controls controls, Sweeps sweeps, JdbcClient jdbc, ObjectMapper json) {
         this.controls = controls;
+        this.sweeps = sweeps;
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -75,11 +87,7 @@ public class TrustRunner {
             log.debug("Trust checks already running elsewhere; this turn is skipped");
             return false;
         }
-        try {
-            runChecks();
-        } finally {
-            releaseLease();
-        }
+        underLease();
         return true;
     }
 
@@ -102,15 +110,55 @@ public class TrustRunner {
                 return OptionalInt.empty();
             }
         }
+        return OptionalInt.of(underLease());
+    }
+
+    /** Runs the checks under the lease this instance has just taken, and gives it back. */
+    private int underLease() {
+        running.lock();
+        runner = Thread.currentThread();
         try {
-            return OptionalInt.of(runChecks());
+            return runChecks();
         } finally {
-            releaseLease();
+            runner = null;
+            // An interrupt at shutdown stopped a check; the lease is given back all the same.
+            Thread.interrupted();
+            try {
+                releaseLease();
+            } finally {
+                running.unlock();
+            }
+        }
+    }
+
+    /**
+     * A graceful shutdown stops the run under way after its current check and gives the lease back (waiting up to 30
+     * seconds for that check), so that no instance waits ten minutes for the lease of one that merely stopped.
+     */
+    @Override
+    public void destroy() {
+        stopping.set(true);
+        // A check waiting on this application's own answers would wait in vain: the server has stopped first.
+        Thread current = runner;
+        if (current != null) {
+            current.interrupt();
+        }
+        try {
+            if (running.tryLock(30, TimeUnit.SECONDS)) {
+                running.unlock();
+            } else {
+                log.warn("Trust checks still running at shutdown; their lease lapses in ten minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /** Ten minutes is longer than any run: a lease left by an instance that died lapses after it. */
     private boolean takeLease() {
+        if (stopping.get()) {
+            return false;
+        }
         return jdbc.sql("""
                         UPDATE trust_runs SET running_until = now() + interval '10 minutes', last_started = now()
                         WHERE id = 1 AND (running_until IS NULL OR running_until < now())
@@ -126,26 +174,35 @@ public class TrustRunner {
         int failing = 0;
         for (Control control : controls.all()) {
             for (Check check : control.checks()) {
+                if (stopping.get()) {
+                    log.info("Trust checks stopped at shutdown; the next run starts afresh");
+                    return failing;
+                }
                 Check.Result result;
                 try {
                     result = check.run();
                 } catch (RuntimeException e) {
                     log.warn("Trust check {} could not run: {}", check.id(), e.toString());
-                    result = Check.Result.fail(Map.of("error", e.getClass().getSimpleName()));
+                    result = Controls.unreadable(e);
+                }
+                if (stopping.get()) {
+                    // Cut short by the shutdown: not a finding about the system, so not recorded.
+                    return failing;
                 }
                 if (result.status() != Check.Status.PASS) {
                     failing++;
                 }
                 jdbc.sql("""
-                                INSERT INTO trust_results (check_id, control_id, status, evidence, checked_at)
-                                VALUES (:check, :control, :status, :evidence, :at)
+                                INSERT INTO trust_results (check_id, control_id, status, evidence, operator_evidence, checked_at)
+                                VALUES (:check, :control, :status, :evidence, :operatorEvidence, :at)
                                 ON CONFLICT (check_id) DO UPDATE SET control_id = :control, status = :status, evidence = :evidence,
-                                    checked_at = :at
+                                    operator_evidence = :operatorEvidence, checked_at = :at
                                 """)
                         .param("check", check.id())
                         .param("control", control.id())
                         .param("status", result.status().wire())
                         .param("evidence", json.writeValueAsString(result.evidence()))
+                        .param("operatorEvidence", json.writeValueAsString(result.operatorEvidence()))
                         .param("at", Timestamp.from(Instant.now()))
                         .update();
             }
@@ -156,13 +213,34 @@ public class TrustRunner {
         return failing;
     }
 
-    /** Every control with its checks' latest results; a check never run shows as stale. */
+    /** Every control with its checks' latest results and public evidence; a check never run shows as stale. */
     public List<ControlView> view() {
+        return view(false);
+    }
+
+    /**
+     * As {@link #view()}, each check's evidence with what is for the platform's operators alone under
+     * {@code operatorOnly}: never to be served to anyone else.
+     */
+    public List<ControlView> operatorView() {
+        return view(true);
+    }
+
+    /** Every open finding of the sweeps, naming organisations and rows: for the platform's operators alone. */
+    public List<Map<String, Object>> openFindings() {
+        return sweeps.all();
+    }
+
+    private List<ControlView> view(boolean operator) {
         Map<String, Shown> stored = new LinkedHashMap<>();
-        jdbc.sql("SELECT check_id, status, evidence, checked_at FROM trust_results").query(rs -> {
+        jdbc.sql("SELECT check_id, status, evidence, operator_evidence, checked_at FROM trust_results").query(rs -> {
             @SuppressWarnings("unchecked")
             Map<String, Object> evidence = json.readValue(rs.getString(3), Map.class);
-            stored.put(rs.getString(1), new Shown(rs.getString(1), rs.getString(2), evidence, rs.getTimestamp(4).toInstant()));
+            if (operator) {
+                evidence = new LinkedHashMap<>(evidence);
+                evidence.put("operatorOnly", json.readValue(rs.getString(4), Map.class));
+            }
+            stored.put(rs.getString(1), new Shown(rs.getString(1), rs.getString(2), evidence, rs.getTimestamp(5).toInstant()));
         });
         Instant now = Instant.now();
         List<ControlView> views = new ArrayList<>();

@@ -29,7 +29,7 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The trust center (CONTRACT.md): the page, the same as JSON, a bundle of it signed with the audit checkpoint key,
- * and a run on demand for the platform's operators.
+ * all three with public evidence only; and, for the platform's operators, the full evidence and a run on demand.
  */
 @RestController
 class TrustController {
@@ -37,6 +37,10 @@ class TrustController {
     static final String EVIDENCE_CONTEXT = "bulwark.trust-evidence.v1";
 
     record Trust(List<TrustRunner.ControlView> controls, Instant generatedAt) {
+    }
+
+    /** The operators' view: every check's full evidence, and the sweeps' open findings by organisation and row. */
+    record OperatorTrust(List<TrustRunner.ControlView> controls, List<Map<String, Object>> findings, Instant generatedAt) {
     }
 
     /** The evidence: {@code payload} is the base64 of the JSON signed; the signature covers the context line and it. */
@@ -77,17 +81,30 @@ class TrustController {
                 Base64.getEncoder().encodeToString(signatures.sign(EVIDENCE_CONTEXT, payload)), signatures.verifierKey());
     }
 
+    /** The full evidence: how many organisations, how the root key is held, open findings by organisation. */
+    @GetMapping("/api/v1/trust/operator")
+    @SignedIn
+    OperatorTrust operator(@AuthenticationPrincipal Jwt jwt) {
+        requireOperator(jwt);
+        return new OperatorTrust(runner.operatorView(), runner.openFindings(), Instant.now());
+    }
+
     @PostMapping("/api/v1/trust/run")
     @Audited(none = "runs read-only checks of the platform; their stored results are the record")
     @SignedIn
-    Trust run(@AuthenticationPrincipal Jwt jwt) {
-        if (!properties.operators().contains(UUID.fromString(jwt.getSubject()))) {
-            throw new ForbiddenException("Only the platform's operators may run the trust checks on demand.");
-        }
+    OperatorTrust run(@AuthenticationPrincipal Jwt jwt) {
+        requireOperator(jwt);
         if (runner.runAll(Duration.ofSeconds(30)).isEmpty()) {
             throw new ConflictException("A run of the checks is under way and did not end within 30 seconds; its results will show"
                     + " on the trust page when it does.");
         }
-        return trust();
+        return operator(jwt);
+    }
+
+    /** A signed-in person named in {@code bulwark.trust.operators}; anyone else is refused, 403. */
+    private void requireOperator(Jwt jwt) {
+        if (!properties.operators().contains(UUID.fromString(jwt.getSubject()))) {
+            throw new ForbiddenException("Only the platform's operators may do this.");
+        }
     }
 }

@@ -55,13 +55,14 @@ class VerifiedTokensTest extends IntegrationTest {
             HttpResponse<String> out = send(HttpRequest.newBuilder(uri("/api/v1/auth/logout"))
                     .header("Authorization", "Bearer " + access).POST(HttpRequest.BodyPublishers.noBody()).build());
             assertThat(out.statusCode()).isEqualTo(204);
-            long deadline = System.currentTimeMillis() + 3000;
+            // Typically within milliseconds (one NOTIFY); the bound is what a saturated two-core machine still keeps.
+            long deadline = System.currentTimeMillis() + 10_000;
             int status = 200;
             while (status == 200 && System.currentTimeMillis() < deadline) {
                 status = meOn(otherPort, access);
                 Thread.sleep(20);
             }
-            assertThat(status).as("revoked on the other instance within 3 s").isEqualTo(401);
+            assertThat(status).as("revoked on the other instance within 10 s").isEqualTo(401);
         }
     }
 
@@ -79,9 +80,9 @@ class VerifiedTokensTest extends IntegrationTest {
         assertThat(get("/api/v1/me", bearer(tokens)).statusCode()).as("fail closed: verify again").isEqualTo(401);
     }
 
-    /** The listener reconnects within about a second after a (simulated) loss. */
+    /** The listener reconnects within about a second after a (simulated) loss; waits up to 60 s on a busy machine. */
     private static void awaitListening(VerifiedTokens cache) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 10_000;
+        long deadline = System.currentTimeMillis() + 60_000;
         while (!cache.listening() && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
@@ -89,7 +90,7 @@ class VerifiedTokensTest extends IntegrationTest {
     }
 
     private void awaitListening(int port, String access, VerifiedTokens cache) throws Exception {
-        long deadline = System.currentTimeMillis() + 5000;
+        long deadline = System.currentTimeMillis() + 30_000;
         long hits = cache.hits();
         while (cache.hits() <= hits + 1 && System.currentTimeMillis() < deadline) {
             assertThat(meOn(port, access)).isEqualTo(200);

@@ -7,43 +7,192 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import dev.bulwark.access.RateLimitProperties;
+import dev.bulwark.audit.AuditProperties;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.MfaStatus;
 import dev.bulwark.identity.PasskeyProperties;
 import dev.bulwark.identity.PasswordHashingParameters;
+import dev.bulwark.privacy.PrivacyProperties;
 import dev.bulwark.trust.Check;
+import dev.bulwark.trust.TrustProperties;
+import dev.bulwark.web.HttpProperties;
 import dev.bulwark.web.TlsProbe;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Each configuration check passes on the running configuration's values and fails on a weakened one. */
+/**
+ * Each configuration check passes on the shipped defaults and fails on a weakened value: every configured number
+ * outside its bound, on each side it has, fails its check and is named in the evidence.
+ */
 class ConfigChecksTest {
 
     private static final Instant NOW = Instant.parse("2026-12-02T12:00:00Z");
+
+    /** The shipped defaults, bound from the same @DefaultValue annotations the application starts with. */
+    private static final Binder DEFAULTS = new Binder(new MapConfigurationPropertySource(Map.of()));
+    private static final AuthProperties AUTH = DEFAULTS.bindOrCreate("bulwark.auth", AuthProperties.class);
+    private static final RateLimitProperties LIMITS = DEFAULTS.bindOrCreate("bulwark.rate-limits", RateLimitProperties.class);
+    private static final HttpProperties HTTP = DEFAULTS.bindOrCreate("bulwark.http", HttpProperties.class);
+    private static final Duration ENFORCER = DEFAULTS.bindOrCreate("bulwark.privacy", PrivacyProperties.class).enforcerInterval();
+    private static final Duration CHECKPOINTS = DEFAULTS.bindOrCreate("bulwark.audit", AuditProperties.class).checkpointInterval();
+    private static final Duration SCAN_CYCLE = DEFAULTS.bindOrCreate("bulwark.trust", TrustProperties.class).scanCycle();
+    /** Controls reads {@code bulwark.keys.max-age} with this default. */
+    private static final Duration KEY_MAX_AGE = Duration.ofDays(365);
+    private static final Sweeps.Cycle FRESH_CYCLE = new Sweeps.Cycle(NOW.minusSeconds(60), 1_000L);
+
+    private static Check.Result rateLimits(int user, int key, int org, int signIn) {
+        return ConfigChecks.rateLimits(new RateLimitProperties(user, key, org, RateLimitProperties.Store.IN_PROCESS), signIn);
+    }
+
+    private static Check.Result lockout(int threshold, Duration first, Duration max) {
+        return ConfigChecks.lockout(new AuthProperties.Lockout(threshold, first, max));
+    }
+
+    private static Check.Result hashing(int memory, int iterations, int parallelism, int salt, int hash) {
+        return ConfigChecks.passwordHashing(new PasswordHashingParameters("argon2id", memory, iterations, parallelism, salt, hash));
+    }
+
+    private static Check.Result limits(DataSize body, DataSize header, int depth, int string, Duration headerTimeout, Duration bodyTimeout) {
+        return ConfigChecks.requestLimits(new HttpProperties(body, null, 30, List.of(), false, List.of(), headerTimeout, bodyTimeout,
+                header, depth, string, java.net.URI.create("http://localhost:8080"), 64));
+    }
+
+    private static Check.Result swept(Duration scanCycle, Duration keyMaxAge) {
+        return ConfigChecks.swept(0, new Sweeps.Cycle(NOW.minusSeconds(60), 1_000L), scanCycle, NOW, Map.of(), Map.of(),
+                ConfigChecks.keyMaxAge(keyMaxAge));
+    }
+
+    /** The checks as the running application makes them from its defaults: every one passes. */
+    private static List<Check.Result> defaults() {
+        return List.of(
+                ConfigChecks.rateLimits(LIMITS, HTTP.authRequestsPerMinute()),
+                ConfigChecks.lockout(AUTH.lockout()),
+                ConfigChecks.accessTokens(AUTH.signingAlgorithm(), AUTH.accessTokenTtl()),
+                ConfigChecks.sessions(AUTH.sessionIdleTtl(), AUTH.sessionAbsoluteTtl(), AUTH.stepUpWindow()),
+                ConfigChecks.passwordHashing(PasswordHashingParameters.CURRENT),
+                ConfigChecks.enforcerRan(Optional.of(NOW.minusSeconds(60)), ENFORCER, NOW),
+                ConfigChecks.requestLimits(HTTP),
+                ConfigChecks.checkpointsFresh(Map.of(), CHECKPOINTS, NOW),
+                ConfigChecks.swept(0, FRESH_CYCLE, SCAN_CYCLE, NOW, Map.of(), Map.of(), ConfigChecks.keyMaxAge(KEY_MAX_AGE)));
+    }
+
+    /** Each bound broken, on each side it has: {setting, the check's result}. */
+    static Stream<Arguments> brokenBounds() {
+        Duration m = Duration.ofMinutes(1);
+        return Stream.of(
+                broken("bulwark.http.auth-requests-per-minute", rateLimits(600, 600, 3000, 61)),
+                broken("bulwark.http.auth-requests-per-minute", rateLimits(600, 600, 3000, 1_000_000)),
+                broken("bulwark.rate-limits.user-per-minute", rateLimits(6_001, 600, 3000, 30)),
+                broken("bulwark.rate-limits.user-per-minute", rateLimits(1_000_000, 600, 3000, 30)),
+                broken("bulwark.rate-limits.api-key-per-minute", rateLimits(600, 6_001, 3000, 30)),
+                broken("bulwark.rate-limits.organisation-per-minute", rateLimits(600, 600, 30_001, 30)),
+                broken("bulwark.auth.lockout.threshold", lockout(11, m, Duration.ofHours(1))),
+                broken("bulwark.auth.lockout.threshold", lockout(0, m, Duration.ofHours(1))),
+                broken("bulwark.auth.lockout.first-lock", lockout(5, Duration.ofSeconds(29), Duration.ofHours(1))),
+                broken("bulwark.auth.lockout.first-lock", lockout(5, Duration.ofMinutes(61), Duration.ofHours(2))),
+                broken("bulwark.auth.lockout.max-lock", lockout(5, m, Duration.ofMinutes(14))),
+                broken("bulwark.auth.lockout.max-lock", lockout(5, m, Duration.ofDays(2))),
+                broken("bulwark.auth.access-token-ttl", ConfigChecks.accessTokens(AuthProperties.SigningAlgorithm.ES256, Duration.ofMinutes(16))),
+                broken("bulwark.auth.access-token-ttl", ConfigChecks.accessTokens(AuthProperties.SigningAlgorithm.ES256, Duration.ofSeconds(59))),
+                broken("bulwark.auth.session-idle-ttl", ConfigChecks.sessions(Duration.ofHours(25), Duration.ofDays(14), Duration.ofMinutes(10))),
+                broken("bulwark.auth.session-idle-ttl", ConfigChecks.sessions(Duration.ofMinutes(4), Duration.ofDays(14), Duration.ofMinutes(10))),
+                broken("bulwark.auth.session-absolute-ttl", ConfigChecks.sessions(Duration.ofHours(24), Duration.ofDays(31), Duration.ofMinutes(10))),
+                broken("bulwark.auth.session-absolute-ttl", ConfigChecks.sessions(Duration.ofMinutes(30), Duration.ofMinutes(59), Duration.ofMinutes(10))),
+                broken("bulwark.auth.step-up-window", ConfigChecks.sessions(Duration.ofHours(24), Duration.ofDays(14), Duration.ofMinutes(11))),
+                broken("bulwark.auth.step-up-window", ConfigChecks.sessions(Duration.ofHours(24), Duration.ofDays(14), Duration.ofSeconds(59))),
+                broken("memoryKiB", hashing(19_455, 2, 1, 16, 32)),
+                broken("memoryKiB", hashing(262_145, 2, 1, 16, 32)),
+                broken("iterations", hashing(19_456, 1, 1, 16, 32)),
+                broken("iterations", hashing(19_456, 11, 1, 16, 32)),
+                broken("parallelism", hashing(19_456, 2, 0, 16, 32)),
+                broken("parallelism", hashing(19_456, 2, 9, 16, 32)),
+                broken("saltBytes", hashing(19_456, 2, 1, 15, 32)),
+                broken("saltBytes", hashing(19_456, 2, 1, 65, 32)),
+                broken("hashBytes", hashing(19_456, 2, 1, 16, 31)),
+                broken("hashBytes", hashing(19_456, 2, 1, 16, 65)),
+                broken("bulwark.privacy.enforcer-interval", ConfigChecks.enforcerRan(Optional.of(NOW.minusSeconds(10)), Duration.ofDays(2), NOW)),
+                broken("bulwark.privacy.enforcer-interval", ConfigChecks.enforcerRan(Optional.of(NOW.minusSeconds(10)), Duration.ofSeconds(59), NOW)),
+                broken("bulwark.http.max-body-size", limits(DataSize.ofMegabytes(11), DataSize.ofKilobytes(16), 32, 1 << 20, Duration.ofSeconds(20), Duration.ofSeconds(30))),
+                broken("bulwark.http.max-header-size", limits(DataSize.ofMegabytes(1), DataSize.ofKilobytes(65), 32, 1 << 20, Duration.ofSeconds(20), Duration.ofSeconds(30))),
+                broken("bulwark.http.max-json-depth", limits(DataSize.ofMegabytes(1), DataSize.ofKilobytes(16), 65, 1 << 20, Duration.ofSeconds(20), Duration.ofSeconds(30))),
+                broken("bulwark.http.max-json-string-length", limits(DataSize.ofMegabytes(1), DataSize.ofKilobytes(16), 32, 11 << 20, Duration.ofSeconds(20), Duration.ofSeconds(30))),
+                broken("bulwark.http.header-timeout", limits(DataSize.ofMegabytes(1), DataSize.ofKilobytes(16), 32, 1 << 20, Duration.ofSeconds(61), Duration.ofSeconds(30))),
+                broken("bulwark.http.body-timeout", limits(DataSize.ofMegabytes(1), DataSize.ofKilobytes(16), 32, 1 << 20, Duration.ofSeconds(20), Duration.ofSeconds(121))),
+                broken("bulwark.audit.checkpoint-interval", ConfigChecks.checkpointsFresh(Map.of(), Duration.ofMinutes(6), NOW)),
+                broken("bulwark.keys.max-age", swept(SCAN_CYCLE, Duration.ofDays(731))),
+                broken("bulwark.keys.max-age", swept(SCAN_CYCLE, Duration.ofHours(23))),
+                broken("bulwark.trust.scan-cycle", swept(Duration.ofDays(8), KEY_MAX_AGE)),
+                broken("bulwark.trust.scan-cycle", swept(Duration.ofSeconds(59), KEY_MAX_AGE)));
+    }
+
+    private static Arguments broken(String setting, Check.Result result) {
+        return Arguments.of(setting, result);
+    }
+
+    @Test
+    void theShippedDefaultsPassEveryBoundedCheck() {
+        assertThat(defaults()).allSatisfy(r -> assertThat(r.status()).as("%s", r.evidence()).isEqualTo(Check.Status.PASS));
+    }
+
+    @ParameterizedTest(name = "{0} out of its bound fails its check")
+    @MethodSource("brokenBounds")
+    @SuppressWarnings("unchecked")
+    void aConfiguredNumberOutsideItsBoundFailsItsCheck(String setting, Check.Result result) {
+        assertThat(result.status()).as("%s", result.evidence()).isEqualTo(Check.Status.FAIL);
+        assertThat((List<String>) result.evidence().get("outOfBounds")).containsExactly(setting);
+    }
+
+    /** Every bound a check applies is broken above, so a bound added later without a test that breaks it fails here. */
+    @Test
+    void everyBoundHasACaseThatBreaksIt() {
+        Set<String> bounded = new TreeSet<>();
+        for (Check.Result r : defaults()) {
+            r.evidence().forEach((key, value) -> {
+                if (value instanceof Map<?, ?> shown && shown.containsKey("allowed")) {
+                    bounded.add(key);
+                }
+            });
+        }
+        Set<String> broken = brokenBounds().map(a -> (String) a.get()[0]).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(broken).isEqualTo(bounded);
+    }
 
     @Test
     void rootKeyFailsOnTheReadableDevelopmentKeyset() {
         assertThat(ConfigChecks.rootKey("LOCAL_SEALED").status()).isEqualTo(Check.Status.PASS);
         assertThat(ConfigChecks.rootKey("KMS").status()).isEqualTo(Check.Status.PASS);
         assertThat(ConfigChecks.rootKey("LOCAL_UNSEALED").status()).isEqualTo(Check.Status.FAIL);
+        // How the key is held is for the operators; the public learns only whether it is protected.
+        assertThat(ConfigChecks.rootKey("KMS").evidence()).isEqualTo(ConfigChecks.rootKey("LOCAL_SEALED").evidence());
+        assertThat(ConfigChecks.rootKey("KMS").operatorEvidence()).containsEntry("rootKeyForm", "KMS");
     }
 
     @Test
     void passwordHashingFailsBelowOwaspsArgon2idCost() {
         assertThat(ConfigChecks.passwordHashing(PasswordHashingParameters.CURRENT).status()).isEqualTo(Check.Status.PASS);
-        assertThat(ConfigChecks.passwordHashing(new PasswordHashingParameters("argon2id", 4096, 2, 1, 16, 32)).status()).isEqualTo(Check.Status.FAIL);
-        assertThat(ConfigChecks.passwordHashing(new PasswordHashingParameters("argon2id", 19_456, 1, 1, 16, 32)).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(hashing(4096, 2, 1, 16, 32).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(hashing(19_456, 1, 1, 16, 32).status()).isEqualTo(Check.Status.FAIL);
         assertThat(ConfigChecks.passwordHashing(new PasswordHashingParameters("bcrypt", 19_456, 2, 1, 16, 32)).status()).isEqualTo(Check.Status.FAIL);
     }
 
     @Test
     void lockoutFailsWhenTooLenientOrOff() {
-        assertThat(ConfigChecks.lockout(new AuthProperties.Lockout(5, Duration.ofMinutes(1), Duration.ofHours(1))).status()).isEqualTo(Check.Status.PASS);
-        assertThat(ConfigChecks.lockout(new AuthProperties.Lockout(50, Duration.ofMinutes(1), Duration.ofHours(1))).status()).isEqualTo(Check.Status.FAIL);
-        assertThat(ConfigChecks.lockout(new AuthProperties.Lockout(5, Duration.ofSeconds(1), Duration.ofHours(1))).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(lockout(5, Duration.ofMinutes(1), Duration.ofHours(1)).status()).isEqualTo(Check.Status.PASS);
+        assertThat(lockout(50, Duration.ofMinutes(1), Duration.ofHours(1)).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(lockout(5, Duration.ofSeconds(1), Duration.ofHours(1)).status()).isEqualTo(Check.Status.FAIL);
     }
 
     @Test
@@ -51,6 +200,19 @@ class ConfigChecksTest {
         assertThat(ConfigChecks.accessTokens(AuthProperties.SigningAlgorithm.ES256, Duration.ofMinutes(15)).status()).isEqualTo(Check.Status.PASS);
         assertThat(ConfigChecks.accessTokens(AuthProperties.SigningAlgorithm.HS256, Duration.ofMinutes(15)).status()).isEqualTo(Check.Status.FAIL);
         assertThat(ConfigChecks.accessTokens(AuthProperties.SigningAlgorithm.ES256, Duration.ofHours(1)).status()).isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void sessionsFailWhenTheyOutliveTheirBounds() {
+        assertThat(ConfigChecks.sessions(Duration.ofHours(24), Duration.ofDays(14), Duration.ofMinutes(10)).status()).isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.sessions(Duration.ofDays(30), Duration.ofDays(365), Duration.ofHours(1)).status()).isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void requestLimitsFailWhenABodyOrAStallIsUnbounded() {
+        assertThat(ConfigChecks.requestLimits(HTTP).status()).isEqualTo(Check.Status.PASS);
+        assertThat(limits(DataSize.ofMegabytes(512), DataSize.ofKilobytes(16), 32, 1 << 20, Duration.ofHours(1), Duration.ofSeconds(30))
+                .status()).isEqualTo(Check.Status.FAIL);
     }
 
     @Test
@@ -115,12 +277,13 @@ class ConfigChecksTest {
 
     @Test
     void rateLimitsFailWhenABudgetIsOff() {
-        assertThat(ConfigChecks.rateLimits(new RateLimitProperties(600, 600, 3000, RateLimitProperties.Store.IN_PROCESS), 30).status())
-                .isEqualTo(Check.Status.PASS);
-        assertThat(ConfigChecks.rateLimits(new RateLimitProperties(1_000_000_000, 600, 3000, RateLimitProperties.Store.IN_PROCESS), 30)
-                .status()).as("a user budget in the billions").isEqualTo(Check.Status.FAIL);
-        assertThat(ConfigChecks.rateLimits(new RateLimitProperties(600, 600, 3000, RateLimitProperties.Store.IN_PROCESS), 2_000_000).status())
-                .as("sign-in unlimited per address").isEqualTo(Check.Status.FAIL);
+        assertThat(rateLimits(600, 600, 3000, 30).status()).isEqualTo(Check.Status.PASS);
+        assertThat(rateLimits(1_000_000_000, 600, 3000, 30).status()).as("a user budget in the billions").isEqualTo(Check.Status.FAIL);
+        assertThat(rateLimits(600, 600, 3000, 2_000_000).status()).as("sign-in unlimited per address").isEqualTo(Check.Status.FAIL);
+        assertThat(rateLimits(600, 600, 3000, 1_000_000).status()).as("a million sign-ins a minute, which once passed")
+                .isEqualTo(Check.Status.FAIL);
+        assertThat(rateLimits(600, 600, 3000, 30).evidence().toString()).as("where budgets live is for the operators")
+                .doesNotContain("IN_PROCESS");
     }
 
     @Test
@@ -147,6 +310,8 @@ class ConfigChecksTest {
         assertThat(ConfigChecks.securityTxt(200, "Expires: 2027-05-01T00:00:00Z\n", NOW).status()).isEqualTo(Check.Status.FAIL);
         assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:a@b.c\nExpires: soon\n", NOW).status()).isEqualTo(Check.Status.FAIL);
         assertThat(ConfigChecks.securityTxt(404, good, NOW).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:a@b.c\nExpires: 2028-01-01T00:00:00Z\n", NOW).status())
+                .as("more than a year ahead (RFC 9116)").isEqualTo(Check.Status.FAIL);
     }
 
     @Test
@@ -160,11 +325,25 @@ class ConfigChecksTest {
         assertThat(failed.evidence()).containsEntry("late", 1)
                 .as("public evidence names no organisation").doesNotContainValue(late.keySet().iterator().next().toString());
         assertThat(failed.evidence().toString()).doesNotContain(late.keySet().iterator().next().toString());
+        assertThat(failed.evidence()).as("how many organisations have chains is for the operators").doesNotContainKey("chainsBehind");
+        assertThat(failed.operatorEvidence()).containsEntry("chainsBehind", 1);
     }
 
     @Test
     void aDataKeyOlderThanItsMaximumAgeIsOverdue() {
         assertThat(ConfigChecks.keyOverdue(NOW.minus(Duration.ofDays(30)), Duration.ofDays(365), NOW)).isEmpty();
         assertThat(ConfigChecks.keyOverdue(NOW.minus(Duration.ofDays(400)), Duration.ofDays(365), NOW)).isPresent();
+    }
+
+    @Test
+    void aSweepFailsWithAnOpenFindingOrACycleLongerThanItsBound() {
+        Map<String, Object> sizes = Map.of("organisations", 42);
+        Check.Result healthy = ConfigChecks.swept(0, FRESH_CYCLE, SCAN_CYCLE, NOW, Map.of(), sizes);
+        assertThat(healthy.status()).isEqualTo(Check.Status.PASS);
+        assertThat(healthy.evidence()).as("sizes are for the operators").doesNotContainKey("organisations");
+        assertThat(healthy.operatorEvidence()).isEqualTo(sizes);
+        assertThat(ConfigChecks.swept(1, FRESH_CYCLE, SCAN_CYCLE, NOW, Map.of(), sizes).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.swept(0, new Sweeps.Cycle(NOW.minus(Duration.ofDays(2)), null), SCAN_CYCLE, NOW, Map.of(), sizes).status())
+                .isEqualTo(Check.Status.FAIL);
     }
 }

@@ -57,7 +57,8 @@ class CrashRecoveryTest {
                 }
             });
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        // Stops waiting as soon as 25 are acknowledged; the bound is for a saturated machine, where a signup may take seconds.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         while (acknowledged.size() < 25 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
@@ -65,7 +66,7 @@ class CrashRecoveryTest {
         first.waitFor();
         writing.set(false);
         writers.shutdown();
-        assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(writers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(25);
 
         long leftoverPid = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).getFirst().trim());
@@ -143,7 +144,8 @@ class CrashRecoveryTest {
 
     private int awaitHealthy(Process process, Path log) throws Exception {
         Pattern running = Pattern.compile("Bulwark is running at http://localhost:(\\d+)/");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        // A JVM and its PostgreSQL starting on a saturated machine; returns as soon as healthy.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new AssertionError("Bulwark exited early:\n" + Files.readString(log));

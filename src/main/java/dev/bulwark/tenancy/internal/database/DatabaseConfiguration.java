@@ -5,17 +5,21 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
+import dev.bulwark.tenancy.BeforeMigration;
+import dev.bulwark.tenancy.StoredData;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The two roles, wired. Flyway migrates as the owner through a connection that is never a bean (so nothing else,
  * actuator included, can use it); the application's only {@link DataSource} is a pool of the app role, which owns
- * nothing and is subject to row-level security.
+ * nothing and is subject to row-level security. Every {@link BeforeMigration} bean is built before the migration, so a
+ * start it refuses changes nothing in the database.
  */
 @Configuration(proxyBeanMethods = false)
 class DatabaseConfiguration {
@@ -36,7 +40,13 @@ class DatabaseConfiguration {
     }
 
     @Bean
-    DataSource dataSource(ConnectionSettings settings, DatabaseProperties properties) {
+    StoredData storedData(ConnectionSettings settings, DatabaseProperties properties) {
+        return new ReadOnlyStoredData(settings, properties.schema());
+    }
+
+    @Bean
+    DataSource dataSource(ConnectionSettings settings, DatabaseProperties properties, ObjectProvider<BeforeMigration> checks) {
+        checks.orderedStream().forEach(built -> log.debug("Checked before migrating: {}", built.getClass().getSimpleName()));
         migrate(settings, properties);
         HikariConfig config = new HikariConfig();
         config.setPoolName("bulwark-app");

@@ -45,6 +45,11 @@ class DatabaseConfiguration {
     }
 
     @Bean
+    DatabaseProbe databaseHealthIndicator(ConnectionSettings settings, DatabaseProperties properties) {
+        return new DatabaseProbe(settings, properties);
+    }
+
+    @Bean
     DataSource dataSource(ConnectionSettings settings, DatabaseProperties properties, ObjectProvider<BeforeMigration> checks) {
         checks.orderedStream().forEach(built -> log.debug("Checked before migrating: {}", built.getClass().getSimpleName()));
         migrate(settings, properties);
@@ -54,6 +59,10 @@ class DatabaseConfiguration {
         config.setUsername(settings.appUser());
         config.setPassword(settings.appPassword());
         config.setMaximumPoolSize(properties.poolSize());
+        // Fail fast: past this a request answers 503 (web module) instead of queueing behind a saturated pool or a
+        // database that is gone. Validation on borrow must finish well inside it.
+        config.setConnectionTimeout(properties.connectionTimeout().toMillis());
+        config.setValidationTimeout(Math.max(250, Math.min(1_000, properties.connectionTimeout().toMillis() / 2)));
         config.addDataSourceProperty("currentSchema", properties.schema());
         config.addDataSourceProperty("ApplicationName", "bulwark");
         return new HikariDataSource(config);

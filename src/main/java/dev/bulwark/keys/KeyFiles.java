@@ -18,7 +18,8 @@ import org.springframework.stereotype.Service;
 /**
  * Secret key material kept in files (the access-token signing keys, the audit checkpoint key): written sealed by the
  * root key, with the file's purpose as associated data, readable by its owner only. A file written before sealing
- * existed is read as it is and reported as such, so its owner re-writes it sealed.
+ * existed is read as it is and reported as such, so its owner re-writes it sealed. A sealed file that does not open
+ * under the root key is another installation's (or damaged): {@link KeysRefusedException}.
  */
 @Service
 public class KeyFiles {
@@ -60,7 +61,8 @@ public class KeyFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException(file + " does not open under this root key (another root key, or damaged)", e);
+            throw KeyCustody.notOurs(file, file.toAbsolutePath().normalize()
+                    + " does not open under this root key (sealed by another installation's root key, or damaged)");
         }
     }
 

@@ -64,14 +64,18 @@ class SigningAlgorithmTest {
         }
     }
 
-    private static ConfigurableApplicationContext start(AuthProperties.SigningAlgorithm algorithm, Path keys) {
+    /**
+     * An installation of its own under {@code dir}: keys generated over another installation's data would be refused
+     * (docs/resilience.md).
+     */
+    private static ConfigurableApplicationContext start(AuthProperties.SigningAlgorithm algorithm, Path dir) {
         return new SpringApplicationBuilder(BulwarkApplication.class).run(
                 "--server.port=0",
-                "--bulwark.database.embedded.data-dir=" + IntegrationTest.DATA_DIR,
+                "--bulwark.database.embedded.data-dir=" + dir,
                 "--bulwark.database.embedded.durable=false",
-                "--bulwark.auth.key-dir=" + keys, "--bulwark.keys.dir=" + IntegrationTest.DATA_DIR.resolve("keys"), "--bulwark.audit.key-dir=" + IntegrationTest.DATA_DIR.resolve("keys"),
-                "--bulwark.audit.checkpoint-dir=" + IntegrationTest.DATA_DIR.resolve("checkpoints"),
-                "--bulwark.mail.dir=" + keys.resolve("mail"),
+                "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.keys.dir=" + dir.resolve("keys"),
+                "--bulwark.audit.key-dir=" + dir.resolve("keys"), "--bulwark.audit.checkpoint-dir=" + dir.resolve("checkpoints"),
+                "--bulwark.mail.dir=" + dir.resolve("mail"),
                 "--bulwark.auth.signing-algorithm=" + algorithm.name());
     }
 

@@ -17,10 +17,17 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
 
 import dev.bulwark.audit.AuditProperties;
+import dev.bulwark.keys.KeyCustody;
 import dev.bulwark.keys.KeyFiles;
+import dev.bulwark.tenancy.BeforeMigration;
+import dev.bulwark.tenancy.StoredData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,9 +39,13 @@ import org.springframework.stereotype.Component;
  * only. Its public half is published in the
  * C2SP verifier-key form {@code <name>+<key id>+<base64(0x01 || public key)>}; the key id is the first four bytes of
  * SHA-256(name || "\n" || 0x01 || public key).
+ * <p>
+ * Built before the database is migrated ({@link BeforeMigration}): generated only for a fresh installation; once
+ * checkpoints are published (in the database or the checkpoint directory) the key must be the one that signed the latest
+ * of them, or the start is refused: a new key would make every later checkpoint look like tampering.
  */
 @Component
-public class CheckpointKey {
+public class CheckpointKey implements BeforeMigration {
 
     private static final Logger log = LoggerFactory.getLogger(CheckpointKey.class);
     /** The DER prefix of an Ed25519 SubjectPublicKeyInfo, before the 32 raw key bytes (RFC 8410). */
@@ -50,17 +61,85 @@ public class CheckpointKey {
     static final String FILE_PURPOSE = "audit-checkpoint-key";
 
     @Autowired
-    CheckpointKey(AuditProperties properties, KeyFiles keyFiles) {
-        this(properties.origin(), properties.keyDir().toAbsolutePath().normalize().resolve("audit-checkpoint.key"), keyFiles);
+    CheckpointKey(AuditProperties properties, KeyFiles keyFiles, KeyCustody custody, StoredData stored) {
+        this(properties.origin(), guarded(properties, keyFiles, custody, stored));
     }
 
+    /** A key of its own in {@code file}, created when absent: for tools and tests, with no installation to guard. */
     public CheckpointKey(String name, Path file, KeyFiles keyFiles) {
+        this(name, Files.exists(file) ? load(file, keyFiles) : create(file, keyFiles));
+    }
+
+    private CheckpointKey(String name, KeyPair pair) {
         this.name = name;
-        KeyPair pair = Files.exists(file) ? load(file, keyFiles) : create(file, keyFiles);
         this.privateKey = pair.getPrivate();
-        byte[] encoded = pair.getPublic().getEncoded();
-        this.rawPublic = Arrays.copyOfRange(encoded, X509_PREFIX.length, encoded.length);
+        this.rawPublic = raw(pair);
         this.keyId = keyId(name, rawPublic);
+    }
+
+    /**
+     * The installation's key: loaded, or generated when nothing it would have signed exists; refused when it is missing
+     * over existing data, or is not the key that signed the latest checkpoint in the database or the directory.
+     */
+    private static KeyPair guarded(AuditProperties properties, KeyFiles keyFiles, KeyCustody custody, StoredData stored) {
+        Path file = properties.keyDir().toAbsolutePath().normalize().resolve("audit-checkpoint.key");
+        List<String> published = Stream.concat(latestStored(stored).stream(), latestInDirectory(properties.checkpointDirectory()).stream())
+                .toList();
+        KeyPair pair;
+        if (Files.exists(file)) {
+            pair = load(file, keyFiles);
+        } else if (custody.installationHasData() || !published.isEmpty()) {
+            throw custody.missing(file, "its audit checkpoint key");
+        } else {
+            pair = create(file, keyFiles);
+        }
+        String ours = HexFormat.of().formatHex(keyId(properties.origin(), raw(pair)));
+        for (String note : published) {
+            List<String> signers = SignedCheckpoint.signers(note);
+            if (!signers.contains(ours)) {
+                throw KeyCustody.notOurs(file, "the audit checkpoint key " + file + " (key id " + ours + ") is not the key"
+                        + " that signed this installation's checkpoints (key id " + String.join(", ", signers)
+                        + "), or bulwark.audit.origin changed");
+            }
+        }
+        return pair;
+    }
+
+    /** The note of the latest checkpoint in the database (of one organisation: they are all signed by one key). */
+    private static Optional<String> latestStored(StoredData stored) {
+        for (UUID tenant : stored.query(null, "SELECT tenant_id FROM audit_checkpointed ORDER BY tenant_id LIMIT 1",
+                (rs, n) -> rs.getObject(1, UUID.class))) {
+            return stored.query(tenant, "SELECT note FROM audit_checkpoints WHERE tenant_id = ? ORDER BY tree_size DESC LIMIT 1",
+                    (rs, n) -> rs.getString(1), tenant).stream().findFirst();
+        }
+        return Optional.empty();
+    }
+
+    /** The note last written to the checkpoint directory ({@code <dir>/<tenant>/<size>.note}), if it holds any. */
+    private static Optional<String> latestInDirectory(Path dir) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> notes = Files.find(dir, 2, (path, attributes) -> attributes.isRegularFile()
+                && path.getFileName().toString().endsWith(".note"))) {
+            Optional<Path> latest = notes.max(java.util.Comparator.comparing(CheckpointKey::modified));
+            return latest.isEmpty() ? Optional.empty() : Optional.of(Files.readString(latest.get(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the checkpoint directory " + dir, e);
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] raw(KeyPair pair) {
+        byte[] encoded = pair.getPublic().getEncoded();
+        return Arrays.copyOfRange(encoded, X509_PREFIX.length, encoded.length);
     }
 
     public String name() {

@@ -106,13 +106,16 @@ public class Checkpointer {
             }
             Long head = jdbc.sql("SELECT seq FROM audit_heads WHERE tenant_id = :tenant")
                     .param("tenant", tenant).query(Long.class).optional().orElse(0L);
-            MerkleTree.Range range = jdbc.sql("""
-                            SELECT tree_size, frontier FROM audit_checkpoints WHERE tenant_id = :tenant
+            Optional<Last> last = jdbc.sql("""
+                            SELECT tree_size, frontier, note FROM audit_checkpoints WHERE tenant_id = :tenant
                             ORDER BY tree_size DESC LIMIT 1
                             """)
                     .param("tenant", tenant)
-                    .query((rs, n) -> MerkleTree.Range.restore(rs.getLong("tree_size"), rs.getBytes("frontier")))
-                    .optional().orElseGet(MerkleTree.Range::new);
+                    .query((rs, n) -> new Last(MerkleTree.Range.restore(rs.getLong("tree_size"), rs.getBytes("frontier")),
+                            rs.getString("note")))
+                    .optional();
+            requirePublishedKey(tenant, last.map(Last::note));
+            MerkleTree.Range range = last.map(Last::range).orElseGet(MerkleTree.Range::new);
             long from = range.size();
             if (head <= from) {
                 return Optional.<SignedCheckpoint>empty();
@@ -171,6 +174,22 @@ public class Checkpointer {
             }
             return Optional.of(signed);
         });
+    }
+
+    /**
+     * Signs only with the published key: the key that signed the chain's last checkpoint. Any other key (a key directory
+     * swapped while running) would make every later checkpoint read as tampering, so nothing is signed.
+     */
+    private void requirePublishedKey(UUID tenant, Optional<String> lastNote) {
+        String ours = java.util.HexFormat.of().formatHex(key.keyId());
+        if (lastNote.isPresent() && !SignedCheckpoint.signers(lastNote.get()).contains(ours)) {
+            throw new IllegalStateException("the last checkpoint of " + tenant + " is signed by key "
+                    + SignedCheckpoint.signers(lastNote.get()) + ", not by this checkpoint key (" + ours + "): not signing");
+        }
+    }
+
+    /** The latest checkpoint: the frontier to extend and the note whose key must sign the next one. */
+    private record Last(MerkleTree.Range range, String note) {
     }
 
     /** The walk's last linked event. */

@@ -96,6 +96,29 @@ public record SignedCheckpoint(String origin, long treeSize, byte[] rootHash, St
         return new SignedCheckpoint(lines[0], Long.parseLong(lines[1]), root, note);
     }
 
+    /** The key ids (hex) of the signature lines of {@code note}: who signed it, without checking the signatures. */
+    static java.util.List<String> signers(String note) {
+        int split = note.indexOf("\n\n");
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        if (split < 0) {
+            return ids;
+        }
+        for (String line : note.substring(split + 2).split("\n")) {
+            String[] parts = line.startsWith(DASH) ? line.substring(DASH.length()).split(" ") : new String[0];
+            if (parts.length == 2) {
+                try {
+                    byte[] stamped = Base64.getDecoder().decode(parts[1]);
+                    if (stamped.length >= 4) {
+                        ids.add(HexFormat.of().formatHex(stamped, 0, 4));
+                    }
+                } catch (IllegalArgumentException malformed) {
+                    // not a signature line of ours
+                }
+            }
+        }
+        return ids;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof SignedCheckpoint c && c.note.equals(note);

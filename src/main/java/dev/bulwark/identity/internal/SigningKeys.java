@@ -19,8 +19,10 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.bulwark.identity.AuthProperties;
+import dev.bulwark.keys.KeyCustody;
 import dev.bulwark.keys.KeyFiles;
 import dev.bulwark.shared.Ids;
+import dev.bulwark.tenancy.BeforeMigration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -28,10 +30,12 @@ import org.springframework.stereotype.Component;
 /**
  * The keys that sign access tokens (ES256 unless configured otherwise): generated at first start, kept in one JWK-set
  * file sealed by the root key ({@link KeyFiles}) and readable by its owner only, newest first. Rotation adds a key that signs from then on; older keys keep verifying until pruned (never
- * sooner than the longest access-token lifetime after they stopped signing).
+ * sooner than the longest access-token lifetime after they stopped signing). Generated only for a fresh installation
+ * ({@link KeyCustody}): built before the database is migrated ({@link BeforeMigration}), a missing file over existing
+ * data, or one sealed by another root key, refuses the start.
  */
 @Component
-public class SigningKeys {
+public class SigningKeys implements BeforeMigration {
 
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
     private static final int KEPT = 3;
@@ -44,10 +48,13 @@ public class SigningKeys {
     private final KeyFiles keyFiles;
     private volatile JWKSet keys;
 
-    SigningKeys(AuthProperties properties, KeyFiles keyFiles) {
+    SigningKeys(AuthProperties properties, KeyFiles keyFiles, KeyCustody custody) {
         this.file = properties.keyDir().toAbsolutePath().normalize().resolve("jwt-signing.jwks.json");
         this.algorithm = properties.signingAlgorithm();
         this.keyFiles = keyFiles;
+        if (!Files.exists(file) && custody.installationHasData()) {
+            throw custody.missing(file, "its access-token signing keys");
+        }
         this.keys = Files.exists(file) ? load() : new JWKSet();
         if (keys.getKeys().isEmpty()) {
             keys = new JWKSet(newKey());

@@ -20,8 +20,12 @@ import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.subtle.AesGcmJce;
+import dev.bulwark.keys.KeyCustody;
 import dev.bulwark.keys.KeyProperties;
+import dev.bulwark.keys.KeysRefusedException;
 import dev.bulwark.shared.OwnerOnlyFiles;
+import dev.bulwark.tenancy.BeforeMigration;
+import dev.bulwark.tenancy.StoredData;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 import org.slf4j.Logger;
@@ -43,9 +47,13 @@ import tools.jackson.databind.node.ObjectNode;
  * A local keyset can be rotated ({@link #rotate()}: a new primary key) and its older keys retired once everything is
  * re-wrapped ({@link #retireOlderKeys()}). Another instance sharing the key directory notices the changed file the
  * first time a wrapped value does not open under the keyset it holds, and reloads it.
+ * <p>
+ * Built before the database is migrated ({@link BeforeMigration}): a local keyset is generated only for a fresh
+ * installation ({@link KeyCustody}); over existing data, a missing keyset, a wrong passphrase, or a keyset that opens none
+ * of the stored organisation keysets it should wrap (another installation's) refuses the start.
  */
 @Component
-public class RootKey {
+public class RootKey implements BeforeMigration {
 
     private static final Logger log = LoggerFactory.getLogger(RootKey.class);
     private static final String SEALED_FORMAT = "bulwark-root-keyset-sealed-v1";
@@ -61,6 +69,7 @@ public class RootKey {
     }
 
     private final KeyProperties properties;
+    private final KeyCustody custody;
     private final Path file;
     private final ObjectMapper json = new ObjectMapper();
     private final Aead aead;
@@ -68,9 +77,10 @@ public class RootKey {
     private volatile Aead current;
     private volatile FileTime loadedAt;
 
-    RootKey(KeyProperties properties, KmsAeads kms) throws GeneralSecurityException {
+    RootKey(KeyProperties properties, KmsAeads kms, KeyCustody custody, StoredData stored) throws GeneralSecurityException {
         AeadConfig.register();
         this.properties = properties;
+        this.custody = custody;
         this.file = properties.dir().toAbsolutePath().normalize().resolve("root-keyset.json");
         if (properties.rootUri() != null) {
             if (!kms.supports(properties.rootUri())) {
@@ -81,6 +91,11 @@ public class RootKey {
         } else {
             load(true);
             this.aead = new Reloading();
+            // A KMS root key is not probed: a KMS that cannot be reached at start must not read as the wrong key.
+            if (TenantKeys.rootOpensStored(stored, aead).filter(opens -> !opens).isPresent()) {
+                throw KeyCustody.notOurs(file, "the root keyset " + file + " opens none of this installation's"
+                        + " organisation keysets (another installation's key directory?)");
+            }
             if (properties.rootPassphrase() == null) {
                 log.warn("The root keyset {} is not sealed: anyone who can read it can read every organisation's keys."
                         + " Outside development, set BULWARK_KEYS_ROOT_PASSPHRASE or BULWARK_KEYS_ROOT_URI.", file);
@@ -165,6 +180,9 @@ public class RootKey {
                 if (!createIfMissing) {
                     throw new IllegalStateException("the root keyset " + file + " is gone");
                 }
+                if (custody.installationHasData()) {
+                    throw custody.missing(file, "its root keyset");
+                }
                 KeysetHandle fresh = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
                 store(fresh);
                 log.info("Generated a new root keyset in {} ({})", file, form() == Form.LOCAL_SEALED ? "sealed" : "not sealed");
@@ -177,15 +195,18 @@ public class RootKey {
             boolean sealed = node.has("format") && SEALED_FORMAT.equals(node.get("format").asString());
             if (sealed) {
                 if (properties.rootPassphrase() == null) {
-                    throw new IllegalStateException("the root keyset " + file
-                            + " is sealed by a passphrase: set bulwark.keys.root-passphrase (BULWARK_KEYS_ROOT_PASSPHRASE)");
+                    throw new KeysRefusedException("the root keyset " + file
+                            + " is sealed by a passphrase and none is set",
+                            "set BULWARK_KEYS_ROOT_PASSPHRASE (bulwark.keys.root-passphrase) to the passphrase it was sealed with");
                 }
                 Aead seal = seal(Base64.getDecoder().decode(node.get("salt").asString()), node.get("memoryKiB").asInt(),
                         node.get("iterations").asInt());
                 try {
                     read = TinkJsonProtoKeysetFormat.parseEncryptedKeyset(node.get("keyset").asString(), seal, SEAL_CONTEXT);
                 } catch (GeneralSecurityException e) {
-                    throw new IllegalStateException("the root keyset " + file + " does not open with this passphrase", e);
+                    throw new KeysRefusedException("the root keyset " + file
+                            + " does not open with this passphrase",
+                            "set BULWARK_KEYS_ROOT_PASSPHRASE (bulwark.keys.root-passphrase) to the passphrase it was sealed with");
                 }
             } else {
                 read = TinkJsonProtoKeysetFormat.parseKeyset(text, InsecureSecretKeyAccess.get());

@@ -19,6 +19,7 @@ import com.google.crypto.tink.mac.PredefinedMacParameters;
 import dev.bulwark.keys.KeyProperties;
 import dev.bulwark.shared.KeyUnavailableException;
 import dev.bulwark.keys.KeysDestroyedException;
+import dev.bulwark.tenancy.StoredData;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -184,6 +185,34 @@ public class TenantKeys {
                 .param("tenant", tenant)
                 .query(TenantKeys::wrapped)
                 .single();
+    }
+
+    /**
+     * Whether {@code root} opens the stored keysets it wraps, sampled: the platform organisation's and the three newest
+     * organisations'. Empty when none is stored; true when any opens (one damaged row is that organisation's problem,
+     * not a wrong root key).
+     */
+    static java.util.Optional<Boolean> rootOpensStored(StoredData stored, Aead root) {
+        UUID platform = new UUID(0, 0);
+        java.util.List<UUID> sample = new java.util.ArrayList<>(java.util.List.of(platform));
+        sample.addAll(stored.query(null, "SELECT id FROM organisations WHERE id <> ? ORDER BY created_at DESC LIMIT 3",
+                (rs, n) -> rs.getObject(1, UUID.class), platform));
+        boolean seen = false;
+        for (UUID tenant : sample) {
+            for (byte[] data : stored.query(tenant, """
+                            SELECT data_keyset FROM tenant_keys
+                            WHERE tenant_id = ? AND destroyed_at IS NULL AND kms_uri IS NULL
+                            """, (rs, n) -> rs.getBytes(1), tenant)) {
+                seen = true;
+                try {
+                    TinkProtoKeysetFormat.parseEncryptedKeyset(data, root, context(tenant, "data"));
+                    return java.util.Optional.of(true);
+                } catch (GeneralSecurityException notUnderThisRoot) {
+                    // try the next one
+                }
+            }
+        }
+        return seen ? java.util.Optional.of(false) : java.util.Optional.empty();
     }
 
     /** The associated data of a wrapped keyset: it opens only for its tenant and purpose. */

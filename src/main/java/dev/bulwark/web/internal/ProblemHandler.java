@@ -16,11 +16,13 @@ import dev.bulwark.shared.StepUpRequiredException;
 import dev.bulwark.shared.TooManyRequestsException;
 import dev.bulwark.shared.UnauthenticatedException;
 import dev.bulwark.shared.UndecryptableFieldException;
+import dev.bulwark.web.OverloadProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -29,6 +31,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -49,6 +52,12 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    private final String retryAfter;
+
+    ProblemHandler(OverloadProperties overload) {
+        this.retryAfter = Long.toString(overload.retryAfter().toSeconds());
+    }
 
     @ExceptionHandler(InvalidInputException.class)
     ResponseEntity<Object> invalidInput(InvalidInputException e, WebRequest request) {
@@ -123,8 +132,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "The request conflicts with data that already exists."), request);
     }
 
+    /** No pooled connection in time, or the database unreachable: 503 to retry, never a 500 (docs/resilience.md). */
+    @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class})
+    ResponseEntity<Object> databaseUnavailable(Exception e, WebRequest request) {
+        log.warn("Database unavailable: {}", e.getMessage());
+        return respond(DatabaseUnavailable.problem(), HttpHeaders.RETRY_AFTER, retryAfter, request);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
+        if (DatabaseUnavailable.causes(e)) {
+            return databaseUnavailable(e, request);
+        }
         log.error("Unhandled error", e);
         return respond(Problems.forStatus(500), request);
     }

@@ -11,7 +11,9 @@ import java.time.Instant;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KmsClient;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import dev.bulwark.keys.KeyCustody;
 import dev.bulwark.keys.KeyProperties;
+import dev.bulwark.tenancy.StoredData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -29,6 +31,15 @@ class RootKeyTest {
     private static final String PASSPHRASE = "correct horse battery staple 42";
     private static final byte[] AD = "ad".getBytes(StandardCharsets.UTF_8);
 
+    /** A fresh installation: the database holds nothing yet. */
+    private static final StoredData NOTHING_STORED = new StoredData() {
+        @Override
+        public <T> java.util.List<T> query(java.util.UUID tenant, String sql, org.springframework.jdbc.core.RowMapper<T> rows,
+                                           Object... parameters) {
+            return java.util.List.of();
+        }
+    };
+
     @TempDir
     Path dir;
 
@@ -39,7 +50,8 @@ class RootKeyTest {
     private RootKey root(String uri, String passphrase) throws GeneralSecurityException {
         KeyProperties properties = new KeyProperties(dir, uri, passphrase, dir.resolve("kms"), 10, Duration.ofMinutes(1),
                 Duration.ofMinutes(1), 10);
-        return new RootKey(properties, new KmsAeads(new StaticListableBeanFactory().getBeanProvider(KmsClient.class), properties));
+        return new RootKey(properties, new KmsAeads(new StaticListableBeanFactory().getBeanProvider(KmsClient.class), properties),
+                new KeyCustody(NOTHING_STORED), NOTHING_STORED);
     }
 
     @Test

@@ -5,17 +5,21 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
+import dev.bulwark.tenancy.BeforeMigration;
+import dev.bulwark.tenancy.StoredData;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * The two roles, wired. Flyway migrates as the owner through a connection that is never a bean (so nothing else,
  * actuator included, can use it); the application's only {@link DataSource} is a pool of the app role, which owns
- * nothing and is subject to row-level security.
+ * nothing and is subject to row-level security. Every {@link BeforeMigration} bean is built before the migration, so a
+ * start it refuses changes nothing in the database.
  */
 @Configuration(proxyBeanMethods = false)
 class DatabaseConfiguration {
@@ -36,7 +40,18 @@ class DatabaseConfiguration {
     }
 
     @Bean
-    DataSource dataSource(ConnectionSettings settings, DatabaseProperties properties) {
+    StoredData storedData(ConnectionSettings settings, DatabaseProperties properties) {
+        return new ReadOnlyStoredData(settings, properties.schema());
+    }
+
+    @Bean
+    DatabaseProbe databaseHealthIndicator(ConnectionSettings settings, DatabaseProperties properties) {
+        return new DatabaseProbe(settings, properties);
+    }
+
+    @Bean
+    DataSource dataSource(ConnectionSettings settings, DatabaseProperties properties, ObjectProvider<BeforeMigration> checks) {
+        checks.orderedStream().forEach(built -> log.debug("Checked before migrating: {}", built.getClass().getSimpleName()));
         migrate(settings, properties);
         HikariConfig config = new HikariConfig();
         config.setPoolName("bulwark-app");
@@ -44,6 +59,10 @@ class DatabaseConfiguration {
         config.setUsername(settings.appUser());
         config.setPassword(settings.appPassword());
         config.setMaximumPoolSize(properties.poolSize());
+        // Fail fast: past this a request answers 503 (web module) instead of queueing behind a saturated pool or a
+        // database that is gone. Validation on borrow must finish well inside it.
+        config.setConnectionTimeout(properties.connectionTimeout().toMillis());
+        config.setValidationTimeout(Math.max(250, Math.min(1_000, properties.connectionTimeout().toMillis() / 2)));
         config.addDataSourceProperty("currentSchema", properties.schema());
         config.addDataSourceProperty("ApplicationName", "bulwark");
         return new HikariDataSource(config);

@@ -1,6 +1,7 @@
 package dev.bulwark.tenancy.internal.database;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -8,6 +9,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Where Bulwark's database lives. With no {@code url}, an embedded PostgreSQL 17 runs under {@code dataDir};
  * with one, Bulwark connects to that server as two roles: the owner (migrations only) and the app role.
+ *
+ * @param connectionTimeout how long a request waits for a pooled connection before it answers 503: short, so a saturated
+ *                          pool or an unreachable database fails fast instead of holding the caller
+ * @param probeTimeout      the longest a readiness probe waits for the database on its own connection
  */
 @ConfigurationProperties("bulwark.database")
 public record DatabaseProperties(
@@ -18,6 +23,8 @@ public record DatabaseProperties(
         String appPassword,
         @DefaultValue("bulwark") String schema,
         @DefaultValue("10") int poolSize,
+        @DefaultValue("2s") Duration connectionTimeout,
+        @DefaultValue("500ms") Duration probeTimeout,
         @DefaultValue Embedded embedded) {
 
     /** The embedded server: its data directory and whether commits are durable. */
@@ -31,6 +38,12 @@ public record DatabaseProperties(
         // One connection is held for LISTEN (session revocations), so at least one more must serve requests.
         if (poolSize < 2 || poolSize > 200) {
             throw new IllegalArgumentException("bulwark.database.pool-size must be 2..200, was " + poolSize);
+        }
+        if (connectionTimeout.toMillis() < 500 || connectionTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
+            throw new IllegalArgumentException("bulwark.database.connection-timeout must be 500ms..30s, was " + connectionTimeout);
+        }
+        if (probeTimeout.toMillis() < 100 || probeTimeout.compareTo(Duration.ofSeconds(5)) > 0) {
+            throw new IllegalArgumentException("bulwark.database.probe-timeout must be 100ms..5s, was " + probeTimeout);
         }
         if (!schema.matches("[a-z_][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("bulwark.database.schema must be a plain lower-case identifier");

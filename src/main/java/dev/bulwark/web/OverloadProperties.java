@@ -1,0 +1,44 @@
+package dev.bulwark.web;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How many requests run at once, per route class, before the rest wait briefly or answer 503 (docs/resilience.md).
+ * The classes are separate so a flood of API calls never starves the health probes or the pages.
+ *
+ * @param api          concurrent requests under {@code /api/}
+ * @param apiQueue     API requests that may wait for a slot; past that, 503 at once
+ * @param pages        concurrent requests for pages and public documents (everything not API or actuator)
+ * @param pagesQueue   page requests that may wait for a slot
+ * @param health       concurrent requests under {@code /actuator/} (probes, metrics)
+ * @param healthQueue  probe requests that may wait for a slot
+ * @param queueWait    the longest a request waits for a slot before it answers 503
+ * @param retryAfter   the {@code Retry-After} of a 503 (overload, saturated pool, unreachable database)
+ */
+@ConfigurationProperties("bulwark.http.overload")
+public record OverloadProperties(
+        @DefaultValue("64") int api,
+        @DefaultValue("64") int apiQueue,
+        @DefaultValue("16") int pages,
+        @DefaultValue("16") int pagesQueue,
+        @DefaultValue("8") int health,
+        @DefaultValue("8") int healthQueue,
+        @DefaultValue("1s") Duration queueWait,
+        @DefaultValue("2s") Duration retryAfter) {
+
+    public OverloadProperties {
+        if (api < 1 || pages < 1 || health < 1 || apiQueue < 0 || pagesQueue < 0 || healthQueue < 0) {
+            throw new IllegalArgumentException("bulwark.http.overload: concurrency limits must be at least 1, queues at least 0");
+        }
+        if (queueWait.isNegative() || queueWait.compareTo(Duration.ofSeconds(3)) > 0) {
+            throw new IllegalArgumentException("bulwark.http.overload.queue-wait must be 0..3s: a refused request answers well"
+                    + " within 5 s");
+        }
+        if (retryAfter.toSeconds() < 1 || retryAfter.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("bulwark.http.overload.retry-after must be 1s..10m");
+        }
+    }
+}

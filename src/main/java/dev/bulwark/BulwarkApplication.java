@@ -5,7 +5,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** Bulwark: the secure core of a multi-tenant SaaS. One modular monolith; see ARCHITECTURE.md. */
+/** Bulwark: the secure core of a multi-tenant SaaS. One modular monolith; see docs/architecture.md. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class BulwarkApplication {

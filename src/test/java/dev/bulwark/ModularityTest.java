@@ -9,7 +9,7 @@ import org.springframework.modulith.docs.Documenter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The module structure of ARCHITECTURE.md holds: no module reaches into another's internals, no cycles. */
+/** The module structure of docs/architecture.md holds: no module reaches into another's internals, no cycles. */
 class ModularityTest {
 
     private final ApplicationModules modules = ApplicationModules.of(BulwarkApplication.class);

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One event as the API shows it and the export writes it (CONTRACT.md's fields, plus what an offline verifier needs
+ * One event as the API shows it and the export writes it (docs/api.md's fields, plus what an offline verifier needs
  * to recompute the hashes: user agent, hash version, payload hash, the data digest and its salt). Hashes are hex;
  * {@code occurredAt} is the exact text that was hashed. A redacted event has lost {@code before}, {@code after} and
  * {@code dataSalt} through erasure and keeps {@code dataDigest}.

@@ -7,7 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
 /**
- * A new account (CONTRACT.md): with {@code organisationName} it creates that organisation with the user as OWNER;
+ * A new account (docs/api.md): with {@code organisationName} it creates that organisation with the user as OWNER;
  * with {@code invitationToken} instead it joins the inviting organisation. Exactly one of the two.
  * The password's own rules live in PasswordPolicy.
  */

@@ -1,6 +1,6 @@
 package dev.bulwark.identity;
 
-/** What a successful sign-in or refresh answers (CONTRACT.md). */
+/** What a successful sign-in or refresh answers (docs/api.md). */
 public record TokenPair(String accessToken, String refreshToken, String tokenType, long expiresIn) implements LoginResult {
 
     @Override

@@ -15,7 +15,7 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * {@code ?limit=&cursor=} of every list (CONTRACT.md): up to 200 items, default 50, keyset-paginated either on a
+ * {@code ?limit=&cursor=} of every list (docs/api.md): up to 200 items, default 50, keyset-paginated either on a
  * row's creation time and id, or on a number that orders the list (a version, a sequence). The cursor is opaque to
  * clients (base64url); a malformed one, or one from a list of the other kind, is a 400, never a query.
  */

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 
 /**
- * Times as CONTRACT.md writes them: RFC 3339 date-times, with an offset and a four-digit year. A wider year
+ * Times as docs/api.md writes them: RFC 3339 date-times, with an offset and a four-digit year. A wider year
  * ({@code +99999-…}, {@code -1000000000-…}) is something {@link Instant} holds but PostgreSQL does not, so it is
  * refused where it comes in, as a field error, instead of failing deep inside a query.
  */

@@ -1,6 +1,6 @@
 package dev.bulwark.shared;
 
-/** CONTRACT.md's field formats, in one place for every validated request. */
+/** The field formats of docs/api.md, in one place for every validated request. */
 public final class TextRules {
 
     /** An address with a local part, an @, and a dotted domain; no spaces. Length is checked separately (≤ 254). */

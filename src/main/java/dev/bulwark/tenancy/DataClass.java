@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The classes of data a retention policy governs, with CONTRACT's default periods: seeded for every new organisation
+ * The classes of data a retention policy governs, with docs/api.md's default periods: seeded for every new organisation
  * ({@link Organisations#create}) and enforced by the retention enforcer.
  */
 public enum DataClass {

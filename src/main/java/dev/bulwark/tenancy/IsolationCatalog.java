@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads {@code pg_catalog} and reports every way the schema or the app role breaks the isolation rules of
- * ARCHITECTURE.md. Empty means: each table is exactly one kind (tenant, user, global) and keeps that kind's rules,
+ * docs/architecture.md. Empty means: each table is exactly one kind (tenant, user, global) and keeps that kind's rules,
  * and the app role owns nothing, is not superuser, has no BYPASSRLS and inherits from no role. The build fails on
  * any violation (IsolationCatalogTest); the trust center runs the same check live.
  */

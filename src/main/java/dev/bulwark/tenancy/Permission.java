@@ -4,7 +4,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** What a role may do in its organisation: CONTRACT.md's role table, in one place. */
+/** What a role may do in its organisation: the role table of docs/api.md, in one place. */
 public enum Permission {
     READ_ORGANISATION(Role.VIEWER, Role.MEMBER, Role.ADMIN, Role.OWNER, Role.AUDITOR),
     READ_WORKSPACE(Role.VIEWER, Role.MEMBER, Role.ADMIN, Role.OWNER, Role.AUDITOR),
@@ -31,7 +31,7 @@ public enum Permission {
     }
 
     /**
-     * Whether an API key may hold this at all, whatever its role (CONTRACT revision 2): a key never grants or removes
+     * Whether an API key may hold this at all, whatever its role (docs/api.md): a key never grants or removes
      * the OWNER role, never changes the organisation's security policy or its keys. A leaked key must not be able to
      * lock the owners out, weaken the policy that protects them, or take the organisation's data keys away. A new
      * permission over owners, the policy, single sign-on or keys belongs in this list.

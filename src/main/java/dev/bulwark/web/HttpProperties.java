@@ -14,7 +14,7 @@ public record HttpProperties(
         @DefaultValue("1MB") DataSize maxBodySize,
         // Bearer token that unlocks /actuator/prometheus; with none set, metrics are not served over HTTP.
         String metricsToken,
-        // Per client IP, per minute, for sign-in, MFA, step-up and signup together (CONTRACT.md default: 30).
+        // Per client IP, per minute, for sign-in, MFA, step-up and signup together (default 30, docs/api.md).
         @DefaultValue("30") int authRequestsPerMinute,
         // Proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed; from anyone else the header is ignored.
         @DefaultValue("") List<String> trustedProxies,

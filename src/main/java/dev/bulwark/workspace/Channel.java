@@ -2,7 +2,7 @@ package dev.bulwark.workspace;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** How an interaction with a contact happened. Each channel has its own retention (CONTRACT.md). */
+/** How an interaction with a contact happened. Each channel has its own retention (docs/api.md). */
 public enum Channel {
     @JsonProperty("call") CALL,
     @JsonProperty("email") EMAIL,

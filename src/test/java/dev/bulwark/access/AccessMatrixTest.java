@@ -24,7 +24,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * CONTRACT's visibility and role rules over every organisation endpoint of the running application, read from its
+ * The visibility and role rules of docs/api.md, over every organisation endpoint of the running application, read from its
  * request mappings (an endpoint added later is in the matrix without editing this test):
  * <ul>
  * <li>a member of organisation B, with A's ids, gets 404 everywhere, and nothing of A changes;</li>

@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * CONTRACT revision 2: an API key with the OWNER role — a leaked CI secret, say — never grants or removes the owner
+ * As docs/api.md says: an API key with the OWNER role — a leaked CI secret, say — never grants or removes the owner
  * role, never invites an owner, never changes the security policy or the organisation's keys, never creates keys and
  * never changes factors. Each attempt answers a 403 problem and changes nothing; the same calls by the human owner,
  * with a fresh factor, still work.
@@ -108,7 +108,7 @@ class OwnerKeyLimitsTest extends IntegrationTest {
 
     @Test
     void theHumanOwnerWithAFreshFactorMakesEveryOneOfTheseChanges() throws Exception {
-        // Signing in counts as a verified factor (CONTRACT): the owner signed in moments ago.
+        // Signing in counts as a verified factor (docs/api.md): the owner signed in moments ago.
         int[] expected = {200, 200, 204, 201, 200, 202, 200, 200};
         List<String[]> changes = ownerLevelChanges();
         for (int i = 0; i < changes.size(); i++) {

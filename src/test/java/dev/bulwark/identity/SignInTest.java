@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SignInTest extends IntegrationTest {
 
     @Test
-    void signInAnswersTokensWhoseClaimsFollowTheContract() throws Exception {
+    void signInAnswersTokensWithTheDocumentedClaims() throws Exception {
         String email = uniqueEmail();
         JsonNode account = signUp(email);
         JsonNode tokens = body(login(email, STRONG_PASSWORD, 200));

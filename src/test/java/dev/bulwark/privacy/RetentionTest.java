@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Issue 8, acceptance 1 and 2: retention policies, and their enforcement with the clock moved. */
 class RetentionTest extends IntegrationTest {
 
-    private static final Map<String, Integer> CONTRACT_DEFAULTS = Map.of("interaction.call", 365, "interaction.chat", 365,
+    private static final Map<String, Integer> DEFAULT_PERIODS = Map.of("interaction.call", 365, "interaction.chat", 365,
             "interaction.email", 730, "interaction.note", 730, "ai.usage", 90, "audit.log", 2555);
 
     @Autowired
@@ -52,9 +52,9 @@ class RetentionTest extends IntegrationTest {
     }
 
     @Test
-    void aNewOrganisationHasContractsDefaultsAndChangesAreAuditedWithinBounds() {
+    void aNewOrganisationHasTheDocumentedDefaultsAndChangesAreAuditedWithinBounds() {
         Tenant t = newTenant();
-        assertThat(read(t)).isEqualTo(CONTRACT_DEFAULTS);
+        assertThat(read(t)).isEqualTo(DEFAULT_PERIODS);
 
         HttpResponse<String> changed = call("PUT", policies(t) + "/interaction.call", t.owner(), "{\"retentionDays\":30}");
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
@@ -75,7 +75,7 @@ class RetentionTest extends IntegrationTest {
         for (String unknown : new String[] {"contacts", "interaction.sms", "audit.log';--"}) {
             assertThat(call("PUT", policies(t) + "/" + unknown, t.owner(), "{\"retentionDays\":30}").statusCode()).isIn(400, 404);
         }
-        Map<String, Integer> expected = new java.util.HashMap<>(CONTRACT_DEFAULTS);
+        Map<String, Integer> expected = new java.util.HashMap<>(DEFAULT_PERIODS);
         expected.put("interaction.call", 30);
         expected.put("audit.log", 365);
         assertThat(read(t)).isEqualTo(expected);

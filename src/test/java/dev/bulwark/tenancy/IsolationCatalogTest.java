@@ -12,7 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The catalog rules of ARCHITECTURE.md, read from pg_catalog. The first test is the build gate; the others plant
+ * The catalog rules of docs/architecture.md, read from pg_catalog. The first test is the build gate; the others plant
  * each kind of mistake (as the owner, as a careless migration would) and prove the gate catches it.
  */
 class IsolationCatalogTest extends IntegrationTest {

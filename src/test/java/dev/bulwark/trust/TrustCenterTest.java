@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 10 (in part), acceptance 1 and 2 on an application of its own (a fresh database, a sealed root key): on a
  * healthy system every check passes; breaking each condition on purpose flips exactly the matching check to fail
- * within one run, and mending it flips it back; {@code /api/v1/trust} answers CONTRACT's shape.
+ * within one run, and mending it flips it back; {@code /api/v1/trust} answers the shape docs/api.md gives.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrustCenterTest {
@@ -667,7 +667,7 @@ class TrustCenterTest {
     }
 
     @Test
-    void theTrustApiAnswersContractsShape() throws Exception {
+    void theTrustApiAnswersTheDocumentedShape() throws Exception {
         runner.runAll();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/trust")).build(),
                 HttpResponse.BodyHandlers.ofString());

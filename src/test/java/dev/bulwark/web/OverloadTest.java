@@ -145,7 +145,7 @@ class OverloadTest {
         assertThat(liveness.response.statusCode()).as("the process itself is fine").isEqualTo(200);
     }
 
-    /** 503 service-unavailable problem with Retry-After, answered well within the contract's 5 s. */
+    /** 503 service-unavailable problem with Retry-After, answered well within the 5 s of docs/api.md. */
     private static void assertRefused(Timed t, String detail) {
         HttpResponse<String> r = t.response;
         assertThat(r.statusCode()).as(r.body()).isEqualTo(503);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * CONTRACT.md's role table on every workspace endpoint, and tenant isolation: another organisation's ids answer 404
+ * The docs/api.md role table on every workspace endpoint, and tenant isolation: another organisation's ids answer 404
  * exactly as ids that do not exist, and nothing of the other organisation changes.
  */
 class WorkspaceAccessTest extends WorkspaceFixtures {

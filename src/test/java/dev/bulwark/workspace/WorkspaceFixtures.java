@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What the workspace tests share: seeding a tenant's workspace over the API, CONTRACT's endpoint table, snapshots. */
+/** What the workspace tests share: seeding a tenant's workspace over the API, docs/api.md's endpoint table, snapshots. */
 abstract class WorkspaceFixtures extends IntegrationTest {
 
     /** One of each workspace resource, in one organisation. */
@@ -29,7 +29,7 @@ abstract class WorkspaceFixtures extends IntegrationTest {
         }
     }
 
-    /** A workspace endpoint of CONTRACT.md: method, path template, a valid body, and whether it writes. */
+    /** A workspace endpoint of docs/api.md: method, path template, a valid body, and whether it writes. */
     record Endpoint(String method, String path, String body, int success, boolean writes) {
 
         @Override
@@ -47,7 +47,7 @@ abstract class WorkspaceFixtures extends IntegrationTest {
     static final String INTERACTIONS = CONTACT + "/interactions";
     static final String INTERACTION = INTERACTIONS + "/{interaction}";
 
-    /** Every workspace row of CONTRACT.md (plus document versions). Deletes come last: they remove the seed. */
+    /** Every workspace row of docs/api.md (plus document versions). Deletes come last: they remove the seed. */
     static final List<Endpoint> ENDPOINTS = List.of(
             new Endpoint("POST", PROJECTS, "{\"name\":\"Roadmap\",\"description\":\"Next year\"}", 201, true),
             new Endpoint("GET", PROJECTS, null, 200, false),

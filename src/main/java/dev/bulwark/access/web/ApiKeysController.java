@@ -30,7 +30,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * API keys of an organisation (CONTRACT.md): MANAGE_API_KEYS; creating one also needs a person with step-up. And the
+ * API keys of an organisation (docs/api.md): MANAGE_API_KEYS; creating one also needs a person with step-up. And the
  * public leak report, the way code hosts' secret scanning reports a key found in a repository.
  */
 @RestController

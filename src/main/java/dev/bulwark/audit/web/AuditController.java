@@ -33,7 +33,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * An organisation's audit log (CONTRACT.md): query, verify, export; READ_AUDIT (ADMIN, OWNER, AUDITOR). Reading,
+ * An organisation's audit log (docs/api.md): query, verify, export; READ_AUDIT (ADMIN, OWNER, AUDITOR). Reading,
  * verifying and exporting the log are themselves recorded in it.
  */
 @RestController

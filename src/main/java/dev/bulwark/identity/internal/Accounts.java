@@ -31,12 +31,12 @@ public class Accounts {
     public record MembershipView(UUID organisationId, String organisationName, String role) {
     }
 
-    /** CONTRACT.md's /me. */
+    /** {@code /me} (docs/api.md). */
     public record Me(UUID id, String email, String name, boolean emailVerified, boolean mfaEnabled,
                      List<MembershipView> memberships) {
     }
 
-    /** A member as the organisation's members see them (CONTRACT.md). */
+    /** A member as the organisation's members see them (docs/api.md). */
     public record MemberView(UUID userId, String email, String name, Role role) {
     }
 

@@ -22,7 +22,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Sign-in, token refresh and sign-out (CONTRACT.md, Identity). */
+/** Sign-in, token refresh and sign-out (docs/api.md, Identity). */
 @RestController
 class AuthController {
 

@@ -73,7 +73,7 @@ class InvitationController {
     @Requires(Permission.MANAGE_MEMBERS)
     ResponseEntity<InvitationCreated> invite(Caller caller, @Valid @RequestBody InviteRequest body, HttpServletRequest request) {
         // Decided here, where the caller's key is known: an invitation to OWNER grants the owner role, which no API key
-        // does (CONTRACT revision 2), whatever its role.
+        // does (docs/api.md), whatever its role.
         if (body.role() == Role.OWNER && !caller.may(Permission.MANAGE_OWNERS)) {
             throw new ForbiddenException(caller.isApiKey() ? "An API key never invites an owner; sign in as an owner."
                     : "Only an owner can invite an owner.");

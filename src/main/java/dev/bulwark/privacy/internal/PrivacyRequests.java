@@ -38,12 +38,12 @@ public class PrivacyRequests {
     public record Subject(String email) {
     }
 
-    /** What an access request returns (CONTRACT). */
+    /** What an access request returns (docs/api.md). */
     public record Access(Subject subject, List<DataSubjects.ContactRecord> contacts, List<DataSubjects.InteractionRecord> interactions,
                          List<AuditRecord> auditEvents, Instant generatedAt) {
     }
 
-    /** What an erasure changed (CONTRACT's counts), and, when nothing was left to erase, since when it was erased. */
+    /** What an erasure changed (docs/api.md's counts), and, when nothing was left to erase, since when it was erased. */
     public record Erasure(int contacts, int interactions, int auditEvents, Instant alreadyErasedAt, String detail) {
     }
 

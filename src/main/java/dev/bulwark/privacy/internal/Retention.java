@@ -24,7 +24,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Retention policies (one period per data class, seeded with CONTRACT's defaults) and legal hold, which suspends every
+ * Retention policies (one period per data class, seeded with docs/api.md's defaults) and legal hold, which suspends every
  * purge of the organisation. Each change is audited in its own transaction.
  */
 @Service

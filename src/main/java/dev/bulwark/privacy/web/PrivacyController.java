@@ -30,7 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
- * The data subject's rights and the organisation's own (CONTRACT.md, docs/privacy.md): access and erasure requests,
+ * The data subject's rights and the organisation's own (docs/api.md, docs/privacy.md): access and erasure requests,
  * the full export, and deleting the organisation (cancellable during its grace period). OWNER only, signed in as a
  * person, with step-up.
  */

@@ -24,7 +24,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Retention policies (CONTRACT.md): read by any member, changed by ADMIN or OWNER within the bounds (the audit log not
+ * Retention policies (docs/api.md): read by any member, changed by ADMIN or OWNER within the bounds (the audit log not
  * below the legal minimum); the enforcer run for one organisation now; legal hold, set by an OWNER.
  */
 @RestController

@@ -103,7 +103,7 @@ final class ConfigChecks {
 
     /**
      * A session ends after at most a day unused and 30 days in all (ASVS 5 V7.3.1, V7.3.2), and sensitive actions
-     * need a factor verified within CONTRACT's 10 minutes.
+     * need a factor verified within the 10 minutes of docs/api.md.
      */
     static Check.Result sessions(Duration idle, Duration absolute, Duration stepUpWindow) {
         return Bound.verdict(map(), true, List.of(
@@ -162,9 +162,9 @@ final class ConfigChecks {
     }
 
     /**
-     * Every budget within a sane range: sign-in, signup and reset at most 60 a minute per address (CONTRACT's default
-     * is 30; more is a guess a second), a user or key at most 100 a second, an organisation at most 500 a second
-     * (ten times the defaults). Zero is refused at start; a budget in the millions is a limit off in all but name.
+     * Every budget within a sane range: sign-in, signup and reset at most 60 a minute per address (the default in
+     * docs/api.md is 30; more is a guess a second), a user or key at most 100 a second, an organisation at most 500 a
+     * second (ten times the defaults). Zero is refused at start; a budget in the millions is a limit off in all but name.
      */
     static Check.Result rateLimits(RateLimitProperties limits, int signInPerAddress) {
         return Bound.verdict(map(), true, List.of(

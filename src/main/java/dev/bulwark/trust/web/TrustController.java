@@ -28,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The trust center (CONTRACT.md): the page, the same as JSON, a bundle of it signed with the audit checkpoint key,
+ * The trust center (docs/api.md): the page, the same as JSON, a bundle of it signed with the audit checkpoint key,
  * all three with public evidence only; and, for the platform's operators, the full evidence and a run on demand.
  */
 @RestController

@@ -17,7 +17,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * {@code GET /actuator/health} answers exactly {@code {"status":"UP"}} (CONTRACT.md), from the real health endpoint.
+ * {@code GET /actuator/health} answers exactly {@code {"status":"UP"}} (docs/api.md), from the real health endpoint.
  * Actuator adds the names of the probe groups to that body and has no switch to leave them out; the probes
  * themselves ({@code /liveness}, {@code /readiness}) are served by actuator unchanged.
  */

@@ -30,7 +30,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Three edge rules for request bodies. A body past the limit answers 413: at once when its declared length says so,
  * or as soon as a chunked body grows past it, so no handler ever buffers it. A body sent without a Content-Type is
- * read as JSON (CONTRACT.md). A Content-Type that names no one media type — malformed ({@code ;;;}), an unknown
+ * read as JSON (docs/api.md). A Content-Type that names no one media type — malformed ({@code ;;;}), an unknown
  * charset, or a pattern ({@code *}{@code /*}, {@code application/*}) — answers 415 before anything reads it (Spring's
  * own header handling throws on a wildcard, which would be a 500). Hand-written: the servlet container limits only
  * form posts.

@@ -36,7 +36,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
 
 /**
- * Contacts (CONTRACT.md, Workspace); {@code ?email=} finds every contact with that address, whatever its case.
+ * Contacts (docs/api.md, Workspace); {@code ?email=} finds every contact with that address, whatever its case.
  * Reading needs READ_WORKSPACE; writing WRITE_WORKSPACE. Name, email, phone and notes are plain text.
  */
 @RestController

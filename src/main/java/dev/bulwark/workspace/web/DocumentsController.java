@@ -35,7 +35,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
 
 /**
- * Documents of a project, and their versions (CONTRACT.md, Workspace). Bodies are HTML, sanitised on the way in.
+ * Documents of a project, and their versions (docs/api.md, Workspace). Bodies are HTML, sanitised on the way in.
  * Reading needs READ_WORKSPACE; writing WRITE_WORKSPACE.
  */
 @RestController

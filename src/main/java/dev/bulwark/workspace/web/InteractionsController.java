@@ -36,7 +36,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
 
 /**
- * Interactions with a contact (CONTRACT.md, Workspace). Correcting (PATCH) or deleting one is the right to
+ * Interactions with a contact (docs/api.md, Workspace). Correcting (PATCH) or deleting one is the right to
  * rectification. Reading needs READ_WORKSPACE; writing WRITE_WORKSPACE. Subject and body are plain text.
  */
 @RestController

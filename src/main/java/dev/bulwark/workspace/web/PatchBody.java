@@ -7,7 +7,7 @@ import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.workspace.internal.Edit;
 
 /**
- * A PATCH body (CONTRACT.md; RFC 7396 merge-patch semantics): Jackson calls a setter for every field the JSON
+ * A PATCH body (docs/api.md; RFC 7396 merge-patch semantics): Jackson calls a setter for every field the JSON
  * names, null included, so the body knows "absent: leave alone" from "null: clear". Records cannot tell the two
  * apart, hence setters.
  */

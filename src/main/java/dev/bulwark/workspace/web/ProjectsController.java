@@ -31,7 +31,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.WebRequest;
 
-/** Projects (CONTRACT.md, Workspace). Reading needs READ_WORKSPACE; writing WRITE_WORKSPACE. */
+/** Projects (docs/api.md, Workspace). Reading needs READ_WORKSPACE; writing WRITE_WORKSPACE. */
 @RestController
 @RequestMapping("/api/v1/orgs/{orgId}/projects")
 class ProjectsController {

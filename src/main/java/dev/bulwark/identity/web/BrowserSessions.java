@@ -14,7 +14,7 @@ import org.springframework.http.ResponseCookie;
  * token in {@code __Host-bulwark-access} (HttpOnly, Secure, SameSite=Lax, the whole site), the refresh token in
  * {@code __Secure-bulwark-refresh} (HttpOnly, Secure, SameSite=Strict, sent only to {@code /api/v1/auth}), and a CSRF
  * token in {@code __Host-bulwark-csrf} (readable by the page's script, which echoes it in {@code X-CSRF-Token} on every
- * state-changing request: web/internal/SecurityConfiguration refuses one that does not). No token is in the body.
+ * state-changing request: web/internal/CookieSessions refuses one that does not). No token is in the body.
  */
 final class BrowserSessions {
 

@@ -1,6 +1,6 @@
 -- Bulwark V1: the registries (global) and memberships (the first tenant table).
 -- Runs as the owner role. The app role (${app_role}) gets exactly the privileges granted here and owns nothing.
--- Every table is one of three kinds (ARCHITECTURE.md); IsolationCatalog fails the build otherwise.
+-- Every table is one of three kinds (docs/architecture.md); IsolationCatalog fails the build otherwise.
 
 GRANT USAGE ON SCHEMA ${flyway:defaultSchema} TO ${app_role};
 

@@ -1,6 +1,6 @@
 -- Bulwark V22: retention that is enforced, erasure and organisation deletion (docs/privacy.md).
 
--- TENANT: each organisation's retention period per data class, seeded with CONTRACT's defaults when the organisation
+-- TENANT: each organisation's retention period per data class, seeded with the documented defaults when the organisation
 -- is created (tenancy/DataClass.java). Organisations from before get the defaults here, before row-level security is
 -- switched on (the owner role is bound by FORCE too).
 CREATE TABLE retention_policies (

@@ -69,6 +69,11 @@ class DatabaseConfiguration {
     }
 
     private static void migrate(ConnectionSettings settings, DatabaseProperties properties) {
+        try {
+            Reworded.realign(settings.jdbcUrl(), settings.ownerUser(), settings.ownerPassword(), properties.schema());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the migration history: " + e.getMessage(), e);
+        }
         Flyway.configure()
                 .dataSource(settings.jdbcUrl(), settings.ownerUser(), settings.ownerPassword())
                 .schemas(properties.schema())

@@ -225,12 +225,6 @@ class MailOutbox {
         return Duration.ofSeconds(Math.min(30L << Math.min(attempts - 1, 20), 7200));
     }
 
-    /** How many rows wait, for tests and the operator. */
-    long pending() {
-        return tenantScope.inTenant(PLATFORM, null, () -> jdbc.sql("SELECT count(*) FROM mail_outbox WHERE tenant_id = :org")
-                .param("org", PLATFORM).query(Long.class).single());
-    }
-
     private static FieldCipher.Field field(UUID id) {
         return new FieldCipher.Field(PLATFORM, "mail_outbox", "payload", id);
     }

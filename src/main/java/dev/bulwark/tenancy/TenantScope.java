@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -54,6 +55,27 @@ public class TenantScope {
             throw new IllegalArgumentException("user work needs a user");
         }
         return bound(new Binding(null, userId), work);
+    }
+
+    /**
+     * Records that a statement of the current transaction has itself bound {@code tenantId} and {@code userId} with
+     * {@code set_config(…, true)}: the request gate's function does, as the first statement of a request's
+     * transaction. The work that follows then joins that binding without another round trip. Never call it for a
+     * binding no statement made: row-level security would then filter by whatever the connection holds.
+     */
+    public void adoptBinding(UUID tenantId, UUID userId) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("a binding lives in a transaction");
+        }
+        TransactionSynchronizationManager.unbindResourceIfPossible(BINDING_KEY);
+        TransactionSynchronizationManager.bindResource(BINDING_KEY, new Binding(tenantId, userId));
+        // The transaction is not ours to end: forget the binding when it ends, so no later work on this thread joins it.
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(BINDING_KEY);
+            }
+        });
     }
 
     private <T> T bound(Binding binding, Supplier<T> work) {

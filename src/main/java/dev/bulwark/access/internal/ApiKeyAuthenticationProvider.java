@@ -3,17 +3,19 @@ package dev.bulwark.access.internal;
 import java.util.List;
 
 import dev.bulwark.access.ApiKeyPrincipal;
+import dev.bulwark.shared.Tokens;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
-import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Component;
 
 /**
- * Spring Security's extension point for API keys: a bearer token starting {@code bwk_} is an API key, checked by
- * {@link ApiKeys#authenticate}; anything else is left to the JWT provider. A bad key answers 401 like a bad token.
+ * Spring Security's extension point for API keys: a bearer token starting {@code bwk_} is an API key; anything else is
+ * left to the JWT provider. A malformed key (bad shape or checksum) answers 401 here, without a database read; a
+ * well-formed one becomes an unresolved {@link ApiKeyPrincipal}, which the gate resolves in the first statement of
+ * the request's own transaction (401 there when it is unknown, revoked, expired or its creator left).
  */
 @Component("apiKeyAuthenticationProvider")
 class ApiKeyAuthenticationProvider implements AuthenticationProvider {
@@ -40,22 +42,16 @@ class ApiKeyAuthenticationProvider implements AuthenticationProvider {
         }
     }
 
-    private final ApiKeys keys;
-
-    ApiKeyAuthenticationProvider(ApiKeys keys) {
-        this.keys = keys;
-    }
-
     @Override
     public Authentication authenticate(Authentication authentication) {
         String token = ((BearerTokenAuthenticationToken) authentication).getToken();
         if (!token.startsWith("bwk_")) {
             return null;
         }
-        String ip = authentication.getDetails() instanceof WebAuthenticationDetails details ? details.getRemoteAddress() : "";
-        return keys.authenticate(token, ip == null ? "" : ip)
-                .map(ApiKeyAuthentication::new)
-                .orElseThrow(() -> new InvalidBearerTokenException("The API key is not valid."));
+        if (!Tokens.wellFormed(Tokens.Type.API_KEY, token)) {
+            throw new InvalidBearerTokenException("The API key is not valid.");
+        }
+        return new ApiKeyAuthentication(new ApiKeyPrincipal(token));
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.bulwark.access.ApiKeyEvent;
-import dev.bulwark.access.ApiKeyPrincipal;
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.RecentFactor;
 import dev.bulwark.shared.ForbiddenException;
@@ -55,10 +54,7 @@ public class ApiKeys {
         }
     }
 
-    /** Last use is written at most this often per key, so a busy key does not write on every request. */
-    static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
-
-    private static final String VIEW_COLUMNS = """
+        private static final String VIEW_COLUMNS = """
             id, name, role, project_id, prefix, created_by, created_at, expires_at, revoked_at, last_used_at, last_used_ip""";
 
     private final JdbcClient jdbc;
@@ -210,45 +206,6 @@ public class ApiKeys {
             events.publishEvent(new ApiKeyEvent(at.orgId(), "apikey.leak_reported", at.keyId(), ApiKeyEvent.Actor.ANONYMOUS, null,
                     Map.of("revoked", revoked)));
             return revoked;
-        });
-    }
-
-    /**
-     * The principal of a presented key, or empty when it is malformed (refused without a database lookup), unknown,
-     * revoked, expired, or its creator is no longer a member. Records last use at most once a minute.
-     */
-    public Optional<ApiKeyPrincipal> authenticate(String key, String ip) {
-        Optional<Located> located = locate(key);
-        if (located.isEmpty()) {
-            return Optional.empty();
-        }
-        Located at = located.get();
-        record Live(ApiKeyPrincipal principal, Instant lastUsedAt, String lastUsedIp) {
-        }
-        return tenantScope.inTenant(at.orgId(), null, () -> {
-            Optional<Live> live = jdbc.sql("""
-                            SELECT k.id, k.created_by, k.role, k.project_id, k.last_used_at, k.last_used_ip
-                            FROM api_keys k
-                            JOIN memberships m ON m.tenant_id = k.tenant_id AND m.user_id = k.created_by
-                            WHERE k.tenant_id = :org AND k.id = :id AND k.revoked_at IS NULL
-                              AND (k.expires_at IS NULL OR k.expires_at > now())
-                            """)
-                    .param("org", at.orgId())
-                    .param("id", at.keyId())
-                    .query((rs, n) -> new Live(new ApiKeyPrincipal(rs.getObject("id", UUID.class), at.orgId(),
-                            rs.getObject("created_by", UUID.class), Role.valueOf(rs.getString("role")),
-                            rs.getObject("project_id", UUID.class)),
-                            rs.getTimestamp("last_used_at") == null ? null : rs.getTimestamp("last_used_at").toInstant(),
-                            rs.getString("last_used_ip")))
-                    .optional();
-            live.filter(l -> l.lastUsedAt() == null || !ip.equals(l.lastUsedIp())
-                            || l.lastUsedAt().isBefore(Instant.now().minus(LAST_USED_RESOLUTION)))
-                    .ifPresent(l -> jdbc.sql("UPDATE api_keys SET last_used_at = now(), last_used_ip = :ip WHERE tenant_id = :org AND id = :id")
-                            .param("ip", ip.length() > 64 ? ip.substring(0, 64) : ip)
-                            .param("org", at.orgId())
-                            .param("id", at.keyId())
-                            .update());
-            return live.map(Live::principal);
         });
     }
 

@@ -41,7 +41,12 @@ public sealed interface Declaration {
     record Undeclared(List<String> found) implements Declaration {
     }
 
+    /** The declaration of a handler, read once per handler method. */
     static Declaration of(HandlerMethod method) {
+        return DeclarationsRead.CACHE.computeIfAbsent(List.of(method.getBeanType(), method.getMethod()), key -> read(method));
+    }
+
+    private static Declaration read(HandlerMethod method) {
         if (PUBLIC_LIBRARY_ENDPOINTS.containsKey(method.getBeanType().getName())) {
             return new Open();
         }
@@ -62,5 +67,14 @@ public sealed interface Declaration {
             return new Undeclared(found);
         }
         return requires != null ? new InOrganisation(requires) : open ? new Open() : new Personal();
+    }
+}
+
+/** Declarations already read: HandlerMethod instances differ per request, their bean types and methods do not. */
+final class DeclarationsRead {
+
+    static final Map<List<Object>, Declaration> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private DeclarationsRead() {
     }
 }

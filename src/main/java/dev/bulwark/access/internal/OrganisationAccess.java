@@ -5,13 +5,10 @@ import java.util.UUID;
 
 import dev.bulwark.access.ApiKeyPrincipal;
 import dev.bulwark.access.Caller;
-import dev.bulwark.access.Requires;
+import dev.bulwark.access.Gate;
 import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.InvalidInputException;
-import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.UnauthenticatedException;
-import dev.bulwark.tenancy.Memberships;
-import dev.bulwark.tenancy.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -31,10 +28,10 @@ import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * Enforces every endpoint's declaration ({@link Requires}, {@code @SignedIn}, {@code @Public}): runs after
- * authentication and before the handler (so before its arguments, the body included, are read). For
- * {@link Requires} it resolves the organisation from the path and decides 404 / 403 from the live membership, then
- * hands the checked {@link Caller} to the handler as an argument. An endpoint with no declaration is refused.
+ * Enforces every endpoint's declaration ({@code @Requires}, {@code @SignedIn}, {@code @Public}) after authentication
+ * and before the handler (so before its arguments, the body included, are parsed). An endpoint with no declaration is
+ * refused. For {@code @Requires}, {@link GatedRequests} calls {@link #admit} as the first statement of the request's
+ * transaction; the checked {@link Caller} then reaches the handler as an argument.
  */
 @Component
 class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentResolver {
@@ -43,10 +40,10 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
 
     private static final Logger log = LoggerFactory.getLogger(OrganisationAccess.class);
 
-    private final Memberships memberships;
+    private final Gate gate;
 
-    OrganisationAccess(Memberships memberships) {
-        this.memberships = memberships;
+    OrganisationAccess(Gate gate) {
+        this.gate = gate;
     }
 
     @Override
@@ -54,25 +51,38 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
         if (!(handler instanceof HandlerMethod method)) {
             return true;
         }
-        Declaration declaration = Declaration.of(method);
-        switch (declaration) {
+        switch (Declaration.of(method)) {
             case Declaration.Undeclared undeclared -> {
                 // Fail closed: an endpoint without a rule serves nobody, ours or a library's not listed as public
                 // (EndpointDeclarationsTest keeps it from shipping).
                 log.error("Refused a request to {}: it declares no access rule", method.getShortLogMessage());
                 throw new ForbiddenException("You are not allowed to do this.");
             }
-            case Declaration.Open open -> {
+            case Declaration.Open open -> liveKeyIfAny(request);
+            case Declaration.Personal personal -> person(request);
+            case Declaration.InOrganisation organisation -> {
+                // Admitted by the gate, in the request's transaction (GatedRequests), after the caller's own budget.
             }
-            case Declaration.Personal personal -> person();
-            case Declaration.InOrganisation organisation -> request.setAttribute(CALLER, check(request, organisation));
         }
         return true;
     }
 
-    /** The checked caller of this request, when its endpoint is an organisation's; else null. */
-    static Caller callerOf(HttpServletRequest request) {
-        return (Caller) request.getAttribute(CALLER);
+    /**
+     * The gate's check for an organisation's endpoint: 404 unless the organisation is the caller's (a member, or the
+     * key's own organisation) and, for a project-scoped key, the path names its project; 403 unless the role (and a
+     * key's role) grants the permission. Must run as the first statement of the request's transaction.
+     */
+    Caller admit(HttpServletRequest request, Declaration.InOrganisation declaration) {
+        UUID orgId = orgId(request);
+        Caller caller = switch (principal()) {
+            case ApiKeyPrincipal key -> gate.apiKey(orgId, key, request.getRemoteAddr(), pathVariable(request, "projectId"),
+                    declaration.requires(), declaration.peopleOnly());
+            case Jwt jwt -> gate.person(orgId, UUID.fromString(jwt.getSubject()), UUID.fromString(jwt.getClaimAsString("sid")),
+                    declaration.requires());
+            default -> throw new IllegalStateException("unexpected principal");
+        };
+        request.setAttribute(CALLER, caller);
+        return caller;
     }
 
     @Override
@@ -105,45 +115,27 @@ class OrganisationAccess implements HandlerInterceptor, HandlerMethodArgumentRes
     }
 
     /**
-     * 404 unless the organisation is the caller's (a member, or the key's own organisation) and, for a
-     * project-scoped key, the path names its project; 403 unless the role (and a key's role) grants the permission.
+     * A person's own endpoint: an API key never acts as a person (never changes factors, sessions or passwords). A
+     * dead key is answered 401 like any other bad credential, a live one 403.
      */
-    private Caller check(HttpServletRequest request, Declaration.InOrganisation declaration) {
-        Requires requires = declaration.requires();
-        UUID orgId = orgId(request);
-        Object principal = principal();
-        if (principal instanceof ApiKeyPrincipal key) {
-            if (!key.orgId().equals(orgId) || (key.projectId() != null && !key.projectId().toString().equals(pathVariable(request, "projectId")))) {
-                throw new NotFoundException("There is nothing here.");
-            }
-            Role creatorRole = role(orgId, key.creatorId(), requires);
-            if (declaration.peopleOnly()) {
-                throw new ForbiddenException("An API key cannot do this; sign in as a person.");
-            }
-            if (!requires.value().grantedTo(key.role())) {
-                throw new ForbiddenException("This API key's role does not allow this.");
-            }
-            return new Caller(orgId, key.creatorId(), null, creatorRole, key.role(), key.keyId(), key.projectId());
-        }
-        Jwt jwt = (Jwt) principal;
-        UUID userId = UUID.fromString(jwt.getSubject());
-        return Caller.person(orgId, userId, UUID.fromString(jwt.getClaimAsString("sid")), role(orgId, userId, requires));
-    }
-
-    private Role role(UUID orgId, UUID userId, Requires requires) {
-        Role role = requires.enforcePolicy()
-                ? memberships.require(orgId, userId, requires.value(), requires.whileDeletionPending())
-                : memberships.roleOf(orgId, userId).orElseThrow(() -> new NotFoundException("There is no such organisation."));
-        if (!requires.value().grantedTo(role)) {
-            throw new ForbiddenException("Your role in this organisation does not allow this.");
-        }
-        return role;
-    }
-
-    /** A person's own endpoint: an API key never acts as a person (never changes factors, sessions or passwords). */
-    private static void person() {
-        if (principal() instanceof ApiKeyPrincipal) {
+    private void person(HttpServletRequest request) {
+        if (principal() instanceof ApiKeyPrincipal key) {
+            requireLive(request, key);
             throw new ForbiddenException("An API key cannot do this; sign in as a person.");
+        }
+    }
+
+    /** A public endpoint ignores who calls it, but a dead key presented to it still answers 401. */
+    private void liveKeyIfAny(HttpServletRequest request) {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication != null && authentication.getPrincipal() instanceof ApiKeyPrincipal key) {
+            requireLive(request, key);
+        }
+    }
+
+    private void requireLive(HttpServletRequest request, ApiKeyPrincipal key) {
+        if (!gate.isLive(key, request.getRemoteAddr())) {
+            throw new UnauthenticatedException("The API key is not valid.");
         }
     }
 

@@ -3,7 +3,6 @@ package dev.bulwark.access.internal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import dev.bulwark.access.ApiKeyPrincipal;
 import dev.bulwark.access.Budget;
@@ -21,9 +20,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Per-principal and per-organisation budgets (Bucket4j token buckets, refilled greedily over a minute), checked after
- * the access check: a user's or key's own budget first, then, for an organisation's endpoint, the organisation's
- * shared one. Every such response carries the IETF RateLimit-Policy / RateLimit headers of the policies applied; an
+ * Per-principal and per-organisation budgets (Bucket4j token buckets, refilled greedily over a minute): a user's or
+ * key's own budget before anything else of the request, then, for an organisation's endpoint, the organisation's
+ * shared one once the gate has admitted the caller. Every such response carries the IETF RateLimit-Policy / RateLimit headers of the policies applied; an
  * empty budget answers 429 with Retry-After. Buckets live in the configured {@link RateLimitStore}.
  */
 @Component
@@ -44,21 +43,42 @@ class RateLimits implements HandlerInterceptor {
         this.store = store;
     }
 
+    private static final String SUBJECT = RateLimits.class.getName() + ".subject";
+
+    /**
+     * The user's or key's own budget, before any connection is taken: an empty budget answers 429 before the
+     * organisation's gate runs. The organisation's budget comes after the gate ({@link #organisation}).
+     */
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        List<Outcome> outcomes = new ArrayList<>();
+        Outcome outcome;
         if (authentication != null && authentication.getPrincipal() instanceof ApiKeyPrincipal key) {
-            outcomes.add(consume(apiKey, key.keyId()));
+            outcome = consume(apiKey, key.budgetSubject());
         } else if (authentication != null && authentication.getPrincipal() instanceof Jwt jwt) {
-            outcomes.add(consume(user, UUID.fromString(jwt.getSubject())));
+            outcome = consume(user, jwt.getSubject());
         } else {
             return true;
         }
-        Caller caller = OrganisationAccess.callerOf(request);
-        if (caller != null && outcomes.getFirst().probe().isConsumed()) {
-            outcomes.add(consume(organisation, caller.orgId()));
+        request.setAttribute(SUBJECT, outcome);
+        enforce(response, List.of(outcome));
+        return true;
+    }
+
+    /**
+     * The organisation's shared budget, spent only by a caller the gate admitted (a non-member's 404 spends none of
+     * it), after the caller's own budget.
+     */
+    void organisation(HttpServletRequest request, HttpServletResponse response, Caller caller) {
+        List<Outcome> outcomes = new ArrayList<>();
+        if (request.getAttribute(SUBJECT) instanceof Outcome subject) {
+            outcomes.add(subject);
         }
+        outcomes.add(consume(organisation, caller.orgId().toString()));
+        enforce(response, outcomes);
+    }
+
+    private static void enforce(HttpServletResponse response, List<Outcome> outcomes) {
         response.setHeader("RateLimit-Policy", String.join(", ", outcomes.stream().map(o -> o.budget().policy()).toList()));
         response.setHeader("RateLimit", String.join(", ", outcomes.stream().map(o -> o.budget().state(o.probe())).toList()));
         for (Outcome o : outcomes) {
@@ -67,10 +87,9 @@ class RateLimits implements HandlerInterceptor {
                         + " a minute is spent.", Duration.ofNanos(o.probe().getNanosToWaitForRefill()));
             }
         }
-        return true;
     }
 
-    private Outcome consume(Budget budget, UUID subject) {
-        return new Outcome(budget, store.take(budget, subject.toString()));
+    private Outcome consume(Budget budget, String subject) {
+        return new Outcome(budget, store.take(budget, subject));
     }
 }

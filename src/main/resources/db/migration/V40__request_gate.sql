@@ -5,7 +5,7 @@
 -- needs: the role, the organisation's state and policy, and whether the person meets the policy. The check and the
 -- work then commit together: no membership can end, and no key can be revoked, between the check and the work.
 -- SECURITY INVOKER: row-level security applies throughout; the functions read nothing the bound tenant and user could
--- not read themselves.
+-- not read themselves. Their search_path is fixed, so a trigger fired by an operator's session finds them too.
 
 -- The advisory lock of one grant of access: a member (tenant, user) or an API key (tenant, key id). A collision only
 -- makes an unrelated revocation wait for a request; it never lets one through.
@@ -19,7 +19,7 @@ CREATE FUNCTION gate_person(org uuid, person uuid, while_deleting boolean)
     RETURNS TABLE (member_role text, org_open boolean, require_mfa boolean, require_verified_email boolean,
                    step_up_window_seconds integer, api_key_max_lifetime_days integer, has_second_factor boolean,
                    email_verified boolean)
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path = ${flyway:defaultSchema}, pg_temp AS $$
 BEGIN
     PERFORM set_config('app.tenant_id', org::text, true), set_config('app.user_id', person::text, true);
     -- Lock first, then read: a removal under way (holding the lock exclusively) is waited for and then seen.
@@ -49,7 +49,7 @@ CREATE FUNCTION gate_api_key(presented bytea, client_ip text, while_deleting boo
     RETURNS TABLE (key_tenant uuid, key_id uuid, creator uuid, key_role text, key_project uuid, member_role text,
                    org_open boolean, require_mfa boolean, require_verified_email boolean, step_up_window_seconds integer,
                    api_key_max_lifetime_days integer, has_second_factor boolean, email_verified boolean)
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path = ${flyway:defaultSchema}, pg_temp AS $$
 DECLARE
     found_tenant uuid;
     found_key    uuid;
@@ -97,7 +97,7 @@ GRANT EXECUTE ON FUNCTION gate_api_key(bytea, text, boolean) TO ${app_role};
 -- change (cascades from a deleted organisation or user included), and an API key's revocation, expiry or role change.
 -- A key's last-use bookkeeping changes none of those and never waits.
 CREATE FUNCTION gate_wait_for_admitted() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path = ${flyway:defaultSchema}, pg_temp AS $$
 BEGIN
     IF TG_TABLE_NAME = 'memberships' THEN
         PERFORM pg_advisory_xact_lock(gate_lock_key(OLD.tenant_id, OLD.user_id));

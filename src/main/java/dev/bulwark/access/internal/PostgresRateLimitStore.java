@@ -28,12 +28,14 @@ class PostgresRateLimitStore implements RateLimitStore {
     private static final Logger log = LoggerFactory.getLogger(PostgresRateLimitStore.class);
 
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
+    private final DataSource dataSource;
 
     /**
      * Buckets that refill, and rows that expire, by {@code clock}: the wall clock in service (see
      * RateLimitStoreConfiguration). The sweep deletes by the wall clock.
      */
     PostgresRateLimitStore(DataSource dataSource, TimeMeter clock) {
+        this.dataSource = dataSource;
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 // After the key mapper, which makes a new builder.
@@ -44,6 +46,13 @@ class PostgresRateLimitStore implements RateLimitStore {
                 .expiresAtColumn("expires_at")
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                 .build();
+    }
+
+    /** Closes the store's own pool, when it has one (Spring calls this at shutdown). */
+    public void close() throws Exception {
+        if (dataSource instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     @Override

@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.bulwark.access.Caller;
-import dev.bulwark.audit.Actor;
+import dev.bulwark.audit.AuditLog;
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.shared.ConflictException;
@@ -45,13 +46,13 @@ public class Accounts {
     private final TenantScope tenantScope;
     private final Memberships memberships;
     private final AuthService auth;
-    private final SecurityEvents events;
+    private final AuditLog audit;
     private final TransactionTemplate transactions;
     private final SecondFactors factors;
     private final PolicyRequirements requirements;
 
     Accounts(Users users, JdbcClient jdbc, TenantScope tenantScope, Memberships memberships, AuthService auth,
-             SecurityEvents events, TransactionTemplate transactions, SecondFactors factors, PolicyRequirements requirements) {
+             AuditLog audit, TransactionTemplate transactions, SecondFactors factors, PolicyRequirements requirements) {
         this.factors = factors;
         this.requirements = requirements;
         this.users = users;
@@ -59,7 +60,7 @@ public class Accounts {
         this.tenantScope = tenantScope;
         this.memberships = memberships;
         this.auth = auth;
-        this.events = events;
+        this.audit = audit;
         this.transactions = transactions;
     }
 
@@ -86,7 +87,7 @@ public class Accounts {
         return transactions.execute(s -> {
             Role previous = memberships.changeRole(orgId, actorId, caller.cap(), userId, newRole);
             if (previous != newRole) {
-                events.orgChange(orgId, "member.role_changed", Actor.acting(caller.userId(), caller.apiKeyId()), Entity.of("member", userId), client,
+                audit.callerAction(caller, AuditType.MEMBER_ROLE_CHANGED, Entity.of("member", userId),
                         Map.of("role", previous.name()), Map.of("role", newRole.name()));
             }
             return view(users.profile(userId).orElseThrow(), newRole);
@@ -110,7 +111,7 @@ public class Accounts {
         }
         transactions.executeWithoutResult(s -> {
             Role previous = memberships.remove(orgId, actorId, caller.cap(), userId);
-            events.orgChange(orgId, "member.removed", Actor.acting(caller.userId(), caller.apiKeyId()), Entity.of("member", userId), client,
+            audit.callerAction(caller, AuditType.MEMBER_REMOVED, Entity.of("member", userId),
                     Map.of("role", previous.name()), Map.of("left", leaving));
         });
     }
@@ -139,7 +140,7 @@ public class Accounts {
         });
         transactions.executeWithoutResult(s -> {
             memberships.setPolicy(orgId, actorId, policy);
-            events.orgEvent(orgId, "org.policy.updated", Actor.acting(caller.userId(), caller.apiKeyId()), Entity.of("organisation", orgId), client, Map.of("requireMfa", policy.requireMfa(),
+            audit.callerAction(caller, AuditType.ORG_POLICY_UPDATED, Entity.organisation(orgId), Map.of("requireMfa", policy.requireMfa(),
                     "requireVerifiedEmail", policy.requireVerifiedEmail(), "stepUpWindowSeconds", policy.stepUpWindow().toSeconds(),
                     "apiKeyMaxLifetimeDays", policy.apiKeyMaxLifetimeDays() == null ? "none" : policy.apiKeyMaxLifetimeDays()));
         });

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.identity.LoginResult;
@@ -87,14 +88,14 @@ public class AuthService {
                 throttle.recordFailure(email, now).ifPresent(l -> {
                     Map<String, Object> details = Map.of("lockSeconds", l.toSeconds());
                     account.ifPresentOrElse(a -> {
-                        events.userEvent("auth.account.locked", a.id(), client, details);
+                        events.userEvent(AuditType.ACCOUNT_LOCKED, a.id(), client, details);
                         // To the address stored with the account, never the one typed.
                         users.profile(a.id()).ifPresent(p -> outbox.mail(p.email(), "Sign-in to your Bulwark account is paused", """
                                 There were several failed attempts to sign in to your account, so sign-in is paused for %d minutes.
                                 If this was not you, someone may be guessing your password: consider changing it and enabling
                                 two-factor authentication.
                                 """.formatted(Math.max(1, l.toMinutes()))));
-                    }, () -> events.anonymousEvent("auth.account.locked", client, details));
+                    }, () -> events.anonymousEvent(AuditType.ACCOUNT_LOCKED, client, details));
                 });
             });
             throw new UnauthenticatedException(INVALID_CREDENTIALS);
@@ -109,7 +110,7 @@ public class AuthService {
         return transactions.execute(s -> {
             throttle.recordSuccess(email);
             TokenPair pair = tenantScope.asUser(userId, () -> openSession(userId, now, client));
-            events.userEvent("auth.login.succeeded", userId, client, Map.of());
+            events.userEvent(AuditType.LOGIN_SUCCEEDED, userId, client, Map.of());
             return pair;
         });
     }
@@ -160,9 +161,9 @@ public class AuthService {
         if (!checked.passed()) {
             transactions.executeWithoutResult(s -> {
                 sessions.countChallengeAttempt(hash);
-                events.userEvent("auth.login.failed", checked.userId(), client, Map.of("reason", "bad_second_factor"));
+                events.userEvent(AuditType.LOGIN_FAILED, checked.userId(), client, Map.of("reason", "bad_second_factor"));
                 throttle.recordFailure(checked.email(), now).ifPresent(lock ->
-                        events.userEvent("auth.account.locked", checked.userId(), client, Map.of("lockSeconds", lock.toSeconds())));
+                        events.userEvent(AuditType.ACCOUNT_LOCKED, checked.userId(), client, Map.of("lockSeconds", lock.toSeconds())));
             });
             throw new UnauthenticatedException("The code is not correct.");
         }
@@ -170,7 +171,7 @@ public class AuthService {
             sessions.removeChallenge(hash);
             throttle.recordSuccess(checked.email());
             TokenPair pair = tenantScope.asUser(checked.userId(), () -> openSession(checked.userId(), now, client));
-            events.userEvent("auth.login.succeeded", checked.userId(), client, Map.of("secondFactor", checked.factor()));
+            events.userEvent(AuditType.LOGIN_SUCCEEDED, checked.userId(), client, Map.of("secondFactor", checked.factor()));
             return pair;
         });
     }
@@ -183,7 +184,7 @@ public class AuthService {
                 sessions.markFactorVerified(userId, sessionId, now);
                 return null;
             });
-            events.userEvent("auth.step_up.succeeded", userId, client, Map.of("method", factor));
+            events.userEvent(AuditType.STEP_UP_SUCCEEDED, userId, client, Map.of("method", factor));
         });
     }
 
@@ -194,7 +195,7 @@ public class AuthService {
         return transactions.execute(s -> {
             throttle.recordSuccess(email);
             TokenPair pair = tenantScope.asUser(userId, () -> openSession(userId, now, client));
-            events.userEvent("auth.login.succeeded", userId, client, Map.of("method", factor));
+            events.userEvent(AuditType.LOGIN_SUCCEEDED, userId, client, Map.of("method", factor));
             return pair;
         });
     }
@@ -225,7 +226,7 @@ public class AuthService {
             }
             List<String> codes = factors.newRecoveryCodes(userId, now);
             int ended = sessions.revokeOthers(userId, sessionId, "factor_changed", now);
-            events.userEvent("auth.mfa.enabled", userId, client, Map.of("factor", "totp", "otherSessionsEnded", ended));
+            events.userEvent(AuditType.MFA_ENABLED, userId, client, Map.of("factor", "totp", "otherSessionsEnded", ended));
             return codes;
         });
     }
@@ -242,8 +243,8 @@ public class AuthService {
 
     private void failed(Optional<Users.Credentials> account, ClientInfo client, String reason) {
         Map<String, Object> details = Map.of("reason", reason);
-        account.ifPresentOrElse(a -> events.userEvent("auth.login.failed", a.id(), client, details),
-                () -> events.anonymousEvent("auth.login.failed", client, details));
+        account.ifPresentOrElse(a -> events.userEvent(AuditType.LOGIN_FAILED, a.id(), client, details),
+                () -> events.anonymousEvent(AuditType.LOGIN_FAILED, client, details));
     }
 
     private TokenPair openSession(UUID userId, Instant now, ClientInfo client) {
@@ -291,7 +292,7 @@ public class AuthService {
             }
             if (row.spentAt() != null) {
                 if (sessions.revoke(userId, row.sessionId(), "token_reuse", now)) {
-                    events.userEvent("auth.token.reuse_detected", userId, client, Map.of("sessionId", row.sessionId().toString()));
+                    events.userEvent(AuditType.TOKEN_REUSE_DETECTED, userId, client, Map.of("sessionId", row.sessionId().toString()));
                 }
                 return new RefreshOutcome.Refused();
             }
@@ -344,9 +345,9 @@ public class AuthService {
                 () -> !factors.anyEnabled(userId) || factors.verify(userId, code, now) != null));
         if (!passed) {
             transactions.executeWithoutResult(s -> {
-                events.userEvent("auth.step_up.failed", userId, client, Map.of());
+                events.userEvent(AuditType.STEP_UP_FAILED, userId, client, Map.of());
                 throttle.recordFailure(email, now)
-                        .ifPresent(lock -> events.userEvent("auth.account.locked", userId, client, Map.of("lockSeconds", lock.toSeconds())));
+                        .ifPresent(lock -> events.userEvent(AuditType.ACCOUNT_LOCKED, userId, client, Map.of("lockSeconds", lock.toSeconds())));
             });
             throw new UnauthenticatedException(INVALID_CREDENTIALS);
         }
@@ -356,7 +357,7 @@ public class AuthService {
                 sessions.markFactorVerified(userId, sessionId, now);
                 return null;
             });
-            events.userEvent("auth.step_up.succeeded", userId, client, Map.of());
+            events.userEvent(AuditType.STEP_UP_SUCCEEDED, userId, client, Map.of());
         });
     }
 
@@ -364,7 +365,7 @@ public class AuthService {
     public void logout(UUID userId, UUID sessionId, ClientInfo client) {
         tenantScope.asUser(userId, () -> {
             if (sessions.revoke(userId, sessionId, "logout", now())) {
-                events.userEvent("auth.logout", userId, client, Map.of("sessionId", sessionId.toString()));
+                events.userEvent(AuditType.LOGOUT, userId, client, Map.of("sessionId", sessionId.toString()));
             }
             return null;
         });
@@ -378,7 +379,7 @@ public class AuthService {
                 throw new NotFoundException("There is no such session.");
             }
             sessions.revoke(userId, sessionId, "user", now);
-            events.userEvent("auth.session.revoked", userId, client, Map.of("sessionId", sessionId.toString()));
+            events.userEvent(AuditType.SESSION_REVOKED, userId, client, Map.of("sessionId", sessionId.toString()));
             return null;
         });
     }

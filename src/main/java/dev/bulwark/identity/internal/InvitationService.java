@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.bulwark.audit.Actor;
+import dev.bulwark.audit.AuditEvent;
+import dev.bulwark.audit.AuditLog;
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.keys.FieldCipher;
@@ -38,18 +41,18 @@ public class InvitationService {
     private final Memberships memberships;
     private final Users users;
     private final InvitedEmails invited;
-    private final SecurityEvents events;
+    private final AuditLog audit;
     private final MailOutbox outbox;
     private final TransactionTemplate transactions;
     private final FieldCipher cipher;
 
-    InvitationService(Invitations invitations, Memberships memberships, Users users, SecurityEvents events, MailOutbox outbox,
+    InvitationService(Invitations invitations, Memberships memberships, Users users, AuditLog audit, MailOutbox outbox,
                       TransactionTemplate transactions, InvitedEmails invited, FieldCipher cipher) {
         this.invitations = invitations;
         this.invited = invited;
         this.memberships = memberships;
         this.users = users;
-        this.events = events;
+        this.audit = audit;
         this.outbox = outbox;
         this.transactions = transactions;
         this.cipher = cipher;
@@ -69,8 +72,8 @@ public class InvitationService {
         UUID id = Ids.newId();
         return transactions.execute(s -> {
             Invitations.Issued created = invitations.create(orgId, id, actorId, index, cipher.encrypt(field(orgId, id), email), role, now);
-            events.orgEvent(orgId, "member.invited", actor, Entity.of("invitation", id), client,
-                    Map.of("invitationId", id.toString(), "role", role.name()));
+            audit.append(new AuditEvent(orgId, AuditType.MEMBER_INVITED, actor, Entity.of("invitation", id), null, null,
+                    Map.of("invitationId", id.toString(), "role", role.name()), SecurityEvents.facts(client)));
             outbox.mail(email, "You are invited to Bulwark", """
                     You have been invited to join an organisation on Bulwark as %s.
 
@@ -100,8 +103,8 @@ public class InvitationService {
             if (!invitations.revoke(orgId, actingUser, invitationId, now)) {
                 throw new NotFoundException("There is no such pending invitation.");
             }
-            events.orgEvent(orgId, "member.invitation_revoked", actor, Entity.of("invitation", invitationId), client,
-                    Map.of("invitationId", invitationId.toString()));
+            audit.append(new AuditEvent(orgId, AuditType.MEMBER_INVITATION_REVOKED, actor, Entity.of("invitation", invitationId),
+                    null, null, Map.of("invitationId", invitationId.toString()), SecurityEvents.facts(client)));
         });
     }
 
@@ -131,8 +134,8 @@ public class InvitationService {
         }
         invitations.accept(invitation, userId, now);
         users.markEmailVerified(userId, now);
-        events.orgEvent(invitation.organisationId(), "member.joined", Actor.user(userId), Entity.of("member", userId), client,
-                Map.of("invitationId", invitation.id().toString(), "role", invitation.role().name()));
+        audit.userEvent(invitation.organisationId(), userId, AuditType.MEMBER_JOINED, Entity.of("member", userId),
+                SecurityEvents.facts(client), Map.of("invitationId", invitation.id().toString(), "role", invitation.role().name()));
     }
 
     private static FieldCipher.Field field(UUID orgId, UUID invitationId) {

@@ -34,6 +34,7 @@ import com.webauthn4j.data.client.Origin;
 import com.webauthn4j.data.client.challenge.Challenge;
 import com.webauthn4j.data.client.challenge.DefaultChallenge;
 import com.webauthn4j.server.ServerProperty;
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.identity.PasskeyProperties;
 import dev.bulwark.identity.TokenPair;
@@ -143,7 +144,7 @@ public class Passkeys {
                         .param("user", userId)
                         .update();
                 int ended = sessions.revokeOthers(userId, sessionId, "factor_changed", now);
-                events.userEvent("auth.passkey.added", userId, client, Map.of("otherSessionsEnded", ended));
+                events.userEvent(AuditType.PASSKEY_ADDED, userId, client, Map.of("otherSessionsEnded", ended));
                 return null;
             });
             return B64.encodeToString(id);
@@ -188,7 +189,7 @@ public class Passkeys {
                 .param("hash", Tokens.hash(B64.encodeToString(credentialId)))
                 .query(UUID.class)
                 .optional()
-                .ifPresent(owner -> transactions.executeWithoutResult(s -> events.userEvent("auth.login.failed", owner, client,
+                .ifPresent(owner -> transactions.executeWithoutResult(s -> events.userEvent(AuditType.LOGIN_FAILED, owner, client,
                         Map.of("reason", "bad_passkey_assertion"))));
         return new UnauthenticatedException(AuthService.INVALID_CREDENTIALS);
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.NotFoundException;
@@ -66,7 +67,7 @@ public class PasswordService {
         transactions.executeWithoutResult(s -> {
             users.setPasswordHash(userId, hash);
             int ended = tenantScope.asUser(userId, () -> sessions.revokeOthers(userId, sessionId, "password_changed", now));
-            events.userEvent("auth.password.changed", userId, client, Map.of("otherSessionsEnded", ended));
+            events.userEvent(AuditType.PASSWORD_CHANGED, userId, client, Map.of("otherSessionsEnded", ended));
             outbox.mail(profile.email(), "Your Bulwark password was changed",
                     "Your password was just changed, and your other sessions were signed out. If this was not you, reset it now.\n");
         });
@@ -96,7 +97,7 @@ public class PasswordService {
             Users.Profile profile = users.profile(account.id()).orElseThrow();
             String token = userTokens.issue(account.id(), UserTokens.Purpose.PASSWORD_RESET, RESET_LIFETIME, now);
             ClientInfo client = new ClientInfo(request.get("ip"), request.get("userAgent"), request.get("requestId"));
-            events.userEvent("auth.password.reset_requested", account.id(), client, Map.of());
+            events.userEvent(AuditType.PASSWORD_RESET_REQUESTED, account.id(), client, Map.of());
             outbox.mail(profile.email(), "Reset your Bulwark password", """
                     Someone asked to reset the password of this account. To choose a new one within 30 minutes, use:
 
@@ -129,7 +130,7 @@ public class PasswordService {
                 details.putAll(reclaims.reclaim(userId, client, now));
             }
             users.markEmailVerified(userId, now);
-            events.userEvent("auth.password.reset", userId, client, details);
+            events.userEvent(AuditType.PASSWORD_RESET, userId, client, details);
         });
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.bulwark.access.CreatorKeys;
+import dev.bulwark.apikeys.CreatorKeys;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.jdbc.core.simple.JdbcClient;

@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.bulwark.audit.Actor;
-import dev.bulwark.audit.AuditEvent;
 import dev.bulwark.audit.AuditLog;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
@@ -38,37 +36,23 @@ public class SecurityEvents {
     }
 
     /** An event about {@code userId} (the actor), in each of their organisations, or the platform's if none. */
-    public void userEvent(String type, UUID userId, ClientInfo client, Map<String, ?> details) {
+    public void userEvent(AuditType type, UUID userId, ClientInfo client, Map<String, ?> details) {
         List<UUID> orgs = tenantScope.asUser(userId, () -> jdbc.sql("SELECT tenant_id FROM memberships WHERE user_id = :user")
                 .param("user", userId)
                 .query(UUID.class)
                 .list());
         for (UUID org : orgs.isEmpty() ? List.of(PLATFORM_ORG) : orgs) {
-            audit.append(new AuditEvent(org, AuditType.of(type), Actor.user(userId), Entity.of("user", userId), null, null,
-                    details, facts(client)));
+            audit.userEvent(org, userId, type, Entity.of("user", userId), facts(client), details);
         }
     }
 
-    /**
-     * An event about an organisation's data ({@code entity}: the member, the invitation…), acted by {@code actor}: a
-     * person, or an API key acting for one.
-     */
-    public void orgEvent(UUID orgId, String type, Actor actor, Entity entity, ClientInfo client, Map<String, ?> details) {
-        audit.append(new AuditEvent(orgId, AuditType.of(type), actor, entity, null, null, details, facts(client)));
-    }
-
-    /** A change of state of an organisation's data: what it was and what it became. */
-    public void orgChange(UUID orgId, String type, Actor actor, Entity entity, ClientInfo client, Map<String, ?> before,
-                          Map<String, ?> after) {
-        audit.append(new AuditEvent(orgId, AuditType.of(type), actor, entity, null, before, after, facts(client)));
-    }
-
     /** An event with no known user (a sign-in attempt for an unknown email): the platform's chain. */
-    public void anonymousEvent(String type, ClientInfo client, Map<String, ?> details) {
-        audit.append(new AuditEvent(PLATFORM_ORG, AuditType.of(type), Actor.anonymous(), null, null, null, details, facts(client)));
+    public void anonymousEvent(AuditType type, ClientInfo client, Map<String, ?> details) {
+        audit.anonymousEvent(PLATFORM_ORG, type, null, facts(client), details);
     }
 
-    private static RequestFacts facts(ClientInfo client) {
+    /** The facts of a request as identity's controllers read them (null: the current request's). */
+    static RequestFacts facts(ClientInfo client) {
         return client == null ? null : new RequestFacts(client.ip(), client.userAgent(), client.requestId());
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.bulwark.audit.Actor;
+import dev.bulwark.audit.AuditLog;
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.identity.SignupRequest;
@@ -42,20 +43,20 @@ public class SignupService {
     private final TransactionTemplate transactions;
     private final Invitations invitations;
     private final UserTokens userTokens;
-    private final SecurityEvents events;
+    private final AuditLog audit;
     private final MailOutbox outbox;
     private final InvitedEmails invited;
     private final InvitationService invitationService;
 
     SignupService(Validator validator, PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, Users users,
                   Organisations organisations, TransactionTemplate transactions, Invitations invitations,
-                  UserTokens userTokens, SecurityEvents events, MailOutbox outbox, InvitedEmails invited,
+                  UserTokens userTokens, AuditLog audit, MailOutbox outbox, InvitedEmails invited,
                   InvitationService invitationService) {
         this.invitationService = invitationService;
         this.invitations = invitations;
         this.invited = invited;
         this.userTokens = userTokens;
-        this.events = events;
+        this.audit = audit;
         this.outbox = outbox;
         this.validator = validator;
         this.passwordPolicy = passwordPolicy;
@@ -89,7 +90,8 @@ public class SignupService {
                     return new SignupResult(userId, invitation.organisationId());
                 }
                 Organisation organisation = organisations.create(request.organisationName(), userId);
-                events.orgEvent(organisation.id(), "org.created", Actor.user(userId), Entity.of("organisation", organisation.id()), client, Map.of());
+                audit.userEvent(organisation.id(), userId, AuditType.ORG_CREATED, Entity.organisation(organisation.id()),
+                        SecurityEvents.facts(client), Map.of());
                 String token = userTokens.issue(userId, UserTokens.Purpose.EMAIL_VERIFICATION, VERIFICATION_LIFETIME, now);
                 outbox.mail(request.email(), "Confirm your email address for Bulwark", """
                         Welcome to Bulwark. Confirm this address by opening this link within 3 days:

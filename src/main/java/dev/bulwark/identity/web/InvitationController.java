@@ -79,7 +79,7 @@ class InvitationController {
                     : "Only an owner can invite an owner.");
         }
         UUID orgId = caller.orgId();
-        Invitations.Invitation i = invitations.invite(orgId, caller.userId(), Actor.acting(caller.userId(), caller.apiKeyId()),
+        Invitations.Invitation i = invitations.invite(orgId, caller.userId(), Actor.of(caller),
                 body.email(), body.role(), Requests.client(request));
         return ResponseEntity.created(URI.create("/api/v1/orgs/" + orgId + "/invitations/" + i.id()))
                 .body(new InvitationCreated(i.id(), body.email(), i.role(), i.expiresAt()));
@@ -97,7 +97,7 @@ class InvitationController {
     @Requires(Permission.MANAGE_MEMBERS)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void revoke(Caller caller, @PathVariable UUID invitationId, HttpServletRequest request) {
-        invitations.revoke(caller.orgId(), Actor.acting(caller.userId(), caller.apiKeyId()), caller.userId(), invitationId,
+        invitations.revoke(caller.orgId(), Actor.of(caller), caller.userId(), invitationId,
                 Requests.client(request));
     }
 

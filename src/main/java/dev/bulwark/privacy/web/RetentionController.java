@@ -62,7 +62,7 @@ class RetentionController {
     @Audited(value = "retention.purged", unless = "nothing was past its retention period, or the organisation is on legal hold")
     @Requires(Permission.MANAGE_RETENTION)
     Map<String, Object> run(Caller caller) {
-        return Map.of("purged", enforcer.runFor(caller.orgId(), Instant.now(), Actor.acting(caller.userId(), caller.apiKeyId())));
+        return Map.of("purged", enforcer.runFor(caller.orgId(), Instant.now(), Actor.of(caller)));
     }
 
     @GetMapping("/api/v1/orgs/{orgId}/legal-hold")

@@ -1,4 +1,4 @@
-package dev.bulwark.access.web;
+package dev.bulwark.apikeys.web;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -6,9 +6,9 @@ import java.util.UUID;
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Public;
 import dev.bulwark.access.Requires;
-import dev.bulwark.access.internal.ApiKeys;
-import dev.bulwark.access.internal.ApiKeys.ApiKeyView;
-import dev.bulwark.access.internal.ApiKeys.CreatedKey;
+import dev.bulwark.apikeys.internal.ApiKeyManagement;
+import dev.bulwark.apikeys.internal.ApiKeyManagement.ApiKeyView;
+import dev.bulwark.apikeys.internal.ApiKeyManagement.CreatedKey;
 import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
@@ -47,9 +47,9 @@ class ApiKeysController {
         }
     }
 
-    private final ApiKeys keys;
+    private final ApiKeyManagement keys;
 
-    ApiKeysController(ApiKeys keys) {
+    ApiKeysController(ApiKeyManagement keys) {
         this.keys = keys;
     }
 

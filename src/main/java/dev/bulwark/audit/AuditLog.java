@@ -158,7 +158,7 @@ public class AuditLog {
                 .param("prevHash", head.hash())
                 .param("hash", hash)
                 .update();
-        CommittedEvents.noteOnCommit(new CommittedEvents.Committed(tenant, event.type().dotted(), event.actor().type(),
+        CommittedEvents.noteOnCommit(new CommittedEvents.Committed(tenant, event.type(), event.actor().type(),
                 event.actor().id(), facts.ip(), facts.requestId()));
         return new Appended(id, seq, hash);
     }

@@ -13,6 +13,7 @@ import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.identity.LoginResult;
 import dev.bulwark.identity.MfaChallenge;
+import dev.bulwark.identity.Profile;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.Ids;
@@ -29,6 +30,14 @@ import dev.bulwark.tenancy.TenantScope;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import static dev.bulwark.identity.internal.SecurityEvents.FACTOR;
+import static dev.bulwark.identity.internal.SecurityEvents.LOCK_SECONDS;
+import static dev.bulwark.identity.internal.SecurityEvents.METHOD;
+import static dev.bulwark.identity.internal.SecurityEvents.OTHER_SESSIONS_ENDED;
+import static dev.bulwark.identity.internal.SecurityEvents.REASON;
+import static dev.bulwark.identity.internal.SecurityEvents.SECOND_FACTOR;
+import static dev.bulwark.identity.internal.SecurityEvents.SESSION_ID;
 
 /**
  * Sign-in, refresh-token rotation, logout and session management. Every failure answers the same generic 401;
@@ -86,7 +95,7 @@ public class AuthService {
             transactions.executeWithoutResult(s -> {
                 failed(account, client, "bad_credentials");
                 throttle.recordFailure(email, now).ifPresent(l -> {
-                    Map<String, Object> details = Map.of("lockSeconds", l.toSeconds());
+                    Map<String, Object> details = Map.of(LOCK_SECONDS, l.toSeconds());
                     account.ifPresentOrElse(a -> {
                         events.userEvent(AuditType.ACCOUNT_LOCKED, a.id(), client, details);
                         // To the address stored with the account, never the one typed.
@@ -144,7 +153,7 @@ public class AuthService {
                 sessions.removeChallenge(hash);
                 return null;
             }
-            String email = users.profile(challenge.userId()).map(Users.Profile::email).orElseThrow();
+            String email = users.profile(challenge.userId()).map(Profile::email).orElseThrow();
             if (throttle.lockedFor(email, now).isPresent()) {
                 return new Checked(challenge.userId(), email, false, "locked");
             }
@@ -161,9 +170,9 @@ public class AuthService {
         if (!checked.passed()) {
             transactions.executeWithoutResult(s -> {
                 sessions.countChallengeAttempt(hash);
-                events.userEvent(AuditType.LOGIN_FAILED, checked.userId(), client, Map.of("reason", "bad_second_factor"));
+                events.userEvent(AuditType.LOGIN_FAILED, checked.userId(), client, Map.of(REASON, "bad_second_factor"));
                 throttle.recordFailure(checked.email(), now).ifPresent(lock ->
-                        events.userEvent(AuditType.ACCOUNT_LOCKED, checked.userId(), client, Map.of("lockSeconds", lock.toSeconds())));
+                        events.userEvent(AuditType.ACCOUNT_LOCKED, checked.userId(), client, Map.of(LOCK_SECONDS, lock.toSeconds())));
             });
             throw new UnauthenticatedException("The code is not correct.");
         }
@@ -171,7 +180,7 @@ public class AuthService {
             sessions.removeChallenge(hash);
             throttle.recordSuccess(checked.email());
             TokenPair pair = tenantScope.asUser(checked.userId(), () -> openSession(checked.userId(), now, client));
-            events.userEvent(AuditType.LOGIN_SUCCEEDED, checked.userId(), client, Map.of("secondFactor", checked.factor()));
+            events.userEvent(AuditType.LOGIN_SUCCEEDED, checked.userId(), client, Map.of(SECOND_FACTOR, checked.factor()));
             return pair;
         });
     }
@@ -184,18 +193,18 @@ public class AuthService {
                 sessions.markFactorVerified(userId, sessionId, now);
                 return null;
             });
-            events.userEvent(AuditType.STEP_UP_SUCCEEDED, userId, client, Map.of("method", factor));
+            events.userEvent(AuditType.STEP_UP_SUCCEEDED, userId, client, Map.of(METHOD, factor));
         });
     }
 
     /** Opens a session for a user whose sign-in was verified by a factor other than the password (a passkey). */
     TokenPair signInWithVerifiedFactor(UUID userId, ClientInfo client, String factor) {
         Instant now = now();
-        String email = users.profile(userId).map(Users.Profile::email).orElseThrow();
+        String email = users.profile(userId).map(Profile::email).orElseThrow();
         return transactions.execute(s -> {
             throttle.recordSuccess(email);
             TokenPair pair = tenantScope.asUser(userId, () -> openSession(userId, now, client));
-            events.userEvent(AuditType.LOGIN_SUCCEEDED, userId, client, Map.of("method", factor));
+            events.userEvent(AuditType.LOGIN_SUCCEEDED, userId, client, Map.of(METHOD, factor));
             return pair;
         });
     }
@@ -226,7 +235,7 @@ public class AuthService {
             }
             List<String> codes = factors.newRecoveryCodes(userId, now);
             int ended = sessions.revokeOthers(userId, sessionId, "factor_changed", now);
-            events.userEvent(AuditType.MFA_ENABLED, userId, client, Map.of("factor", "totp", "otherSessionsEnded", ended));
+            events.userEvent(AuditType.MFA_ENABLED, userId, client, Map.of(FACTOR, "totp", OTHER_SESSIONS_ENDED, ended));
             return codes;
         });
     }
@@ -236,13 +245,13 @@ public class AuthService {
      * signed up with someone else's address would lock its real owner out (pre-account-takeover).
      */
     void requireVerifiedEmail(UUID userId) {
-        if (!users.profile(userId).map(Users.Profile::emailVerified).orElse(false)) {
+        if (!users.profile(userId).map(Profile::emailVerified).orElse(false)) {
             throw RefusedException.emailUnverified();
         }
     }
 
     private void failed(Optional<Users.Credentials> account, ClientInfo client, String reason) {
-        Map<String, Object> details = Map.of("reason", reason);
+        Map<String, Object> details = Map.of(REASON, reason);
         account.ifPresentOrElse(a -> events.userEvent(AuditType.LOGIN_FAILED, a.id(), client, details),
                 () -> events.anonymousEvent(AuditType.LOGIN_FAILED, client, details));
     }
@@ -292,7 +301,7 @@ public class AuthService {
             }
             if (row.spentAt() != null) {
                 if (sessions.revoke(userId, row.sessionId(), "token_reuse", now)) {
-                    events.userEvent(AuditType.TOKEN_REUSE_DETECTED, userId, client, Map.of("sessionId", row.sessionId().toString()));
+                    events.userEvent(AuditType.TOKEN_REUSE_DETECTED, userId, client, Map.of(SESSION_ID, row.sessionId().toString()));
                 }
                 return new RefreshOutcome.Refused();
             }
@@ -336,7 +345,7 @@ public class AuthService {
     public void stepUp(UUID userId, UUID sessionId, String password, String code, ClientInfo client) {
         Instant now = now();
         String hash = users.passwordHash(userId).orElseThrow(() -> new UnauthenticatedException(INVALID_TOKEN));
-        String email = users.profile(userId).map(Users.Profile::email).orElseThrow();
+        String email = users.profile(userId).map(Profile::email).orElseThrow();
         Optional<Duration> locked = throttle.lockedFor(email, now);
         if (locked.isPresent()) {
             throw new TooManyRequestsException("Too many failed attempts for this account. Try again later.", locked.get());
@@ -347,7 +356,7 @@ public class AuthService {
             transactions.executeWithoutResult(s -> {
                 events.userEvent(AuditType.STEP_UP_FAILED, userId, client, Map.of());
                 throttle.recordFailure(email, now)
-                        .ifPresent(lock -> events.userEvent(AuditType.ACCOUNT_LOCKED, userId, client, Map.of("lockSeconds", lock.toSeconds())));
+                        .ifPresent(lock -> events.userEvent(AuditType.ACCOUNT_LOCKED, userId, client, Map.of(LOCK_SECONDS, lock.toSeconds())));
             });
             throw new UnauthenticatedException(INVALID_CREDENTIALS);
         }
@@ -365,7 +374,7 @@ public class AuthService {
     public void logout(UUID userId, UUID sessionId, ClientInfo client) {
         tenantScope.asUser(userId, () -> {
             if (sessions.revoke(userId, sessionId, "logout", now())) {
-                events.userEvent(AuditType.LOGOUT, userId, client, Map.of("sessionId", sessionId.toString()));
+                events.userEvent(AuditType.LOGOUT, userId, client, Map.of(SESSION_ID, sessionId.toString()));
             }
             return null;
         });
@@ -379,7 +388,7 @@ public class AuthService {
                 throw new NotFoundException("There is no such session.");
             }
             sessions.revoke(userId, sessionId, "user", now);
-            events.userEvent(AuditType.SESSION_REVOKED, userId, client, Map.of("sessionId", sessionId.toString()));
+            events.userEvent(AuditType.SESSION_REVOKED, userId, client, Map.of(SESSION_ID, sessionId.toString()));
             return null;
         });
     }

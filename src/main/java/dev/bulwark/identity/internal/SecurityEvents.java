@@ -9,6 +9,7 @@ import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
 import dev.bulwark.audit.RequestFacts;
 import dev.bulwark.identity.ClientInfo;
+import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -22,8 +23,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class SecurityEvents {
 
-    /** The platform organisation of migration V2: home of the chain of events that concern no customer organisation. */
-    public static final UUID PLATFORM_ORG = new UUID(0, 0);
+    /** The details of identity's events (docs/audit-events.md). */
+    static final String REASON = "reason";
+    static final String LOCK_SECONDS = "lockSeconds";
+    static final String METHOD = "method";
+    static final String FACTOR = "factor";
+    static final String SECOND_FACTOR = "secondFactor";
+    static final String SESSION_ID = "sessionId";
+    static final String OTHER_SESSIONS_ENDED = "otherSessionsEnded";
+    static final String SESSIONS_ENDED = "sessionsEnded";
+    static final String AUTHENTICATORS_REMOVED = "authenticatorsRemoved";
+    static final String PASSKEYS_REMOVED = "passkeysRemoved";
+    static final String API_KEYS_REVOKED = "apiKeysRevoked";
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
@@ -41,14 +52,14 @@ public class SecurityEvents {
                 .param("user", userId)
                 .query(UUID.class)
                 .list());
-        for (UUID org : orgs.isEmpty() ? List.of(PLATFORM_ORG) : orgs) {
+        for (UUID org : orgs.isEmpty() ? List.of(Organisation.PLATFORM_ID) : orgs) {
             audit.userEvent(org, userId, type, Entity.of("user", userId), facts(client), details);
         }
     }
 
     /** An event with no known user (a sign-in attempt for an unknown email): the platform's chain. */
     public void anonymousEvent(AuditType type, ClientInfo client, Map<String, ?> details) {
-        audit.anonymousEvent(PLATFORM_ORG, type, null, facts(client), details);
+        audit.anonymousEvent(Organisation.PLATFORM_ID, type, null, facts(client), details);
     }
 
     /** The facts of a request as identity's controllers read them (null: the current request's). */

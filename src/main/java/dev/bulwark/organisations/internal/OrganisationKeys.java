@@ -1,4 +1,4 @@
-package dev.bulwark.identity.internal;
+package dev.bulwark.organisations.internal;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.bulwark.access.Caller;
+import dev.bulwark.access.RecentFactor;
 import dev.bulwark.audit.AuditLog;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
-import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.keys.CustomerKeys;
 import dev.bulwark.keys.KeyRotation;
 import dev.bulwark.tenancy.Memberships;
@@ -38,11 +38,11 @@ public class OrganisationKeys {
     private final KeyRotation rotation;
     private final CustomerKeys customerKeys;
     private final Memberships memberships;
-    private final OrganisationStepUp stepUp;
+    private final RecentFactor stepUp;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
 
-    OrganisationKeys(KeyRotation rotation, CustomerKeys customerKeys, Memberships memberships, OrganisationStepUp stepUp,
+    OrganisationKeys(KeyRotation rotation, CustomerKeys customerKeys, Memberships memberships, RecentFactor stepUp,
                      AuditLog audit, TransactionTemplate transactions) {
         this.rotation = rotation;
         this.customerKeys = customerKeys;
@@ -63,7 +63,7 @@ public class OrganisationKeys {
                 new Reencryption(rotation.queued(org), progress.done(), new LinkedHashMap<>(progress.remaining())));
     }
 
-    public Status rotate(Caller caller, ClientInfo client) {
+    public Status rotate(Caller caller) {
         UUID org = authorise(caller);
         transactions.executeWithoutResult(s -> {
             List<Integer> ids = rotation.rotate(org);
@@ -72,7 +72,7 @@ public class OrganisationKeys {
         return status(caller);
     }
 
-    public Status useKms(Caller caller, String keyUri, ClientInfo client) {
+    public Status useKms(Caller caller, String keyUri) {
         UUID org = authorise(caller);
         transactions.executeWithoutResult(s -> {
             customerKeys.use(org, keyUri);
@@ -81,7 +81,7 @@ public class OrganisationKeys {
         return status(caller);
     }
 
-    public Status releaseKms(Caller caller, ClientInfo client) {
+    public Status releaseKms(Caller caller) {
         UUID org = authorise(caller);
         transactions.executeWithoutResult(s -> {
             customerKeys.release(org);

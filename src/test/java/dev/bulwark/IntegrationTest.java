@@ -25,6 +25,7 @@ import java.util.UUID;
 import dev.bulwark.audit.web.AuditDeclarationCheck;
 import dev.bulwark.keys.BlindIndex;
 import dev.bulwark.keys.FieldCipher;
+import dev.bulwark.tenancy.Organisation;
 import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -368,7 +369,7 @@ public abstract class IntegrationTest {
     }
 
     /** The platform organisation: owner of the keys of accounts (users' email and name, TOTP seeds). */
-    public static final UUID PLATFORM_ORG = new UUID(0, 0);
+    public static final UUID PLATFORM_ORG = Organisation.PLATFORM_ID;
 
     /** The blind index an account's email is found by (users.email_bidx). */
     protected byte[] loginEmailIndex(String email) {

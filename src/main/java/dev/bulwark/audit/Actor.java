@@ -2,6 +2,8 @@ package dev.bulwark.audit;
 
 import java.util.UUID;
 
+import dev.bulwark.access.Caller;
+
 /**
  * Who acted: a signed-in person ({@code user}), an API key ({@code apikey}, id of the key), Bulwark itself
  * ({@code system}: scheduled jobs), or nobody known ({@code anonymous}: a sign-in attempt for an unknown email).
@@ -26,8 +28,8 @@ public record Actor(String type, UUID id) {
     }
 
     /** Whoever acts in an organisation request: the API key when one is used, else the signed-in person. */
-    public static Actor acting(UUID userId, UUID apiKeyId) {
-        return apiKeyId != null ? apiKey(apiKeyId) : user(userId);
+    public static Actor of(Caller caller) {
+        return caller.isApiKey() ? apiKey(caller.apiKeyId()) : user(caller.userId());
     }
 
     public static Actor system() {

@@ -5,8 +5,10 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import dev.bulwark.access.Caller;
 import dev.bulwark.audit.internal.CanonicalJson;
 import dev.bulwark.audit.internal.ChainCodec;
 import dev.bulwark.audit.internal.CommittedEvents;
@@ -45,6 +47,39 @@ public class AuditLog {
         this.clock = clock.getIfAvailable(Clock::systemUTC);
     }
 
+    /**
+     * What {@code caller} did in its organisation, with the current request's facts: acted by its API key when it
+     * uses one, else by the person ({@link Actor#of(Caller)}).
+     */
+    public Appended callerAction(Caller caller, AuditType type, Entity entity, Map<String, ?> after) {
+        return callerAction(caller, type, entity, null, after);
+    }
+
+    /** A change {@code caller} made in its organisation: what it was ({@code before}) and what it became. */
+    public Appended callerAction(Caller caller, AuditType type, Entity entity, Map<String, ?> before, Map<String, ?> after) {
+        return append(new AuditEvent(caller.orgId(), type, Actor.of(caller), entity, null, before, after, null));
+    }
+
+    /**
+     * A person's own event in {@code orgId}'s chain, acted by {@code userId}: signing in, joining, creating an
+     * organisation, or what is done in their name. {@code facts} null: the current request's.
+     */
+    public Appended userEvent(UUID orgId, UUID userId, AuditType type, Entity entity, RequestFacts facts,
+                              Map<String, ?> after) {
+        return append(new AuditEvent(orgId, type, Actor.user(userId), entity, null, null, after, facts));
+    }
+
+    /** An event nobody known acted: a sign-in for an unknown address, a leak report. {@code facts} null: the request's. */
+    public Appended anonymousEvent(UUID orgId, AuditType type, Entity entity, RequestFacts facts, Map<String, ?> after) {
+        return append(new AuditEvent(orgId, type, Actor.anonymous(), entity, null, null, after, facts));
+    }
+
+    /** What Bulwark did to {@code orgId} on its own (scheduled work), and why ({@code reason}). */
+    public Appended systemAction(UUID orgId, AuditType type, String reason, Map<String, ?> after) {
+        return append(new AuditEvent(orgId, type, Actor.system(), Entity.organisation(orgId), reason, null, after, null));
+    }
+
+    /** The general form, for an event none of the entry points above describes. */
     public Appended append(AuditEvent event) {
         UUID actingUser = event.actor().type().equals("user") ? event.actor().id() : null;
         return tenantScope.inTenant(event.tenantId(), actingUser, () -> appendBound(event));
@@ -123,7 +158,7 @@ public class AuditLog {
                 .param("prevHash", head.hash())
                 .param("hash", hash)
                 .update();
-        CommittedEvents.noteOnCommit(new CommittedEvents.Committed(tenant, event.type().dotted(), event.actor().type(),
+        CommittedEvents.noteOnCommit(new CommittedEvents.Committed(tenant, event.type(), event.actor().type(),
                 event.actor().id(), facts.ip(), facts.requestId()));
         return new Appended(id, seq, hash);
     }
@@ -154,8 +189,8 @@ public class AuditLog {
                     .query(Integer.class)
                     .single();
             if (redacted > 0) {
-                appendBound(new AuditEvent(tenantId, AuditType.AUDIT_REDACTED, actor, Entity.of("organisation", tenantId),
-                        "erasure", null, java.util.Map.of("seqs", seqs, "events", redacted), RequestFacts.current()));
+                appendBound(new AuditEvent(tenantId, AuditType.AUDIT_REDACTED, actor, Entity.organisation(tenantId),
+                        "erasure", null, Map.of("seqs", seqs, "events", redacted), RequestFacts.current()));
             }
             return redacted;
         });
@@ -188,8 +223,8 @@ public class AuditLog {
                     .query(Integer.class)
                     .single();
             if (removed > 0) {
-                appendBound(new AuditEvent(tenantId, AuditType.AUDIT_PURGED, actor, Entity.of("organisation", tenantId),
-                        "retention", null, java.util.Map.of("throughSeq", upTo, "events", removed, "olderThan", cutoff),
+                appendBound(new AuditEvent(tenantId, AuditType.AUDIT_PURGED, actor, Entity.organisation(tenantId),
+                        "retention", null, Map.of("throughSeq", upTo, "events", removed, "olderThan", cutoff),
                         RequestFacts.current()));
             }
             return new Purged(upTo, removed);

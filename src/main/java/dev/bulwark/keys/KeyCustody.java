@@ -1,8 +1,8 @@
 package dev.bulwark.keys;
 
 import java.nio.file.Path;
-import java.util.UUID;
 
+import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.StoredData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +17,6 @@ import org.springframework.stereotype.Component;
 public class KeyCustody {
 
     private static final Logger log = LoggerFactory.getLogger(KeyCustody.class);
-    private static final UUID PLATFORM = new UUID(0, 0);
 
     private final boolean hasData;
 
@@ -26,8 +25,9 @@ public class KeyCustody {
         // own until its keyset exists, which is read bound to it.
         this.hasData = !stored.query(null, """
                         SELECT 1 WHERE EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM organisations WHERE id <> ?)
-                        """, (rs, n) -> true, PLATFORM).isEmpty()
-                || !stored.query(PLATFORM, "SELECT 1 FROM tenant_keys WHERE tenant_id = ?", (rs, n) -> true, PLATFORM).isEmpty();
+                        """, (rs, n) -> true, Organisation.PLATFORM_ID).isEmpty()
+                || !stored.query(Organisation.PLATFORM_ID, "SELECT 1 FROM tenant_keys WHERE tenant_id = ?", (rs, n) -> true,
+                        Organisation.PLATFORM_ID).isEmpty();
         log.debug("Stored data found at start: {}", hasData);
     }
 

@@ -1,30 +1,23 @@
 package dev.bulwark.tenancy;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.NotFoundException;
-import dev.bulwark.shared.Page;
-import dev.bulwark.shared.PageRequest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
  * Who belongs to which organisation, and the access rule of every org-scoped request: an organisation the caller
  * is not a member of does not exist for them (404); a member without the permission is refused (403). Read live
- * from the database on every request, so a removal or role change takes effect on the very next one.
+ * from the database on every request, so a removal or role change takes effect on the very next one. Members are
+ * listed, changed and removed by the organisations module.
  */
 @Service
 public class Memberships {
-
-    /** One member of an organisation. */
-    public record Member(UUID userId, Role role) {
-    }
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
@@ -120,112 +113,5 @@ public class Memberships {
             });
         }
         return access.role();
-    }
-
-    /** One page of the organisation's members, oldest membership first. */
-    public Page<Member> list(UUID orgId, UUID actorId, PageRequest request) {
-        record Row(Member member, PageRequest.Position position) {
-        }
-        PageRequest.Position after = request.after().orElse(new PageRequest.Position(Instant.EPOCH, new UUID(0, 0)));
-        List<Row> rows = tenantScope.inTenant(orgId, actorId, () -> jdbc.sql("""
-                        SELECT user_id, role, created_at FROM memberships
-                        WHERE tenant_id = :org AND (created_at, user_id) > (:afterAt, :afterId)
-                        ORDER BY created_at, user_id LIMIT :limit
-                        """)
-                .param("org", orgId)
-                .param("afterAt", java.sql.Timestamp.from(after.createdAt()))
-                .param("afterId", after.id())
-                .param("limit", request.limit() + 1)
-                .query((rs, n) -> new Row(new Member(rs.getObject("user_id", UUID.class), Role.valueOf(rs.getString("role"))),
-                        new PageRequest.Position(rs.getTimestamp("created_at").toInstant(), rs.getObject("user_id", UUID.class))))
-                .list());
-        return request.page(rows, Row::position, Row::member);
-    }
-
-    /**
-     * Gives {@code userId} a new role, as {@code actorId} (MANAGE_MEMBERS), whose rights are capped by {@code cap}
-     * when they act through an API key (null: no cap). Only an OWNER in person touches OWNER roles (granting or
-     * taking one), never through a key; the last OWNER is never demoted. Returns the previous role.
-     */
-    public Role changeRole(UUID orgId, UUID actorId, Role cap, UUID userId, Role newRole) {
-        return tenantScope.inTenant(orgId, actorId, () -> {
-            Role current = lockedRole(orgId, userId);
-            Role actorRole = actorRole(orgId, actorId, cap, Permission.MANAGE_MEMBERS);
-            if ((current == Role.OWNER || newRole == Role.OWNER) && !Permission.MANAGE_OWNERS.grantedTo(actorRole, cap)) {
-                throw new ForbiddenException(cap == null ? "Only an owner can grant or take the owner role."
-                        : "An API key never grants or takes the owner role; sign in as an owner.");
-            }
-            if (current == Role.OWNER && newRole != Role.OWNER && otherOwners(orgId, userId) == 0) {
-                throw new ConflictException("The last owner cannot be demoted; make another member owner first.");
-            }
-            jdbc.sql("UPDATE memberships SET role = :role WHERE tenant_id = :org AND user_id = :user")
-                    .param("role", newRole.name())
-                    .param("org", orgId)
-                    .param("user", userId)
-                    .update();
-            return current;
-        });
-    }
-
-    /**
-     * Removes {@code userId} as {@code actorId} (MANAGE_MEMBERS, capped by {@code cap} for an API key), or lets a
-     * member leave (actor = user, in person). The last OWNER stays; only an OWNER in person removes an owner.
-     */
-    public Role remove(UUID orgId, UUID actorId, Role cap, UUID userId) {
-        return tenantScope.inTenant(orgId, actorId, () -> {
-            Role current = lockedRole(orgId, userId);
-            boolean leaving = cap == null && actorId.equals(userId);
-            Role actorRole = leaving ? current : actorRole(orgId, actorId, cap, Permission.MANAGE_MEMBERS);
-            if (current == Role.OWNER && !leaving && !Permission.MANAGE_OWNERS.grantedTo(actorRole, cap)) {
-                throw new ForbiddenException(cap == null ? "Only an owner can remove an owner."
-                        : "An API key never removes an owner; sign in as an owner.");
-            }
-            if (current == Role.OWNER && otherOwners(orgId, userId) == 0) {
-                throw new ConflictException("The last owner cannot leave or be removed; make another member owner first.");
-            }
-            jdbc.sql("DELETE FROM memberships WHERE tenant_id = :org AND user_id = :user")
-                    .param("org", orgId)
-                    .param("user", userId)
-                    .update();
-            return current;
-        });
-    }
-
-    /** The actor's role, read (and locked) inside the changing transaction, so it cannot be stale or supplied. */
-    private Role actorRole(UUID orgId, UUID actorId, Role cap, Permission needed) {
-        Role role = jdbc.sql("SELECT role FROM memberships WHERE tenant_id = :org AND user_id = :user FOR SHARE")
-                .param("org", orgId)
-                .param("user", actorId)
-                .query(String.class)
-                .optional()
-                .map(Role::valueOf)
-                .orElseThrow(() -> new NotFoundException("There is no such organisation."));
-        if (!needed.grantedTo(role, cap)) {
-            throw new ForbiddenException("Your role in this organisation does not allow this.");
-        }
-        return role;
-    }
-
-    private Role lockedRole(UUID orgId, UUID userId) {
-        // Lock every owner row first, so two concurrent demotions cannot both see "another owner remains".
-        jdbc.sql("SELECT user_id FROM memberships WHERE tenant_id = :org AND role = 'OWNER' FOR UPDATE")
-                .param("org", orgId)
-                .query(UUID.class)
-                .list();
-        return jdbc.sql("SELECT role FROM memberships WHERE tenant_id = :org AND user_id = :user FOR UPDATE")
-                .param("org", orgId)
-                .param("user", userId)
-                .query(String.class)
-                .optional()
-                .map(Role::valueOf)
-                .orElseThrow(() -> new NotFoundException("There is no such member."));
-    }
-
-    private long otherOwners(UUID orgId, UUID userId) {
-        return jdbc.sql("SELECT count(*) FROM memberships WHERE tenant_id = :org AND role = 'OWNER' AND user_id <> :user")
-                .param("org", orgId)
-                .param("user", userId)
-                .query(Long.class)
-                .single();
     }
 }

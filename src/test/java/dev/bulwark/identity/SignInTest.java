@@ -209,9 +209,9 @@ class SignInTest extends IntegrationTest {
         }
         // An unknown email's failure lands in the platform's organisation, never in a customer's.
         String unknown = uniqueEmail();
-        long before = eventsOfType(new UUID(0, 0), "auth.login.failed");
+        long before = eventsOfType(PLATFORM_ORG, "auth.login.failed");
         login(unknown, "whatever-password", 401);
-        assertThat(eventsOfType(new UUID(0, 0), "auth.login.failed")).isEqualTo(before + 1);
+        assertThat(eventsOfType(PLATFORM_ORG, "auth.login.failed")).isEqualTo(before + 1);
     }
 
     @Test

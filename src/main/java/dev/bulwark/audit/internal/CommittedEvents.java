@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import dev.bulwark.audit.AuditType;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.web.context.request.RequestAttributes;
@@ -16,7 +17,7 @@ import org.springframework.web.context.request.RequestContextHolder;
 public final class CommittedEvents {
 
     /** One committed event, as much as the check needs. */
-    public record Committed(UUID tenant, String type, String actorType, UUID actorId, String ip, String requestId) {
+    public record Committed(UUID tenant, AuditType type, String actorType, UUID actorId, String ip, String requestId) {
     }
 
     private static final String ATTRIBUTE = CommittedEvents.class.getName();

@@ -11,8 +11,6 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
-import dev.bulwark.audit.Actor;
-import dev.bulwark.audit.AuditEvent;
 import dev.bulwark.audit.AuditLog;
 import dev.bulwark.audit.AuditRecord;
 import dev.bulwark.audit.AuditType;
@@ -128,7 +126,6 @@ class AuditController {
     }
 
     private void record(Caller caller, AuditType type, Map<String, ?> facts) {
-        audit.append(new AuditEvent(caller.orgId(), type, Actor.acting(caller.userId(), caller.apiKeyId()),
-                Entity.of("organisation", caller.orgId()), null, null, facts, null));
+        audit.callerAction(caller, type, Entity.organisation(caller.orgId()), facts);
     }
 }

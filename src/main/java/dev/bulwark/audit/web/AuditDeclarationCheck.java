@@ -9,8 +9,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.audit.internal.CommittedEvents;
-import dev.bulwark.shared.Audited;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -63,7 +63,7 @@ public class AuditDeclarationCheck implements HandlerInterceptor, WebMvcConfigur
         if (attributes == null) {
             return;
         }
-        List<String> types = Arrays.asList(declared.value());
+        List<AuditType> types = Arrays.asList(declared.value());
         List<CommittedEvents.Committed> matching = CommittedEvents.of(attributes).stream()
                 .filter(e -> types.contains(e.type())).toList();
         boolean success = ex == null && response.getStatus() < 400;
@@ -107,10 +107,5 @@ public class AuditDeclarationCheck implements HandlerInterceptor, WebMvcConfigur
             violations.clear();
             return seen;
         }
-    }
-
-    /** Whether {@code type} names an event type: used by the build rule over every declaration. */
-    public static boolean known(String type) {
-        return AuditType.find(type) != null;
     }
 }

@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.identity.LoginResult;
 import dev.bulwark.identity.MfaChallenge;
+import dev.bulwark.identity.Profile;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.Ids;
@@ -28,6 +30,14 @@ import dev.bulwark.tenancy.TenantScope;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import static dev.bulwark.identity.internal.SecurityEvents.FACTOR;
+import static dev.bulwark.identity.internal.SecurityEvents.LOCK_SECONDS;
+import static dev.bulwark.identity.internal.SecurityEvents.METHOD;
+import static dev.bulwark.identity.internal.SecurityEvents.OTHER_SESSIONS_ENDED;
+import static dev.bulwark.identity.internal.SecurityEvents.REASON;
+import static dev.bulwark.identity.internal.SecurityEvents.SECOND_FACTOR;
+import static dev.bulwark.identity.internal.SecurityEvents.SESSION_ID;
 
 /**
  * Sign-in, refresh-token rotation, logout and session management. Every failure answers the same generic 401;
@@ -85,16 +95,16 @@ public class AuthService {
             transactions.executeWithoutResult(s -> {
                 failed(account, client, "bad_credentials");
                 throttle.recordFailure(email, now).ifPresent(l -> {
-                    Map<String, Object> details = Map.of("lockSeconds", l.toSeconds());
+                    Map<String, Object> details = Map.of(LOCK_SECONDS, l.toSeconds());
                     account.ifPresentOrElse(a -> {
-                        events.userEvent("auth.account.locked", a.id(), client, details);
+                        events.userEvent(AuditType.ACCOUNT_LOCKED, a.id(), client, details);
                         // To the address stored with the account, never the one typed.
                         users.profile(a.id()).ifPresent(p -> outbox.mail(p.email(), "Sign-in to your Bulwark account is paused", """
                                 There were several failed attempts to sign in to your account, so sign-in is paused for %d minutes.
                                 If this was not you, someone may be guessing your password: consider changing it and enabling
                                 two-factor authentication.
                                 """.formatted(Math.max(1, l.toMinutes()))));
-                    }, () -> events.anonymousEvent("auth.account.locked", client, details));
+                    }, () -> events.anonymousEvent(AuditType.ACCOUNT_LOCKED, client, details));
                 });
             });
             throw new UnauthenticatedException(INVALID_CREDENTIALS);
@@ -109,7 +119,7 @@ public class AuthService {
         return transactions.execute(s -> {
             throttle.recordSuccess(email);
             TokenPair pair = tenantScope.asUser(userId, () -> openSession(userId, now, client));
-            events.userEvent("auth.login.succeeded", userId, client, Map.of());
+            events.userEvent(AuditType.LOGIN_SUCCEEDED, userId, client, Map.of());
             return pair;
         });
     }
@@ -143,7 +153,7 @@ public class AuthService {
                 sessions.removeChallenge(hash);
                 return null;
             }
-            String email = users.profile(challenge.userId()).map(Users.Profile::email).orElseThrow();
+            String email = users.profile(challenge.userId()).map(Profile::email).orElseThrow();
             if (throttle.lockedFor(email, now).isPresent()) {
                 return new Checked(challenge.userId(), email, false, "locked");
             }
@@ -160,9 +170,9 @@ public class AuthService {
         if (!checked.passed()) {
             transactions.executeWithoutResult(s -> {
                 sessions.countChallengeAttempt(hash);
-                events.userEvent("auth.login.failed", checked.userId(), client, Map.of("reason", "bad_second_factor"));
+                events.userEvent(AuditType.LOGIN_FAILED, checked.userId(), client, Map.of(REASON, "bad_second_factor"));
                 throttle.recordFailure(checked.email(), now).ifPresent(lock ->
-                        events.userEvent("auth.account.locked", checked.userId(), client, Map.of("lockSeconds", lock.toSeconds())));
+                        events.userEvent(AuditType.ACCOUNT_LOCKED, checked.userId(), client, Map.of(LOCK_SECONDS, lock.toSeconds())));
             });
             throw new UnauthenticatedException("The code is not correct.");
         }
@@ -170,7 +180,7 @@ public class AuthService {
             sessions.removeChallenge(hash);
             throttle.recordSuccess(checked.email());
             TokenPair pair = tenantScope.asUser(checked.userId(), () -> openSession(checked.userId(), now, client));
-            events.userEvent("auth.login.succeeded", checked.userId(), client, Map.of("secondFactor", checked.factor()));
+            events.userEvent(AuditType.LOGIN_SUCCEEDED, checked.userId(), client, Map.of(SECOND_FACTOR, checked.factor()));
             return pair;
         });
     }
@@ -183,18 +193,18 @@ public class AuthService {
                 sessions.markFactorVerified(userId, sessionId, now);
                 return null;
             });
-            events.userEvent("auth.step_up.succeeded", userId, client, Map.of("method", factor));
+            events.userEvent(AuditType.STEP_UP_SUCCEEDED, userId, client, Map.of(METHOD, factor));
         });
     }
 
     /** Opens a session for a user whose sign-in was verified by a factor other than the password (a passkey). */
     TokenPair signInWithVerifiedFactor(UUID userId, ClientInfo client, String factor) {
         Instant now = now();
-        String email = users.profile(userId).map(Users.Profile::email).orElseThrow();
+        String email = users.profile(userId).map(Profile::email).orElseThrow();
         return transactions.execute(s -> {
             throttle.recordSuccess(email);
             TokenPair pair = tenantScope.asUser(userId, () -> openSession(userId, now, client));
-            events.userEvent("auth.login.succeeded", userId, client, Map.of("method", factor));
+            events.userEvent(AuditType.LOGIN_SUCCEEDED, userId, client, Map.of(METHOD, factor));
             return pair;
         });
     }
@@ -225,7 +235,7 @@ public class AuthService {
             }
             List<String> codes = factors.newRecoveryCodes(userId, now);
             int ended = sessions.revokeOthers(userId, sessionId, "factor_changed", now);
-            events.userEvent("auth.mfa.enabled", userId, client, Map.of("factor", "totp", "otherSessionsEnded", ended));
+            events.userEvent(AuditType.MFA_ENABLED, userId, client, Map.of(FACTOR, "totp", OTHER_SESSIONS_ENDED, ended));
             return codes;
         });
     }
@@ -235,15 +245,15 @@ public class AuthService {
      * signed up with someone else's address would lock its real owner out (pre-account-takeover).
      */
     void requireVerifiedEmail(UUID userId) {
-        if (!users.profile(userId).map(Users.Profile::emailVerified).orElse(false)) {
+        if (!users.profile(userId).map(Profile::emailVerified).orElse(false)) {
             throw RefusedException.emailUnverified();
         }
     }
 
     private void failed(Optional<Users.Credentials> account, ClientInfo client, String reason) {
-        Map<String, Object> details = Map.of("reason", reason);
-        account.ifPresentOrElse(a -> events.userEvent("auth.login.failed", a.id(), client, details),
-                () -> events.anonymousEvent("auth.login.failed", client, details));
+        Map<String, Object> details = Map.of(REASON, reason);
+        account.ifPresentOrElse(a -> events.userEvent(AuditType.LOGIN_FAILED, a.id(), client, details),
+                () -> events.anonymousEvent(AuditType.LOGIN_FAILED, client, details));
     }
 
     private TokenPair openSession(UUID userId, Instant now, ClientInfo client) {
@@ -291,7 +301,7 @@ public class AuthService {
             }
             if (row.spentAt() != null) {
                 if (sessions.revoke(userId, row.sessionId(), "token_reuse", now)) {
-                    events.userEvent("auth.token.reuse_detected", userId, client, Map.of("sessionId", row.sessionId().toString()));
+                    events.userEvent(AuditType.TOKEN_REUSE_DETECTED, userId, client, Map.of(SESSION_ID, row.sessionId().toString()));
                 }
                 return new RefreshOutcome.Refused();
             }
@@ -335,7 +345,7 @@ public class AuthService {
     public void stepUp(UUID userId, UUID sessionId, String password, String code, ClientInfo client) {
         Instant now = now();
         String hash = users.passwordHash(userId).orElseThrow(() -> new UnauthenticatedException(INVALID_TOKEN));
-        String email = users.profile(userId).map(Users.Profile::email).orElseThrow();
+        String email = users.profile(userId).map(Profile::email).orElseThrow();
         Optional<Duration> locked = throttle.lockedFor(email, now);
         if (locked.isPresent()) {
             throw new TooManyRequestsException("Too many failed attempts for this account. Try again later.", locked.get());
@@ -344,9 +354,9 @@ public class AuthService {
                 () -> !factors.anyEnabled(userId) || factors.verify(userId, code, now) != null));
         if (!passed) {
             transactions.executeWithoutResult(s -> {
-                events.userEvent("auth.step_up.failed", userId, client, Map.of());
+                events.userEvent(AuditType.STEP_UP_FAILED, userId, client, Map.of());
                 throttle.recordFailure(email, now)
-                        .ifPresent(lock -> events.userEvent("auth.account.locked", userId, client, Map.of("lockSeconds", lock.toSeconds())));
+                        .ifPresent(lock -> events.userEvent(AuditType.ACCOUNT_LOCKED, userId, client, Map.of(LOCK_SECONDS, lock.toSeconds())));
             });
             throw new UnauthenticatedException(INVALID_CREDENTIALS);
         }
@@ -356,7 +366,7 @@ public class AuthService {
                 sessions.markFactorVerified(userId, sessionId, now);
                 return null;
             });
-            events.userEvent("auth.step_up.succeeded", userId, client, Map.of());
+            events.userEvent(AuditType.STEP_UP_SUCCEEDED, userId, client, Map.of());
         });
     }
 
@@ -364,7 +374,7 @@ public class AuthService {
     public void logout(UUID userId, UUID sessionId, ClientInfo client) {
         tenantScope.asUser(userId, () -> {
             if (sessions.revoke(userId, sessionId, "logout", now())) {
-                events.userEvent("auth.logout", userId, client, Map.of("sessionId", sessionId.toString()));
+                events.userEvent(AuditType.LOGOUT, userId, client, Map.of(SESSION_ID, sessionId.toString()));
             }
             return null;
         });
@@ -378,7 +388,7 @@ public class AuthService {
                 throw new NotFoundException("There is no such session.");
             }
             sessions.revoke(userId, sessionId, "user", now);
-            events.userEvent("auth.session.revoked", userId, client, Map.of("sessionId", sessionId.toString()));
+            events.userEvent(AuditType.SESSION_REVOKED, userId, client, Map.of(SESSION_ID, sessionId.toString()));
             return null;
         });
     }

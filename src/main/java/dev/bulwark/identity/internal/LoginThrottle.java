@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.keys.BlindIndex;
+import dev.bulwark.tenancy.Organisation;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -89,6 +90,6 @@ class LoginThrottle {
     private byte[] subject(String email) {
         // Keyed like accounts (EmailAddresses), so a spelling that finds the account also finds its counters.
         String key = EmailAddresses.of(email).map(EmailAddresses.Keys::account).orElse(email.strip());
-        return index.of(SecurityEvents.PLATFORM_ORG, "login.throttle", key);
+        return index.of(Organisation.PLATFORM_ID, "login.throttle", key);
     }
 }

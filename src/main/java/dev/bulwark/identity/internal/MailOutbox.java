@@ -13,8 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.bulwark.identity.Mailbox;
 import dev.bulwark.keys.FieldCipher;
 import dev.bulwark.shared.Ids;
+import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.TenantScope;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -40,7 +42,7 @@ import tools.jackson.databind.ObjectMapper;
  * Rows belong to the platform organisation; the recipient, subject and body are one ciphertext under its keys.
  */
 @Component
-class MailOutbox {
+class MailOutbox implements Mailbox {
 
     /** Work for one row, run inside the row's transaction: an exception rolls it back and schedules a retry. */
     interface Handler {
@@ -52,7 +54,6 @@ class MailOutbox {
     static final int MAX_ATTEMPTS = 12;
 
     private static final Logger log = LoggerFactory.getLogger(MailOutbox.class);
-    private static final UUID PLATFORM = SecurityEvents.PLATFORM_ORG;
     private static final int ROWS_PER_DRAIN = 500;
 
     private final JdbcClient jdbc;
@@ -87,7 +88,8 @@ class MailOutbox {
     }
 
     /** Queues a mail in the current transaction (or its own); it goes out after commit. */
-    void mail(String to, String subject, String text) {
+    @Override
+    public void mail(String to, String subject, String text) {
         enqueue(MAIL, Map.of("to", to, "subject", subject, "text", text));
     }
 
@@ -95,12 +97,12 @@ class MailOutbox {
     void enqueue(String kind, Map<String, String> payload) {
         UUID id = Ids.newId();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        tenantScope.inTenant(PLATFORM, null, () -> {
+        tenantScope.inTenant(Organisation.PLATFORM_ID, null, () -> {
             jdbc.sql("""
                             INSERT INTO mail_outbox (tenant_id, id, kind, payload_ct, next_attempt_at, created_at)
                             VALUES (:org, :id, :kind, :payload, :now, :now)
                             """)
-                    .param("org", PLATFORM)
+                    .param("org", Organisation.PLATFORM_ID)
                     .param("id", id)
                     .param("kind", kind)
                     .param("payload", cipher.encrypt(field(id), json.writeValueAsString(payload)))
@@ -166,13 +168,13 @@ class MailOutbox {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Row[] claimed = new Row[1];
         try {
-            Boolean found = transactions.execute(s -> tenantScope.inTenant(PLATFORM, null, () -> {
+            Boolean found = transactions.execute(s -> tenantScope.inTenant(Organisation.PLATFORM_ID, null, () -> {
                 Row row = jdbc.sql("""
                                 SELECT id, kind, payload_ct, attempts FROM mail_outbox
                                 WHERE tenant_id = :org AND next_attempt_at <= :now
                                 ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED
                                 """)
-                        .param("org", PLATFORM)
+                        .param("org", Organisation.PLATFORM_ID)
                         .param("now", Timestamp.from(now))
                         .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getBytes(3), rs.getInt(4)))
                         .optional().orElse(null);
@@ -183,7 +185,7 @@ class MailOutbox {
                 Map<String, String> payload = json.readValue(cipher.decrypt(field(row.id()), row.payload()), new TypeReference<>() {
                 });
                 handlers.get(row.kind()).handle(payload, now);
-                tenantScope.inTenant(PLATFORM, null, () -> delete(row.id()));
+                tenantScope.inTenant(Organisation.PLATFORM_ID, null, () -> delete(row.id()));
                 return true;
             }));
             return Boolean.TRUE.equals(found) ? Optional.of(true) : Optional.empty();
@@ -196,7 +198,7 @@ class MailOutbox {
             // payload in the log: it may carry a token.
             log.warn("Outbox {} row {} failed (attempt {} of {}): {}", row.kind(), row.id(), row.attempts() + 1, MAX_ATTEMPTS,
                     e.getMessage());
-            transactions.executeWithoutResult(s -> tenantScope.inTenant(PLATFORM, null, () -> reschedule(row, now)));
+            transactions.executeWithoutResult(s -> tenantScope.inTenant(Organisation.PLATFORM_ID, null, () -> reschedule(row, now)));
             return Optional.of(false);
         }
     }
@@ -209,7 +211,7 @@ class MailOutbox {
             return;
         }
         jdbc.sql("UPDATE mail_outbox SET attempts = :attempts, next_attempt_at = :next WHERE tenant_id = :org AND id = :id")
-                .param("org", PLATFORM)
+                .param("org", Organisation.PLATFORM_ID)
                 .param("id", row.id())
                 .param("attempts", attempts)
                 .param("next", Timestamp.from(now.plus(backoff(attempts))))
@@ -217,7 +219,7 @@ class MailOutbox {
     }
 
     private void delete(UUID id) {
-        jdbc.sql("DELETE FROM mail_outbox WHERE tenant_id = :org AND id = :id").param("org", PLATFORM).param("id", id).update();
+        jdbc.sql("DELETE FROM mail_outbox WHERE tenant_id = :org AND id = :id").param("org", Organisation.PLATFORM_ID).param("id", id).update();
     }
 
     /** The wait before attempt {@code attempts + 1}: 30 s doubling, at most 2 h; twelve attempts span about 13 hours. */
@@ -226,7 +228,7 @@ class MailOutbox {
     }
 
     private static FieldCipher.Field field(UUID id) {
-        return new FieldCipher.Field(PLATFORM, "mail_outbox", "payload", id);
+        return new FieldCipher.Field(Organisation.PLATFORM_ID, "mail_outbox", "payload", id);
     }
 
     @PreDestroy

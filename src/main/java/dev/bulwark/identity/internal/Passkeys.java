@@ -34,8 +34,10 @@ import com.webauthn4j.data.client.Origin;
 import com.webauthn4j.data.client.challenge.Challenge;
 import com.webauthn4j.data.client.challenge.DefaultChallenge;
 import com.webauthn4j.server.ServerProperty;
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.identity.PasskeyProperties;
+import dev.bulwark.identity.Profile;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.Tokens;
@@ -44,6 +46,9 @@ import dev.bulwark.tenancy.TenantScope;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import static dev.bulwark.identity.internal.SecurityEvents.OTHER_SESSIONS_ENDED;
+import static dev.bulwark.identity.internal.SecurityEvents.REASON;
 
 /**
  * Passkeys (WebAuthn, verified by webauthn4j): registering one (signed in, step-up) and signing in with one, without
@@ -87,7 +92,7 @@ public class Passkeys {
     public Map<String, Object> registrationOptions(UUID userId, UUID sessionId) {
         auth.requireVerifiedEmail(userId);
         auth.requireRecentFactor(userId, sessionId);
-        String email = users.profile(userId).map(Users.Profile::email).orElseThrow();
+        String email = users.profile(userId).map(Profile::email).orElseThrow();
         byte[] challenge = newChallenge("register", userId);
         List<String> existing = tenantScope.asUser(userId, () -> jdbc.sql("SELECT credential_id FROM passkeys WHERE user_id = :user")
                 .param("user", userId).query(byte[].class).list()).stream().map(B64::encodeToString).toList();
@@ -143,7 +148,7 @@ public class Passkeys {
                         .param("user", userId)
                         .update();
                 int ended = sessions.revokeOthers(userId, sessionId, "factor_changed", now);
-                events.userEvent("auth.passkey.added", userId, client, Map.of("otherSessionsEnded", ended));
+                events.userEvent(AuditType.PASSKEY_ADDED, userId, client, Map.of(OTHER_SESSIONS_ENDED, ended));
                 return null;
             });
             return B64.encodeToString(id);
@@ -188,8 +193,8 @@ public class Passkeys {
                 .param("hash", Tokens.hash(B64.encodeToString(credentialId)))
                 .query(UUID.class)
                 .optional()
-                .ifPresent(owner -> transactions.executeWithoutResult(s -> events.userEvent("auth.login.failed", owner, client,
-                        Map.of("reason", "bad_passkey_assertion"))));
+                .ifPresent(owner -> transactions.executeWithoutResult(s -> events.userEvent(AuditType.LOGIN_FAILED, owner, client,
+                        Map.of(REASON, "bad_passkey_assertion"))));
         return new UnauthenticatedException(AuthService.INVALID_CREDENTIALS);
     }
 

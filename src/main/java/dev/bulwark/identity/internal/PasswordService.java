@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.identity.ClientInfo;
+import dev.bulwark.identity.Profile;
 import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.UnauthenticatedException;
@@ -16,6 +18,9 @@ import dev.bulwark.tenancy.TenantScope;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import static dev.bulwark.identity.internal.SecurityEvents.OTHER_SESSIONS_ENDED;
+import static dev.bulwark.identity.internal.SecurityEvents.SESSIONS_ENDED;
 
 /**
  * Changing a password (the current one, plus step-up) and resetting a forgotten one by a mailed single-use link
@@ -57,7 +62,7 @@ public class PasswordService {
 
     public void change(UUID userId, UUID sessionId, String current, String next, ClientInfo client) {
         auth.requireRecentFactor(userId, sessionId);
-        Users.Profile profile = users.profile(userId).orElseThrow();
+        Profile profile = users.profile(userId).orElseThrow();
         if (!encoder.matches(current, users.passwordHash(userId).orElseThrow())) {
             throw new UnauthenticatedException(AuthService.INVALID_CREDENTIALS);
         }
@@ -66,7 +71,7 @@ public class PasswordService {
         transactions.executeWithoutResult(s -> {
             users.setPasswordHash(userId, hash);
             int ended = tenantScope.asUser(userId, () -> sessions.revokeOthers(userId, sessionId, "password_changed", now));
-            events.userEvent("auth.password.changed", userId, client, Map.of("otherSessionsEnded", ended));
+            events.userEvent(AuditType.PASSWORD_CHANGED, userId, client, Map.of(OTHER_SESSIONS_ENDED, ended));
             outbox.mail(profile.email(), "Your Bulwark password was changed",
                     "Your password was just changed, and your other sessions were signed out. If this was not you, reset it now.\n");
         });
@@ -93,10 +98,10 @@ public class PasswordService {
      */
     private void resolveReset(Map<String, String> request, Instant now) {
         users.credentialsByEmail(request.get("email")).ifPresent(account -> {
-            Users.Profile profile = users.profile(account.id()).orElseThrow();
+            Profile profile = users.profile(account.id()).orElseThrow();
             String token = userTokens.issue(account.id(), UserTokens.Purpose.PASSWORD_RESET, RESET_LIFETIME, now);
             ClientInfo client = new ClientInfo(request.get("ip"), request.get("userAgent"), request.get("requestId"));
-            events.userEvent("auth.password.reset_requested", account.id(), client, Map.of());
+            events.userEvent(AuditType.PASSWORD_RESET_REQUESTED, account.id(), client, Map.of());
             outbox.mail(profile.email(), "Reset your Bulwark password", """
                     Someone asked to reset the password of this account. To choose a new one within 30 minutes, use:
 
@@ -118,22 +123,22 @@ public class PasswordService {
         transactions.executeWithoutResult(s -> {
             UUID userId = userTokens.consume(token, UserTokens.Purpose.PASSWORD_RESET, now)
                     .orElseThrow(() -> new NotFoundException("This reset token is not valid, already used, or expired."));
-            Users.Profile profile = users.profile(userId).orElseThrow();
+            Profile profile = users.profile(userId).orElseThrow();
             users.setPasswordHash(userId, acceptable(next, profile));
             // The token proves control of the mailbox; its use ends every session.
             int ended = tenantScope.asUser(userId, () -> sessions.revokeOthers(userId, new UUID(0, 0), "password_changed", now));
-            Map<String, Object> details = new HashMap<>(Map.of("sessionsEnded", ended));
+            Map<String, Object> details = new HashMap<>(Map.of(SESSIONS_ENDED, ended));
             if (!profile.emailVerified()) {
                 // Nobody had proven this address: whatever was set up on the account was set up by someone who may not
                 // own it (a pre-hijacking attacker). The owner takes it back bare.
                 details.putAll(reclaims.reclaim(userId, client, now));
             }
             users.markEmailVerified(userId, now);
-            events.userEvent("auth.password.reset", userId, client, details);
+            events.userEvent(AuditType.PASSWORD_RESET, userId, client, details);
         });
     }
 
-    private String acceptable(String password, Users.Profile profile) {
+    private String acceptable(String password, Profile profile) {
         policy.refusal(password, List.of(profile.email(), profile.name())).ifPresent(reason -> {
             throw new InvalidInputException("newPassword", reason);
         });

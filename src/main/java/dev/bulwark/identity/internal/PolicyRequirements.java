@@ -3,6 +3,7 @@ package dev.bulwark.identity.internal;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.bulwark.identity.Profile;
 import dev.bulwark.tenancy.MemberRequirement;
 import dev.bulwark.tenancy.OrganisationPolicy;
 import dev.bulwark.tenancy.TenantScope;
@@ -27,7 +28,7 @@ class PolicyRequirements implements MemberRequirement {
         if (policy.requireMfa() && !tenantScope.asUser(userId, () -> factors.anyEnabled(userId))) {
             return Optional.of("This organisation requires two-factor authentication: enrol it at /api/v1/me/mfa/totp.");
         }
-        if (policy.requireVerifiedEmail() && !users.profile(userId).map(Users.Profile::emailVerified).orElse(false)) {
+        if (policy.requireVerifiedEmail() && !users.profile(userId).map(Profile::emailVerified).orElse(false)) {
             return Optional.of("This organisation requires a verified email address: use the link we mailed you.");
         }
         return Optional.empty();

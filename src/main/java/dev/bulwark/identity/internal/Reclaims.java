@@ -6,11 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.bulwark.access.CreatorKeys;
+import dev.bulwark.apikeys.CreatorKeys;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+
+import static dev.bulwark.identity.internal.SecurityEvents.API_KEYS_REVOKED;
+import static dev.bulwark.identity.internal.SecurityEvents.AUTHENTICATORS_REMOVED;
+import static dev.bulwark.identity.internal.SecurityEvents.PASSKEYS_REMOVED;
 
 /**
  * Taking back an account whose address nobody had proven (docs/authentication.md#account-takeover-defences): when its
@@ -35,9 +39,9 @@ class Reclaims {
     Map<String, Object> reclaim(UUID userId, ClientInfo client, Instant now) {
         Map<String, Object> removed = new LinkedHashMap<>();
         tenantScope.asUser(userId, () -> {
-            removed.put("authenticatorsRemoved", jdbc.sql("DELETE FROM totp_factors WHERE user_id = :user").param("user", userId).update());
+            removed.put(AUTHENTICATORS_REMOVED, jdbc.sql("DELETE FROM totp_factors WHERE user_id = :user").param("user", userId).update());
             jdbc.sql("DELETE FROM recovery_codes WHERE user_id = :user").param("user", userId).update();
-            removed.put("passkeysRemoved", jdbc.sql("DELETE FROM passkeys WHERE user_id = :user").param("user", userId).update());
+            removed.put(PASSKEYS_REMOVED, jdbc.sql("DELETE FROM passkeys WHERE user_id = :user").param("user", userId).update());
             return null;
         });
         jdbc.sql("DELETE FROM passkey_index WHERE user_id = :user").param("user", userId).update();
@@ -47,7 +51,7 @@ class Reclaims {
         for (UUID org : orgs) {
             keys += creatorKeys.revokeAllCreatedBy(org, userId, "account-reclaimed");
         }
-        removed.put("apiKeysRevoked", keys);
+        removed.put(API_KEYS_REVOKED, keys);
         return removed;
     }
 }

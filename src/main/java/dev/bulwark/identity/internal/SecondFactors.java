@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import dev.bulwark.keys.FieldCipher;
 import dev.bulwark.shared.Ids;
+import dev.bulwark.tenancy.Organisation;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
@@ -41,7 +42,7 @@ class SecondFactors {
 
     /** A user's TOTP seed is encrypted under the platform organisation's key, bound to the user. */
     private static FieldCipher.Field seed(UUID userId) {
-        return new FieldCipher.Field(SecurityEvents.PLATFORM_ORG, "totp_factors", "secret", userId);
+        return new FieldCipher.Field(Organisation.PLATFORM_ID, "totp_factors", "secret", userId);
     }
 
     private String open(UUID userId, java.sql.ResultSet rs) throws java.sql.SQLException {

@@ -4,13 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.bulwark.audit.Actor;
-import dev.bulwark.audit.AuditEvent;
 import dev.bulwark.audit.AuditLog;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
 import dev.bulwark.audit.RequestFacts;
 import dev.bulwark.identity.ClientInfo;
+import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -24,8 +23,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class SecurityEvents {
 
-    /** The platform organisation of migration V2: home of the chain of events that concern no customer organisation. */
-    public static final UUID PLATFORM_ORG = new UUID(0, 0);
+    /** The details of identity's events (docs/audit-events.md). */
+    static final String REASON = "reason";
+    static final String LOCK_SECONDS = "lockSeconds";
+    static final String METHOD = "method";
+    static final String FACTOR = "factor";
+    static final String SECOND_FACTOR = "secondFactor";
+    static final String SESSION_ID = "sessionId";
+    static final String OTHER_SESSIONS_ENDED = "otherSessionsEnded";
+    static final String SESSIONS_ENDED = "sessionsEnded";
+    static final String AUTHENTICATORS_REMOVED = "authenticatorsRemoved";
+    static final String PASSKEYS_REMOVED = "passkeysRemoved";
+    static final String API_KEYS_REVOKED = "apiKeysRevoked";
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
@@ -38,37 +47,23 @@ public class SecurityEvents {
     }
 
     /** An event about {@code userId} (the actor), in each of their organisations, or the platform's if none. */
-    public void userEvent(String type, UUID userId, ClientInfo client, Map<String, ?> details) {
+    public void userEvent(AuditType type, UUID userId, ClientInfo client, Map<String, ?> details) {
         List<UUID> orgs = tenantScope.asUser(userId, () -> jdbc.sql("SELECT tenant_id FROM memberships WHERE user_id = :user")
                 .param("user", userId)
                 .query(UUID.class)
                 .list());
-        for (UUID org : orgs.isEmpty() ? List.of(PLATFORM_ORG) : orgs) {
-            audit.append(new AuditEvent(org, AuditType.of(type), Actor.user(userId), Entity.of("user", userId), null, null,
-                    details, facts(client)));
+        for (UUID org : orgs.isEmpty() ? List.of(Organisation.PLATFORM_ID) : orgs) {
+            audit.userEvent(org, userId, type, Entity.of("user", userId), facts(client), details);
         }
     }
 
-    /**
-     * An event about an organisation's data ({@code entity}: the member, the invitation…), acted by {@code actor}: a
-     * person, or an API key acting for one.
-     */
-    public void orgEvent(UUID orgId, String type, Actor actor, Entity entity, ClientInfo client, Map<String, ?> details) {
-        audit.append(new AuditEvent(orgId, AuditType.of(type), actor, entity, null, null, details, facts(client)));
-    }
-
-    /** A change of state of an organisation's data: what it was and what it became. */
-    public void orgChange(UUID orgId, String type, Actor actor, Entity entity, ClientInfo client, Map<String, ?> before,
-                          Map<String, ?> after) {
-        audit.append(new AuditEvent(orgId, AuditType.of(type), actor, entity, null, before, after, facts(client)));
-    }
-
     /** An event with no known user (a sign-in attempt for an unknown email): the platform's chain. */
-    public void anonymousEvent(String type, ClientInfo client, Map<String, ?> details) {
-        audit.append(new AuditEvent(PLATFORM_ORG, AuditType.of(type), Actor.anonymous(), null, null, null, details, facts(client)));
+    public void anonymousEvent(AuditType type, ClientInfo client, Map<String, ?> details) {
+        audit.anonymousEvent(Organisation.PLATFORM_ID, type, null, facts(client), details);
     }
 
-    private static RequestFacts facts(ClientInfo client) {
+    /** The facts of a request as identity's controllers read them (null: the current request's). */
+    static RequestFacts facts(ClientInfo client) {
         return client == null ? null : new RequestFacts(client.ip(), client.userAgent(), client.requestId());
     }
 }

@@ -10,16 +10,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.bulwark.audit.Actor;
+import dev.bulwark.audit.AuditLog;
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
 import dev.bulwark.identity.ClientInfo;
+import dev.bulwark.identity.InvitedSignup;
 import dev.bulwark.identity.SignupRequest;
 import dev.bulwark.identity.SignupResult;
 import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.Ids;
-import dev.bulwark.shared.InvalidInputException.FieldProblem;
 import dev.bulwark.shared.InvalidInputException;
-import dev.bulwark.tenancy.Invitations;
+import dev.bulwark.shared.InvalidInputException.FieldProblem;
 import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.Organisations;
 import jakarta.validation.Validator;
@@ -40,22 +41,17 @@ public class SignupService {
     private final Users users;
     private final Organisations organisations;
     private final TransactionTemplate transactions;
-    private final Invitations invitations;
     private final UserTokens userTokens;
-    private final SecurityEvents events;
+    private final AuditLog audit;
     private final MailOutbox outbox;
-    private final InvitedEmails invited;
-    private final InvitationService invitationService;
+    private final InvitedSignup invitedSignup;
 
     SignupService(Validator validator, PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, Users users,
-                  Organisations organisations, TransactionTemplate transactions, Invitations invitations,
-                  UserTokens userTokens, SecurityEvents events, MailOutbox outbox, InvitedEmails invited,
-                  InvitationService invitationService) {
-        this.invitationService = invitationService;
-        this.invitations = invitations;
-        this.invited = invited;
+                  Organisations organisations, TransactionTemplate transactions, UserTokens userTokens, AuditLog audit,
+                  MailOutbox outbox, InvitedSignup invitedSignup) {
+        this.invitedSignup = invitedSignup;
         this.userTokens = userTokens;
-        this.events = events;
+        this.audit = audit;
         this.outbox = outbox;
         this.validator = validator;
         this.passwordPolicy = passwordPolicy;
@@ -79,17 +75,11 @@ public class SignupService {
                 UUID userId = Ids.newId();
                 users.insert(userId, keys, request.email(), request.name(), hash, now);
                 if (request.invitationToken() != null) {
-                    Invitations.Invitation invitation = invitations.pending(request.invitationToken(), now)
-                            .orElseThrow(() -> new InvalidInputException("invitationToken", "is not a valid, unused, unexpired invitation"));
-                    if (!invited.addressedTo(invitation, request.email())) {
-                        throw new InvalidInputException("email", "must be the address the invitation was sent to");
-                    }
-                    // The invitation's token was mailed only to this address: joining by it verifies the address.
-                    invitationService.join(invitation, userId, client, now);
-                    return new SignupResult(userId, invitation.organisationId());
+                    return new SignupResult(userId, invitedSignup.join(request.invitationToken(), request.email(), userId, now));
                 }
                 Organisation organisation = organisations.create(request.organisationName(), userId);
-                events.orgEvent(organisation.id(), "org.created", Actor.user(userId), Entity.of("organisation", organisation.id()), client, Map.of());
+                audit.userEvent(organisation.id(), userId, AuditType.ORG_CREATED, Entity.organisation(organisation.id()),
+                        SecurityEvents.facts(client), Map.of());
                 String token = userTokens.issue(userId, UserTokens.Purpose.EMAIL_VERIFICATION, VERIFICATION_LIFETIME, now);
                 outbox.mail(request.email(), "Confirm your email address for Bulwark", """
                         Welcome to Bulwark. Confirm this address by opening this link within 3 days:

@@ -10,8 +10,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import dev.bulwark.identity.Profile;
+import dev.bulwark.identity.UserDirectory;
 import dev.bulwark.keys.BlindIndex;
 import dev.bulwark.keys.FieldCipher;
+import dev.bulwark.tenancy.Organisation;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -21,7 +24,7 @@ import org.springframework.stereotype.Repository;
  * platform's index key), which is also what makes an address unique.
  */
 @Repository
-class Users {
+class Users implements UserDirectory {
 
     /** The blind-index purpose of login emails. */
     static final String EMAIL_INDEX = "user.email";
@@ -42,12 +45,8 @@ class Users {
     record Credentials(UUID id, String passwordHash) {
     }
 
-    /** Profile fields of an account. */
-    record Profile(UUID id, String email, String name, boolean emailVerified) {
-    }
-
     static FieldCipher.Field field(UUID userId, String column) {
-        return new FieldCipher.Field(SecurityEvents.PLATFORM_ORG, "users", column, userId);
+        return new FieldCipher.Field(Organisation.PLATFORM_ID, "users", column, userId);
     }
 
     /** The purpose of the look-alike index ({@link EmailAddresses}). */
@@ -55,12 +54,12 @@ class Users {
 
     /** The blind index of a login address's account key ({@link EmailAddresses}). */
     byte[] emailIndex(EmailAddresses.Keys keys) {
-        return index.of(SecurityEvents.PLATFORM_ORG, EMAIL_INDEX, keys.account());
+        return index.of(Organisation.PLATFORM_ID, EMAIL_INDEX, keys.account());
     }
 
     /** The blind index of a login address's look-alike key ({@link EmailAddresses}). */
     byte[] lookalikeIndex(EmailAddresses.Keys keys) {
-        return index.of(SecurityEvents.PLATFORM_ORG, LOOKALIKE_INDEX, keys.lookalike());
+        return index.of(Organisation.PLATFORM_ID, LOOKALIKE_INDEX, keys.lookalike());
     }
 
     private Profile profile(ResultSet rs) throws SQLException {
@@ -81,15 +80,16 @@ class Users {
                 .optional();
     }
 
-    Optional<Profile> profile(UUID id) {
+    @Override
+    public Optional<Profile> profile(UUID id) {
         return jdbc.sql("SELECT " + PROFILE_COLUMNS + " FROM users WHERE id = :id")
                 .param("id", id)
                 .query((rs, n) -> profile(rs))
                 .optional();
     }
 
-    /** Profiles of {@code ids}, by id; ids without an account are left out. */
-    Map<UUID, Profile> profiles(Collection<UUID> ids) {
+    @Override
+    public Map<UUID, Profile> profiles(Collection<UUID> ids) {
         if (ids.isEmpty()) {
             return Map.of();
         }
@@ -105,7 +105,13 @@ class Users {
         return jdbc.sql("SELECT password_hash FROM users WHERE id = :id").param("id", id).query(String.class).optional();
     }
 
-    void markEmailVerified(UUID id, Instant at) {
+    @Override
+    public Optional<String> accountKey(String email) {
+        return EmailAddresses.of(email).map(EmailAddresses.Keys::account);
+    }
+
+    @Override
+    public void markEmailVerified(UUID id, Instant at) {
         jdbc.sql("UPDATE users SET email_verified_at = coalesce(email_verified_at, :at) WHERE id = :id")
                 .param("id", id)
                 .param("at", Timestamp.from(at))

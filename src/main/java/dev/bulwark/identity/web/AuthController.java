@@ -2,10 +2,11 @@ package dev.bulwark.identity.web;
 
 import dev.bulwark.access.Public;
 import dev.bulwark.access.SignedIn;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.identity.LoginResult;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.identity.internal.AuthService;
-import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.InvalidInputException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -57,7 +58,7 @@ class AuthController {
 
     /** Public. */
     @PostMapping("/api/v1/auth/login")
-    @Audited(value = "auth.login.succeeded", unless = "the password was right and a second factor is due: the event comes with it")
+    @Audited(value = AuditType.LOGIN_SUCCEEDED, unless = "the password was right and a second factor is due: the event comes with it")
     @Public
     Object login(@Valid @RequestBody LoginRequest body, @RequestParam(required = false) String session, HttpServletRequest request,
                  HttpServletResponse response) {
@@ -67,7 +68,7 @@ class AuthController {
 
     /** Public: the MFA token of a sign-in is the credential, with a TOTP or recovery code. */
     @PostMapping("/api/v1/auth/login/mfa")
-    @Audited("auth.login.succeeded")
+    @Audited(AuditType.LOGIN_SUCCEEDED)
     @Public
     Object loginMfa(@Valid @RequestBody MfaRequest body, @RequestParam(required = false) String session, HttpServletRequest request,
                     HttpServletResponse response) {
@@ -93,7 +94,7 @@ class AuthController {
 
     /** Authenticated: ends the caller's current session. */
     @PostMapping("/api/v1/auth/logout")
-    @Audited(value = "auth.logout", unless = "the session had already ended")
+    @Audited(value = AuditType.LOGOUT, unless = "the session had already ended")
     @SignedIn
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void logout(@AuthenticationPrincipal Jwt jwt, HttpServletRequest request, HttpServletResponse response) {

@@ -3,9 +3,10 @@ package dev.bulwark.identity.web;
 import java.util.UUID;
 
 import dev.bulwark.access.SignedIn;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
-import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import jakarta.servlet.http.HttpServletRequest;
@@ -45,7 +46,7 @@ class MeController {
     }
 
     @DeleteMapping("/api/v1/me/sessions/{sessionId}")
-    @Audited("auth.session.revoked")
+    @Audited(AuditType.SESSION_REVOKED)
     @SignedIn
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void endSession(@AuthenticationPrincipal Jwt jwt, @PathVariable UUID sessionId, HttpServletRequest request) {

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 import dev.bulwark.access.SignedIn;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
-import dev.bulwark.shared.Audited;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -46,7 +47,7 @@ class MfaController {
     }
 
     @PostMapping("/api/v1/me/mfa/totp/confirm")
-    @Audited("auth.mfa.enabled")
+    @Audited(AuditType.MFA_ENABLED)
     @SignedIn
     Map<String, List<String>> confirm(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody ConfirmRequest body,
                                       HttpServletRequest request) {

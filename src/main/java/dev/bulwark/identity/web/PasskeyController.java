@@ -6,9 +6,10 @@ import java.util.Map;
 
 import dev.bulwark.access.Public;
 import dev.bulwark.access.SignedIn;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.identity.internal.Passkeys;
-import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.InvalidInputException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -57,7 +58,7 @@ class PasskeyController {
     }
 
     @PostMapping("/api/v1/me/passkeys")
-    @Audited("auth.passkey.added")
+    @Audited(AuditType.PASSKEY_ADDED)
     @ResponseStatus(HttpStatus.CREATED)
     @SignedIn
     ResponseEntity<Map<String, String>> register(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody Registration body,
@@ -75,7 +76,7 @@ class PasskeyController {
     }
 
     @PostMapping("/api/v1/auth/passkey")
-    @Audited("auth.login.succeeded")
+    @Audited(AuditType.LOGIN_SUCCEEDED)
     @Public
     TokenPair signIn(@Valid @RequestBody Assertion body, HttpServletRequest request) {
         return passkeys.authenticate(decode("credentialId", body.credentialId()), decode("clientDataJSON", body.clientDataJSON()),
@@ -84,7 +85,7 @@ class PasskeyController {
 
     /** Public: the MFA token of a password sign-in plus a passkey assertion of the same user. */
     @PostMapping("/api/v1/auth/login/mfa/passkey")
-    @Audited("auth.login.succeeded")
+    @Audited(AuditType.LOGIN_SUCCEEDED)
     @Public
     TokenPair secondFactor(@Valid @RequestBody SecondFactor body, HttpServletRequest request) {
         return passkeys.secondFactor(body.mfaToken(), decode("credentialId", body.credentialId()),
@@ -94,7 +95,7 @@ class PasskeyController {
 
     /** Authenticated: step-up with one of the caller's own passkeys. */
     @PostMapping("/api/v1/auth/step-up/passkey")
-    @Audited("auth.step_up.succeeded")
+    @Audited(AuditType.STEP_UP_SUCCEEDED)
     @SignedIn
     @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
     void stepUp(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody Assertion body, HttpServletRequest request) {

@@ -2,8 +2,9 @@ package dev.bulwark.identity.web;
 
 import dev.bulwark.access.Public;
 import dev.bulwark.access.SignedIn;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.identity.internal.PasswordService;
-import dev.bulwark.shared.Audited;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -44,7 +45,7 @@ class PasswordController {
     }
 
     @PostMapping("/api/v1/me/password")
-    @Audited("auth.password.changed")
+    @Audited(AuditType.PASSWORD_CHANGED)
     @SignedIn
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void change(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody ChangeRequest body, HttpServletRequest request) {
@@ -54,7 +55,7 @@ class PasswordController {
 
     /** Public. 202 whether or not the email has an account. */
     @PostMapping("/api/v1/auth/password-reset")
-    @Audited(value = "auth.password.reset_requested", unless = "the email belongs to no account: the answer is the same either way")
+    @Audited(value = AuditType.PASSWORD_RESET_REQUESTED, unless = "the email belongs to no account: the answer is the same either way")
     @Public
     @ResponseStatus(HttpStatus.ACCEPTED)
     void requestReset(@Valid @RequestBody ResetRequest body, HttpServletRequest request) {
@@ -63,7 +64,7 @@ class PasswordController {
 
     /** Public: the mailed token is the credential. */
     @PostMapping("/api/v1/auth/password-reset/confirm")
-    @Audited("auth.password.reset")
+    @Audited(AuditType.PASSWORD_RESET)
     @Public
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void confirmReset(@Valid @RequestBody ResetConfirmation body, HttpServletRequest request) {

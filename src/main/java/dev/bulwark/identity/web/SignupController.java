@@ -4,10 +4,11 @@ import java.net.URI;
 import java.util.Map;
 
 import dev.bulwark.access.Public;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.identity.SignupRequest;
 import dev.bulwark.identity.SignupResult;
 import dev.bulwark.identity.internal.SignupService;
-import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
@@ -40,7 +41,7 @@ class SignupController {
     }
 
     @PostMapping("/api/v1/signup")
-    @Audited({"org.created", "member.joined"})
+    @Audited({AuditType.ORG_CREATED, AuditType.MEMBER_JOINED})
     @ResponseStatus(HttpStatus.CREATED)
     @Public
     ResponseEntity<SignupResult> signUp(@RequestBody SignupRequest request, HttpServletRequest http) {

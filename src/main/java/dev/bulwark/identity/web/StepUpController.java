@@ -1,8 +1,9 @@
 package dev.bulwark.identity.web;
 
 import dev.bulwark.access.SignedIn;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.identity.internal.AuthService;
-import dev.bulwark.shared.Audited;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -34,7 +35,7 @@ class StepUpController {
     }
 
     @PostMapping("/api/v1/auth/step-up")
-    @Audited("auth.step_up.succeeded")
+    @Audited(AuditType.STEP_UP_SUCCEEDED)
     @SignedIn
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void stepUp(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody StepUpRequest body, HttpServletRequest request) {

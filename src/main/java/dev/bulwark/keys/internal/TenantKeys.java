@@ -17,8 +17,9 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.mac.MacConfig;
 import com.google.crypto.tink.mac.PredefinedMacParameters;
 import dev.bulwark.keys.KeyProperties;
-import dev.bulwark.shared.KeyUnavailableException;
 import dev.bulwark.keys.KeysDestroyedException;
+import dev.bulwark.shared.KeyUnavailableException;
+import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.StoredData;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -193,7 +194,7 @@ public class TenantKeys {
      * not a wrong root key).
      */
     static java.util.Optional<Boolean> rootOpensStored(StoredData stored, Aead root) {
-        UUID platform = new UUID(0, 0);
+        UUID platform = Organisation.PLATFORM_ID;
         java.util.List<UUID> sample = new java.util.ArrayList<>(java.util.List.of(platform));
         sample.addAll(stored.query(null, "SELECT id FROM organisations WHERE id <> ? ORDER BY created_at DESC LIMIT 3",
                 (rs, n) -> rs.getObject(1, UUID.class), platform));

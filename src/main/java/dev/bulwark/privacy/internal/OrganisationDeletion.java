@@ -9,8 +9,6 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.RecentFactor;
-import dev.bulwark.audit.Actor;
-import dev.bulwark.audit.AuditEvent;
 import dev.bulwark.audit.AuditLog;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
@@ -85,8 +83,8 @@ public class OrganisationDeletion {
             if (updated == 0) {
                 throw new ConflictException("This organisation's deletion is already pending.");
             }
-            audit.append(new AuditEvent(caller.orgId(), AuditType.ORG_DELETION_REQUESTED, Retention.actor(caller),
-                    Entity.of("organisation", caller.orgId()), null, null, Map.of("purgeAfter", purgeAfter.toString()), null));
+            audit.callerAction(caller, AuditType.ORG_DELETION_REQUESTED, Entity.organisation(caller.orgId()),
+                    Map.of("purgeAfter", purgeAfter.toString()));
         }));
         return new Status("deletion-pending", now, purgeAfter);
     }
@@ -105,8 +103,7 @@ public class OrganisationDeletion {
             if (updated == 0) {
                 throw new ConflictException("This organisation has no deletion pending.");
             }
-            audit.append(new AuditEvent(caller.orgId(), AuditType.ORG_DELETION_CANCELLED, Retention.actor(caller),
-                    Entity.of("organisation", caller.orgId()), null, null, Map.of(), null));
+            audit.callerAction(caller, AuditType.ORG_DELETION_CANCELLED, Entity.organisation(caller.orgId()), Map.of());
         }));
         return new Status("active", null, null);
     }
@@ -140,8 +137,7 @@ public class OrganisationDeletion {
                     .param("org", org).param("now", Timestamp.from(now)).update();
             jdbc.sql("UPDATE invitations SET expires_at = least(expires_at, :now) WHERE tenant_id = :org")
                     .param("org", org).param("now", Timestamp.from(now)).update();
-            audit.append(new AuditEvent(org, AuditType.ORG_PURGED, Actor.system(), Entity.of("organisation", org), "deletion",
-                    null, Map.copyOf(deleted), null));
+            audit.systemAction(org, AuditType.ORG_PURGED, "deletion", Map.copyOf(deleted));
             jdbc.sql("UPDATE organisations SET purged_at = :now WHERE id = :org")
                     .param("org", org).param("now", Timestamp.from(now)).update();
             shredding.destroyKeys(org);

@@ -9,7 +9,6 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.RecentFactor;
-import dev.bulwark.audit.AuditEvent;
 import dev.bulwark.audit.AuditLog;
 import dev.bulwark.audit.AuditReader;
 import dev.bulwark.audit.AuditType;
@@ -58,8 +57,7 @@ public class OrganisationExport {
     /** Checks step-up and records the export; the caller then streams {@link #write}. */
     public void authorise(Caller caller) {
         recentFactor.require(caller.orgId(), caller.userId(), caller.sessionId());
-        audit.append(new AuditEvent(caller.orgId(), AuditType.ORG_EXPORTED, Retention.actor(caller),
-                Entity.of("organisation", caller.orgId()), null, null, Map.of("format", "zip"), null));
+        audit.callerAction(caller, AuditType.ORG_EXPORTED, Entity.organisation(caller.orgId()), Map.of("format", "zip"));
     }
 
     public void write(UUID org, OutputStream out) {

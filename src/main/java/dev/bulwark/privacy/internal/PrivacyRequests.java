@@ -11,7 +11,7 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.RecentFactor;
-import dev.bulwark.audit.AuditEvent;
+import dev.bulwark.audit.Actor;
 import dev.bulwark.audit.AuditLog;
 import dev.bulwark.audit.AuditReader;
 import dev.bulwark.audit.AuditRecord;
@@ -73,9 +73,8 @@ public class PrivacyRequests {
         return transactions.execute(s -> {
             DataSubjects.Records records = subjects.collect(caller.orgId(), email);
             List<AuditRecord> events = auditReader.about(caller.orgId(), records.entityIds());
-            audit.append(new AuditEvent(caller.orgId(), AuditType.PRIVACY_ACCESS_EXPORTED, Retention.actor(caller),
-                    Entity.of("organisation", caller.orgId()), null, null, Map.of("contacts", records.contacts().size(),
-                    "interactions", records.interactions().size(), "auditEvents", events.size()), null));
+            audit.callerAction(caller, AuditType.PRIVACY_ACCESS_EXPORTED, Entity.organisation(caller.orgId()), Map.of("contacts", records.contacts().size(),
+                    "interactions", records.interactions().size(), "auditEvents", events.size()));
             return new Access(new Subject(email), records.contacts(), records.interactions(), events,
                     Instant.now().truncatedTo(ChronoUnit.MILLIS));
         });
@@ -122,7 +121,7 @@ public class PrivacyRequests {
                     .filter(e -> e.before() != null || e.after() != null)
                     .map(AuditRecord::id)
                     .toList();
-            int redacted = audit.redact(org, eventIds, Retention.actor(caller));
+            int redacted = audit.redact(org, eventIds, Actor.of(caller));
             Instant earlier = null;
             if (erased.contactIds().isEmpty()) {
                 earlier = jdbc.sql("SELECT erased_at FROM erasures WHERE tenant_id = :org AND subject_index = :index")
@@ -144,10 +143,9 @@ public class PrivacyRequests {
             String detail = !erased.contactIds().isEmpty() ? "Erased."
                     : earlier != null ? "Nothing left to erase: this address was already erased."
                     : "Nothing to erase: no record holds this address.";
-            audit.append(new AuditEvent(org, AuditType.PRIVACY_ERASURE_COMPLETED, Retention.actor(caller),
-                    Entity.of("organisation", org), null, null, Map.of("contacts", erased.contactIds().size(),
+            audit.callerAction(caller, AuditType.PRIVACY_ERASURE_COMPLETED, Entity.organisation(org), Map.of("contacts", erased.contactIds().size(),
                     "interactions", erased.interactionIds().size(), "auditEvents", redacted,
-                    "alreadyErased", earlier != null), null));
+                    "alreadyErased", earlier != null));
             return new Erasure(erased.contactIds().size(), erased.interactionIds().size(), redacted, earlier, detail);
         }));
     }

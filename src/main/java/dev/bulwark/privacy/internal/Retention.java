@@ -95,9 +95,8 @@ public class Retention {
                     .param("now", Timestamp.from(now))
                     .param("by", caller.userId())
                     .update();
-            audit.append(new AuditEvent(caller.orgId(), AuditType.RETENTION_POLICY_UPDATED, actor(caller),
-                    new Entity("retention_policy", dataClass.id()), null, Map.of("retentionDays", before),
-                    Map.of("dataClass", dataClass.id(), "retentionDays", days), null));
+            audit.callerAction(caller, AuditType.RETENTION_POLICY_UPDATED, new Entity("retention_policy", dataClass.id()),
+                    Map.of("retentionDays", before), Map.of("dataClass", dataClass.id(), "retentionDays", days));
             return new Policy(dataClass.id(), days, now);
         }));
     }
@@ -130,13 +129,9 @@ public class Retention {
                     .param("active", active)
                     .param("now", Timestamp.from(now))
                     .update();
-            audit.append(new AuditEvent(caller.orgId(), AuditType.RETENTION_LEGAL_HOLD_UPDATED, actor(caller),
-                    Entity.of("organisation", caller.orgId()), reason, Map.of("active", was), Map.of("active", active), null));
+            audit.append(new AuditEvent(caller.orgId(), AuditType.RETENTION_LEGAL_HOLD_UPDATED, Actor.of(caller),
+                    Entity.organisation(caller.orgId()), reason, Map.of("active", was), Map.of("active", active), null));
         }));
         return legalHold(caller.orgId());
-    }
-
-    static Actor actor(Caller caller) {
-        return Actor.acting(caller.userId(), caller.apiKeyId());
     }
 }

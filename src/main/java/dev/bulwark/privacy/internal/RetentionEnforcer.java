@@ -139,7 +139,7 @@ public class RetentionEnforcer {
                 counts.put(dataClass.id(), purged);
             }
             if (counts.values().stream().anyMatch(n -> n > 0)) {
-                audit.append(new AuditEvent(org, AuditType.RETENTION_PURGED, actor, Entity.of("organisation", org), "retention",
+                audit.append(new AuditEvent(org, AuditType.RETENTION_PURGED, actor, Entity.organisation(org), "retention",
                         null, Map.of("purged", counts, "at", now.toString()), null));
             }
             return counts;

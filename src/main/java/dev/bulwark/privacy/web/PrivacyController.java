@@ -5,10 +5,11 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.privacy.internal.OrganisationDeletion;
 import dev.bulwark.privacy.internal.OrganisationExport;
 import dev.bulwark.privacy.internal.PrivacyRequests;
-import dev.bulwark.shared.Audited;
 import dev.bulwark.shared.TextRules;
 import dev.bulwark.tenancy.Permission;
 import jakarta.validation.Valid;
@@ -58,7 +59,7 @@ class PrivacyController {
     }
 
     @PostMapping("/api/v1/orgs/{orgId}/privacy/access-requests")
-    @Audited("privacy.access.exported")
+    @Audited(AuditType.PRIVACY_ACCESS_EXPORTED)
     @Requires(value = Permission.PRIVACY_REQUESTS, personOnly = true)
     ResponseEntity<?> access(Caller caller, @Valid @RequestBody SubjectRequest body,
                              @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
@@ -81,7 +82,7 @@ class PrivacyController {
     }
 
     @PostMapping("/api/v1/orgs/{orgId}/privacy/erasure-requests")
-    @Audited("privacy.erasure.completed")
+    @Audited(AuditType.PRIVACY_ERASURE_COMPLETED)
     @Requires(value = Permission.PRIVACY_REQUESTS, personOnly = true)
     PrivacyRequests.Erasure erase(Caller caller, @Valid @RequestBody SubjectRequest body) {
         return requests.erase(caller, body.email());
@@ -102,14 +103,14 @@ class PrivacyController {
     }
 
     @PostMapping("/api/v1/orgs/{orgId}/deletion")
-    @Audited("org.deletion.requested")
+    @Audited(AuditType.ORG_DELETION_REQUESTED)
     @Requires(value = Permission.DELETE_ORGANISATION, personOnly = true)
     ResponseEntity<OrganisationDeletion.Status> delete(Caller caller, @Valid @RequestBody DeletionRequest body) {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(deletion.request(caller, body.confirmName()));
     }
 
     @DeleteMapping("/api/v1/orgs/{orgId}/deletion")
-    @Audited("org.deletion.cancelled")
+    @Audited(AuditType.ORG_DELETION_CANCELLED)
     @Requires(value = Permission.DELETE_ORGANISATION, personOnly = true, whileDeletionPending = true)
     OrganisationDeletion.Status cancelDeletion(Caller caller) {
         return deletion.cancel(caller);

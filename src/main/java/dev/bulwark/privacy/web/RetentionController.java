@@ -5,11 +5,12 @@ import java.util.Map;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
-import dev.bulwark.shared.Page;
 import dev.bulwark.audit.Actor;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.privacy.internal.Retention;
 import dev.bulwark.privacy.internal.RetentionEnforcer;
-import dev.bulwark.shared.Audited;
+import dev.bulwark.shared.Page;
 import dev.bulwark.tenancy.Permission;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -52,17 +53,17 @@ class RetentionController {
     }
 
     @PutMapping("/api/v1/orgs/{orgId}/retention-policies/{dataClass}")
-    @Audited("retention.policy.updated")
+    @Audited(AuditType.RETENTION_POLICY_UPDATED)
     @Requires(Permission.MANAGE_RETENTION)
     Retention.Policy update(Caller caller, @PathVariable String dataClass, @Valid @RequestBody PolicyBody body) {
         return retention.update(caller, dataClass, body.retentionDays());
     }
 
     @PostMapping("/api/v1/orgs/{orgId}/retention/run")
-    @Audited(value = "retention.purged", unless = "nothing was past its retention period, or the organisation is on legal hold")
+    @Audited(value = AuditType.RETENTION_PURGED, unless = "nothing was past its retention period, or the organisation is on legal hold")
     @Requires(Permission.MANAGE_RETENTION)
     Map<String, Object> run(Caller caller) {
-        return Map.of("purged", enforcer.runFor(caller.orgId(), Instant.now(), Actor.acting(caller.userId(), caller.apiKeyId())));
+        return Map.of("purged", enforcer.runFor(caller.orgId(), Instant.now(), Actor.of(caller)));
     }
 
     @GetMapping("/api/v1/orgs/{orgId}/legal-hold")
@@ -72,7 +73,7 @@ class RetentionController {
     }
 
     @PutMapping("/api/v1/orgs/{orgId}/legal-hold")
-    @Audited("retention.legal_hold.updated")
+    @Audited(AuditType.RETENTION_LEGAL_HOLD_UPDATED)
     @Requires(value = Permission.PRIVACY_REQUESTS, personOnly = true)
     Retention.LegalHold setLegalHold(Caller caller, @Valid @RequestBody LegalHoldBody body) {
         return retention.setLegalHold(caller, body.active(), body.reason());

@@ -23,6 +23,7 @@ import dev.bulwark.identity.PasswordHashingParameters;
 import dev.bulwark.keys.KeyStatus;
 import dev.bulwark.privacy.RetentionStatus;
 import dev.bulwark.tenancy.IsolationCatalog;
+import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.TenantScope;
 import dev.bulwark.trust.Check;
 import dev.bulwark.trust.Control;
@@ -45,7 +46,6 @@ public class Controls {
 
     static final Duration FRESH = Duration.ofMinutes(30);
     static final int SLICE = 100;
-    static final UUID PLATFORM = new UUID(0, 0);
 
     private final List<Control> all;
     private final JdbcClient jdbc;
@@ -189,11 +189,12 @@ public class Controls {
     /** Bound to the platform organisation, its own rows are visible and no other organisation's are. */
     private Check.Result canary() {
         long organisations = jdbc.sql("SELECT count(*) FROM organisations").query(Long.class).single();
-        long[] seen = tenantScope.inTenant(PLATFORM, null, () -> new long[] {
+        UUID platform = Organisation.PLATFORM_ID;
+        long[] seen = tenantScope.inTenant(platform, null, () -> new long[] {
                 jdbc.sql("SELECT count(*) FROM retention_policies").query(Long.class).single(),
-                jdbc.sql("SELECT count(*) FROM retention_policies WHERE tenant_id <> :probe").param("probe", PLATFORM).query(Long.class).single(),
-                jdbc.sql("SELECT count(*) FROM memberships WHERE tenant_id <> :probe").param("probe", PLATFORM).query(Long.class).single()});
-        Map<String, Object> evidence = map("probeOrganisation", PLATFORM.toString(), "ownRowsVisible", seen[0],
+                jdbc.sql("SELECT count(*) FROM retention_policies WHERE tenant_id <> :probe").param("probe", platform).query(Long.class).single(),
+                jdbc.sql("SELECT count(*) FROM memberships WHERE tenant_id <> :probe").param("probe", platform).query(Long.class).single()});
+        Map<String, Object> evidence = map("probeOrganisation", platform.toString(), "ownRowsVisible", seen[0],
                 "otherOrganisationsRowsVisible", seen[1] + seen[2]);
         // How many organisations there are is the platform's business, not the public's.
         return (seen[0] > 0 && seen[1] + seen[2] == 0 ? Check.Result.pass(evidence) : Check.Result.fail(evidence))

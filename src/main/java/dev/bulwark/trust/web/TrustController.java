@@ -11,7 +11,7 @@ import java.util.UUID;
 import dev.bulwark.access.Public;
 import dev.bulwark.access.SignedIn;
 import dev.bulwark.audit.AuditSignatures;
-import dev.bulwark.shared.Audited;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.shared.ConflictException;
 import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.trust.TrustProperties;

@@ -7,8 +7,6 @@ import java.util.Objects;
 import java.util.UUID;
 
 import dev.bulwark.access.Caller;
-import dev.bulwark.audit.Actor;
-import dev.bulwark.audit.AuditEvent;
 import dev.bulwark.audit.AuditLog;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
@@ -29,7 +27,7 @@ class WorkspaceAudit {
     }
 
     void created(Caller caller, AuditType type, String entity, UUID id, Map<String, Object> after) {
-        audit.append(new AuditEvent(caller.orgId(), type, Actor.acting(caller.userId(), caller.apiKeyId()), Entity.of(entity, id), null, null, after, null));
+        audit.callerAction(caller, type, Entity.of(entity, id), after);
     }
 
     void updated(Caller caller, AuditType type, String entity, UUID id, Map<String, Object> before, Map<String, Object> after) {
@@ -41,11 +39,11 @@ class WorkspaceAudit {
                 is.put(field.getKey(), field.getValue());
             }
         }
-        audit.append(new AuditEvent(caller.orgId(), type, Actor.acting(caller.userId(), caller.apiKeyId()), Entity.of(entity, id), null, was, is, null));
+        audit.callerAction(caller, type, Entity.of(entity, id), was, is);
     }
 
     void deleted(Caller caller, AuditType type, String entity, UUID id, Map<String, Object> before) {
-        audit.append(new AuditEvent(caller.orgId(), type, Actor.acting(caller.userId(), caller.apiKeyId()), Entity.of(entity, id), null, before, null, null));
+        audit.callerAction(caller, type, Entity.of(entity, id), before, null);
     }
 
     /**
@@ -56,8 +54,7 @@ class WorkspaceAudit {
         if (ids.isEmpty()) {
             return;
         }
-        audit.append(new AuditEvent(caller.orgId(), AuditType.CONTACT_READ, Actor.acting(caller.userId(), caller.apiKeyId()), Entity.of("contact", contactId), null,
-                null, Map.of(listName, ids), null));
+        audit.callerAction(caller, AuditType.CONTACT_READ, Entity.of("contact", contactId), Map.of(listName, ids));
     }
 
     /** A map that, unlike {@code Map.of}, keeps null values and the order given. */

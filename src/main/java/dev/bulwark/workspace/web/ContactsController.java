@@ -4,7 +4,8 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
-import dev.bulwark.shared.Audited;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
@@ -91,7 +92,7 @@ class ContactsController {
     }
 
     @PostMapping
-    @Audited("contact.created")
+    @Audited(AuditType.CONTACT_CREATED)
     @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Contact> create(Caller caller, @Valid @RequestBody NewContact body) {
@@ -115,7 +116,7 @@ class ContactsController {
     }
 
     @PatchMapping(value = "/{contactId}", consumes = {"application/json", "application/merge-patch+json"})
-    @Audited("contact.updated")
+    @Audited(AuditType.CONTACT_UPDATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Contact> update(Caller caller, @PathVariable UUID contactId,
                                    @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -126,7 +127,7 @@ class ContactsController {
     }
 
     @DeleteMapping("/{contactId}")
-    @Audited("contact.deleted")
+    @Audited(AuditType.CONTACT_DELETED)
     @Requires(Permission.WRITE_WORKSPACE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable UUID contactId,

@@ -4,7 +4,8 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
-import dev.bulwark.shared.Audited;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
@@ -71,7 +72,7 @@ class DocumentsController {
     }
 
     @PostMapping
-    @Audited("document.created")
+    @Audited(AuditType.DOCUMENT_CREATED)
     @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Document> create(Caller caller, @PathVariable UUID projectId, @Valid @RequestBody NewDocument body) {
@@ -94,7 +95,7 @@ class DocumentsController {
     }
 
     @PatchMapping(value = "/{documentId}", consumes = {"application/json", "application/merge-patch+json"})
-    @Audited("document.updated")
+    @Audited(AuditType.DOCUMENT_UPDATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Document> update(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,
                                     @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -105,7 +106,7 @@ class DocumentsController {
     }
 
     @DeleteMapping("/{documentId}")
-    @Audited("document.deleted")
+    @Audited(AuditType.DOCUMENT_DELETED)
     @Requires(Permission.WRITE_WORKSPACE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,

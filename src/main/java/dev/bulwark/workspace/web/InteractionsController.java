@@ -5,7 +5,8 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
-import dev.bulwark.shared.Audited;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
@@ -86,7 +87,7 @@ class InteractionsController {
     }
 
     @PostMapping
-    @Audited("interaction.created")
+    @Audited(AuditType.INTERACTION_CREATED)
     @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Interaction> create(Caller caller, @PathVariable UUID contactId, @Valid @RequestBody NewInteraction body) {
@@ -111,7 +112,7 @@ class InteractionsController {
     }
 
     @PatchMapping(value = "/{interactionId}", consumes = {"application/json", "application/merge-patch+json"})
-    @Audited("interaction.updated")
+    @Audited(AuditType.INTERACTION_UPDATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Interaction> update(Caller caller, @PathVariable UUID contactId, @PathVariable UUID interactionId,
                                        @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -123,7 +124,7 @@ class InteractionsController {
     }
 
     @DeleteMapping("/{interactionId}")
-    @Audited("interaction.deleted")
+    @Audited(AuditType.INTERACTION_DELETED)
     @Requires(Permission.WRITE_WORKSPACE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable UUID contactId, @PathVariable UUID interactionId,

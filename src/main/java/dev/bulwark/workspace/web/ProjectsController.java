@@ -4,7 +4,8 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
-import dev.bulwark.shared.Audited;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.shared.IfMatch;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
@@ -65,7 +66,7 @@ class ProjectsController {
     }
 
     @PostMapping
-    @Audited("project.created")
+    @Audited(AuditType.PROJECT_CREATED)
     @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Project> create(Caller caller, @Valid @RequestBody NewProject body) {
@@ -87,7 +88,7 @@ class ProjectsController {
     }
 
     @PatchMapping(value = "/{projectId}", consumes = {"application/json", "application/merge-patch+json"})
-    @Audited("project.updated")
+    @Audited(AuditType.PROJECT_UPDATED)
     @Requires(Permission.WRITE_WORKSPACE)
     ResponseEntity<Project> update(Caller caller, @PathVariable UUID projectId,
                                    @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
@@ -98,7 +99,7 @@ class ProjectsController {
     }
 
     @DeleteMapping("/{projectId}")
-    @Audited("project.deleted")
+    @Audited(AuditType.PROJECT_DELETED)
     @Requires(Permission.WRITE_WORKSPACE)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(Caller caller, @PathVariable UUID projectId,

@@ -1,8 +1,9 @@
-package dev.bulwark.identity.internal;
+package dev.bulwark.organisations.internal;
 
 import java.security.MessageDigest;
 import java.util.UUID;
 
+import dev.bulwark.identity.UserDirectory;
 import dev.bulwark.keys.BlindIndex;
 import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.tenancy.Invitations;
@@ -18,19 +19,21 @@ class InvitedEmails {
     static final String PURPOSE = "invitation.email";
 
     private final BlindIndex index;
+    private final UserDirectory users;
 
-    InvitedEmails(BlindIndex index) {
+    InvitedEmails(BlindIndex index, UserDirectory users) {
         this.index = index;
+        this.users = users;
     }
 
-    /** The index of an invited address's account key ({@link EmailAddresses}), compared as accounts are. */
+    /** The index of an invited address's account key ({@link UserDirectory#accountKey}), compared as accounts are. */
     byte[] index(UUID orgId, String email) {
-        String key = EmailAddresses.of(email).map(EmailAddresses.Keys::account)
+        String key = users.accountKey(email)
                 .orElseThrow(() -> new InvalidInputException("email", "must be a valid email address"));
         return index.of(orgId, PURPOSE, key);
     }
 
-    /** Whether {@code invitation} was sent to {@code email}, compared as accounts are ({@link EmailAddresses}). */
+    /** Whether {@code invitation} was sent to {@code email}, compared as accounts are. */
     boolean addressedTo(Invitations.Invitation invitation, String email) {
         return invitation.emailIndex() != null
                 && MessageDigest.isEqual(invitation.emailIndex(), index(invitation.organisationId(), email));

@@ -1,4 +1,4 @@
-package dev.bulwark.shared;
+package dev.bulwark.audit;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 
 /**
  * What a state-changing endpoint records in the audit log (docs/audit-events.md). Every POST, PUT, PATCH and DELETE
- * handler carries it: a successful call commits exactly one event of one of {@link #value} types, with its actor, IP
+ * handler carries it: a successful call commits exactly one event of one of the {@link #value} types, with its actor, IP
  * and request id; a failed call commits none of them. {@link #unless} names the one successful case that records
  * nothing (e.g. a sign-in that still needs its second factor); {@link #none} says why an endpoint records nothing at
  * all. The audit module checks each call against this declaration ({@code bulwark.audit.declarations}).
@@ -18,8 +18,8 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface Audited {
 
-    /** The event types a successful call records, one of them exactly once. */
-    String[] value() default {};
+    /** The event types a successful call records, one of them exactly once (a user's own event: once a chain). */
+    AuditType[] value() default {};
 
     /** When a successful call legitimately records none of them. */
     String unless() default "";

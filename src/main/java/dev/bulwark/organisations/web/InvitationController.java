@@ -1,4 +1,4 @@
-package dev.bulwark.identity.web;
+package dev.bulwark.organisations.web;
 
 import java.net.URI;
 import java.time.Instant;
@@ -8,17 +8,16 @@ import java.util.UUID;
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
 import dev.bulwark.access.SignedIn;
-import dev.bulwark.identity.internal.InvitationService;
-import dev.bulwark.shared.Audited;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
+import dev.bulwark.organisations.internal.InvitationService;
 import dev.bulwark.shared.ForbiddenException;
-import dev.bulwark.shared.TextRules;
-import dev.bulwark.audit.Actor;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
+import dev.bulwark.shared.TextRules;
 import dev.bulwark.tenancy.Invitations;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -68,10 +67,10 @@ class InvitationController {
     }
 
     @PostMapping("/api/v1/orgs/{orgId}/invitations")
-    @Audited("member.invited")
+    @Audited(AuditType.MEMBER_INVITED)
     @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.MANAGE_MEMBERS)
-    ResponseEntity<InvitationCreated> invite(Caller caller, @Valid @RequestBody InviteRequest body, HttpServletRequest request) {
+    ResponseEntity<InvitationCreated> invite(Caller caller, @Valid @RequestBody InviteRequest body) {
         // Decided here, where the caller's key is known: an invitation to OWNER grants the owner role, which no API key
         // does (docs/api.md), whatever its role.
         if (body.role() == Role.OWNER && !caller.may(Permission.MANAGE_OWNERS)) {
@@ -79,8 +78,7 @@ class InvitationController {
                     : "Only an owner can invite an owner.");
         }
         UUID orgId = caller.orgId();
-        Invitations.Invitation i = invitations.invite(orgId, caller.userId(), Actor.acting(caller.userId(), caller.apiKeyId()),
-                body.email(), body.role(), Requests.client(request));
+        Invitations.Invitation i = invitations.invite(caller, body.email(), body.role());
         return ResponseEntity.created(URI.create("/api/v1/orgs/" + orgId + "/invitations/" + i.id()))
                 .body(new InvitationCreated(i.id(), body.email(), i.role(), i.expiresAt()));
     }
@@ -93,19 +91,18 @@ class InvitationController {
     }
 
     @DeleteMapping("/api/v1/orgs/{orgId}/invitations/{invitationId}")
-    @Audited("member.invitation_revoked")
+    @Audited(AuditType.MEMBER_INVITATION_REVOKED)
     @Requires(Permission.MANAGE_MEMBERS)
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void revoke(Caller caller, @PathVariable UUID invitationId, HttpServletRequest request) {
-        invitations.revoke(caller.orgId(), Actor.acting(caller.userId(), caller.apiKeyId()), caller.userId(), invitationId,
-                Requests.client(request));
+    void revoke(Caller caller, @PathVariable UUID invitationId) {
+        invitations.revoke(caller, invitationId);
     }
 
     @PostMapping("/api/v1/invitations/accept")
-    @Audited("member.joined")
+    @Audited(AuditType.MEMBER_JOINED)
     @SignedIn
-    Map<String, Object> accept(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody AcceptRequest body, HttpServletRequest request) {
-        Invitations.Invitation joined = invitations.accept(Requests.userId(jwt), body.token(), Requests.client(request));
+    Map<String, Object> accept(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody AcceptRequest body) {
+        Invitations.Invitation joined = invitations.accept(UUID.fromString(jwt.getSubject()), body.token());
         return Map.of("organisationId", joined.organisationId(), "role", joined.role());
     }
 }

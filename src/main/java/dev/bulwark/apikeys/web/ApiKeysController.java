@@ -1,4 +1,4 @@
-package dev.bulwark.access.web;
+package dev.bulwark.apikeys.web;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -6,10 +6,11 @@ import java.util.UUID;
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Public;
 import dev.bulwark.access.Requires;
-import dev.bulwark.access.internal.ApiKeys;
-import dev.bulwark.access.internal.ApiKeys.ApiKeyView;
-import dev.bulwark.access.internal.ApiKeys.CreatedKey;
-import dev.bulwark.shared.Audited;
+import dev.bulwark.apikeys.internal.ApiKeyManagement;
+import dev.bulwark.apikeys.internal.ApiKeyManagement.ApiKeyView;
+import dev.bulwark.apikeys.internal.ApiKeyManagement.CreatedKey;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.Permission;
@@ -47,14 +48,14 @@ class ApiKeysController {
         }
     }
 
-    private final ApiKeys keys;
+    private final ApiKeyManagement keys;
 
-    ApiKeysController(ApiKeys keys) {
+    ApiKeysController(ApiKeyManagement keys) {
         this.keys = keys;
     }
 
     @PostMapping("/api/v1/orgs/{orgId}/api-keys")
-    @Audited("apikey.created")
+    @Audited(AuditType.APIKEY_CREATED)
     @Requires(value = Permission.MANAGE_API_KEYS, personOnly = true)
     @ResponseStatus(HttpStatus.CREATED)
     CreatedKey create(Caller caller, @Valid @RequestBody NewKey body) {
@@ -68,7 +69,7 @@ class ApiKeysController {
     }
 
     @DeleteMapping("/api/v1/orgs/{orgId}/api-keys/{keyId}")
-    @Audited("apikey.revoked")
+    @Audited(AuditType.APIKEY_REVOKED)
     @Requires(Permission.MANAGE_API_KEYS)
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void revoke(Caller caller, @PathVariable UUID keyId) {
@@ -80,7 +81,7 @@ class ApiKeysController {
      * endpoint tells nobody whether a string is a live key.
      */
     @PostMapping("/api/v1/api-keys/report-leak")
-    @Audited(value = "apikey.leak_reported", unless = "the reported text is no live key: the answer is the same either way")
+    @Audited(value = AuditType.APIKEY_LEAK_REPORTED, unless = "the reported text is no live key: the answer is the same either way")
     @Public
     @ResponseStatus(HttpStatus.ACCEPTED)
     void reportLeak(@Valid @RequestBody LeakReport body) {

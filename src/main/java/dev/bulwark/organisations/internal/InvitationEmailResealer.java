@@ -1,4 +1,4 @@
-package dev.bulwark.identity.internal;
+package dev.bulwark.organisations.internal;
 
 import java.util.List;
 import java.util.UUID;

@@ -1,17 +1,17 @@
-package dev.bulwark.identity.web;
+package dev.bulwark.organisations.web;
 
 import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
-import dev.bulwark.identity.internal.Accounts;
-import dev.bulwark.identity.internal.AuthService;
-import dev.bulwark.shared.Audited;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
+import dev.bulwark.organisations.internal.Members;
+import dev.bulwark.organisations.internal.Members.MemberView;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.http.HttpStatus;
@@ -35,35 +35,32 @@ class MembersController {
     record RoleChange(@NotNull Role role) {
     }
 
-    private final Accounts accounts;
-    private final AuthService auth;
+    private final Members members;
 
-    MembersController(Accounts accounts, AuthService auth) {
-        this.accounts = accounts;
-        this.auth = auth;
+    MembersController(Members members) {
+        this.members = members;
     }
 
     @GetMapping("/api/v1/orgs/{orgId}/members")
     @Requires(Permission.READ_ORGANISATION)
-    Page<Accounts.MemberView> list(Caller caller, @RequestParam(required = false) Integer limit,
-                                   @RequestParam(required = false) String cursor) {
-        return accounts.members(caller.orgId(), caller.userId(), PageRequest.of(limit, cursor));
+    Page<MemberView> list(Caller caller, @RequestParam(required = false) Integer limit,
+                          @RequestParam(required = false) String cursor) {
+        return members.list(caller.orgId(), caller.userId(), PageRequest.of(limit, cursor));
     }
 
     @PatchMapping(value = "/api/v1/orgs/{orgId}/members/{userId}", consumes = {"application/json", "application/merge-patch+json"})
-    @Audited("member.role_changed")
+    @Audited(AuditType.MEMBER_ROLE_CHANGED)
     @Requires(Permission.MANAGE_MEMBERS)
-    Accounts.MemberView changeRole(Caller caller, @PathVariable UUID userId, @Valid @RequestBody RoleChange body,
-                                   HttpServletRequest request) {
-        return accounts.changeRole(caller, userId, body.role(), Requests.client(request));
+    MemberView changeRole(Caller caller, @PathVariable UUID userId, @Valid @RequestBody RoleChange body) {
+        return members.changeRole(caller, userId, body.role());
     }
 
     @DeleteMapping("/api/v1/orgs/{orgId}/members/{userId}")
-    @Audited("member.removed")
+    @Audited(AuditType.MEMBER_REMOVED)
     @Requires(value = Permission.READ_ORGANISATION, enforcePolicy = false)
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void remove(Caller caller, @PathVariable UUID userId, HttpServletRequest request) {
-        accounts.removeMember(caller, userId, Requests.client(request));
+    void remove(Caller caller, @PathVariable UUID userId) {
+        members.remove(caller, userId);
     }
 
 }

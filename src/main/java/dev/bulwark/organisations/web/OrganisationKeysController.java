@@ -1,11 +1,11 @@
-package dev.bulwark.identity.web;
+package dev.bulwark.organisations.web;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
-import dev.bulwark.identity.internal.OrganisationKeys;
-import dev.bulwark.shared.Audited;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
+import dev.bulwark.organisations.internal.OrganisationKeys;
 import dev.bulwark.tenancy.Permission;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -44,24 +44,24 @@ class OrganisationKeysController {
     }
 
     @PostMapping("/api/v1/orgs/{orgId}/keys/rotate")
-    @Audited("org.keys.rotated")
+    @Audited(AuditType.ORG_KEYS_ROTATED)
     @Requires(value = Permission.MANAGE_KEYS, personOnly = true)
     @ResponseStatus(HttpStatus.ACCEPTED)
-    OrganisationKeys.Status rotate(Caller caller, HttpServletRequest request) {
-        return keys.rotate(caller, Requests.client(request));
+    OrganisationKeys.Status rotate(Caller caller) {
+        return keys.rotate(caller);
     }
 
     @PutMapping("/api/v1/orgs/{orgId}/keys/kms")
-    @Audited("org.keys.kms_set")
+    @Audited(AuditType.ORG_KEYS_KMS_SET)
     @Requires(value = Permission.MANAGE_KEYS, personOnly = true)
-    OrganisationKeys.Status useKms(Caller caller, @Valid @RequestBody KmsKey body, HttpServletRequest request) {
-        return keys.useKms(caller, body.keyUri(), Requests.client(request));
+    OrganisationKeys.Status useKms(Caller caller, @Valid @RequestBody KmsKey body) {
+        return keys.useKms(caller, body.keyUri());
     }
 
     @DeleteMapping("/api/v1/orgs/{orgId}/keys/kms")
-    @Audited("org.keys.kms_removed")
+    @Audited(AuditType.ORG_KEYS_KMS_REMOVED)
     @Requires(value = Permission.MANAGE_KEYS, personOnly = true)
-    OrganisationKeys.Status releaseKms(Caller caller, HttpServletRequest request) {
-        return keys.releaseKms(caller, Requests.client(request));
+    OrganisationKeys.Status releaseKms(Caller caller) {
+        return keys.releaseKms(caller);
     }
 }

@@ -1,4 +1,4 @@
-package dev.bulwark.identity.web;
+package dev.bulwark.organisations.web;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;

@@ -1,4 +1,4 @@
-package dev.bulwark.identity.internal;
+package dev.bulwark.organisations.internal;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.bulwark.access.Caller;
-import dev.bulwark.audit.Actor;
+import dev.bulwark.access.RecentFactor;
+import dev.bulwark.audit.AuditLog;
+import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
-import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.keys.CustomerKeys;
 import dev.bulwark.keys.KeyRotation;
 import dev.bulwark.tenancy.Memberships;
@@ -37,17 +38,17 @@ public class OrganisationKeys {
     private final KeyRotation rotation;
     private final CustomerKeys customerKeys;
     private final Memberships memberships;
-    private final OrganisationStepUp stepUp;
-    private final SecurityEvents events;
+    private final RecentFactor stepUp;
+    private final AuditLog audit;
     private final TransactionTemplate transactions;
 
-    OrganisationKeys(KeyRotation rotation, CustomerKeys customerKeys, Memberships memberships, OrganisationStepUp stepUp,
-                     SecurityEvents events, TransactionTemplate transactions) {
+    OrganisationKeys(KeyRotation rotation, CustomerKeys customerKeys, Memberships memberships, RecentFactor stepUp,
+                     AuditLog audit, TransactionTemplate transactions) {
         this.rotation = rotation;
         this.customerKeys = customerKeys;
         this.memberships = memberships;
         this.stepUp = stepUp;
-        this.events = events;
+        this.audit = audit;
         this.transactions = transactions;
     }
 
@@ -62,31 +63,29 @@ public class OrganisationKeys {
                 new Reencryption(rotation.queued(org), progress.done(), new LinkedHashMap<>(progress.remaining())));
     }
 
-    public Status rotate(Caller caller, ClientInfo client) {
+    public Status rotate(Caller caller) {
         UUID org = authorise(caller);
         transactions.executeWithoutResult(s -> {
             List<Integer> ids = rotation.rotate(org);
-            events.orgEvent(org, "org.keys.rotated", actor(caller), Entity.of("organisation", org), client,
-                    Map.of("primaryKeyId", ids.getFirst(), "keys", ids.size()));
+            audit.callerAction(caller, AuditType.ORG_KEYS_ROTATED, Entity.organisation(org), Map.of("primaryKeyId", ids.getFirst(), "keys", ids.size()));
         });
         return status(caller);
     }
 
-    public Status useKms(Caller caller, String keyUri, ClientInfo client) {
+    public Status useKms(Caller caller, String keyUri) {
         UUID org = authorise(caller);
         transactions.executeWithoutResult(s -> {
             customerKeys.use(org, keyUri);
-            events.orgEvent(org, "org.keys.kms_set", actor(caller), Entity.of("organisation", org), client,
-                    Map.of("kmsKeyUri", keyUri));
+            audit.callerAction(caller, AuditType.ORG_KEYS_KMS_SET, Entity.organisation(org), Map.of("kmsKeyUri", keyUri));
         });
         return status(caller);
     }
 
-    public Status releaseKms(Caller caller, ClientInfo client) {
+    public Status releaseKms(Caller caller) {
         UUID org = authorise(caller);
         transactions.executeWithoutResult(s -> {
             customerKeys.release(org);
-            events.orgEvent(org, "org.keys.kms_removed", actor(caller), Entity.of("organisation", org), client, Map.of());
+            audit.callerAction(caller, AuditType.ORG_KEYS_KMS_REMOVED, Entity.organisation(org), Map.of());
         });
         return status(caller);
     }
@@ -95,9 +94,5 @@ public class OrganisationKeys {
         memberships.require(caller.orgId(), caller.userId(), Permission.MANAGE_KEYS);
         stepUp.require(caller.orgId(), caller.userId(), caller.sessionId());
         return caller.orgId();
-    }
-
-    private static Actor actor(Caller caller) {
-        return Actor.acting(caller.userId(), caller.apiKeyId());
     }
 }

@@ -1,14 +1,14 @@
-package dev.bulwark.identity.web;
+package dev.bulwark.organisations.web;
 
 import java.time.Duration;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
-import dev.bulwark.identity.internal.Accounts;
-import dev.bulwark.shared.Audited;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
+import dev.bulwark.organisations.internal.OrganisationPolicies;
 import dev.bulwark.tenancy.OrganisationPolicy;
 import dev.bulwark.tenancy.Permission;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -36,24 +36,24 @@ class PolicyController {
         }
     }
 
-    private final Accounts accounts;
+    private final OrganisationPolicies policies;
 
-    PolicyController(Accounts accounts) {
-        this.accounts = accounts;
+    PolicyController(OrganisationPolicies policies) {
+        this.policies = policies;
     }
 
     @GetMapping("/api/v1/orgs/{orgId}/security-policy")
     @Requires(Permission.READ_ORGANISATION)
     PolicyBody get(Caller caller) {
-        return PolicyBody.of(accounts.policy(caller.orgId(), caller.userId()));
+        return PolicyBody.of(policies.policy(caller.orgId(), caller.userId()));
     }
 
     @PutMapping("/api/v1/orgs/{orgId}/security-policy")
-    @Audited("org.policy.updated")
+    @Audited(AuditType.ORG_POLICY_UPDATED)
     @Requires(Permission.MANAGE_SECURITY_POLICY)
-    PolicyBody put(Caller caller, @Valid @RequestBody PolicyBody body, HttpServletRequest request) {
+    PolicyBody put(Caller caller, @Valid @RequestBody PolicyBody body) {
         OrganisationPolicy policy = new OrganisationPolicy(body.requireMfa(), body.requireVerifiedEmail(),
                 Duration.ofSeconds(body.stepUpWindowSeconds()), body.apiKeyMaxLifetimeDays());
-        return PolicyBody.of(accounts.setPolicy(caller, policy, Requests.client(request)));
+        return PolicyBody.of(policies.setPolicy(caller, policy));
     }
 }

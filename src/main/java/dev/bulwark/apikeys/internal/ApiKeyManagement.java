@@ -1,4 +1,4 @@
-package dev.bulwark.access.internal;
+package dev.bulwark.apikeys.internal;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,9 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import dev.bulwark.access.ApiKeyEvent;
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.RecentFactor;
+import dev.bulwark.audit.AuditLog;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Entity;
 import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.shared.InvalidInputException;
@@ -26,18 +28,18 @@ import dev.bulwark.tenancy.Memberships;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
 import dev.bulwark.tenancy.TenantScope;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
- * API keys: created by a person (never by a key) with step-up, with a role never above the creator's, optionally
- * scoped to one project and bounded in time by the organisation's cap. Only the SHA-256 of a key is stored.
- * Authentication reads the database on every request, so a revocation holds on the very next request on every
- * instance; it also reads the creator's live membership, so a removed creator's keys die with their access.
+ * Managing API keys: created by a person (never by a key) with step-up, with a role never above the creator's,
+ * optionally scoped to one project and bounded in time by the organisation's cap; listed, revoked, revoked in bulk
+ * when their creator's account is taken back, and revoked when reported leaked. Only the SHA-256 of a key is stored.
+ * Each change appends its event to the organisation's audit chain in the changing transaction. Authentication by key
+ * is the access module's.
  */
 @Service
-public class ApiKeys {
+public class ApiKeyManagement {
 
     /** A key as lists show it: never the key, never its hash. */
     public record ApiKeyView(UUID id, String name, Role role, UUID projectId, String prefix, UUID createdBy, Instant createdAt,
@@ -54,22 +56,31 @@ public class ApiKeys {
         }
     }
 
-        private static final String VIEW_COLUMNS = """
+    /** The details of the keys' events (docs/audit-events.md); never the key or its hash. */
+    static final String NAME = "name";
+    static final String ROLE = "role";
+    static final String PREFIX = "prefix";
+    static final String PROJECT_ID = "projectId";
+    static final String EXPIRES_AT = "expiresAt";
+    static final String REASON = "reason";
+    static final String REVOKED = "revoked";
+
+    private static final String VIEW_COLUMNS = """
             id, name, role, project_id, prefix, created_by, created_at, expires_at, revoked_at, last_used_at, last_used_ip""";
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final Memberships memberships;
     private final RecentFactor recentFactor;
-    private final ApplicationEventPublisher events;
+    private final AuditLog audit;
 
-    ApiKeys(JdbcClient jdbc, TenantScope tenantScope, Memberships memberships, RecentFactor recentFactor,
-            ApplicationEventPublisher events) {
-        this.events = events;
+    ApiKeyManagement(JdbcClient jdbc, TenantScope tenantScope, Memberships memberships, RecentFactor recentFactor,
+                     AuditLog audit) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.memberships = memberships;
         this.recentFactor = recentFactor;
+        this.audit = audit;
     }
 
     public CreatedKey create(Caller caller, String name, Role role, UUID projectId, Instant expiresAt) {
@@ -112,12 +123,12 @@ public class ApiKeys {
                     .param("id", id)
                     .update();
             Map<String, Object> details = new LinkedHashMap<>();
-            details.put("name", name);
-            details.put("role", role.name());
-            details.put("prefix", prefix);
-            details.put("projectId", projectId);
-            details.put("expiresAt", expires);
-            events.publishEvent(ApiKeyEvent.by(caller, "apikey.created", id, details));
+            details.put(NAME, name);
+            details.put(ROLE, role.name());
+            details.put(PREFIX, prefix);
+            details.put(PROJECT_ID, projectId);
+            details.put(EXPIRES_AT, expires);
+            audit.callerAction(caller, AuditType.APIKEY_CREATED, key(id), details);
         });
         return new CreatedKey(id, name, role, projectId, prefix, key.value(), now, expires);
     }
@@ -144,7 +155,7 @@ public class ApiKeys {
                         WHERE tenant_id = :org AND (created_at, id) > (:afterAt, :afterId)
                         ORDER BY created_at, id LIMIT :limit
                         """.formatted(VIEW_COLUMNS))
-                .param("org", caller.orgId()), ApiKeys::view, k -> new PageRequest.Position(k.createdAt(), k.id())));
+                .param("org", caller.orgId()), ApiKeyManagement::view, k -> new PageRequest.Position(k.createdAt(), k.id())));
     }
 
     /** Revokes the key; it answers 401 from its next request on. Revoking a revoked key changes nothing. */
@@ -160,7 +171,7 @@ public class ApiKeys {
             if (found == 0) {
                 throw new NotFoundException("There is no such API key.");
             }
-            events.publishEvent(ApiKeyEvent.by(caller, "apikey.revoked", keyId, Map.of()));
+            audit.callerAction(caller, AuditType.APIKEY_REVOKED, key(keyId), Map.of());
         });
     }
 
@@ -178,8 +189,7 @@ public class ApiKeys {
                     .query(UUID.class)
                     .list();
             for (UUID keyId : revoked) {
-                events.publishEvent(new ApiKeyEvent(orgId, "apikey.revoked", keyId, ApiKeyEvent.Actor.USER, userId,
-                        Map.of("reason", reason)));
+                audit.userEvent(orgId, userId, AuditType.APIKEY_REVOKED, key(keyId), null, Map.of(REASON, reason));
             }
             return revoked.size();
         });
@@ -187,15 +197,21 @@ public class ApiKeys {
 
     /**
      * A leaked key, reported by anyone (a code host's secret scanning, a finder): revoked at once if it is a live
-     * key. Answers whether a live key was revoked, for the caller to keep to itself (the endpoint never says).
+     * key. Answers whether a live key was revoked, for the caller to keep to itself (the endpoint never says). The
+     * key is found as authentication finds it: a malformed key never reaches the database, a well-formed one through
+     * the global index of key hashes.
      */
     public boolean reportLeak(String key) {
-        Optional<Located> located = locate(key);
-        if (located.isEmpty()) {
+        if (!Tokens.wellFormed(Tokens.Type.API_KEY, key)) {
             return false;
         }
-        Located at = located.get();
-        return tenantScope.inTenant(at.orgId(), null, () -> {
+        record Indexed(UUID orgId, UUID keyId) {
+        }
+        Optional<Indexed> indexed = jdbc.sql("SELECT tenant_id, key_id FROM api_key_index WHERE key_hash = :hash")
+                .param("hash", Tokens.hash(key))
+                .query((rs, n) -> new Indexed(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)))
+                .optional();
+        return indexed.map(at -> tenantScope.inTenant(at.orgId(), null, () -> {
             boolean revoked = jdbc.sql("""
                             UPDATE api_keys SET revoked_at = now(), revoked_reason = 'leak-reported'
                             WHERE tenant_id = :org AND id = :id AND revoked_at IS NULL
@@ -203,24 +219,13 @@ public class ApiKeys {
                     .param("org", at.orgId())
                     .param("id", at.keyId())
                     .update() == 1;
-            events.publishEvent(new ApiKeyEvent(at.orgId(), "apikey.leak_reported", at.keyId(), ApiKeyEvent.Actor.ANONYMOUS, null,
-                    Map.of("revoked", revoked)));
+            audit.anonymousEvent(at.orgId(), AuditType.APIKEY_LEAK_REPORTED, key(at.keyId()), null, Map.of(REVOKED, revoked));
             return revoked;
-        });
+        })).orElse(false);
     }
 
-    private record Located(UUID orgId, UUID keyId) {
-    }
-
-    /** The key's organisation and id through the global index; a malformed key or checksum never reaches the database. */
-    private Optional<Located> locate(String key) {
-        if (key == null || !Tokens.wellFormed(Tokens.Type.API_KEY, key)) {
-            return Optional.empty();
-        }
-        return jdbc.sql("SELECT tenant_id, key_id FROM api_key_index WHERE key_hash = :hash")
-                .param("hash", Tokens.hash(key))
-                .query((rs, n) -> new Located(rs.getObject("tenant_id", UUID.class), rs.getObject("key_id", UUID.class)))
-                .optional();
+    private static Entity key(UUID keyId) {
+        return Entity.of("apikey", keyId);
     }
 
     private static ApiKeyView view(ResultSet rs, int row) throws SQLException {

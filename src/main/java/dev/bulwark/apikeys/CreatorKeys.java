@@ -1,17 +1,17 @@
-package dev.bulwark.access;
+package dev.bulwark.apikeys;
 
 import java.util.UUID;
 
-import dev.bulwark.access.internal.ApiKeys;
+import dev.bulwark.apikeys.internal.ApiKeyManagement;
 import org.springframework.stereotype.Service;
 
 /** API keys by who created them: what identity needs when an account is taken back by its owner. */
 @Service
 public class CreatorKeys {
 
-    private final ApiKeys keys;
+    private final ApiKeyManagement keys;
 
-    CreatorKeys(ApiKeys keys) {
+    CreatorKeys(ApiKeyManagement keys) {
         this.keys = keys;
     }
 

@@ -1,0 +1,6 @@
+/**
+ * The gate in front of every handler (docs/access-control.md): endpoint declarations, the organisation check that
+ * yields a {@link dev.bulwark.access.Caller}, authentication by API key, request budgets and the OpenAPI description.
+ * Depends on tenancy and shared only, so every module with endpoints may depend on it.
+ */
+package dev.bulwark.access;

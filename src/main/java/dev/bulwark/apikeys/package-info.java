@@ -1,0 +1,7 @@
+/**
+ * API keys as an organisation manages them (docs/access-control.md#api-keys): creation, listing, revocation, bulk
+ * revocation of a creator's keys ({@link dev.bulwark.apikeys.CreatorKeys}) and leak reports, each change with its
+ * audit event in the same transaction. Authentication by key stays in access. Depends on access, audit, tenancy and
+ * shared.
+ */
+package dev.bulwark.apikeys;

@@ -3,6 +3,7 @@ package dev.bulwark.access;
 import java.util.Objects;
 import java.util.UUID;
 
+import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.tenancy.OrganisationPolicy;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
@@ -24,6 +25,7 @@ public final class Caller {
     private final UUID apiKeyId;
     private final UUID projectScope;
     private final OrganisationPolicy policy;
+    private final String policyUnmet;
 
     /**
      * @param sessionId    the person's session (null for a key)
@@ -31,9 +33,10 @@ public final class Caller {
      * @param apiKeyId     the key (null for a person)
      * @param projectScope the one project a scoped key reaches (null: the whole organisation)
      * @param policy       the organisation's policy, as read by the gate
+     * @param policyUnmet  why the acting person does not meet that policy (null: they do)
      */
     Caller(UUID orgId, UUID userId, UUID sessionId, Role role, Role cap, UUID apiKeyId, UUID projectScope,
-           OrganisationPolicy policy) {
+           OrganisationPolicy policy, String policyUnmet) {
         this.orgId = Objects.requireNonNull(orgId);
         this.userId = Objects.requireNonNull(userId);
         this.sessionId = sessionId;
@@ -42,6 +45,7 @@ public final class Caller {
         this.apiKeyId = apiKeyId;
         this.projectScope = projectScope;
         this.policy = Objects.requireNonNull(policy);
+        this.policyUnmet = policyUnmet;
     }
 
     public UUID orgId() {
@@ -80,6 +84,16 @@ public final class Caller {
     /** The organisation's policy, read with the role in the gate's statement. */
     public OrganisationPolicy policy() {
         return policy;
+    }
+
+    /**
+     * Refuses (403) a caller who does not meet the organisation's policy. The gate does this for every endpoint but
+     * the one that must serve such a member (leaving); that endpoint calls it for whatever else it does.
+     */
+    public void requirePolicyMet() {
+        if (policyUnmet != null) {
+            throw new ForbiddenException(policyUnmet);
+        }
     }
 
     public boolean isApiKey() {

@@ -55,8 +55,9 @@ public final class Gate {
                 .filter(Admission::open)
                 .orElseThrow(() -> new NotFoundException("There is no such organisation."));
         tenantScope.adoptBinding(orgId, userId);
-        check(admission, requires);
-        return new Caller(orgId, userId, sessionId, admission.role(), null, null, null, admission.policy());
+        Caller caller = new Caller(orgId, userId, sessionId, admission.role(), null, null, null, admission.policy(), unmet(admission));
+        check(caller, requires);
+        return caller;
     }
 
     /**
@@ -84,15 +85,16 @@ public final class Gate {
                 || (found.project() != null && !found.project().toString().equals(pathProjectId))) {
             throw new NotFoundException("There is nothing here.");
         }
-        check(found.admission(), requires);
+        Caller caller = new Caller(orgId, found.creator(), null, found.admission().role(), found.keyRole(), found.keyId(),
+                found.project(), found.admission().policy(), unmet(found.admission()));
+        check(caller, requires);
         if (peopleOnly) {
             throw new ForbiddenException("An API key cannot do this; sign in as a person.");
         }
         if (!requires.value().grantedTo(found.keyRole())) {
             throw new ForbiddenException("This API key's role does not allow this.");
         }
-        return new Caller(orgId, found.creator(), null, found.admission().role(), found.keyRole(), found.keyId(), found.project(),
-                found.admission().policy());
+        return caller;
     }
 
     /**
@@ -111,19 +113,24 @@ public final class Gate {
                 .single() > 0;
     }
 
-    private static void check(Admission admission, Requires requires) {
-        if (!requires.value().grantedTo(admission.role())) {
+    private static void check(Caller caller, Requires requires) {
+        if (!requires.value().grantedTo(caller.role())) {
             throw new ForbiddenException("Your role in this organisation does not allow this.");
         }
-        if (!requires.enforcePolicy()) {
-            return;
+        if (requires.enforcePolicy()) {
+            caller.requirePolicyMet();
         }
+    }
+
+    /** Why the acting person does not meet the organisation's policy, or null. */
+    private static String unmet(Admission admission) {
         if (admission.policy().requireMfa() && !admission.hasSecondFactor()) {
-            throw new ForbiddenException("This organisation requires two-factor authentication: enrol it at /api/v1/me/mfa/totp.");
+            return "This organisation requires two-factor authentication: enrol it at /api/v1/me/mfa/totp.";
         }
         if (admission.policy().requireVerifiedEmail() && !admission.emailVerified()) {
-            throw new ForbiddenException("This organisation requires a verified email address: use the link we mailed you.");
+            return "This organisation requires a verified email address: use the link we mailed you.";
         }
+        return null;
     }
 
     private static Admission admission(ResultSet rs, int row) throws SQLException {

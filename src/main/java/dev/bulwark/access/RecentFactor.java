@@ -1,7 +1,5 @@
 package dev.bulwark.access;
 
-import java.util.UUID;
-
 /**
  * Step-up, as the access module needs it (creating an API key is a sensitive action): implemented by identity, which
  * owns sessions and factors. Throws the step-up problem unless the session verified a factor recently enough for the
@@ -9,5 +7,6 @@ import java.util.UUID;
  */
 public interface RecentFactor {
 
-    void require(UUID orgId, UUID userId, UUID sessionId);
+    /** Step-up for {@code caller}, a person: within the step-up window of the policy the gate read. */
+    void require(Caller caller);
 }

@@ -16,17 +16,14 @@ public class Organisations {
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
-    private final Memberships memberships;
 
-    Organisations(JdbcClient jdbc, TenantScope tenantScope, Memberships memberships) {
+    Organisations(JdbcClient jdbc, TenantScope tenantScope) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
-        this.memberships = memberships;
     }
 
-    /** The organisation, as its member {@code readerId} sees it: 404 for anyone else (READ_ORGANISATION). */
-    public Organisation read(UUID id, UUID readerId) {
-        memberships.require(id, readerId, Permission.READ_ORGANISATION);
+    /** The organisation, for a member the request's gate admitted with READ_ORGANISATION. */
+    public Organisation read(UUID id) {
         return find(id).orElseThrow(() -> new NotFoundException("There is no such organisation."));
     }
 

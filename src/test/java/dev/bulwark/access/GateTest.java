@@ -97,6 +97,8 @@ class GateTest extends IntegrationTest {
         assertThat(count.connections.get()).as(count.toString()).isEqualTo(1);
         assertThat(count.transactions.get()).as(count.toString()).isEqualTo(1);
         assertThat(count.statements.getFirst()).as(count.toString()).contains("gate_person");
+        assertThat(count.statements).as("the owners' lock, the target's row, the update; the actor's role is the gate's: " + count)
+                .filteredOn(s -> s.contains("memberships")).hasSize(3);
     }
 
     @Test

@@ -24,7 +24,6 @@ import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.shared.Tokens;
-import dev.bulwark.tenancy.Memberships;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
 import dev.bulwark.tenancy.TenantScope;
@@ -70,15 +69,13 @@ public class ApiKeyManagement {
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
-    private final Memberships memberships;
     private final RecentFactor recentFactor;
     private final AuditLog audit;
 
-    ApiKeyManagement(JdbcClient jdbc, TenantScope tenantScope, Memberships memberships, RecentFactor recentFactor,
+    ApiKeyManagement(JdbcClient jdbc, TenantScope tenantScope, RecentFactor recentFactor,
                      AuditLog audit) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
-        this.memberships = memberships;
         this.recentFactor = recentFactor;
         this.audit = audit;
     }
@@ -92,9 +89,9 @@ public class ApiKeyManagement {
                 throw new ForbiddenException("A key's role cannot be above your own.");
             }
         }
-        recentFactor.require(caller.orgId(), caller.userId(), caller.sessionId());
+        recentFactor.require(caller);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Instant expires = expiry(caller.orgId(), now, expiresAt);
+        Instant expires = expiry(caller, now, expiresAt);
         Tokens.Issued key = Tokens.issue(Tokens.Type.API_KEY);
         UUID id = Ids.newId();
         String prefix = key.value().substring(0, 12);
@@ -134,8 +131,8 @@ public class ApiKeyManagement {
     }
 
     /** Defaults to, and may not exceed, the organisation's cap; must lie in the future. */
-    private Instant expiry(UUID orgId, Instant now, Instant requested) {
-        Integer capDays = memberships.policy(orgId).apiKeyMaxLifetimeDays();
+    private static Instant expiry(Caller caller, Instant now, Instant requested) {
+        Integer capDays = caller.policy().apiKeyMaxLifetimeDays();
         if (requested != null && !requested.isAfter(now)) {
             throw new InvalidInputException("expiresAt", "must be in the future");
         }

@@ -1,9 +1,7 @@
 package dev.bulwark.identity.internal;
 
-import java.util.UUID;
-
+import dev.bulwark.access.Caller;
 import dev.bulwark.access.RecentFactor;
-import dev.bulwark.tenancy.Memberships;
 import org.springframework.stereotype.Component;
 
 /** Step-up for the access module: the session's last verified factor, within the organisation's own window. */
@@ -11,15 +9,13 @@ import org.springframework.stereotype.Component;
 class OrganisationStepUp implements RecentFactor {
 
     private final AuthService auth;
-    private final Memberships memberships;
 
-    OrganisationStepUp(AuthService auth, Memberships memberships) {
+    OrganisationStepUp(AuthService auth) {
         this.auth = auth;
-        this.memberships = memberships;
     }
 
     @Override
-    public void require(UUID orgId, UUID userId, UUID sessionId) {
-        auth.requireRecentFactor(userId, sessionId, memberships.policy(orgId).stepUpWindow());
+    public void require(Caller caller) {
+        auth.requireRecentFactor(caller.userId(), caller.sessionId(), caller.policy().stepUpWindow());
     }
 }

@@ -22,7 +22,6 @@ import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.shared.RefusedException;
 import dev.bulwark.tenancy.Invitations;
-import dev.bulwark.tenancy.Memberships;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
 import org.springframework.stereotype.Service;
@@ -45,7 +44,6 @@ public class InvitationService implements InvitedSignup {
     static final String ROLE = "role";
 
     private final Invitations invitations;
-    private final Memberships memberships;
     private final UserDirectory users;
     private final InvitedEmails invited;
     private final AuditLog audit;
@@ -53,11 +51,10 @@ public class InvitationService implements InvitedSignup {
     private final TransactionTemplate transactions;
     private final FieldCipher cipher;
 
-    InvitationService(Invitations invitations, Memberships memberships, UserDirectory users, AuditLog audit, Mailbox outbox,
+    InvitationService(Invitations invitations, UserDirectory users, AuditLog audit, Mailbox outbox,
                       TransactionTemplate transactions, InvitedEmails invited, FieldCipher cipher) {
         this.invitations = invitations;
         this.invited = invited;
-        this.memberships = memberships;
         this.users = users;
         this.audit = audit;
         this.outbox = outbox;
@@ -72,8 +69,7 @@ public class InvitationService implements InvitedSignup {
     public Invitations.Invitation invite(Caller caller, String email, Role role) {
         UUID orgId = caller.orgId();
         UUID actorId = caller.userId();
-        Role actorRole = memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
-        if (role == Role.OWNER && !Permission.MANAGE_OWNERS.grantedTo(actorRole)) {
+        if (role == Role.OWNER && !Permission.MANAGE_OWNERS.grantedTo(caller.role())) {
             throw new ForbiddenException("Only an owner can invite an owner.");
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);

@@ -16,7 +16,6 @@ import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
-import dev.bulwark.tenancy.Memberships;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
 import dev.bulwark.tenancy.TenantScope;
@@ -42,17 +41,15 @@ public class Members {
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
-    private final Memberships memberships;
     private final UserDirectory users;
     private final RecentFactor recentFactor;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
 
-    Members(JdbcClient jdbc, TenantScope tenantScope, Memberships memberships, UserDirectory users, RecentFactor recentFactor,
+    Members(JdbcClient jdbc, TenantScope tenantScope, UserDirectory users, RecentFactor recentFactor,
             AuditLog audit, TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
-        this.memberships = memberships;
         this.users = users;
         this.recentFactor = recentFactor;
         this.audit = audit;
@@ -61,7 +58,6 @@ public class Members {
 
     /** One page of the organisation's members, oldest membership first. */
     public Page<MemberView> list(UUID orgId, UUID actorId, PageRequest request) {
-        memberships.require(orgId, actorId, Permission.READ_ORGANISATION);
         record Row(UUID userId, Role role, Instant createdAt) {
         }
         Page<Row> page = tenantScope.inTenant(orgId, actorId, () -> request.fetch(jdbc.sql("""
@@ -78,20 +74,18 @@ public class Members {
     }
 
     /**
-     * Visibility (404) and permission (403) first, then step-up (a person; keys never step up), then the change and
-     * its event in one transaction. Only an OWNER in person touches OWNER roles (granting or taking one), never through
+     * For a caller the gate admitted with MANAGE_MEMBERS: step-up (a person; keys never step up), then the change and
+     * its event, in the request's transaction. Only an OWNER in person touches OWNER roles (granting or taking one), never through
      * a key; the last OWNER is never demoted.
      */
     public MemberView changeRole(Caller caller, UUID userId, Role newRole) {
         UUID orgId = caller.orgId();
-        memberships.require(orgId, caller.userId(), Permission.MANAGE_MEMBERS);
         if (!caller.isApiKey()) {
-            recentFactor.require(orgId, caller.userId(), caller.sessionId());
+            recentFactor.require(caller);
         }
         return transactions.execute(s -> tenantScope.inTenant(orgId, caller.userId(), () -> {
             Role current = lockedRole(orgId, userId);
-            Role actorRole = actorRole(caller);
-            if ((current == Role.OWNER || newRole == Role.OWNER) && !Permission.MANAGE_OWNERS.grantedTo(actorRole, caller.cap())) {
+            if ((current == Role.OWNER || newRole == Role.OWNER) && !caller.may(Permission.MANAGE_OWNERS)) {
                 throw new ForbiddenException(caller.cap() == null ? "Only an owner can grant or take the owner role."
                         : "An API key never grants or takes the owner role; sign in as an owner.");
             }
@@ -119,20 +113,19 @@ public class Members {
         UUID orgId = caller.orgId();
         UUID actorId = caller.userId();
         boolean leaving = !caller.isApiKey() && actorId.equals(userId);
-        // Leaving is always possible, even for a member who no longer meets the organisation's policy.
-        if (leaving) {
-            memberships.roleOf(orgId, actorId).orElseThrow(() -> new NotFoundException("There is no such organisation."));
-        } else {
-            memberships.require(orgId, actorId, Permission.MANAGE_MEMBERS);
+        // Leaving is always possible, even for a member who no longer meets the organisation's policy (the endpoint
+        // does not enforce it). Removing another member needs MANAGE_MEMBERS, decided before the target is looked up:
+        // a caller without it learns nothing about who is a member.
+        if (!leaving) {
             if (!caller.may(Permission.MANAGE_MEMBERS)) {
-                // Decided before the target is looked up: a key below ADMIN learns nothing about who is a member.
-                throw new ForbiddenException("This API key's role does not allow this.");
+                throw new ForbiddenException(caller.isApiKey() ? "This API key's role does not allow this."
+                        : "Your role in this organisation does not allow this.");
             }
+            caller.requirePolicyMet();
         }
         transactions.executeWithoutResult(s -> tenantScope.inTenant(orgId, actorId, () -> {
             Role current = lockedRole(orgId, userId);
-            Role actorRole = leaving ? current : actorRole(caller);
-            if (current == Role.OWNER && !leaving && !Permission.MANAGE_OWNERS.grantedTo(actorRole, caller.cap())) {
+            if (current == Role.OWNER && !leaving && !caller.may(Permission.MANAGE_OWNERS)) {
                 throw new ForbiddenException(caller.cap() == null ? "Only an owner can remove an owner."
                         : "An API key never removes an owner; sign in as an owner.");
             }
@@ -147,24 +140,6 @@ public class Members {
                     Map.of(LEFT, leaving));
             return null;
         }));
-    }
-
-    /**
-     * The acting person's role (the key's creator for a key), read and locked inside the changing transaction so it
-     * cannot be stale or supplied, and required to grant MANAGE_MEMBERS within the key's cap.
-     */
-    private Role actorRole(Caller caller) {
-        Role role = jdbc.sql("SELECT role FROM memberships WHERE tenant_id = :org AND user_id = :user FOR SHARE")
-                .param("org", caller.orgId())
-                .param("user", caller.userId())
-                .query(String.class)
-                .optional()
-                .map(Role::valueOf)
-                .orElseThrow(() -> new NotFoundException("There is no such organisation."));
-        if (!Permission.MANAGE_MEMBERS.grantedTo(role, caller.cap())) {
-            throw new ForbiddenException("Your role in this organisation does not allow this.");
-        }
-        return role;
     }
 
     private Role lockedRole(UUID orgId, UUID userId) {

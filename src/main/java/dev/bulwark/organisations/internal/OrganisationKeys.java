@@ -13,7 +13,6 @@ import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
 import dev.bulwark.keys.CustomerKeys;
 import dev.bulwark.keys.KeyRotation;
-import dev.bulwark.tenancy.Memberships;
 import dev.bulwark.tenancy.Permission;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,16 +36,14 @@ public class OrganisationKeys {
 
     private final KeyRotation rotation;
     private final CustomerKeys customerKeys;
-    private final Memberships memberships;
     private final RecentFactor stepUp;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
 
-    OrganisationKeys(KeyRotation rotation, CustomerKeys customerKeys, Memberships memberships, RecentFactor stepUp,
+    OrganisationKeys(KeyRotation rotation, CustomerKeys customerKeys, RecentFactor stepUp,
                      AuditLog audit, TransactionTemplate transactions) {
         this.rotation = rotation;
         this.customerKeys = customerKeys;
-        this.memberships = memberships;
         this.stepUp = stepUp;
         this.audit = audit;
         this.transactions = transactions;
@@ -54,7 +51,6 @@ public class OrganisationKeys {
 
     public Status status(Caller caller) {
         UUID org = caller.orgId();
-        memberships.require(org, caller.userId(), Permission.MANAGE_KEYS);
         List<Integer> ids = rotation.keyIds(org);
         String uri = customerKeys.keyUri(org).orElse(null);
         KeyRotation.Progress progress = rotation.progress(org);
@@ -91,8 +87,7 @@ public class OrganisationKeys {
     }
 
     private UUID authorise(Caller caller) {
-        memberships.require(caller.orgId(), caller.userId(), Permission.MANAGE_KEYS);
-        stepUp.require(caller.orgId(), caller.userId(), caller.sessionId());
+        stepUp.require(caller);
         return caller.orgId();
     }
 }

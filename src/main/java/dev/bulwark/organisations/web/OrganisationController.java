@@ -21,6 +21,6 @@ class OrganisationController {
     @GetMapping("/api/v1/orgs/{orgId}")
     @Requires(Permission.READ_ORGANISATION)
     Organisation get(Caller caller) {
-        return organisations.read(caller.orgId(), caller.userId());
+        return organisations.read(caller.orgId());
     }
 }

@@ -45,7 +45,7 @@ class PolicyController {
     @GetMapping("/api/v1/orgs/{orgId}/security-policy")
     @Requires(Permission.READ_ORGANISATION)
     PolicyBody get(Caller caller) {
-        return PolicyBody.of(policies.policy(caller.orgId(), caller.userId()));
+        return PolicyBody.of(policies.policy(caller));
     }
 
     @PutMapping("/api/v1/orgs/{orgId}/security-policy")

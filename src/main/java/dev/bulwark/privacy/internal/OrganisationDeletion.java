@@ -61,7 +61,7 @@ public class OrganisationDeletion {
 
     /** Disables the organisation and schedules its purge; {@code confirmName} must be its name (400 otherwise). */
     public Status request(Caller caller, String confirmName) {
-        recentFactor.require(caller.orgId(), caller.userId(), caller.sessionId());
+        recentFactor.require(caller);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Instant purgeAfter = now.plus(properties.deletionGrace());
         transactions.executeWithoutResult(s -> tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
@@ -90,7 +90,7 @@ public class OrganisationDeletion {
     }
 
     public Status cancel(Caller caller) {
-        recentFactor.require(caller.orgId(), caller.userId(), caller.sessionId());
+        recentFactor.require(caller);
         Instant now = Instant.now();
         transactions.executeWithoutResult(s -> tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             int updated = jdbc.sql("""

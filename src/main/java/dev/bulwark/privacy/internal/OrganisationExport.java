@@ -56,7 +56,7 @@ public class OrganisationExport {
 
     /** Checks step-up and records the export; the caller then streams {@link #write}. */
     public void authorise(Caller caller) {
-        recentFactor.require(caller.orgId(), caller.userId(), caller.sessionId());
+        recentFactor.require(caller);
         audit.callerAction(caller, AuditType.ORG_EXPORTED, Entity.organisation(caller.orgId()), Map.of("format", "zip"));
     }
 

@@ -69,7 +69,7 @@ public class PrivacyRequests {
     }
 
     public Access access(Caller caller, String email) {
-        recentFactor.require(caller.orgId(), caller.userId(), caller.sessionId());
+        recentFactor.require(caller);
         return transactions.execute(s -> {
             DataSubjects.Records records = subjects.collect(caller.orgId(), email);
             List<AuditRecord> events = auditReader.about(caller.orgId(), records.entityIds());
@@ -108,7 +108,7 @@ public class PrivacyRequests {
     }
 
     public Erasure erase(Caller caller, String email) {
-        recentFactor.require(caller.orgId(), caller.userId(), caller.sessionId());
+        recentFactor.require(caller);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         UUID org = caller.orgId();
         return transactions.execute(s -> tenantScope.inTenant(org, caller.userId(), () -> {

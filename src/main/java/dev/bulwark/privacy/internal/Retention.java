@@ -114,7 +114,7 @@ public class Retention {
 
     /** Puts the organisation on legal hold, or lifts it (OWNER, step-up); audited. */
     public LegalHold setLegalHold(Caller caller, boolean active, String reason) {
-        recentFactor.require(caller.orgId(), caller.userId(), caller.sessionId());
+        recentFactor.require(caller);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         transactions.executeWithoutResult(s -> tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             boolean was = jdbc.sql("SELECT legal_hold_since IS NOT NULL FROM organisations WHERE id = :org FOR UPDATE")

@@ -103,28 +103,18 @@ class SupervisionTest {
         long postmaster = PostgresSupervisor.postmasterPid(dir.resolve("postgres")).orElseThrow();
         ProcessHandle checkpointer = ProcessHandle.of(postmaster).orElseThrow().children()
                 .filter(p -> title(p.pid()).contains("checkpointer")).findFirst().orElseThrow();
+        int acknowledgedBefore = answers.size();
         signal("STOP", checkpointer.pid());
-        signal("KILL", postmaster);
-        int before = answers.size();
+        try {
+            signal("KILL", postmaster);
+            holdDownThenRelease(answers, postmaster, checkpointer);
+        } finally {
+            // Never leave the stopped orphan behind, whatever failed above (a no-op once it is gone; the handle checks
+            // the start time, so a reused pid is never hit).
+            checkpointer.destroyForcibly();
+        }
 
-        // Down, for as long as the orphan lives: refusals, readiness DOWN, liveness UP.
-        await(Duration.ofSeconds(60), () -> refused(answers).size() >= 3, "writes refused while the database is down");
-        Timed readiness = timed(getRequest("/actuator/health/readiness"));
-        assertThat(readiness.response.statusCode()).as(readiness.response.body()).isEqualTo(503);
-        assertThat(readiness.took).isLessThan(ANSWER_BOUND);
-        JsonNode down = JSON.readTree(readiness.response.body());
-        assertThat(down.get("status").asString()).isEqualTo("DOWN");
-        assertThat(down.get("description").asString()).as("readiness says why").startsWith("database ");
-        Timed liveness = timed(getRequest("/actuator/health/liveness"));
-        assertThat(liveness.response.statusCode()).as("restarting is not broken").isEqualTo(200);
-        Timed me = timed(getRequest("/api/v1/me"));
-        assertThat(me.response.statusCode()).isEqualTo(503);
-        assertThat(me.response.headers().firstValue("Retry-After")).isPresent();
-        assertThat(me.took).isLessThan(ANSWER_BOUND);
-        assertThat(PostgresSupervisor.alive(postmaster)).isFalse();
-
-        // The orphan goes: the supervisor's next attempt starts PostgreSQL, the pool reconnects by itself.
-        signal("KILL", checkpointer.pid());
+        // The orphan is gone: the supervisor's next attempt starts PostgreSQL, the pool reconnects by itself.
         long released = System.nanoTime();
         await(RECOVERY_BOUND, () -> write("after-" + UUID.randomUUID()).status() == 201, "a write acknowledged again");
         Duration recovered = Duration.ofNanos(System.nanoTime() - released);
@@ -134,7 +124,7 @@ class SupervisionTest {
             assertThat(writer.join(Duration.ofSeconds(30))).isTrue();
         }
         System.out.printf("Supervision: %d answers, %d after the kill, %d refused; served again %d ms after the orphan went%n",
-                answers.size(), answers.size() - before, refused(answers).size(), recovered.toMillis());
+                answers.size(), answers.size() - acknowledgedBefore, refused(answers).size(), recovered.toMillis());
 
         for (Answer a : answers) {
             assertThat(a.status()).as("2xx or 503, never a 500: " + a.body()).isIn(201, 503);
@@ -153,6 +143,26 @@ class SupervisionTest {
         assertThat(verify.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(verify.body()).get("valid").asBoolean()).as(verify.body()).isTrue();
         assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+    }
+
+    /** Down, for as long as the orphan lives: refusals, readiness DOWN, liveness UP; then the orphan goes. */
+    private void holdDownThenRelease(Queue<Answer> answers, long postmaster, ProcessHandle checkpointer) throws Exception {
+        await(Duration.ofSeconds(60), () -> refused(answers).size() >= 3, "writes refused while the database is down");
+        Timed readiness = timed(getRequest("/actuator/health/readiness"));
+        assertThat(readiness.response.statusCode()).as(readiness.response.body()).isEqualTo(503);
+        assertThat(readiness.took).isLessThan(ANSWER_BOUND);
+        JsonNode down = JSON.readTree(readiness.response.body());
+        assertThat(down.get("status").asString()).isEqualTo("DOWN");
+        assertThat(down.get("description").asString()).as("readiness says why").startsWith("database ");
+        Timed liveness = timed(getRequest("/actuator/health/liveness"));
+        assertThat(liveness.response.statusCode()).as("restarting is not broken").isEqualTo(200);
+        Timed me = timed(getRequest("/api/v1/me"));
+        assertThat(me.response.statusCode()).isEqualTo(503);
+        assertThat(me.response.headers().firstValue("Retry-After")).isPresent();
+        assertThat(me.took).isLessThan(ANSWER_BOUND);
+        assertThat(PostgresSupervisor.alive(postmaster)).isFalse();
+
+        signal("KILL", checkpointer.pid());
     }
 
     private Answer write(String name) {

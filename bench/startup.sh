@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Time from `java -jar` to the first healthy answer, cold (first start: initdb and migrations) and warm
-# (existing data directory). Usage: bench/startup.sh [runs]   (build first: ./mvnw package -DskipTests)
+# Time from `java -jar` to the first healthy answer: cold (first start: initdb and migrations), warm (existing data
+# directory), warm with a JDK AOT cache (-XX:AOTCache, made by one training run with -XX:AOTCacheOutput), and after the
+# previous JVM was killed with kill -9 (its PostgreSQL left running: the start stops it first).
+# Usage: bench/startup.sh [runs]   (build first: ./mvnw package -DskipTests; needs JDK 25 for the AOT cache)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -9,27 +11,42 @@ jar=target/bulwark.jar
 [ -f "$jar" ] || { echo "build first: ./mvnw package -DskipTests" >&2; exit 1; }
 port=18181
 
-start_once() { # $1 data dir, prints milliseconds to first {"status":"UP"}
-  local dir=$1 t0 t1 pid
+# $1 data dir, $2 how to stop it (TERM or KILL), then JVM options; prints milliseconds to the first {"status":"UP"}
+start_once() {
+  local dir=$1 stop=$2 t0 t1 pid
+  shift 2
   t0=$(date +%s%N)
-  BULWARK_DATA_DIR="$dir" SERVER_PORT=$port "$java" -jar "$jar" > "$dir.log" 2>&1 &
+  BULWARK_DATA_DIR="$dir" SERVER_PORT=$port "$java" "$@" -jar "$jar" >> "$dir.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 1200); do
     if curl -fs "http://localhost:$port/actuator/health" 2>/dev/null | grep -q '"UP"'; then break; fi
     sleep 0.05
   done
   t1=$(date +%s%N)
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  kill -"$stop" "$pid"; wait "$pid" 2>/dev/null || true
   echo $(( (t1 - t0) / 1000000 ))
 }
 
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+
 base=$(mktemp -d)
-echo "| run | cold start ms (new data dir) | warm start ms (existing data dir) |"
-echo "|---|---:|---:|"
+aot="$base/bulwark.aot"
+dir="$base/data"
+cold=$(start_once "$dir" TERM)
+# The training run: a warm start whose JVM writes the AOT cache when it exits (SIGTERM is a normal exit).
+start_once "$dir" TERM -XX:AOTCacheOutput="$aot" > /dev/null
+[ -f "$aot" ] || { echo "no AOT cache written (JDK 25 needed)" >&2; exit 1; }
+warm=(); aotwarm=(); killed=()
+echo "| run | warm ms | warm ms, AOT cache | after kill -9 ms |"
+echo "|---|---:|---:|---:|"
 for i in $(seq 1 "$runs"); do
-  dir="$base/run$i"
-  cold=$(start_once "$dir")
-  warm=$(start_once "$dir")
-  echo "| $i | $cold | $warm |"
+  warm+=("$(start_once "$dir" TERM)")
+  aotwarm+=("$(start_once "$dir" TERM -XX:AOTCache="$aot")")
+  start_once "$dir" KILL > /dev/null  # leaves its PostgreSQL running
+  killed+=("$(start_once "$dir" TERM)")
+  echo "| $i | ${warm[-1]} | ${aotwarm[-1]} | ${killed[-1]} |"
 done
+echo
+echo "cold start (new data dir): $cold ms; AOT cache: $(du -m "$aot" | cut -f1) MB"
+echo "median warm: $(median "${warm[@]}") ms; with the AOT cache: $(median "${aotwarm[@]}") ms; after kill -9: $(median "${killed[@]}") ms"
 rm -rf "$base"

@@ -64,6 +64,8 @@ class OverloadTest {
                 "--server.port=0",
                 "--bulwark.database.embedded.data-dir=" + dir,
                 "--bulwark.database.embedded.durable=false",
+                // The last test stops the database and looks at it gone: no supervisor restarts it (SupervisionTest does).
+                "--bulwark.database.embedded.supervise=false",
                 "--bulwark.database.pool-size=4",
                 "--bulwark.database.connection-timeout=" + POOL_TIMEOUT.toMillis() + "ms",
                 "--bulwark.http.overload.api=2", "--bulwark.http.overload.api-queue=2",

@@ -78,7 +78,7 @@ class OverloadFilter extends OncePerRequestFilter {
                 throw e;
             }
             log.warn("Database unavailable for {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
-            refuse(request, response, DatabaseUnavailable.problem());
+            refuse(request, response, DatabaseUnavailable.problem(e));
         } finally {
             gate.leave();
         }

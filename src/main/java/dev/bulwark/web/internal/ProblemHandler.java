@@ -135,8 +135,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** No pooled connection in time, or the database unreachable: 503 to retry, never a 500 (docs/resilience.md). */
     @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class})
     ResponseEntity<Object> databaseUnavailable(Exception e, WebRequest request) {
-        log.warn("Database unavailable: {}", e.getMessage());
-        return respond(DatabaseUnavailable.problem(), HttpHeaders.RETRY_AFTER, retryAfter, request);
+        if (DatabaseUnavailable.storageFull(e)) {
+            log.error("STORAGE FULL: the database refused a write for lack of space (SQLSTATE 53100); answered 503");
+        } else {
+            log.warn("Database unavailable: {}", e.getMessage());
+        }
+        return respond(DatabaseUnavailable.problem(e), HttpHeaders.RETRY_AFTER, retryAfter, request);
     }
 
     @ExceptionHandler(Exception.class)

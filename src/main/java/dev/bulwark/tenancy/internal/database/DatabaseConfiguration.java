@@ -1,6 +1,7 @@
 package dev.bulwark.tenancy.internal.database;
 
 import java.util.Map;
+import java.util.Optional;
 
 import javax.sql.DataSource;
 
@@ -12,6 +13,7 @@ import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -46,7 +48,17 @@ class DatabaseConfiguration {
 
     @Bean
     DatabaseProbe databaseHealthIndicator(ConnectionSettings settings, DatabaseProperties properties) {
-        return new DatabaseProbe(settings, properties);
+        return new DatabaseProbe(settings, properties, embedded(properties));
+    }
+
+    /** Liveness DOWN while the supervisor cannot restart the embedded server, UP again when it can. */
+    @Bean
+    SupervisedLiveness supervisedLiveness(DatabaseProperties properties, ApplicationEventPublisher events) {
+        return new SupervisedLiveness(embedded(properties).flatMap(EmbeddedPostgresServer.Server::supervisor), events);
+    }
+
+    private static Optional<EmbeddedPostgresServer.Server> embedded(DatabaseProperties properties) {
+        return properties.external() ? Optional.empty() : Optional.of(EmbeddedPostgresServer.server(properties));
     }
 
     @Bean

@@ -1,9 +1,12 @@
 package dev.bulwark.tenancy.internal.database;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -27,7 +30,14 @@ final class DatabaseProbe implements HealthIndicator, AutoCloseable {
     private record Checked(long at, Health health) {
     }
 
+    /** Public reasons: readiness shows its status with this description, never a path, a size or an error's text. */
+    static final Status UNREACHABLE = new Status("DOWN", "database unreachable");
+    static final Status RESTARTING = new Status("DOWN", "database restarting");
+    static final Status STORAGE_FULL = new Status("DOWN", "database storage full");
+
     private final ConnectionSettings settings;
+    private final Optional<EmbeddedPostgresServer.Server> embedded;
+    private final long minFreeBytes;
     private final String schema;
     private final Duration timeout;
     private final Executor background = command -> Thread.ofVirtual().name("database-probe").start(command);
@@ -37,8 +47,10 @@ final class DatabaseProbe implements HealthIndicator, AutoCloseable {
     // Guarded by this probe's lock: one check at a time, and closing at shutdown.
     private Connection connection;
 
-    DatabaseProbe(ConnectionSettings settings, DatabaseProperties properties) {
+    DatabaseProbe(ConnectionSettings settings, DatabaseProperties properties, Optional<EmbeddedPostgresServer.Server> embedded) {
         this.settings = settings;
+        this.embedded = embedded;
+        this.minFreeBytes = properties.embedded().minFreeSpace().toBytes();
         this.schema = properties.schema();
         this.timeout = properties.probeTimeout();
     }
@@ -52,7 +64,7 @@ final class DatabaseProbe implements HealthIndicator, AutoCloseable {
         try {
             return current().get(timeout.toMillis(), TimeUnit.MILLISECONDS).health();
         } catch (TimeoutException e) {
-            return Health.down().withDetail("reason", "no answer within " + timeout.toMillis() + " ms").build();
+            return Health.status(UNREACHABLE).withDetail("reason", "no answer within " + timeout.toMillis() + " ms").build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Health.down().build();
@@ -73,15 +85,9 @@ final class DatabaseProbe implements HealthIndicator, AutoCloseable {
     }
 
     private synchronized Checked check() {
-        Health health;
-        try {
-            if (connection == null || connection.isClosed()) {
-                connection = open();
-            }
-            int seconds = (int) Math.max(1, timeout.toSeconds());
-            health = connection.isValid(seconds) ? Health.up().build() : down(null);
-        } catch (SQLException e) {
-            health = down(e.getSQLState());
+        Health health = storageFull().or(this::restarting).orElseGet(this::connect);
+        if (Status.DOWN.equals(health.getStatus())) {
+            embedded.flatMap(EmbeddedPostgresServer.Server::supervisor).ifPresent(PostgresSupervisor::checkNow);
         }
         if (Status.DOWN.equals(health.getStatus())) {
             close();
@@ -91,13 +97,50 @@ final class DatabaseProbe implements HealthIndicator, AutoCloseable {
         return checked;
     }
 
+    private Health connect() {
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = open();
+            }
+            int seconds = (int) Math.max(1, timeout.toSeconds());
+            return connection.isValid(seconds) ? Health.up().build() : down(null);
+        } catch (SQLException e) {
+            return down(e.getSQLState());
+        }
+    }
+
+    /** The embedded server's file system has less free space than {@code min-free-space}: PostgreSQL fails writes soon. */
+    private Optional<Health> storageFull() {
+        if (embedded.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            long free = Files.getFileStore(embedded.get().cluster()).getUsableSpace();
+            if (free >= minFreeBytes) {
+                return Optional.empty();
+            }
+            return Optional.of(Health.status(STORAGE_FULL).withDetail("reason", "storage full: " + free / (1024 * 1024)
+                    + " MB free on the data directory's file system, at least " + minFreeBytes / (1024 * 1024) + " MB needed")
+                    .build());
+        } catch (IOException e) {
+            return Optional.of(Health.status(STORAGE_FULL).withDetail("reason", "cannot read the free space: " + e.getMessage()).build());
+        }
+    }
+
+    /** The supervisor is restarting the server (or gave up): no connection to try. */
+    private Optional<Health> restarting() {
+        return embedded.flatMap(EmbeddedPostgresServer.Server::supervisor)
+                .filter(s -> s.state() != PostgresSupervisor.State.RUNNING)
+                .map(s -> Health.status(RESTARTING).withDetails(s.details()).build());
+    }
+
     private Connection open() throws SQLException {
         // Seconds, at least 1: the caller is bounded by the probe timeout anyway; these bound the background check.
         return settings.appConnection(schema, "bulwark-probe", Map.of("connectTimeout", "5", "socketTimeout", "5"));
     }
 
     private static Health down(String sqlState) {
-        return Health.down().withDetail("reason", sqlState == null ? "connection not valid" : "SQLSTATE " + sqlState).build();
+        return Health.status(UNREACHABLE).withDetail("reason", sqlState == null ? "connection not valid" : "SQLSTATE " + sqlState).build();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Where Bulwark's database lives. With no {@code url}, an embedded PostgreSQL 17 runs under {@code dataDir};
@@ -27,11 +28,30 @@ public record DatabaseProperties(
         @DefaultValue("500ms") Duration probeTimeout,
         @DefaultValue Embedded embedded) {
 
-    /** The embedded server: its data directory and whether commits are durable. */
+    /**
+     * The embedded server: its data directory, whether commits are durable, and its supervision.
+     *
+     * @param supervise       restart the server when it dies (docs/resilience.md); off only for a test of a database
+     *                        that stays gone, or when something else supervises it
+     * @param restartAttempts failed restarts in a row after which liveness turns DOWN (the attempts go on)
+     * @param minFreeSpace    readiness is DOWN, with the reason, while the data directory's file system has less free
+     */
     public record Embedded(
             @DefaultValue("./var") Path dataDir,
             // Durable unless a throwaway test cluster says otherwise: fsync and synchronous commit on.
-            @DefaultValue("true") boolean durable) {
+            @DefaultValue("true") boolean durable,
+            @DefaultValue("true") boolean supervise,
+            @DefaultValue("20") int restartAttempts,
+            @DefaultValue("32MB") DataSize minFreeSpace) {
+
+        public Embedded {
+            if (restartAttempts < 1 || restartAttempts > 1000) {
+                throw new IllegalArgumentException("bulwark.database.embedded.restart-attempts must be 1..1000, was " + restartAttempts);
+            }
+            if (minFreeSpace.isNegative()) {
+                throw new IllegalArgumentException("bulwark.database.embedded.min-free-space must not be negative");
+            }
+        }
     }
 
     public DatabaseProperties {

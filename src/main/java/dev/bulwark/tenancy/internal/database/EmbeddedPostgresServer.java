@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 final class EmbeddedPostgresServer {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
-    private static final Map<Path, ConnectionSettings> STARTED = new ConcurrentHashMap<>();
+    private static final Map<Path, Server> STARTED = new ConcurrentHashMap<>();
     private static final String SUPERUSER = "postgres";
     private static final String DATABASE = "bulwark";
 
@@ -51,9 +51,24 @@ final class EmbeddedPostgresServer {
     private EmbeddedPostgresServer() {
     }
 
+    /** A running cluster: how to reach it, and its supervisor (none when not supervised). */
+    record Server(ConnectionSettings settings, Path cluster, Optional<PostgresSupervisor> supervisor) {
+    }
+
     static ConnectionSettings start(DatabaseProperties properties) {
+        return server(properties).settings();
+    }
+
+    static Server server(DatabaseProperties properties) {
         Path dataDir = properties.embedded().dataDir().toAbsolutePath().normalize();
-        return STARTED.computeIfAbsent(dataDir, dir -> boot(dir, properties));
+        return STARTED.computeIfAbsent(dataDir, dir -> {
+            ConnectionSettings settings = boot(dir, properties);
+            Path cluster = dir.resolve("postgres");
+            Optional<PostgresSupervisor> supervisor = properties.embedded().supervise()
+                    ? PostgresSupervisor.watch(cluster, properties.embedded().restartAttempts())
+                    : Optional.empty();
+            return new Server(settings, cluster, supervisor);
+        });
     }
 
     private static ConnectionSettings boot(Path dataDir, DatabaseProperties properties) {

@@ -3,4 +3,5 @@
  * yields a {@link dev.bulwark.access.Caller}, authentication by API key, request budgets and the OpenAPI description.
  * Depends on tenancy and shared only, so every module with endpoints may depend on it.
  */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "tenancy"})
 package dev.bulwark.access;

@@ -4,4 +4,5 @@
  * audit event in the same transaction. Authentication by key stays in access. Depends on access, audit, tenancy and
  * shared.
  */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "tenancy", "access", "audit"})
 package dev.bulwark.apikeys;

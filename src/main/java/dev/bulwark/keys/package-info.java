@@ -3,4 +3,5 @@
  * it, {@link dev.bulwark.keys.FieldCipher} (the one way to encrypt a field) and {@link dev.bulwark.keys.BlindIndex}.
  * Depends on tenancy and shared only.
  */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "tenancy"})
 package dev.bulwark.keys;

@@ -4,4 +4,5 @@
  * policy and the organisation's keys; each change with its audit event in the same transaction. Depends on identity,
  * access, audit, keys, tenancy and shared; nothing depends on it.
  */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "tenancy", "keys", "access", "audit", "identity"})
 package dev.bulwark.organisations;

@@ -1,7 +1,6 @@
 package dev.bulwark.tenancy;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -126,20 +125,15 @@ public class Memberships {
     public Page<Member> list(UUID orgId, UUID actorId, PageRequest request) {
         record Row(Member member, PageRequest.Position position) {
         }
-        PageRequest.Position after = request.after().orElse(new PageRequest.Position(Instant.EPOCH, new UUID(0, 0)));
-        List<Row> rows = tenantScope.inTenant(orgId, actorId, () -> jdbc.sql("""
+        return tenantScope.inTenant(orgId, actorId, () -> request.fetch(jdbc.sql("""
                         SELECT user_id, role, created_at FROM memberships
                         WHERE tenant_id = :org AND (created_at, user_id) > (:afterAt, :afterId)
                         ORDER BY created_at, user_id LIMIT :limit
                         """)
-                .param("org", orgId)
-                .param("afterAt", java.sql.Timestamp.from(after.createdAt()))
-                .param("afterId", after.id())
-                .param("limit", request.limit() + 1)
-                .query((rs, n) -> new Row(new Member(rs.getObject("user_id", UUID.class), Role.valueOf(rs.getString("role"))),
-                        new PageRequest.Position(rs.getTimestamp("created_at").toInstant(), rs.getObject("user_id", UUID.class))))
-                .list());
-        return request.page(rows, Row::position, Row::member);
+                .param("org", orgId),
+                (rs, n) -> new Row(new Member(rs.getObject("user_id", UUID.class), Role.valueOf(rs.getString("role"))),
+                        new PageRequest.Position(rs.getTimestamp("created_at").toInstant(), rs.getObject("user_id", UUID.class))),
+                Row::position, Row::member));
     }
 
     /**

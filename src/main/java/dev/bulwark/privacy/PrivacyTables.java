@@ -16,6 +16,6 @@ public final class PrivacyTables extends ModuleTables {
                 Table.tenant("ai_usage").deletedOnPurge(),
                 Table.tenant("erasures"),
                 Table.global("retention_runs",
-                        "the retention enforcer's one lease and last run times, shared by every instance (times only)"));
+                        "when the retention enforcer last started and finished, shared by every instance (times only)"));
     }
 }

@@ -20,6 +20,8 @@ public final class TenancyTables extends ModuleTables {
                         .purgedBy("UPDATE invitations SET expires_at = least(expires_at, :now) WHERE tenant_id = :org"),
                 Table.global("invitation_index",
                         "invitation-token hash to (organisation, invitation): accepting finds its tenant before binding it"),
+                Table.global("leases",
+                        "named leases of the jobs one instance at a time may run, taken before any tenant is bound (names, times)"),
                 Table.global("flyway_schema_history",
                         "migration history, written by the owner role only; the app role has no privilege on it").noAppAccess());
     }

@@ -20,7 +20,7 @@ public final class TrustTables extends ModuleTables {
                         "what a scanning trust check found and has not seen mended: organisation ids, row keys, the kind of"
                                 + " problem, never row contents; read across organisations by design"),
                 Table.global("trust_runs",
-                        "the trust checks' one lease and last run times, shared by every instance (times only)"),
+                        "when the trust checks last started and finished, shared by every instance (times only)"),
                 Table.global("trust_recent",
                         "how far into each organisation's audit log the ciphertext check has read for recent writes (ids,"
                                 + " counters); read across organisations by design"),

@@ -108,6 +108,7 @@ public class OrganisationExport {
         List<String> selected = new ArrayList<>(export.columns());
         if (sealed != null) {
             sealed.columns().forEach(c -> selected.add(c + "_ct"));
+            selected.addAll(sealed.legacy());
             for (String key : sealed.versionColumn() == null ? List.of(sealed.rowId()) : List.of(sealed.rowId(), sealed.versionColumn())) {
                 if (!selected.contains(key)) {
                     selected.add(key);
@@ -129,9 +130,12 @@ public class OrganisationExport {
                     if (sealed != null) {
                         UUID row = rs.getObject(sealed.rowId(), UUID.class);
                         long version = sealed.versionColumn() == null ? 0 : rs.getLong(sealed.versionColumn());
-                        for (String column : sealed.columns()) {
-                            record.put(column, cipher.decrypt(new FieldCipher.Field(org, table.name(), sealed.bound(column, version), row),
-                                    rs.getBytes(column + "_ct")));
+                        for (int i = 0; i < sealed.columns().size(); i++) {
+                            String column = sealed.columns().get(i);
+                            // A value still in its plaintext column is refused, never exported.
+                            String plaintext = i < sealed.legacy().size() ? rs.getString(sealed.legacy().get(i)) : null;
+                            record.put(column, cipher.open(new FieldCipher.Field(org, table.name(), sealed.bound(column, version), row),
+                                    rs.getBytes(column + "_ct"), plaintext));
                         }
                     }
                     sink.accept(record);

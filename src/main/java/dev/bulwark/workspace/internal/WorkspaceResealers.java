@@ -75,6 +75,7 @@ class WorkspaceResealers {
         private final BlindIndex index;
         private final String stale;
         private final String select;
+        private final String selectPlaintext;
         private final String update;
 
         TableResealer(Table table, JdbcClient jdbc, TenantScope scope, FieldCipher cipher, BlindIndex index) {
@@ -88,9 +89,12 @@ class WorkspaceResealers {
             this.stale = table.columns().stream()
                     .map(c -> "(%1$s_ct IS NOT NULL AND substring(%1$s_ct from 1 for 5) <> :prefix) OR %1$s IS NOT NULL".formatted(c))
                     .collect(Collectors.joining(" OR "));
-            this.select = "SELECT %s AS row_id, %s %s FROM %s WHERE tenant_id = :tenant AND (%s) LIMIT :limit".formatted(
+            String selected = "SELECT %s AS row_id, %s %s FROM %s WHERE tenant_id = :tenant AND (%%s) LIMIT :limit".formatted(
                     table.rowId(), table.versioned() ? "version" : "0 AS version",
-                    table.columns().stream().map(c -> ", " + c + "_ct, " + c).collect(Collectors.joining()), table.name(), stale);
+                    table.columns().stream().map(c -> ", " + c + "_ct, " + c).collect(Collectors.joining()), table.name());
+            this.select = selected.formatted(stale);
+            this.selectPlaintext = selected.formatted(table.columns().stream().map(c -> c + " IS NOT NULL")
+                    .collect(Collectors.joining(" OR ")));
             List<String> sets = new ArrayList<>();
             List<String> same = new ArrayList<>();
             for (int i = 0; i < table.columns().size(); i++) {
@@ -113,9 +117,18 @@ class WorkspaceResealers {
 
         @Override
         public int resealBatch(UUID tenant, int limit) {
+            return batch(tenant, limit, select);
+        }
+
+        @Override
+        public int sealPlaintextBatch(UUID tenant, int limit) {
+            return batch(tenant, limit, selectPlaintext);
+        }
+
+        private int batch(UUID tenant, int limit, String query) {
             return scope.inTenant(tenant, null, () -> {
                 byte[] prefix = primary(tenant);
-                List<Object[]> rows = jdbc.sql(select)
+                List<Object[]> rows = jdbc.sql(query)
                         .param("tenant", tenant)
                         .param("prefix", prefix)
                         .param("limit", limit)

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.UUID;
 
 import dev.bulwark.keys.internal.TenantKeys;
+import dev.bulwark.shared.PlaintextAtRestException;
 import dev.bulwark.shared.UndecryptableFieldException;
 import org.springframework.stereotype.Service;
 
@@ -122,6 +123,18 @@ public class FieldCipher {
     /** {@code ciphertext} of {@code field} re-encrypted under the organisation's primary key (null stays null). */
     public byte[] reseal(Field field, byte[] ciphertext) {
         return ciphertext == null ? null : encrypt(field, decrypt(field, ciphertext));
+    }
+
+    /**
+     * The value of {@code field} as a row holds it: {@code ciphertext} decrypted, null when there is none; refused
+     * ({@link PlaintextAtRestException}) when the row's plaintext column from before encryption ({@code plaintext})
+     * still holds a value.
+     */
+    public String open(Field field, byte[] ciphertext, String plaintext) {
+        if (plaintext != null) {
+            throw new PlaintextAtRestException(field.table(), field.column());
+        }
+        return decrypt(field, ciphertext);
     }
 
     /** The plaintext of {@code ciphertext} read from {@code field}; null stays null. */

@@ -1,11 +1,12 @@
 package dev.bulwark.keys;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.bulwark.tenancy.Lease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -13,8 +14,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Drives re-encryption after a data-key rotation, in the background and on every instance: it takes one queued
- * organisation for a lease ({@code key_reencryption_queue}, V21), re-encrypts it batch after batch while the lease
+ * Drives re-encryption after a data-key rotation, in the background and on every instance: it takes one organisation
+ * queued in {@code key_reencryption_queue} (V21) under the {@link Lease} {@code key-reencryption:<organisation>},
+ * re-encrypts it batch after batch while the lease
  * lasts, and removes it from the queue once no ciphertext is left under an older key. Resumable by construction — a
  * batch looks for what is still stale — so a crash costs at most one lease before another instance carries on.
  */
@@ -23,12 +25,15 @@ public class ReencryptionJob {
 
     private static final Logger log = LoggerFactory.getLogger(ReencryptionJob.class);
     private static final Duration LEASE = Duration.ofMinutes(2);
+    private static final String LEASE_PREFIX = "key-reencryption:";
 
     private final JdbcClient jdbc;
     private final KeyRotation rotation;
     private final KeyProperties properties;
+    private final Lease leases;
 
-    ReencryptionJob(JdbcClient jdbc, KeyRotation rotation, KeyProperties properties) {
+    ReencryptionJob(JdbcClient jdbc, KeyRotation rotation, KeyProperties properties, Lease leases) {
+        this.leases = leases;
         this.jdbc = jdbc;
         this.rotation = rotation;
         this.properties = properties;
@@ -42,24 +47,24 @@ public class ReencryptionJob {
     }
 
     /**
-     * Takes one queued organisation whose lease is free and works on it for at most one lease; returns it, with
-     * whether it is finished, or empty when the queue holds nothing to take.
+     * Takes one queued organisation whose lease is free and works on it for at most one lease; returns it, or empty
+     * when the queue holds nothing to take.
      */
     public Optional<UUID> runOnce() {
         Instant now = Instant.now();
-        Optional<UUID> taken = jdbc.sql("""
-                        UPDATE key_reencryption_queue SET claimed_until = :until
-                        WHERE tenant_id = (SELECT tenant_id FROM key_reencryption_queue
-                                           WHERE claimed_until IS NULL OR claimed_until < :now
-                                           ORDER BY requested_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-                        RETURNING tenant_id
-                        """)
-                .param("until", Timestamp.from(now.plus(LEASE)))
-                .param("now", Timestamp.from(now))
+        List<UUID> queued = jdbc.sql("SELECT tenant_id FROM key_reencryption_queue ORDER BY requested_at LIMIT 100")
                 .query(UUID.class)
-                .optional();
-        taken.ifPresent(this::work);
-        return taken;
+                .list();
+        for (UUID tenant : queued) {
+            Optional<Lease.Held> lease = leases.acquire(LEASE_PREFIX + tenant, now, LEASE);
+            if (lease.isPresent()) {
+                try (Lease.Held held = lease.get()) {
+                    work(tenant);
+                }
+                return Optional.of(tenant);
+            }
+        }
+        return Optional.empty();
     }
 
     private void work(UUID tenant) {
@@ -73,18 +78,11 @@ public class ReencryptionJob {
             progress = new KeyRotation.Progress(java.util.Map.of());
         } catch (RuntimeException e) {
             log.warn("Re-encryption of organisation {} failed; it will be retried: {}", tenant, e.toString());
-            release(tenant);
             return;
         }
         if (progress.done()) {
             jdbc.sql("DELETE FROM key_reencryption_queue WHERE tenant_id = :tenant").param("tenant", tenant).update();
             log.info("Re-encryption of organisation {} is complete", tenant);
-        } else {
-            release(tenant);
         }
-    }
-
-    private void release(UUID tenant) {
-        jdbc.sql("UPDATE key_reencryption_queue SET claimed_until = NULL WHERE tenant_id = :tenant").param("tenant", tenant).update();
     }
 }

@@ -17,7 +17,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * {@code ?limit=&cursor=} of every list (docs/api.md): up to 200 items, default 50, keyset-paginated either on a
  * row's creation time and id, or on a number that orders the list (a version, a sequence). The cursor is opaque to
- * clients (base64url); a malformed one, or one from a list of the other kind, is a 400, never a query.
+ * clients (base64url); a malformed one, or one from a list of the other kind, is a 400, never a query. Every list
+ * pages through one of the {@code fetch} methods here, which bind the position and the limit and cut the page.
  */
 public final class PageRequest {
 
@@ -53,7 +54,7 @@ public final class PageRequest {
     }
 
     /** The position after which this page starts; empty on the first page. */
-    public Optional<Position> after() {
+    private Optional<Position> after() {
         if (cursor == null) {
             return Optional.empty();
         }
@@ -72,7 +73,7 @@ public final class PageRequest {
     }
 
     /** The number after which this page starts, in a list ordered by a number; empty on the first page. */
-    public OptionalLong afterNumber() {
+    private OptionalLong afterNumber() {
         if (cursor == null) {
             return OptionalLong.empty();
         }
@@ -84,36 +85,56 @@ public final class PageRequest {
     }
 
     /**
-     * The page of {@code rows} (fetched with {@code limit + 1} so the last one tells whether more follow), with the
-     * cursor after its last item.
+     * Runs a keyset-paged query, oldest first, and cuts the page: {@code statement} selects rows
+     * {@code (created_at, id) > (:afterAt, :afterId)} ordered by {@code created_at, id} with {@code LIMIT :limit}
+     * (the id being whatever column tells rows of the same time apart); this binds those three parameters.
      */
-    public <R, T> Page<T> page(List<R> rows, Function<R, Position> position, Function<R, T> item) {
-        return paged(rows, item, last -> {
-            Position p = position.apply(last);
-            long micros = p.createdAt().getEpochSecond() * 1_000_000L + p.createdAt().getNano() / 1_000;
-            return encode(POSITION + ":" + micros + ":" + p.id());
-        });
+    public <T> Page<T> fetch(JdbcClient.StatementSpec statement, RowMapper<T> mapper, Function<T, Position> position) {
+        return fetch(statement, mapper, position, row -> row);
+    }
+
+    /** As {@link #fetch(JdbcClient.StatementSpec, RowMapper, Function)}, each row shown as {@code item}. */
+    public <R, T> Page<T> fetch(JdbcClient.StatementSpec statement, RowMapper<R> mapper, Function<R, Position> position,
+                                Function<R, T> item) {
+        return fetchFrom(new Position(Instant.EPOCH, new UUID(0, 0)), statement, mapper, position, item);
     }
 
     /**
-     * Runs a keyset-paged query and cuts the page: {@code statement} selects rows
-     * {@code (created_at, id) > (:afterAt, :afterId)} ordered by {@code created_at, id} with {@code LIMIT :limit};
-     * this binds those three parameters.
+     * As {@link #fetch(JdbcClient.StatementSpec, RowMapper, Function)}, newest first: {@code statement} selects rows
+     * {@code (created_at, id) < (:afterAt, :afterId)} ordered by {@code created_at DESC, id DESC}.
      */
-    public <T> Page<T> fetch(JdbcClient.StatementSpec statement, RowMapper<T> mapper, Function<T, Position> position) {
-        Position start = after().orElse(new Position(Instant.EPOCH, new UUID(0, 0)));
+    public <T> Page<T> fetchNewestFirst(JdbcClient.StatementSpec statement, RowMapper<T> mapper, Function<T, Position> position) {
+        return fetchFrom(new Position(Instant.ofEpochSecond(253_402_300_799L), new UUID(-1, -1)), statement, mapper, position,
+                row -> row);
+    }
+
+    /**
+     * Runs a keyset-paged query on a number, highest first (a version, a sequence): {@code statement} selects rows
+     * whose number is {@code < :afterNumber}, ordered by it descending, with {@code LIMIT :limit}; this binds both.
+     */
+    public <T> Page<T> fetchByNumber(JdbcClient.StatementSpec statement, RowMapper<T> mapper, ToLongFunction<T> number) {
         List<T> rows = statement
+                .param("afterNumber", afterNumber().orElse(Long.MAX_VALUE))
+                .param("limit", limit + 1)
+                .query(mapper)
+                .list();
+        return paged(rows, row -> row, last -> encode(NUMBER + ":" + number.applyAsLong(last)));
+    }
+
+    private <R, T> Page<T> fetchFrom(Position first, JdbcClient.StatementSpec statement, RowMapper<R> mapper,
+                                     Function<R, Position> position, Function<R, T> item) {
+        Position start = after().orElse(first);
+        List<R> rows = statement
                 .param("afterAt", Timestamp.from(start.createdAt()))
                 .param("afterId", start.id())
                 .param("limit", limit + 1)
                 .query(mapper)
                 .list();
-        return page(rows, position, row -> row);
-    }
-
-    /** As {@link #page}, for a list ordered by a number. */
-    public <R, T> Page<T> pageByNumber(List<R> rows, ToLongFunction<R> number, Function<R, T> item) {
-        return paged(rows, item, last -> encode(NUMBER + ":" + number.applyAsLong(last)));
+        return paged(rows, item, last -> {
+            Position p = position.apply(last);
+            long micros = p.createdAt().getEpochSecond() * 1_000_000L + p.createdAt().getNano() / 1_000;
+            return encode(POSITION + ":" + micros + ":" + p.id());
+        });
     }
 
     private <R, T> Page<T> paged(List<R> rows, Function<R, T> item, Function<R, String> cursorAfter) {

@@ -9,4 +9,8 @@ public class UndecryptableFieldException extends RuntimeException {
     public UndecryptableFieldException(String table, String column) {
         super("A stored " + table + "." + column + " value cannot be decrypted for this record");
     }
+
+    protected UndecryptableFieldException(String message) {
+        super(message);
+    }
 }

@@ -7,14 +7,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.bulwark.shared.ModuleTables;
 import dev.bulwark.tenancy.internal.database.DatabaseProperties;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads {@code pg_catalog} and reports every way the schema or the app role breaks the isolation rules of
- * docs/architecture.md. Empty means: each table is exactly one kind (tenant, user, global) and keeps that kind's rules,
- * and the app role owns nothing, is not superuser, has no BYPASSRLS and inherits from no role. The build fails on
+ * docs/architecture.md. Empty means: each table is owned by exactly one module, is the kind its module declares
+ * ({@link ModuleTables}: tenant, user, global) and keeps that kind's rules, and the app role owns nothing, is not superuser, has no BYPASSRLS and inherits from no role. The build fails on
  * any violation (IsolationCatalogTest); the trust center runs the same check live.
  */
 @Component
@@ -43,10 +44,12 @@ public class IsolationCatalog {
 
     private final JdbcClient jdbc;
     private final DatabaseProperties database;
+    private final List<ModuleTables> modules;
 
-    IsolationCatalog(JdbcClient jdbc, DatabaseProperties database) {
+    IsolationCatalog(JdbcClient jdbc, DatabaseProperties database, List<ModuleTables> modules) {
         this.jdbc = jdbc;
         this.database = database;
+        this.modules = List.copyOf(modules);
     }
 
     /** Every violation found now; empty when the schema and roles keep every rule. */
@@ -99,17 +102,41 @@ public class IsolationCatalog {
             default -> {
             }
         }
-        Optional<GlobalTables.GlobalTable> global = GlobalTables.find(table.name());
-        Set<String> columns = columns(table);
-        if (global.isPresent()) {
-            checkGlobal(table, global.get(), found);
-        } else if (columns.contains("tenant_id")) {
-            checkTenant(table, found);
-        } else if (columns.contains("user_id")) {
-            checkUser(table, found);
-        } else {
-            found.add(new Violation(subject, "of no listed kind: no tenant_id, no user_id, not in GlobalTables"));
+        List<String> owners = modules.stream().filter(m -> m.find(table.name()).isPresent()).map(ModuleTables::module).toList();
+        if (owners.size() > 1) {
+            found.add(new Violation(subject, "owned by more than one module: " + owners));
         }
+        Optional<ModuleTables.Table> declared = ModuleTables.find(modules, table.name());
+        Set<String> columns = columns(table);
+        if (declared.isEmpty()) {
+            found.add(new Violation(subject, "owned by no module: declare it in its module's ModuleTables"));
+        }
+        ModuleTables.Kind kind = declared.map(ModuleTables.Table::kind)
+                .orElse(columns.contains("tenant_id") ? ModuleTables.Kind.TENANT
+                        : columns.contains("user_id") ? ModuleTables.Kind.USER : null);
+        if (kind == null) {
+            found.add(new Violation(subject, "of no listed kind: no tenant_id, no user_id, not a declared global table"));
+            return;
+        }
+        switch (kind) {
+            case GLOBAL -> checkGlobal(table, declared.orElseThrow(), found);
+            case TENANT -> {
+                if (!columns.contains("tenant_id")) {
+                    found.add(new Violation(subject, "declared a tenant table but has no tenant_id"));
+                }
+                checkTenant(table, found);
+            }
+            case USER -> {
+                if (!columns.contains("user_id")) {
+                    found.add(new Violation(subject, "declared a user table but has no user_id"));
+                }
+                checkUser(table, found);
+            }
+        }
+    }
+
+    private boolean global(String table) {
+        return ModuleTables.find(modules, table).filter(t -> t.kind() == ModuleTables.Kind.GLOBAL).isPresent();
     }
 
     private void checkTenant(Table table, List<Violation> found) {
@@ -125,7 +152,7 @@ public class IsolationCatalog {
             found.add(new Violation(subject, "must have a primary key leading with tenant_id"));
         }
         for (ForeignKey fk : foreignKeys(table)) {
-            boolean toGlobal = GlobalTables.find(fk.referencedTable()).isPresent();
+            boolean toGlobal = global(fk.referencedTable());
             if (!toGlobal && !"tenant_id".equals(fk.firstColumn())) {
                 found.add(new Violation(subject, "foreign key " + fk.name() + " to tenant data must lead with tenant_id"));
             }
@@ -163,7 +190,7 @@ public class IsolationCatalog {
         }
     }
 
-    private void checkGlobal(Table table, GlobalTables.GlobalTable global, List<Violation> found) {
+    private void checkGlobal(Table table, ModuleTables.Table global, List<Violation> found) {
         if (!global.appRoleMayAccess()) {
             Boolean any = jdbc.sql("""
                             SELECT has_table_privilege(:role, :oid::oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')

@@ -19,9 +19,8 @@ import org.springframework.stereotype.Service;
 /**
  * The workspace's records about one person, found by email, for the privacy rights (docs/privacy.md): collected for an
  * access request, erased for an erasure request, and interactions purged by retention. Every method runs in the
- * caller's transaction, bound to the organisation. Contacts are matched through the email's blind index (and, for
- * rows from before encryption, on their plaintext), so several contacts may share the email: all of them are the
- * subject's.
+ * caller's transaction, bound to the organisation. Contacts are matched through the email's blind index, so several
+ * contacts may share the email: all of them are the subject's.
  */
 @Service
 public class DataSubjects {
@@ -74,12 +73,11 @@ public class DataSubjects {
     public Records collect(UUID org, String email) {
         return tenantScope.inTenant(org, null, () -> {
             List<ContactRecord> found = jdbc.sql("SELECT " + Contacts.COLUMNS + """
-                             FROM contacts WHERE tenant_id = :org AND (email_bidx = :index OR lower(email) = lower(:email))
+                             FROM contacts WHERE tenant_id = :org AND email_bidx = :index
                             ORDER BY created_at, id
                             """)
                     .param("org", org)
                     .param("index", blindIndex.email(org, Contacts.EMAIL_INDEX, email))
-                    .param("email", email.strip())
                     .query((rs, n) -> {
                         Contacts.Contact c = contacts.map(rs, n);
                         return new ContactRecord(c.id(), c.name(), c.email(), c.phone(), c.notes(), c.version(), c.createdAt(),
@@ -114,12 +112,11 @@ public class DataSubjects {
     public Erased erase(UUID org, String email, Instant now) {
         return tenantScope.inTenant(org, null, () -> {
             List<UUID> contactIds = jdbc.sql("""
-                            SELECT id FROM contacts WHERE tenant_id = :org AND (email_bidx = :index OR lower(email) = lower(:email))
+                            SELECT id FROM contacts WHERE tenant_id = :org AND email_bidx = :index
                             ORDER BY id FOR UPDATE
                             """)
                     .param("org", org)
                     .param("index", blindIndex.email(org, Contacts.EMAIL_INDEX, email))
-                    .param("email", email.strip())
                     .query(UUID.class)
                     .list();
             if (contactIds.isEmpty()) {

@@ -24,6 +24,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ContactEncryptionTest extends IntegrationTest {
 
     @org.springframework.beans.factory.annotation.Autowired
+    PlaintextSealing sealing;
+
+    @org.springframework.beans.factory.annotation.Autowired
     private Shredding shredding;
     @org.springframework.beans.factory.annotation.Autowired
     private FieldCipher cipher;
@@ -79,26 +82,37 @@ class ContactEncryptionTest extends IntegrationTest {
         assertUndecryptable(call("GET", "/api/v1/orgs/" + other.id() + "/contacts/" + theirs, other.owner(), null), "Grace");
     }
 
+    /**
+     * A row as V7 wrote it, in plaintext: refused wherever it is read (never served, not even found by its email);
+     * the start-up step ({@link PlaintextSealing}) encrypts it, sets its blind index and clears the plaintext, and then it
+     * reads as any other.
+     */
     @Test
-    void aRowWrittenBeforeEncryptionReadsAsItIsAndIsEncryptedByItsNextWrite() throws Exception {
+    void aRowInPlaintextIsRefusedUntilTheStartUpStepSealsIt() throws Exception {
         Tenant tenant = newTenant();
         UUID id = UUID.randomUUID();
         asOwnerOf(tenant.id(), """
                 INSERT INTO bulwark.contacts (tenant_id, id, name, email, version, created_at, updated_at)
                 VALUES (?, '%s', 'Legacy Person', 'legacy@example.com', 1, now(), now())""".formatted(id));
-        JsonNode legacy = body(call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts/" + id, tenant.owner(), null));
-        assertThat(legacy.get("name").asString()).isEqualTo("Legacy Person");
+        assertUndecryptable(call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts/" + id, tenant.owner(), null), "Legacy Person");
         assertThat(body(call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts?email=LEGACY@example.com", tenant.owner(), null))
-                .get("items")).hasSize(1);
-        HttpResponse<String> updated = call("PATCH", "/api/v1/orgs/" + tenant.id() + "/contacts/" + id, tenant.owner(),
-                "{\"notes\":\"now encrypted\"}", "If-Match", "\"1\"");
-        assertThat(updated.statusCode()).isEqualTo(200);
+                .get("items")).as("not matched on its plaintext").isEmpty();
+
+        assertThat(sealing.seal(tenant.id())).isEqualTo(1);
+
         Map<String, Object> row = row(tenant.id(), id);
         assertThat(row.get("name")).isNull();
         assertThat(row.get("email")).isNull();
         assertThat(row.get("name_ct")).isNotNull();
+        JsonNode sealed = body(call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts/" + id, tenant.owner(), null));
+        assertThat(sealed.get("name").asString()).isEqualTo("Legacy Person");
         assertThat(body(call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts?email=legacy@EXAMPLE.com", tenant.owner(), null))
-                .get("items")).singleElement().satisfies(c -> assertThat(c.get("notes").asString()).isEqualTo("now encrypted"));
+                .get("items")).singleElement().satisfies(c -> assertThat(c.get("id").asString()).isEqualTo(id.toString()));
+        assertThat(sealing.seal(tenant.id())).as("nothing left to seal").isZero();
+
+        // Planted again behind the application's back, after sealing: refused, not served.
+        asOwnerOf(tenant.id(), "UPDATE bulwark.contacts SET notes = 'Planted' WHERE tenant_id = ? AND id = '%s'".formatted(id));
+        assertUndecryptable(call("GET", "/api/v1/orgs/" + tenant.id() + "/contacts/" + id, tenant.owner(), null), "Planted");
     }
 
     @Test

@@ -171,13 +171,14 @@ class RetentionTest extends IntegrationTest {
         Tenant other = newTenant();
         String waiting = interaction(other, contact(other), "call", Instant.now().minus(Duration.ofDays(10)));
         try (Connection c = connectAs("postgres"); PreparedStatement ps = c.prepareStatement(
-                "UPDATE bulwark.retention_runs SET running_until = now() + interval '10 years' WHERE id = 1")) {
+                "INSERT INTO bulwark.leases (name, held_until) VALUES ('retention', now() + interval '10 years')"
+                        + " ON CONFLICT (name) DO UPDATE SET holder = NULL, held_until = EXCLUDED.held_until")) {
             ps.executeUpdate();
         }
         assertThat(enforcer.runAll(moved(Duration.ofDays(370)))).as("the lease is taken").isEmpty();
         assertThat(interactions(other.id())).containsExactly(waiting);
         try (Connection c = connectAs("postgres"); PreparedStatement ps = c.prepareStatement(
-                "UPDATE bulwark.retention_runs SET running_until = NULL WHERE id = 1")) {
+                "DELETE FROM bulwark.leases WHERE name = 'retention' AND holder IS NULL")) {
             ps.executeUpdate();
         }
         assertThat(enforcer.runAll(moved(Duration.ofDays(370)))).isPresent();

@@ -426,7 +426,8 @@ class TrustCenterTest {
     void aRunHeldElsewhereSkipsTheScheduledTurnAndAnOnDemandRunWaitsForIt() throws Exception {
         runner.runAll();
         asSuperuser("UPDATE bulwark.trust_results SET checked_at = now() - interval '20 minutes'",
-                "UPDATE bulwark.trust_runs SET running_until = now() + interval '1 hour'");
+                "INSERT INTO bulwark.leases (name, held_until) VALUES ('trust-checks', now() + interval '1 hour')"
+                        + " ON CONFLICT (name) DO UPDATE SET holder = NULL, held_until = EXCLUDED.held_until");
         try {
             assertThat(runner.runIfFree()).as("the lease is taken").isFalse();
             assertThat(runner.runAll(java.time.Duration.ofMillis(300))).as("a run on demand gives up while it stays taken").isEmpty();
@@ -436,11 +437,12 @@ class TrustCenterTest {
             assertThat(waiting).as("waiting for the lease, held for an hour").isNotDone();
             java.time.Instant released = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
             // The other instance's run ends: it gives the lease back.
-            asSuperuser("UPDATE bulwark.trust_runs SET running_until = NULL, last_finished = now()");
+            asSuperuser("DELETE FROM bulwark.leases WHERE name = 'trust-checks' AND holder IS NULL",
+                    "UPDATE bulwark.trust_runs SET last_finished = now()");
             assertThat(waiting.get(5, java.util.concurrent.TimeUnit.MINUTES)).as("ran once the lease was given back").isPresent();
             assertThat(runner.view()).allSatisfy(c -> assertThat(c.checkedAt()).isAfterOrEqualTo(released));
         } finally {
-            asSuperuser("UPDATE bulwark.trust_runs SET running_until = NULL WHERE running_until > now() + interval '30 minutes'");
+            asSuperuser("DELETE FROM bulwark.leases WHERE name = 'trust-checks' AND held_until > now() + interval '30 minutes'");
         }
         assertThat(runner.runIfFree()).as("a finished run gives the lease back").isTrue();
     }

@@ -44,10 +44,9 @@ public class AuditQueries {
     }
 
     public Page<AuditRecord> page(UUID tenant, Filter filter, PageRequest request) {
-        long before = request.afterNumber().orElse(Long.MAX_VALUE);
-        return tenantScope.inTenant(tenant, null, () -> request.pageByNumber(jdbc.sql("""
+        return tenantScope.inTenant(tenant, null, () -> request.fetchByNumber(jdbc.sql("""
                                 SELECT %s FROM audit_events
-                                WHERE tenant_id = :tenant AND seq < :before
+                                WHERE tenant_id = :tenant AND seq < :afterNumber
                                   AND (CAST(:type AS text) IS NULL OR type = :type)
                                   AND (CAST(:actor AS uuid) IS NULL OR actor_id = :actor)
                                   AND (CAST(:entity AS text) IS NULL OR entity_id = :entity)
@@ -56,16 +55,12 @@ public class AuditQueries {
                                 ORDER BY seq DESC LIMIT :limit
                                 """.formatted(COLUMNS))
                         .param("tenant", tenant)
-                        .param("before", before)
                         .param("type", filter.type() == null ? null : filter.type().dotted())
                         .param("actor", filter.actorId())
                         .param("entity", filter.entityId())
                         .param("from", filter.from() == null ? null : Timestamp.from(filter.from()))
-                        .param("to", filter.to() == null ? null : Timestamp.from(filter.to()))
-                        .param("limit", request.limit() + 1)
-                        .query(this::map)
-                        .list(),
-                AuditRecord::seq, r -> r));
+                        .param("to", filter.to() == null ? null : Timestamp.from(filter.to())),
+                this::map, AuditRecord::seq));
     }
 
     /** Every event of the tenant about one of {@code entityIds}, oldest first. */

@@ -165,15 +165,16 @@ public class ChainVerifier {
             if (r.before() != null || r.after() != null || sealed || r.salt() != null || r.digest() == null) {
                 return "a redacted event still holds data, or lost its digest";
             }
-        } else if (sealed && (r.before() != null || r.after() != null)) {
-            return "the event holds its data both encrypted and in plaintext";
+        } else if (r.before() != null || r.after() != null) {
+            return sealed ? "the event holds its data both encrypted and in plaintext"
+                    : "the event holds its data in plaintext (sealed at start-up, so never again)";
         } else {
             byte[] before = null;
             byte[] after = null;
             try {
                 UUID id = sealed ? UUID.fromString(r.id()) : null;
-                before = opener.openUtf8(id, "before", r.beforeSealed(), r.before());
-                after = opener.openUtf8(id, "after", r.afterSealed(), r.after());
+                before = opener.openUtf8(id, "before", r.beforeSealed());
+                after = opener.openUtf8(id, "after", r.afterSealed());
                 if (r.digest() == null ? before != null || after != null
                         : r.salt() == null || !Arrays.equals(r.digest(), codec.dataDigestUtf8(r.salt(), before, after))) {
                     return "before/after do not match their digest";

@@ -62,6 +62,38 @@ class PayloadResealer implements Resealer {
         });
     }
 
+    /** Encrypts payloads from before V16 through {@code audit_seal_legacy} (V31), which clears their plaintext. */
+    @Override
+    public int sealPlaintextBatch(UUID tenant, int limit) {
+        return scope.inTenant(tenant, null, () -> {
+            List<Object[]> rows = jdbc.sql("""
+                            SELECT id, before_json, after_json FROM audit_events
+                            WHERE tenant_id = :tenant AND (before_json IS NOT NULL OR after_json IS NOT NULL)
+                              AND before_ct IS NULL AND after_ct IS NULL AND redacted_at IS NULL
+                            LIMIT :limit
+                            """)
+                    .param("tenant", tenant)
+                    .param("limit", limit)
+                    .query((rs, n) -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)})
+                    .list();
+            int sealed = 0;
+            for (Object[] row : rows) {
+                UUID id = (UUID) row[0];
+                String before = (String) row[1];
+                String after = (String) row[2];
+                sealed += jdbc.sql("SELECT audit_seal_legacy(:id, :oldBefore, :oldAfter, :newBefore, :newAfter)")
+                        .param("id", id)
+                        .param("oldBefore", before)
+                        .param("oldAfter", after)
+                        .param("newBefore", cipher.encrypt(new FieldCipher.Field(tenant, "audit_events", "before", id), before))
+                        .param("newAfter", cipher.encrypt(new FieldCipher.Field(tenant, "audit_events", "after", id), after))
+                        .query(Integer.class)
+                        .single();
+            }
+            return sealed;
+        });
+    }
+
     @Override
     public long remaining(UUID tenant) {
         return scope.inTenant(tenant, null, () -> jdbc.sql("SELECT count(*) FROM audit_events WHERE tenant_id = :tenant AND "

@@ -7,8 +7,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * An event's before/after at rest: the canonical JSON encrypted under the organisation's key, bound to the event's id
- * and side ({@code before_ct}, {@code after_ct}); events written before V16 keep plaintext ({@code before_json},
- * {@code after_json}). The chain's data digest covers the plaintext, so what is hashed never depends on the key.
+ * and side ({@code before_ct}, {@code after_ct}); plaintext from before V16 ({@code before_json}, {@code after_json}) was sealed at start-up
+ * ({@link PayloadResealer#sealPlaintextBatch}) and is refused if found now. The chain's data digest covers the plaintext, so what is hashed never depends on the key.
  */
 @Component
 public class Payloads {
@@ -23,9 +23,9 @@ public class Payloads {
         return cipher.encrypt(field(tenant, eventId, side), canonicalJson);
     }
 
-    /** The side's canonical JSON: the ciphertext opened, or the legacy plaintext; null when there is none. */
-    public String open(UUID tenant, UUID eventId, String side, byte[] sealed, String legacy) {
-        return sealed != null ? cipher.decrypt(field(tenant, eventId, side), sealed) : legacy;
+    /** The side's canonical JSON: the ciphertext opened, null when there is none; refused when {@code plaintext} is not null. */
+    public String open(UUID tenant, UUID eventId, String side, byte[] sealed, String plaintext) {
+        return cipher.open(field(tenant, eventId, side), sealed, plaintext);
     }
 
     /** One organisation's before/after, opened for many events in a row (a chain verification). */
@@ -43,9 +43,9 @@ public class Payloads {
          * As {@link Payloads#open}, for this opener's organisation, as UTF-8 bytes (what the data digest hashes); the
          * caller clears them once used.
          */
-        public byte[] openUtf8(UUID eventId, String side, byte[] sealed, String legacy) {
+        public byte[] openUtf8(UUID eventId, String side, byte[] sealed) {
             if (sealed == null) {
-                return legacy == null ? null : legacy.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                return null;
             }
             return (side.equals("before") ? before : after).decryptUtf8(eventId, sealed);
         }

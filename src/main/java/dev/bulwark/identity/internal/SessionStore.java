@@ -2,7 +2,6 @@ package dev.bulwark.identity.internal;
 
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -71,22 +70,15 @@ class SessionStore {
 
     /** One page of the user's sessions that still work, newest first. */
     Page<Session> active(UUID userId, Instant now, PageRequest request) {
-        PageRequest.Position before = request.after().orElse(new PageRequest.Position(Instant.ofEpochSecond(253_402_300_799L),
-                new UUID(-1, -1)));
-        List<Session> rows = jdbc.sql("""
+        return request.fetchNewestFirst(jdbc.sql("""
                         SELECT * FROM sessions
                         WHERE user_id = :user AND revoked_at IS NULL AND expires_at > :now AND idle_expires_at > :now
-                          AND (created_at, id) < (:beforeAt, :beforeId)
+                          AND (created_at, id) < (:afterAt, :afterId)
                         ORDER BY created_at DESC, id DESC LIMIT :limit
                         """)
                 .param("user", userId)
-                .param("now", Timestamp.from(now))
-                .param("beforeAt", Timestamp.from(before.createdAt()))
-                .param("beforeId", before.id())
-                .param("limit", request.limit() + 1)
-                .query(SESSION)
-                .list();
-        return request.page(rows, s -> new PageRequest.Position(s.createdAt(), s.id()), s -> s);
+                .param("now", Timestamp.from(now)),
+                SESSION, s -> new PageRequest.Position(s.createdAt(), s.id()));
     }
 
     void touch(UUID userId, UUID sessionId, Instant now, Instant idleExpiresAt, ClientInfo client) {

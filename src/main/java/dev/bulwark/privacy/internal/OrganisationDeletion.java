@@ -15,6 +15,7 @@ import dev.bulwark.audit.Entity;
 import dev.bulwark.keys.Shredding;
 import dev.bulwark.privacy.PrivacyProperties;
 import dev.bulwark.shared.ConflictException;
+import dev.bulwark.shared.ModuleTables;
 import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.tenancy.TenantScope;
 import org.slf4j.Logger;
@@ -26,8 +27,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Deleting an organisation: an OWNER's request (step-up) disables it at once — every endpoint then answers its members
  * and keys 404 — and sets the end of the grace period ({@code bulwark.privacy.deletion-grace}, 30 days), until which
- * an OWNER may cancel. Past it, the retention enforcer purges it: its workspace data, AI usage and memberships are
- * deleted, its API keys revoked, its invitations voided, its keysets destroyed (crypto-shredding: what is left — the
+ * an OWNER may cancel. Past it, the retention enforcer purges it: every table whose module declares a purge
+ * ({@link ModuleTables.Table#purge}) has it run — its workspace data, AI usage and memberships are deleted, its API keys
+ * revoked, its invitations voided — its keysets destroyed (crypto-shredding: what is left — the
  * audit chain's payloads, any backup — opens under no key), and the organisation row stays as a tombstone with
  * {@code purged_at}, keeping its audit chain as the record of what happened, without payloads.
  */
@@ -47,9 +49,13 @@ public class OrganisationDeletion {
     private final Shredding shredding;
     private final RecentFactor recentFactor;
     private final PrivacyProperties properties;
+    private final List<ModuleTables.Table> purged;
 
     OrganisationDeletion(JdbcClient jdbc, TenantScope tenantScope, TransactionTemplate transactions, AuditLog audit,
-                         Shredding shredding, RecentFactor recentFactor, PrivacyProperties properties) {
+                         Shredding shredding, RecentFactor recentFactor, PrivacyProperties properties,
+                         List<ModuleTables> modules) {
+        // Children before parents: each module lists its parents first, so the purge goes through the tables in reverse.
+        this.purged = ModuleTables.all(modules).reversed().stream().filter(t -> t.purge() != null).toList();
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.transactions = transactions;
@@ -128,15 +134,13 @@ public class OrganisationDeletion {
     private void purge(UUID org, Instant now) {
         transactions.executeWithoutResult(s -> tenantScope.inTenant(org, null, () -> {
             Map<String, Integer> deleted = new java.util.LinkedHashMap<>();
-            // Constant table names, children before parents.
-            for (String table : List.of("interactions", "contacts", "document_versions", "documents", "projects", "ai_usage",
-                    "memberships")) {
-                deleted.put(table, jdbc.sql("DELETE FROM " + table + " WHERE tenant_id = :org").param("org", org).update());
+            for (ModuleTables.Table table : purged) {
+                var statement = jdbc.sql(table.purge()).param("org", org);
+                int rows = (table.purge().contains(":now") ? statement.param("now", Timestamp.from(now)) : statement).update();
+                if (table.purgeDeletes()) {
+                    deleted.put(table.name(), rows);
+                }
             }
-            jdbc.sql("UPDATE api_keys SET revoked_at = coalesce(revoked_at, :now) WHERE tenant_id = :org")
-                    .param("org", org).param("now", Timestamp.from(now)).update();
-            jdbc.sql("UPDATE invitations SET expires_at = least(expires_at, :now) WHERE tenant_id = :org")
-                    .param("org", org).param("now", Timestamp.from(now)).update();
             audit.systemAction(org, AuditType.ORG_PURGED, "deletion", Map.copyOf(deleted));
             jdbc.sql("UPDATE organisations SET purged_at = :now WHERE id = :org")
                     .param("org", org).param("now", Timestamp.from(now)).update();

@@ -1,11 +1,14 @@
 package dev.bulwark.privacy.internal;
 
 import java.io.OutputStream;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.RecentFactor;
@@ -13,8 +16,9 @@ import dev.bulwark.audit.AuditLog;
 import dev.bulwark.audit.AuditReader;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
+import dev.bulwark.keys.FieldCipher;
+import dev.bulwark.shared.ModuleTables;
 import dev.bulwark.tenancy.TenantScope;
-import dev.bulwark.workspace.WorkspaceExport;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.TransactionDefinition;
@@ -23,15 +27,17 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The organisation's full export (GDPR Art. 20): a ZIP streamed to the client, never assembled in memory or on disk,
- * read in one repeatable-read transaction so every file shows the same moment. Every workspace table as JSON and CSV,
- * the organisation, its members (ids and roles), its retention policies, the audit chain as NDJSON (as
+ * read in one repeatable-read transaction so every file shows the same moment. The organisation, then as JSON and CSV
+ * every table a module declares exported ({@link ModuleTables.Export}: the workspace's, its members (ids and roles),
+ * its retention policies), encrypted columns opened, the audit chain as NDJSON (as
  * {@code /audit/export} writes it, enough to re-verify offline), and a manifest with each file's record count and
  * SHA-256. OWNER only, step-up; recorded as {@code org.exported} before the first byte is sent.
  */
 @Service
 public class OrganisationExport {
 
-    private final WorkspaceExport workspace;
+    private final List<ModuleTables.Table> exported;
+    private final FieldCipher cipher;
     private final AuditReader auditReader;
     private final AuditLog audit;
     private final RecentFactor recentFactor;
@@ -40,9 +46,11 @@ public class OrganisationExport {
     private final ObjectMapper json;
     private final TransactionTemplate snapshot;
 
-    OrganisationExport(WorkspaceExport workspace, AuditReader auditReader, AuditLog audit, RecentFactor recentFactor,
-                       TenantScope tenantScope, JdbcClient jdbc, ObjectMapper json, TransactionTemplate transactions) {
-        this.workspace = workspace;
+    OrganisationExport(List<ModuleTables> modules, FieldCipher cipher, AuditReader auditReader, AuditLog audit,
+                       RecentFactor recentFactor, TenantScope tenantScope, JdbcClient jdbc, ObjectMapper json,
+                       TransactionTemplate transactions) {
+        this.exported = ModuleTables.all(modules).stream().filter(t -> t.export() != null).toList();
+        this.cipher = cipher;
         this.auditReader = auditReader;
         this.audit = audit;
         this.recentFactor = recentFactor;
@@ -68,21 +76,9 @@ public class OrganisationExport {
                         .query((rs, n) -> Map.of("id", rs.getString(1), "name", rs.getString(2),
                                 "createdAt", rs.getTimestamp(3).toInstant().toString()))
                         .single());
-                List<String> members = List.of("user_id", "role", "created_at");
-                table(zip, "members", members, jdbc.sql(
-                                "SELECT user_id, role, created_at FROM memberships WHERE tenant_id = :org ORDER BY created_at, user_id")
-                        .param("org", org)
-                        .query((rs, n) -> row(members, rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant().toString()))
-                        .list());
-                List<String> policies = List.of("data_class", "retention_days", "updated_at");
-                table(zip, "retention_policies", policies, jdbc.sql(
-                                "SELECT data_class, retention_days, updated_at FROM retention_policies WHERE tenant_id = :org ORDER BY data_class")
-                        .param("org", org)
-                        .query((rs, n) -> row(policies, rs.getString(1), rs.getInt(2), rs.getTimestamp(3).toInstant().toString()))
-                        .list());
-                for (WorkspaceExport.Table table : WorkspaceExport.TABLES) {
-                    zip.jsonArray(table.name() + ".json", element -> workspace.each(org, table, element::accept));
-                    zip.csv(table.name() + ".csv", table.columns(), rows -> workspace.each(org, table,
+                for (ModuleTables.Table table : exported) {
+                    zip.jsonArray(table.export().file() + ".json", element -> each(org, table, element::accept));
+                    zip.csv(table.export().file() + ".csv", columns(table), rows -> each(org, table,
                             record -> rows.accept(record.values().stream().map(v -> v == null ? "" : v).toList())));
                 }
                 zip.lines("audit-events.ndjson", line -> auditReader.each(org, line::accept));
@@ -94,16 +90,53 @@ public class OrganisationExport {
         }));
     }
 
-    private void table(ZipDocument zip, String name, List<String> header, List<Map<String, Object>> rows) {
-        zip.jsonArray(name + ".json", element -> rows.forEach(element::accept));
-        zip.csv(name + ".csv", header, out -> rows.forEach(r -> out.accept(List.copyOf(r.values()))));
+    /** The plain columns of the export, then the encrypted ones. */
+    private static List<String> columns(ModuleTables.Table table) {
+        List<String> all = new ArrayList<>(table.export().columns());
+        if (table.sealed() != null) {
+            all.addAll(table.sealed().columns());
+        }
+        return all;
     }
 
-    private static Map<String, Object> row(List<String> columns, Object... values) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 0; i < values.length; i++) {
-            row.put(columns.get(i), values[i]);
+    /** Streams every row of {@code org}'s {@code table} in the export's order, its ciphertexts opened, column by name. */
+    private void each(UUID org, ModuleTables.Table table, Consumer<Map<String, Object>> sink) {
+        ModuleTables.Export export = table.export();
+        ModuleTables.Sealed sealed = table.sealed();
+        List<String> selected = new ArrayList<>(export.columns());
+        if (sealed != null) {
+            sealed.columns().forEach(c -> selected.add(c + "_ct"));
+            selected.addAll(sealed.legacy());
+            for (String key : sealed.versionColumn() == null ? List.of(sealed.rowId()) : List.of(sealed.rowId(), sealed.versionColumn())) {
+                if (!selected.contains(key)) {
+                    selected.add(key);
+                }
+            }
         }
-        return row;
+        // Constant names from the modules' specs, never input.
+        jdbc.sql("SELECT " + String.join(", ", selected) + " FROM " + table.name() + " WHERE tenant_id = :org ORDER BY "
+                        + export.order())
+                .param("org", org)
+                .withFetchSize(1_000)
+                .query(rs -> {
+                    Map<String, Object> record = new LinkedHashMap<>();
+                    for (String column : export.columns()) {
+                        Object value = rs.getObject(column);
+                        record.put(column, value instanceof Timestamp t ? t.toInstant().toString()
+                                : value == null || (!export.asText() && value instanceof Number) ? value : value.toString());
+                    }
+                    if (sealed != null) {
+                        UUID row = rs.getObject(sealed.rowId(), UUID.class);
+                        long version = sealed.versionColumn() == null ? 0 : rs.getLong(sealed.versionColumn());
+                        for (int i = 0; i < sealed.columns().size(); i++) {
+                            String column = sealed.columns().get(i);
+                            // A value still in its plaintext column is refused, never exported.
+                            String plaintext = i < sealed.legacy().size() ? rs.getString(sealed.legacy().get(i)) : null;
+                            record.put(column, cipher.open(new FieldCipher.Field(org, table.name(), sealed.bound(column, version), row),
+                                    rs.getBytes(column + "_ct"), plaintext));
+                        }
+                    }
+                    sink.accept(record);
+                });
     }
 }

@@ -18,6 +18,7 @@ import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
 import dev.bulwark.privacy.PrivacyProperties;
 import dev.bulwark.tenancy.DataClass;
+import dev.bulwark.tenancy.Lease;
 import dev.bulwark.tenancy.TenantScope;
 import dev.bulwark.workspace.Channel;
 import dev.bulwark.workspace.DataSubjects;
@@ -34,8 +35,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * statements of {@code bulwark.privacy.batch-size} rows, one transaction per organisation together with its
  * {@code retention.purged} event, so no purge is ever unrecorded. The audit log is purged only through
  * {@link AuditLog#purgeOlderThan} (up to a signed checkpoint, the chain still verifying). An organisation on legal hold
- * is skipped. One run at a time across all instances: a run takes the lease in {@code retention_runs} (V22) and renews
- * it after each organisation; a second run that finds it taken does nothing. The scheduled run also purges the
+ * is skipped. One run at a time across all instances: a run takes the {@link Lease} {@code retention} and renews
+ * it after each organisation; a second run that finds it taken does nothing ({@code retention_runs} keeps the times). The scheduled run also purges the
  * organisations whose deletion grace period is over ({@link OrganisationDeletion}).
  */
 @Component
@@ -43,6 +44,7 @@ public class RetentionEnforcer {
 
     private static final Logger log = LoggerFactory.getLogger(RetentionEnforcer.class);
     private static final Duration LEASE = Duration.ofMinutes(10);
+    private static final String LEASE_NAME = "retention";
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
@@ -53,10 +55,12 @@ public class RetentionEnforcer {
     private final OrganisationDeletion deletion;
     private final PrivacyProperties properties;
     private final Clock clock;
+    private final Lease leases;
 
     RetentionEnforcer(JdbcClient jdbc, TenantScope tenantScope, TransactionTemplate transactions, DataSubjects subjects,
                       AuditLog audit, Retention retention, OrganisationDeletion deletion, PrivacyProperties properties,
-                      ObjectProvider<Clock> clock) {
+                      ObjectProvider<Clock> clock, Lease leases) {
+        this.leases = leases;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.transactions = transactions;
@@ -79,22 +83,24 @@ public class RetentionEnforcer {
      */
     public Optional<Map<UUID, Map<String, Integer>>> runAll(Clock clock) {
         Instant now = clock.instant();
-        if (!takeLease(now)) {
+        Optional<Lease.Held> lease = leases.acquire(LEASE_NAME, now, LEASE);
+        if (lease.isEmpty()) {
             return Optional.empty();
         }
+        jdbc.sql("UPDATE retention_runs SET last_started = :now WHERE id = 1").param("now", Timestamp.from(now)).update();
         Map<UUID, Map<String, Integer>> purged = new LinkedHashMap<>();
-        try {
+        try (Lease.Held held = lease.get()) {
             List<UUID> orgs = jdbc.sql("SELECT id FROM organisations WHERE disabled_at IS NULL ORDER BY id").query(UUID.class).list();
             for (UUID org : orgs) {
                 Map<String, Integer> counts = runFor(org, now, Actor.system());
                 if (counts.values().stream().anyMatch(n -> n > 0)) {
                     purged.put(org, counts);
                 }
-                renewLease(clock.instant());
+                held.renew(clock.instant(), LEASE);
             }
             deletion.purgeDue(now);
         } finally {
-            jdbc.sql("UPDATE retention_runs SET running_until = NULL, last_finished = :now WHERE id = 1")
+            jdbc.sql("UPDATE retention_runs SET last_finished = :now WHERE id = 1")
                     .param("now", Timestamp.from(clock.instant()))
                     .update();
         }
@@ -168,19 +174,4 @@ public class RetentionEnforcer {
                 .update());
     }
 
-    private boolean takeLease(Instant now) {
-        return jdbc.sql("""
-                        UPDATE retention_runs SET running_until = :until, last_started = :now
-                        WHERE id = 1 AND (running_until IS NULL OR running_until < :now)
-                        """)
-                .param("until", Timestamp.from(now.plus(LEASE)))
-                .param("now", Timestamp.from(now))
-                .update() == 1;
-    }
-
-    private void renewLease(Instant now) {
-        jdbc.sql("UPDATE retention_runs SET running_until = :until WHERE id = 1")
-                .param("until", Timestamp.from(now.plus(LEASE)))
-                .update();
-    }
 }

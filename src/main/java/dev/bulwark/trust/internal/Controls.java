@@ -22,6 +22,7 @@ import dev.bulwark.identity.MfaStatus;
 import dev.bulwark.identity.PasswordHashingParameters;
 import dev.bulwark.keys.KeyStatus;
 import dev.bulwark.privacy.RetentionStatus;
+import dev.bulwark.shared.ModuleTables;
 import dev.bulwark.tenancy.IsolationCatalog;
 import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.TenantScope;
@@ -58,11 +59,15 @@ public class Controls {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
+    /** Where personal data is stored encrypted: every row is read once a cycle, a budget of rows a run. */
+    private final List<Sweeps.Scanned> encrypted;
+
     Controls(JdbcClient jdbc, TenantScope tenantScope, IsolationCatalog catalog, AuditIntegrity audit, KeyStatus keys,
              AuthProperties auth, MfaStatus mfa, RetentionStatus retention, HttpProperties httpProperties, TlsProbe tlsProbe,
              RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
-             TrustProperties properties) {
+             TrustProperties properties, List<ModuleTables> modules) {
         this.jdbc = jdbc;
+        this.encrypted = Sweeps.Scanned.of(modules);
         this.sweeps = sweeps;
         this.properties = properties;
         this.selfRequests = selfRequests;
@@ -213,28 +218,13 @@ public class Controls {
                 map("chainsInvalid", outcome.open()), map("chainsVerified", outcome.checked(), "eventsChecked", events[0]));
     }
 
-    /** Where personal data is stored encrypted: every row is read once a cycle, a budget of rows a run. */
-    static final List<Sweeps.Scanned> ENCRYPTED = List.of(
-            new Sweeps.Scanned("users", true, null, "id", "email IS NOT NULL OR name IS NOT NULL",
-                    "NOT (bulwark_is_ciphertext(email_ct) AND bulwark_is_ciphertext(name_ct))"),
-            new Sweeps.Scanned("contacts", false, "contact", "id", "name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL OR notes IS NOT NULL",
-                    "NOT (bulwark_is_ciphertext(name_ct) AND bulwark_is_ciphertext(email_ct) AND bulwark_is_ciphertext(phone_ct)"
-                            + " AND bulwark_is_ciphertext(notes_ct))"),
-            new Sweeps.Scanned("interactions", false, "interaction", "id", "subject IS NOT NULL OR body IS NOT NULL",
-                    "NOT (bulwark_is_ciphertext(subject_ct) AND bulwark_is_ciphertext(body_ct))"),
-            new Sweeps.Scanned("documents", false, "document", "id", "body IS NOT NULL", "NOT bulwark_is_ciphertext(body_ct)"),
-            new Sweeps.Scanned("document_versions", false, "document", "document_id, version", "body IS NOT NULL",
-                    "NOT bulwark_is_ciphertext(body_ct)"),
-            // The invited address has no plaintext column at all (V20 dropped it); only its ciphertext is read.
-            new Sweeps.Scanned("invitations", false, "invitation", "id", "false", "NOT bulwark_is_ciphertext(email_ct)"));
-
     /**
-     * Every row of {@link #ENCRYPTED} holds ciphertexts of Tink's shape and no plaintext: rows found wrong are read again
+     * Every row of {@link #encrypted} (every encrypted tenant and global table the modules declare) holds ciphertexts of Tink's shape and no plaintext: rows found wrong are read again
      * first, then the sweep reads on; a cycle that takes longer than {@code bulwark.trust.scan-cycle} fails too.
      */
     private Check.Result ciphertexts() {
-        Sweeps.RowOutcome outcome = sweeps.rows("encryption.ciphertext-columns", ENCRYPTED, properties.scanRowsPerRun());
-        Map<String, Object> evidence = map("tables", ENCRYPTED.stream().map(Sweeps.Scanned::table).toList(),
+        Sweeps.RowOutcome outcome = sweeps.rows("encryption.ciphertext-columns", encrypted, properties.scanRowsPerRun());
+        Map<String, Object> evidence = map("tables", encrypted.stream().map(Sweeps.Scanned::table).toList(),
                 "rowsWithProblems", outcome.openByTable(),
                 "lastCycleCompletedAt", outcome.lastCycleCompletedAt() == null ? "none yet" : outcome.lastCycleCompletedAt().toString());
         // How many rows the platform holds is for the operators.

@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
+import dev.bulwark.shared.ModuleTables;
 import dev.bulwark.tenancy.TenantScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,25 @@ class Sweeps {
      * @param malformed true when an encrypted column holds something not shaped like a Tink ciphertext
      */
     record Scanned(String table, boolean global, String entity, String key, String plaintext, String malformed) {
+
+        /** The sweep of a table's encrypted columns as its module declares them. */
+        static Scanned of(ModuleTables.Table table) {
+            ModuleTables.Sealed sealed = table.sealed();
+            String plaintext = sealed.legacy().isEmpty() ? "false"
+                    : sealed.legacy().stream().map(c -> c + " IS NOT NULL").collect(Collectors.joining(" OR "));
+            String malformed = "NOT (" + sealed.columns().stream().map(c -> "bulwark_is_ciphertext(" + c + "_ct)")
+                    .collect(Collectors.joining(" AND ")) + ")";
+            return new Scanned(table.name(), table.kind() == ModuleTables.Kind.GLOBAL, sealed.entity(), sealed.key(), plaintext,
+                    malformed);
+        }
+
+        /** Every encrypted table the sweep can read: tenant and global ones (a user table is read only by its user). */
+        static List<Scanned> of(List<ModuleTables> modules) {
+            return ModuleTables.all(modules).stream()
+                    .filter(t -> t.sealed() != null && t.kind() != ModuleTables.Kind.USER)
+                    .map(Scanned::of)
+                    .toList();
+        }
 
         private String select() {
             String id = key.contains(",") ? key.split(",")[0].strip() : key;

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.bulwark.tenancy.Lease;
 import dev.bulwark.trust.Check;
 import dev.bulwark.trust.Control;
 import org.slf4j.Logger;
@@ -30,7 +31,7 @@ import tools.jackson.databind.ObjectMapper;
  * and keeps each check's latest result (trust_results). A check that throws fails, with the exception's kind as
  * evidence. Reading results turns any older than the check's freshness bound into {@code stale}; the public view shows
  * each check's public evidence, the operators' view adds what is for them alone. One run at a time
- * across all instances: a run takes the lease in trust_runs (V25); a scheduled turn that finds it taken is skipped, a
+ * across all instances: a run takes the {@link Lease} {@code trust-checks} (trust_runs keeps the times); a scheduled turn that finds it taken is skipped, a
  * run on demand waits for it; a graceful shutdown gives it back after the current check.
  */
 @Component
@@ -52,12 +53,15 @@ public class TrustRunner implements DisposableBean {
     /** Held while this instance runs the checks under the lease, by {@link #runner}. */
     private final ReentrantLock running = new ReentrantLock();
     private volatile Thread runner;
+    private static final String LEASE_NAME = "trust-checks";
+    private final Lease leases;
     private final Controls controls;
     private final Sweeps sweeps;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
 
-    TrustRunner(Controls controls, Sweeps sweeps, JdbcClient jdbc, ObjectMapper json) {
+    TrustRunner(Controls controls, Sweeps sweeps, JdbcClient jdbc, ObjectMapper json, Lease leases) {
+        this.leases = leases;
         this.controls = controls;
         this.sweeps = sweeps;
         this.jdbc = jdbc;
@@ -83,11 +87,12 @@ public class TrustRunner implements DisposableBean {
 
     /** Runs every check now unless a run holds the lease, here or on another instance; whether this one ran. */
     public boolean runIfFree() {
-        if (!takeLease()) {
+        Optional<Lease.Held> lease = takeLease();
+        if (lease.isEmpty()) {
             log.debug("Trust checks already running elsewhere; this turn is skipped");
             return false;
         }
-        underLease();
+        underLease(lease.get());
         return true;
     }
 
@@ -99,7 +104,8 @@ public class TrustRunner implements DisposableBean {
     /** Runs every check now, waiting up to {@code wait} for a run under way to end; empty if it did not end in time. */
     public OptionalInt runAll(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        while (!takeLease()) {
+        Optional<Lease.Held> lease;
+        while ((lease = takeLease()).isEmpty()) {
             if (System.nanoTime() > deadline) {
                 return OptionalInt.empty();
             }
@@ -110,11 +116,11 @@ public class TrustRunner implements DisposableBean {
                 return OptionalInt.empty();
             }
         }
-        return OptionalInt.of(underLease());
+        return OptionalInt.of(underLease(lease.get()));
     }
 
     /** Runs the checks under the lease this instance has just taken, and gives it back. */
-    private int underLease() {
+    private int underLease(Lease.Held lease) {
         running.lock();
         runner = Thread.currentThread();
         try {
@@ -124,7 +130,7 @@ public class TrustRunner implements DisposableBean {
             // An interrupt at shutdown stopped a check; the lease is given back all the same.
             Thread.interrupted();
             try {
-                releaseLease();
+                releaseLease(lease);
             } finally {
                 running.unlock();
             }
@@ -155,19 +161,21 @@ public class TrustRunner implements DisposableBean {
     }
 
     /** Ten minutes is longer than any run: a lease left by an instance that died lapses after it. */
-    private boolean takeLease() {
+    private Optional<Lease.Held> takeLease() {
         if (stopping.get()) {
-            return false;
+            return Optional.empty();
         }
-        return jdbc.sql("""
-                        UPDATE trust_runs SET running_until = now() + interval '10 minutes', last_started = now()
-                        WHERE id = 1 AND (running_until IS NULL OR running_until < now())
-                        """)
-                .update() == 1;
+        Optional<Lease.Held> taken = leases.acquire(LEASE_NAME, Instant.now(), Duration.ofMinutes(10));
+        taken.ifPresent(t -> jdbc.sql("UPDATE trust_runs SET last_started = now() WHERE id = 1").update());
+        return taken;
     }
 
-    private void releaseLease() {
-        jdbc.sql("UPDATE trust_runs SET running_until = NULL, last_finished = now() WHERE id = 1").update();
+    private void releaseLease(Lease.Held lease) {
+        try {
+            jdbc.sql("UPDATE trust_runs SET last_finished = now() WHERE id = 1").update();
+        } finally {
+            lease.close();
+        }
     }
 
     private int runChecks() {

@@ -36,8 +36,7 @@ public class Contacts {
     public record ContactData(String name, String email, String phone, String notes) {
     }
 
-    /** Ciphertexts and, for rows written before V14, the legacy plaintext (docs/encryption.md). */
-    /** The columns {@link #map} reads. */
+    /** The columns {@link #map} reads: ciphertexts, and the plaintext columns from before V14, refused if not empty. */
     public static final String COLUMNS = """
             tenant_id, id, name_ct, email_ct, phone_ct, notes_ct, name, email, phone, notes, version, created_at, updated_at""";
     public static final String EMAIL_INDEX = "contact.email";
@@ -86,13 +85,12 @@ public class Contacts {
     public Page<Contact> findByEmail(Caller caller, String email, PageRequest request) {
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> disclosed(caller, Rows.page(jdbc.sql("""
                         SELECT %s FROM contacts
-                        WHERE tenant_id = :org AND (email_bidx = :emailIndex OR lower(email) = lower(:email))
+                        WHERE tenant_id = :org AND email_bidx = :emailIndex
                           AND (created_at, id) > (:afterAt, :afterId)
                         ORDER BY created_at, id LIMIT :limit
                         """.formatted(COLUMNS))
                 .param("org", caller.orgId())
-                .param("emailIndex", blindIndex.email(caller.orgId(), EMAIL_INDEX, email))
-                .param("email", email), request, this::map)));
+                .param("emailIndex", blindIndex.email(caller.orgId(), EMAIL_INDEX, email)), request, this::map)));
     }
 
     public Contact get(Caller caller, UUID contactId) {

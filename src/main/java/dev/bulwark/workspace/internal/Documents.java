@@ -140,22 +140,18 @@ public class Documents {
 
     /** The document's versions, newest first. */
     public Page<VersionSummary> versions(Caller caller, UUID projectId, UUID documentId, PageRequest request) {
-        long before = request.afterNumber().orElse(Long.MAX_VALUE);
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             requireDocument(caller.orgId(), projectId, documentId);
-            return request.pageByNumber(jdbc.sql("""
+            return request.fetchByNumber(jdbc.sql("""
                                     SELECT document_id, version, title, created_at FROM document_versions
-                                    WHERE tenant_id = :org AND document_id = :document AND version < :before
+                                    WHERE tenant_id = :org AND document_id = :document AND version < :afterNumber
                                     ORDER BY version DESC LIMIT :limit
                                     """)
                             .param("org", caller.orgId())
-                            .param("document", documentId)
-                            .param("before", before)
-                            .param("limit", request.limit() + 1)
-                            .query((rs, n) -> new VersionSummary(Rows.uuid(rs, "document_id"), rs.getInt("version"),
-                                    rs.getString("title"), Rows.instant(rs, "created_at")))
-                            .list(),
-                    VersionSummary::version, v -> v);
+                            .param("document", documentId),
+                    (rs, n) -> new VersionSummary(Rows.uuid(rs, "document_id"), rs.getInt("version"),
+                            rs.getString("title"), Rows.instant(rs, "created_at")),
+                    VersionSummary::version);
         });
     }
 

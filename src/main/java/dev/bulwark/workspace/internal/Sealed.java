@@ -9,8 +9,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The workspace's encrypted columns: {@code <column>_ct} holds the {@link FieldCipher} ciphertext, bound to the
- * organisation, table, column and row; rows written before encryption keep their plaintext {@code <column>} and are
- * read as they are until their next write encrypts them (docs/encryption.md).
+ * organisation, table, column and row. A value left in the plaintext {@code <column>} from before encryption was
+ * sealed at start-up; one found now is refused, never served (docs/encryption.md).
  */
 @Component
 class Sealed {
@@ -26,15 +26,13 @@ class Sealed {
         return cipher.encrypt(new FieldCipher.Field(org, table, column, row), value);
     }
 
-    /** The value of {@code column} of the current row: its ciphertext opened, or legacy plaintext. */
+    /** The value of {@code column} of the current row: its ciphertext opened; refused if it is in plaintext. */
     String open(ResultSet rs, UUID org, String table, String column, UUID row) throws SQLException {
         return open(rs, org, table, column, column, row);
     }
 
     /** The same, where the ciphertext is bound to {@code boundColumn} (e.g. a version's body). */
     String open(ResultSet rs, UUID org, String table, String column, String boundColumn, UUID row) throws SQLException {
-        byte[] sealed = rs.getBytes(column + "_ct");
-        return sealed != null ? cipher.decrypt(new FieldCipher.Field(org, table, boundColumn, row), sealed)
-                : rs.getString(column);
+        return cipher.open(new FieldCipher.Field(org, table, boundColumn, row), rs.getBytes(column + "_ct"), rs.getString(column));
     }
 }

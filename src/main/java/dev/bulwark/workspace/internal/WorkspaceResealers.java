@@ -4,19 +4,26 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 import dev.bulwark.keys.BlindIndex;
 import dev.bulwark.keys.FieldCipher;
 import dev.bulwark.keys.Resealer;
+import dev.bulwark.shared.ModuleTables;
+import dev.bulwark.workspace.WorkspaceTables;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
+import org.springframework.beans.factory.support.BeanDefinitionBuilder;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Re-encryption after a key rotation for the workspace's encrypted columns, one {@link Resealer} per table; the same
+ * Re-encryption after a key rotation for the workspace's encrypted columns, one {@link Resealer} per table that
+ * {@link WorkspaceTables} declares encrypted; the same
  * pass encrypts values still in a plaintext column from before V14/V15 and clears it. A row is
  * rewritten only if its ciphertexts (and plaintexts) are still the ones read ({@code IS NOT DISTINCT FROM}), so a write that lands in
  * between keeps its value (already under the new key). The SQL is assembled from the constant table and column names
@@ -37,25 +44,27 @@ class WorkspaceResealers {
         }
     }
 
-    @Bean
-    Resealer contactsResealer(JdbcClient jdbc, TenantScope scope, FieldCipher cipher, BlindIndex index) {
-        return new TableResealer(new Table("contacts", "id", false, List.of("name", "email", "phone", "notes"), "email",
-                Contacts.EMAIL_INDEX), jdbc, scope, cipher, index);
-    }
+    /** The blind index a table's encrypted column carries, set when a plaintext value is sealed. */
+    private static final Map<String, String[]> INDEXED = Map.of("contacts", new String[] {"email", Contacts.EMAIL_INDEX});
 
+    /** One resealer per table the workspace declares encrypted ({@link WorkspaceTables}), each its own bean. */
     @Bean
-    Resealer interactionsResealer(JdbcClient jdbc, TenantScope scope, FieldCipher cipher, BlindIndex index) {
-        return new TableResealer(new Table("interactions", "id", false, List.of("subject", "body")), jdbc, scope, cipher, index);
-    }
-
-    @Bean
-    Resealer documentsResealer(JdbcClient jdbc, TenantScope scope, FieldCipher cipher, BlindIndex index) {
-        return new TableResealer(new Table("documents", "id", false, List.of("body")), jdbc, scope, cipher, index);
-    }
-
-    @Bean
-    Resealer documentVersionsResealer(JdbcClient jdbc, TenantScope scope, FieldCipher cipher, BlindIndex index) {
-        return new TableResealer(new Table("document_versions", "document_id", true, List.of("body")), jdbc, scope, cipher, index);
+    static BeanDefinitionRegistryPostProcessor workspaceResealerBeans() {
+        return registry -> {
+            for (ModuleTables.Table spec : new WorkspaceTables().owns()) {
+                if (spec.sealed() == null) {
+                    continue;
+                }
+                String[] index = INDEXED.get(spec.name());
+                Table table = new Table(spec.name(), spec.sealed().rowId(), spec.sealed().versionColumn() != null,
+                        spec.sealed().columns(), index == null ? null : index[0], index == null ? null : index[1]);
+                registry.registerBeanDefinition(spec.name() + "Resealer", BeanDefinitionBuilder
+                        .genericBeanDefinition(TableResealer.class)
+                        .setAutowireMode(AbstractBeanDefinition.AUTOWIRE_CONSTRUCTOR)
+                        .addConstructorArgValue(table)
+                        .getBeanDefinition());
+            }
+        };
     }
 
     static final class TableResealer implements Resealer {
@@ -66,6 +75,7 @@ class WorkspaceResealers {
         private final BlindIndex index;
         private final String stale;
         private final String select;
+        private final String selectPlaintext;
         private final String update;
 
         TableResealer(Table table, JdbcClient jdbc, TenantScope scope, FieldCipher cipher, BlindIndex index) {
@@ -79,9 +89,12 @@ class WorkspaceResealers {
             this.stale = table.columns().stream()
                     .map(c -> "(%1$s_ct IS NOT NULL AND substring(%1$s_ct from 1 for 5) <> :prefix) OR %1$s IS NOT NULL".formatted(c))
                     .collect(Collectors.joining(" OR "));
-            this.select = "SELECT %s AS row_id, %s %s FROM %s WHERE tenant_id = :tenant AND (%s) LIMIT :limit".formatted(
+            String selected = "SELECT %s AS row_id, %s %s FROM %s WHERE tenant_id = :tenant AND (%%s) LIMIT :limit".formatted(
                     table.rowId(), table.versioned() ? "version" : "0 AS version",
-                    table.columns().stream().map(c -> ", " + c + "_ct, " + c).collect(Collectors.joining()), table.name(), stale);
+                    table.columns().stream().map(c -> ", " + c + "_ct, " + c).collect(Collectors.joining()), table.name());
+            this.select = selected.formatted(stale);
+            this.selectPlaintext = selected.formatted(table.columns().stream().map(c -> c + " IS NOT NULL")
+                    .collect(Collectors.joining(" OR ")));
             List<String> sets = new ArrayList<>();
             List<String> same = new ArrayList<>();
             for (int i = 0; i < table.columns().size(); i++) {
@@ -104,9 +117,18 @@ class WorkspaceResealers {
 
         @Override
         public int resealBatch(UUID tenant, int limit) {
+            return batch(tenant, limit, select);
+        }
+
+        @Override
+        public int sealPlaintextBatch(UUID tenant, int limit) {
+            return batch(tenant, limit, selectPlaintext);
+        }
+
+        private int batch(UUID tenant, int limit, String query) {
             return scope.inTenant(tenant, null, () -> {
                 byte[] prefix = primary(tenant);
-                List<Object[]> rows = jdbc.sql(select)
+                List<Object[]> rows = jdbc.sql(query)
                         .param("tenant", tenant)
                         .param("prefix", prefix)
                         .param("limit", limit)

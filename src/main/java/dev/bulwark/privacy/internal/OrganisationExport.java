@@ -15,19 +15,23 @@ import dev.bulwark.audit.AuditReader;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
 import dev.bulwark.tenancy.TenantScope;
+import dev.bulwark.web.LongAnswers;
 import dev.bulwark.workspace.WorkspaceExport;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The organisation's full export (GDPR Art. 20): a ZIP streamed to the client, never assembled in memory or on disk,
- * read in one repeatable-read transaction so every file shows the same moment. Every workspace table as JSON and CSV,
- * the organisation, its members (ids and roles), its retention policies, the audit chain as NDJSON (as
- * {@code /audit/export} writes it, enough to re-verify offline), and a manifest with each file's record count and
- * SHA-256. OWNER only, step-up; recorded as {@code org.exported} before the first byte is sent.
+ * The organisation's full export (GDPR Art. 20): a ZIP written in one short repeatable-read transaction (so every file
+ * shows the same moment) to an encrypted spool file, then streamed from it with no database connection held
+ * ({@link LongAnswers}); never assembled in memory. Every workspace table as JSON and CSV, the organisation, its
+ * members (ids and roles), its retention policies, the audit chain as NDJSON (as {@code /audit/export} writes it,
+ * enough to re-verify offline, its last event this export's own {@code org.exported}), and a manifest with each
+ * file's record count and SHA-256. OWNER only, step-up; {@code org.exported} is appended first in the export's
+ * transaction and commits with it, before the first byte is sent.
  */
 @Service
 public class OrganisationExport {
@@ -40,9 +44,11 @@ public class OrganisationExport {
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final TransactionTemplate snapshot;
+    private final LongAnswers longAnswers;
 
     OrganisationExport(WorkspaceExport workspace, AuditReader auditReader, AuditLog audit, RecentFactor recentFactor,
-                       TenantScope tenantScope, JdbcClient jdbc, ObjectMapper json, TransactionTemplate transactions) {
+                       TenantScope tenantScope, JdbcClient jdbc, ObjectMapper json, TransactionTemplate transactions,
+                       LongAnswers longAnswers) {
         this.workspace = workspace;
         this.auditReader = auditReader;
         this.audit = audit;
@@ -52,18 +58,27 @@ public class OrganisationExport {
         this.json = json;
         this.snapshot = new TransactionTemplate(transactions.getTransactionManager());
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
-        this.snapshot.setReadOnly(true);
+        this.longAnswers = longAnswers;
     }
 
-    /** Checks step-up and records the export; the caller then streams {@link #write}. */
-    public void authorise(Caller caller) {
+    /**
+     * Checks step-up, then (429 past the organisation's limit of long answers) spools the export and records it in one
+     * transaction; the answer streams the spool file.
+     */
+    public StreamingResponseBody export(Caller caller) {
         recentFactor.require(caller.orgId(), caller.userId(), caller.sessionId());
-        audit.append(new AuditEvent(caller.orgId(), AuditType.ORG_EXPORTED, Retention.actor(caller),
-                Entity.of("organisation", caller.orgId()), null, null, Map.of("format", "zip"), null));
+        UUID org = caller.orgId();
+        return longAnswers.answer(org, out -> snapshot.executeWithoutResult(s -> tenantScope.inTenant(org, null, () -> {
+            // First, so the head lock is held from the snapshot on: no event of this organisation commits while the
+            // export is read, and the export ends with its own event.
+            audit.append(new AuditEvent(org, AuditType.ORG_EXPORTED, Retention.actor(caller),
+                    Entity.of("organisation", org), null, null, Map.of("format", "zip"), null));
+            write(org, out);
+        })));
     }
 
-    public void write(UUID org, OutputStream out) {
-        snapshot.executeWithoutResult(s -> tenantScope.inTenant(org, null, () -> {
+    private void write(UUID org, OutputStream out) {
+        tenantScope.inTenant(org, null, () -> {
             try (ZipDocument zip = new ZipDocument(out, json)) {
                 zip.json("organisation.json", jdbc.sql("SELECT id, name, created_at FROM organisations WHERE id = :org")
                         .param("org", org)
@@ -93,7 +108,7 @@ public class OrganisationExport {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }));
+        });
     }
 
     private void table(ZipDocument zip, String name, List<String> header, List<Map<String, Object>> rows) {

@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param perOrganisation long answers of one organisation in progress at once (spooling or streaming); past it, 429
  * @param spooling        long answers being written at once, across organisations: the most pool connections they take
- * @param spoolWait       the longest an admitted answer waits for a spooling slot before it answers 503
+ * @param spoolWait       the longest an admitted answer waits for its turn to be written before it answers 503 (it
+ *                        waits holding a request slot of the overload filter, so this is short)
  * @param retryAfter      the {@code Retry-After} of the 429 past {@code perOrganisation}
  * @param spoolDir        where spool files live (owner-only, each encrypted under a key that exists only in memory);
  *                        unset: a fresh directory under the system's temporary directory, removed at shutdown
@@ -21,7 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record LongAnswerProperties(
         @DefaultValue("20") int perOrganisation,
         @DefaultValue("2") int spooling,
-        @DefaultValue("20s") Duration spoolWait,
+        @DefaultValue("2s") Duration spoolWait,
         @DefaultValue("5s") Duration retryAfter,
         Path spoolDir) {
 

@@ -15,6 +15,8 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,9 +46,10 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
  *   <li>admission: at most {@code per-organisation} long answers of one organisation are in progress at once, from
  *       admission until the last byte is sent or the client goes; past that, 429 {@code too-many-requests} with
  *       {@code Retry-After};</li>
- *   <li>spooling: the caller's writer runs, inside its own short transaction, into a spool file, while at most
- *       {@code spooling} answers are written at once across the instance (so exports never take more than that many
- *       pool connections); an answer that waits longer than {@code spool-wait} for its turn answers 503;</li>
+ *   <li>spooling: the caller's writer runs, inside its own short transaction, into a spool file, one at a time per
+ *       organisation and at most {@code spooling} at once across the instance (so exports never take more than that
+ *       many pool connections), each on a platform thread of its own (see {@link #onSpoolingThread}); an answer that
+ *       waits longer than {@code spool-wait} for its turn answers 503;</li>
  *   <li>streaming: the answer is sent from the file, with no connection held, and the file is deleted when it has been
  *       sent, when the client goes, or when the request ends in any other way.</li>
  * </ol>
@@ -74,11 +77,15 @@ public class LongAnswers {
     private final Path dir;
     private final boolean ownDir;
     private final Semaphore spooling;
+    private final ExecutorService writers;
     private final Map<UUID, Integer> inProgress = new ConcurrentHashMap<>();
+    /** One writer at a time per organisation (one small semaphore per organisation that ever exported, kept). */
+    private final Map<UUID, Semaphore> turns = new ConcurrentHashMap<>();
 
     LongAnswers(LongAnswerProperties properties) throws IOException {
         this.properties = properties;
         this.spooling = new Semaphore(properties.spooling(), true);
+        this.writers = Executors.newFixedThreadPool(properties.spooling(), Thread.ofPlatform().daemon().name("long-answer-", 0).factory());
         boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
         if (properties.spoolDir() == null) {
             this.dir = posix
@@ -103,7 +110,7 @@ public class LongAnswers {
         admit(org);
         Spooled spooled;
         try {
-            spooled = spool(writer);
+            spooled = spool(org, writer);
         } catch (RuntimeException | Error e) {
             release(org);
             throw e;
@@ -156,39 +163,98 @@ public class LongAnswers {
         inProgress.computeIfPresent(org, (k, n) -> n <= 1 ? null : n - 1);
     }
 
-    private Spooled spool(Writer writer) {
+    /**
+     * Waits for the organisation's turn (its answers are written one at a time: each locks the organisation's audit head
+     * from its start, so two at once would only wait for each other, holding two connections) and then for a spooling
+     * slot, within {@code spool-wait} in all; 503 past it.
+     */
+    private Spooled spool(UUID org, Writer writer) {
+        long deadline = System.nanoTime() + properties.spoolWait().toNanos();
+        Semaphore turn = turns.computeIfAbsent(org, k -> new Semaphore(1, true));
+        if (!acquire(turn, deadline)) {
+            throw new ServiceUnavailableException("This organisation's exports are being prepared. Retry after the time in Retry-After.");
+        }
         try {
-            if (!spooling.tryAcquire(properties.spoolWait().toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!acquire(spooling, deadline)) {
                 throw new ServiceUnavailableException("Too many exports are being prepared. Retry after the time in Retry-After.");
             }
+            try {
+                return onSpoolingThread(() -> spoolNow(writer));
+            } finally {
+                spooling.release();
+            }
+        } finally {
+            turn.release();
+        }
+    }
+
+    private static boolean acquire(Semaphore semaphore, long deadline) {
+        try {
+            return semaphore.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ServiceUnavailableException("Interrupted while waiting to prepare the export.");
         }
-        try {
-            for (int attempt = 1; ; attempt++) {
-                Spooled spooled = Spooled.create(dir);
-                try {
-                    try (OutputStream out = new ClosingOnce(spooled.write())) {
-                        writer.writeTo(out);
-                    }
-                    return spooled;
-                } catch (IOException e) {
-                    spooled.delete();
-                    throw new UncheckedIOException(e);
-                } catch (RuntimeException | Error e) {
-                    spooled.delete();
-                    if (attempt < ATTEMPTS && lostRace(e)) {
-                        continue;
-                    }
-                    if (lostRace(e)) {
-                        throw new ServiceUnavailableException("The export kept meeting concurrent changes. Retry after the time in Retry-After.");
-                    }
-                    throw e;
-                }
+    }
+
+    /**
+     * Runs {@code work} on one of the spooling platform threads, with the request's context (its attributes, which the
+     * audit event reads its IP from, and the log's request id), waiting unmounted: writing an answer is CPU work
+     * (JSON, deflate, encryption) that on a virtual thread would hold one of the few carriers every request shares.
+     */
+    private Spooled onSpoolingThread(java.util.function.Supplier<Spooled> work) {
+        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+        Map<String, String> logContext = org.slf4j.MDC.getCopyOfContextMap();
+        java.util.concurrent.Future<Spooled> done = writers.submit(() -> {
+            RequestContextHolder.setRequestAttributes(attributes);
+            if (logContext != null) {
+                org.slf4j.MDC.setContextMap(logContext);
             }
-        } finally {
-            spooling.release();
+            try {
+                return work.get();
+            } finally {
+                RequestContextHolder.resetRequestAttributes();
+                org.slf4j.MDC.clear();
+            }
+        });
+        try {
+            return done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.cancel(true);
+            throw new ServiceUnavailableException("Interrupted while preparing the export.");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private Spooled spoolNow(Writer writer) {
+        for (int attempt = 1; ; attempt++) {
+            Spooled spooled = Spooled.create(dir);
+            try {
+                try (OutputStream out = new ClosingOnce(spooled.write())) {
+                    writer.writeTo(out);
+                }
+                return spooled;
+            } catch (IOException e) {
+                spooled.delete();
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException | Error e) {
+                spooled.delete();
+                if (attempt < ATTEMPTS && lostRace(e)) {
+                    continue;
+                }
+                if (lostRace(e)) {
+                    throw new ServiceUnavailableException("The export kept meeting concurrent changes. Retry after the time in Retry-After.");
+                }
+                throw e;
+            }
         }
     }
 
@@ -222,6 +288,7 @@ public class LongAnswers {
 
     @PreDestroy
     void stop() throws IOException {
+        writers.shutdownNow();
         removeSpoolFiles();
         if (ownDir) {
             Files.deleteIfExists(dir);

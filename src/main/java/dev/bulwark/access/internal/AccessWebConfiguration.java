@@ -2,7 +2,12 @@ package dev.bulwark.access.internal;
 
 import java.util.List;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.AsyncHandlerInterceptor;
+import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -22,8 +27,23 @@ class AccessWebConfiguration implements WebMvcConfigurer {
     /** The access check first (404/403 decided before any budget is spent), then the budgets. */
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(access).order(0);
-        registry.addInterceptor(rateLimits).order(1);
+        registry.addInterceptor(firstDispatchOnly(access)).order(0);
+        registry.addInterceptor(firstDispatchOnly(rateLimits)).order(1);
+    }
+
+    /**
+     * Runs {@code interceptor} on a request's first dispatch only. A streamed answer (an export) ends in an async
+     * dispatch that only writes what the handler already returned: checking access again there would take a database
+     * connection for nothing (and, with the pool saturated, fail an answer already under way), and a second budget
+     * would be taken for one request.
+     */
+    private static HandlerInterceptor firstDispatchOnly(HandlerInterceptor interceptor) {
+        return new AsyncHandlerInterceptor() {
+            @Override
+            public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws Exception {
+                return request.getDispatcherType() == DispatcherType.ASYNC || interceptor.preHandle(request, response, handler);
+            }
+        };
     }
 
     @Override

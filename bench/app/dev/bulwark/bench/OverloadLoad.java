@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -31,21 +32,24 @@ import static dev.bulwark.bench.BenchHttp.send;
  *       {@code seconds} over 8 organisations; prints throughput, served p50/p99, the 503 share, the slowest readiness
  *       answer of a separate client, any other 5xx and transport failures. With a URL as third argument it drives that
  *       running instance instead of starting one (budgets as that instance has them).</li>
- *   <li>{@code fairness} (acceptance 4): one organisation's 20 exports of about 8 MB whose clients read 12 bytes and
+ *   <li>{@code fairness} (acceptance 4): one organisation's 20 exports of about 16 MB whose clients read 12 bytes and
  *       stall, and meanwhile another organisation's single-record reads, 2 clients for {@code seconds}; prints their
  *       p50/p99 and the pool's most active connections.</li>
  * </ul>
  * Arguments, or {@code -Dbench.options="…"}: {@code overload [connections=1000] [seconds=60] [url]} or
- * {@code fairness [seconds=15]}.
+ * {@code fairness [seconds=15]}, plus any of the application's settings as {@code --name=value}.
  */
 public final class OverloadLoad {
 
     public static void main(String[] arguments) throws Exception {
         String options = System.getProperty("bench.options", "").strip();
         String[] args = arguments.length > 0 || options.isEmpty() ? arguments : options.split("\\s+");
+        // Arguments starting with "--" are the application's own settings, e.g. --bulwark.http.overload.api=16.
+        String[] settings = Arrays.stream(args).filter(a -> a.startsWith("--")).toArray(String[]::new);
+        args = Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
         String mode = args.length > 0 ? args[0] : "overload";
         if (mode.equals("fairness")) {
-            fairness(args.length > 1 ? Integer.parseInt(args[1]) : 15);
+            fairness(args.length > 1 ? Integer.parseInt(args[1]) : 15, settings);
             return;
         }
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
@@ -54,7 +58,7 @@ public final class OverloadLoad {
             overload(args[3], connections, seconds);
             return;
         }
-        try (ConfigurableApplicationContext app = start()) {
+        try (ConfigurableApplicationContext app = start(settings)) {
             overload("http://localhost:" + app.getEnvironment().getRequiredProperty("local.server.port"), connections, seconds);
         }
     }
@@ -67,8 +71,8 @@ public final class OverloadLoad {
         System.out.println(report.summary());
     }
 
-    private static void fairness(int seconds) throws Exception {
-        try (ConfigurableApplicationContext app = start()) {
+    private static void fairness(int seconds, String[] settings) throws Exception {
+        try (ConfigurableApplicationContext app = start(settings)) {
             int port = Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
             String base = "http://localhost:" + port;
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -79,11 +83,11 @@ public final class OverloadLoad {
             StringBuilder body = new StringBuilder();
             java.util.Random random = new java.util.Random(28);
             String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-            for (int i = 0; i < 450_100; i++) {
+            for (int i = 0; i < 450_200; i++) {
                 body.append(alphabet.charAt(random.nextInt(alphabet.length())));
             }
-            // Six of 450,000 random letters: an export of about 8 MB, more than loopback's socket buffers hold.
-            for (int d = 0; d < 6; d++) {
+            // Twelve of 450,000 random letters: an export of about 16 MB, well past what loopback's socket buffers hold.
+            for (int d = 0; d < 12; d++) {
                 send(client, post(base + "/api/v1/orgs/" + heavy.org() + "/projects/" + project + "/documents", heavy.bearer(),
                         "{\"title\":\"Big\",\"body\":\"" + body.substring(d * 10, d * 10 + 450_000) + "\"}"), 201);
             }
@@ -146,11 +150,12 @@ public final class OverloadLoad {
         return sorted[index] / 1e6;
     }
 
-    private static ConfigurableApplicationContext start() throws Exception {
-        // spool-wait: twenty 8 MB exports of one organisation spool one after another.
-        return BenchHttp.start("overload", "--bulwark.database.embedded.durable=true", "--bulwark.http.long-answers.spool-wait=2m",
+    private static ConfigurableApplicationContext start(String[] settings) throws Exception {
+        // spool-wait: twenty 16 MB exports of one organisation spool one after another.
+        String[] base = {"--bulwark.database.embedded.durable=true", "--bulwark.http.long-answers.spool-wait=2m",
                 "--bulwark.rate-limits.user-per-minute=1000000000", "--bulwark.rate-limits.api-key-per-minute=1000000000",
-                "--bulwark.rate-limits.organisation-per-minute=1000000000");
+                "--bulwark.rate-limits.organisation-per-minute=1000000000"};
+        return BenchHttp.start("overload", java.util.stream.Stream.concat(Arrays.stream(base), Arrays.stream(settings)).toArray(String[]::new));
     }
 
     private OverloadLoad() {

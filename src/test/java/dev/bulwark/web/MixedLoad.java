@@ -45,7 +45,7 @@ public final class MixedLoad {
     public record Report(int connections, double seconds, long answers, long served, long unavailable,
                          long unavailableWithoutRetryAfter, Map<Integer, Long> byStatus, long otherServerErrors,
                          long transportFailures, List<String> failureSamples, double servedP50Millis, double servedP99Millis,
-                         double servedMaxMillis, long healthProbes, long healthNotOk, long healthUnanswered, double healthP99Millis,
+                         double servedMaxMillis, double refusedP50Millis, double refusedP99Millis, long healthProbes, long healthNotOk, long healthUnanswered, double healthP99Millis,
                          double healthMaxMillis, long maxOpenFiles) {
 
         public double throughput() {
@@ -60,11 +60,11 @@ public final class MixedLoad {
             return String.format(java.util.Locale.ROOT, """
                     connections %d for %.1f s (open-file limit %d)
                     answers %d (%.0f/s); served (not 503) %d: p50 %.1f ms, p99 %.1f ms, max %.1f ms
-                    503 %d (%.1f %%), of them refusals without Retry-After %d; other 5xx %d; transport failures %d %s
+                    503 %d (%.1f %%): p50 %.1f ms, p99 %.1f ms; refusals without Retry-After %d; other 5xx %d; transport failures %d %s
                     by status %s
                     readiness (separate client, every 100 ms): %d probes, %d not 200 (of them unanswered or neither 200 nor 503: %d), p99 %.1f ms, max %.1f ms""",
                     connections, seconds, maxOpenFiles, answers, throughput(), served, servedP50Millis, servedP99Millis,
-                    servedMaxMillis, unavailable, 100 * unavailableShare(), unavailableWithoutRetryAfter, otherServerErrors,
+                    servedMaxMillis, unavailable, 100 * unavailableShare(), refusedP50Millis, refusedP99Millis, unavailableWithoutRetryAfter, otherServerErrors,
                     transportFailures, failureSamples, byStatus, healthProbes, healthNotOk, healthUnanswered, healthP99Millis, healthMaxMillis);
         }
     }
@@ -112,6 +112,7 @@ public final class MixedLoad {
         ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
         AtomicInteger sampled = new AtomicInteger();
         ConcurrentLinkedQueue<long[]> servedNanos = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<long[]> refusedNanos = new ConcurrentLinkedQueue<>();
         List<Long> healthNanos = new ArrayList<>();
         AtomicLong healthNotOk = new AtomicLong();
         AtomicLong healthUnanswered = new AtomicLong();
@@ -151,6 +152,8 @@ public final class MixedLoad {
                 clients.submit(() -> {
                     long[] mine = new long[1 << 12];
                     int n = 0;
+                    long[] refusals = new long[1 << 12];
+                    int r = 0;
                     try {
                         while (System.nanoTime() < end) {
                             HttpRequest request = next();
@@ -161,6 +164,10 @@ public final class MixedLoad {
                                 int status = response.statusCode();
                                 byStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
                                 if (status == 503) {
+                                    if (r == refusals.length) {
+                                        refusals = Arrays.copyOf(refusals, r * 2);
+                                    }
+                                    refusals[r++] = took;
                                     // Readiness answering DOWN is an answer, not a refusal: it names no retry time.
                                     if (response.headers().firstValue("Retry-After").isEmpty()
                                             && !request.uri().getPath().startsWith("/actuator/health")) {
@@ -190,6 +197,7 @@ public final class MixedLoad {
                         Thread.currentThread().interrupt();
                     } finally {
                         servedNanos.add(Arrays.copyOf(mine, n));
+                        refusedNanos.add(Arrays.copyOf(refusals, r));
                         done.countDown();
                     }
                 });
@@ -202,6 +210,7 @@ public final class MixedLoad {
         probe.close();
 
         long[] served = servedNanos.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        long[] refused = refusedNanos.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         long[] health = healthNanos.stream().mapToLong(Long::longValue).sorted().toArray();
         Map<Integer, Long> statuses = new java.util.TreeMap<>();
         byStatus.forEach((status, count) -> statuses.put(status, count.sum()));
@@ -211,7 +220,7 @@ public final class MixedLoad {
                 .mapToLong(Map.Entry::getValue).sum();
         return new Report(connections, seconds, answers, answers - unavailable, unavailable, unavailableWithoutRetryAfter.sum(),
                 statuses, otherServerErrors, transportFailures.sum(), List.copyOf(samples), millis(served, 0.50), millis(served, 0.99),
-                millis(served, 1.0), health.length, healthNotOk.get(), healthUnanswered.get(), millis(health, 0.99), millis(health, 1.0), maxOpenFiles());
+                millis(served, 1.0), millis(refused, 0.50), millis(refused, 0.99), health.length, healthNotOk.get(), healthUnanswered.get(), millis(health, 0.99), millis(health, 1.0), maxOpenFiles());
     }
 
     /** The mix: reads 45 %, pages 15 %, writes 20 %, health 10 %, sign-ins 5 %, audit exports 5 %. */

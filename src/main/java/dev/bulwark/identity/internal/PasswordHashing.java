@@ -4,8 +4,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 
 import dev.bulwark.identity.PasswordHashingParameters;
+import dev.bulwark.shared.ServiceUnavailableException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
@@ -31,11 +33,17 @@ class PasswordHashing {
         return new OffCarrier(new Argon2PasswordEncoder(SALT_BYTES, HASH_BYTES, PARALLELISM, MEMORY_KIB, ITERATIONS));
     }
 
-    /** Runs another encoder's work on a fixed pool of daemon platform threads. */
+    /**
+     * Runs another encoder's work on a fixed pool of daemon platform threads, one per core, with at most four more
+     * hashes waiting per core: past that (a burst of sign-ins), 503 with {@code Retry-After} at once, before anything
+     * is read or recorded, rather than a queue that holds the overload filter's request slots while it drains.
+     */
     static final class OffCarrier implements PasswordEncoder {
 
-        private static final ExecutorService HASHERS = Executors.newFixedThreadPool(
-                Math.max(1, Runtime.getRuntime().availableProcessors()), Thread.ofPlatform().daemon().name("password-hash-", 0).factory());
+        private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private static final ExecutorService HASHERS = Executors.newFixedThreadPool(THREADS,
+                Thread.ofPlatform().daemon().name("password-hash-", 0).factory());
+        private static final Semaphore ADMITTED = new Semaphore(THREADS * 5);
 
         private final PasswordEncoder delegate;
 
@@ -59,6 +67,9 @@ class PasswordHashing {
         }
 
         private static <T> T run(Callable<T> work) {
+            if (!ADMITTED.tryAcquire()) {
+                throw new ServiceUnavailableException("Too many passwords are being checked. Retry after the time in Retry-After.");
+            }
             try {
                 return HASHERS.submit(work).get();
             } catch (InterruptedException e) {
@@ -69,6 +80,8 @@ class PasswordHashing {
                     throw runtime;
                 }
                 throw new IllegalStateException(e.getCause());
+            } finally {
+                ADMITTED.release();
             }
         }
     }

@@ -4,5 +4,5 @@
  * access (its endpoints are guarded; {@link dev.bulwark.audit.Actor#of} reads a caller), tenancy, keys (payloads are
  * encrypted) and shared, so every module above access may record.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "tenancy", "keys", "access"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "tenancy", "keys", "access", "web"})
 package dev.bulwark.audit;

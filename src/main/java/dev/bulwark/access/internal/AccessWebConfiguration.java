@@ -2,11 +2,16 @@ package dev.bulwark.access.internal;
 
 import java.util.List;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.web.servlet.AsyncHandlerInterceptor;
+import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -30,8 +35,23 @@ class AccessWebConfiguration implements WebMvcConfigurer {
      */
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(access).order(0);
-        registry.addInterceptor(rateLimits).order(1);
+        registry.addInterceptor(firstDispatchOnly(access)).order(0);
+        registry.addInterceptor(firstDispatchOnly(rateLimits)).order(1);
+    }
+
+    /**
+     * Runs {@code interceptor} on a request's first dispatch only. A streamed answer (an export) ends in an async
+     * dispatch that only writes what the handler already returned: checking access again there would take a database
+     * connection for nothing (and, with the pool saturated, fail an answer already under way), and a second budget
+     * would be taken for one request.
+     */
+    private static HandlerInterceptor firstDispatchOnly(HandlerInterceptor interceptor) {
+        return new AsyncHandlerInterceptor() {
+            @Override
+            public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws Exception {
+                return request.getDispatcherType() == DispatcherType.ASYNC || interceptor.preHandle(request, response, handler);
+            }
+        };
     }
 
     /** The handler adapter that runs each organisation request in one transaction, gate first. */

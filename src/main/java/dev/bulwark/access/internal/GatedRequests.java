@@ -8,6 +8,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 import dev.bulwark.access.Caller;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,8 +33,9 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * gate as its first statement ({@link OrganisationAccess#admit}), spends the organisation's budget, invokes the handler
  * (whose services join the transaction and its binding), and commits, all before a byte of the answer leaves: the
  * answer is held until the commit, so a write, or a disclosure and the audit event recording it, is acknowledged only
- * once it is durable, and a failed commit answers a problem instead. A handler that streams its answer asynchronously
- * gets its transaction for the handler only; what it streams afterwards reads in transactions of its own.
+ * once it is durable, and a failed commit answers a problem instead. A long answer (a handler that streams its answer:
+ * the exports) is admitted in a short transaction of its own and written in its own snapshot transaction (see
+ * {@code web.LongAnswers}), so no connection is held while it waits for its turn or while its client reads.
  *
  * <p>Written here because Spring MVC offers no hook around a handler's invocation and the writing of its answer: an
  * interceptor's {@code preHandle} runs before, {@code postHandle} after the answer is written.
@@ -55,18 +57,33 @@ class GatedRequests extends RequestMappingHandlerAdapter {
     @Override
     protected ModelAndView invokeHandlerMethod(HttpServletRequest request, HttpServletResponse response, HandlerMethod handler)
             throws Exception {
-        if (!(Declaration.of(handler) instanceof Declaration.InOrganisation declaration)) {
+        if (!(Declaration.of(handler) instanceof Declaration.InOrganisation declaration)
+                || request.getDispatcherType() == DispatcherType.ASYNC) {
+            // The async dispatch that ends a streamed answer only writes what the admitted handler returned.
             return super.invokeHandlerMethod(request, response, handler);
         }
         HttpServletRequest read = ReadBody.of(request);
-        ContentCachingResponseWrapper held = streams(handler) ? null : new ContentCachingResponseWrapper(response);
         PlatformTransactionManager transactions = this.transactions.getObject();
+        if (streams(handler)) {
+            // A long answer is written on a spooling thread in a snapshot transaction of its own, after waiting for its
+            // turn: holding a connection here meanwhile would let waiting answers starve the spooler of connections.
+            // Admitted in a transaction of its own; the answer's own transaction then reads what it sends.
+            TransactionStatus admission = transactions.getTransaction(TransactionDefinition.withDefaults());
+            try {
+                admit(read, response, declaration);
+            } catch (Throwable refused) {
+                transactions.rollback(admission);
+                throw refused;
+            }
+            transactions.commit(admission);
+            return super.invokeHandlerMethod(read, response, handler);
+        }
+        ContentCachingResponseWrapper held = new ContentCachingResponseWrapper(response);
         TransactionStatus transaction = transactions.getTransaction(TransactionDefinition.withDefaults());
         ModelAndView result;
         try {
-            Caller caller = access.getObject().admit(read, declaration);
-            rateLimits.getObject().organisation(read, response, caller);
-            result = super.invokeHandlerMethod(read, held == null ? response : held, handler);
+            admit(read, response, declaration);
+            result = super.invokeHandlerMethod(read, held, handler);
         } catch (Throwable failed) {
             if (!transaction.isCompleted()) {
                 transactions.rollback(transaction);
@@ -75,10 +92,14 @@ class GatedRequests extends RequestMappingHandlerAdapter {
         }
         // A commit that fails throws here: the held answer is dropped and the failure is answered as a problem.
         transactions.commit(transaction);
-        if (held != null) {
-            held.copyBodyToResponse();
-        }
+        held.copyBodyToResponse();
         return result;
+    }
+
+    /** The gate, as the transaction's first statement, then the organisation's budget. */
+    private void admit(HttpServletRequest request, HttpServletResponse response, Declaration.InOrganisation declaration) {
+        Caller caller = access.getObject().admit(request, declaration);
+        rateLimits.getObject().organisation(request, response, caller);
     }
 
     /** Whether the handler answers through a body written after it returns (a stream), which cannot be held. */

@@ -22,7 +22,9 @@ import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.Permission;
+import dev.bulwark.web.LongAnswers;
 import org.springframework.http.MediaType;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -43,12 +45,17 @@ class AuditController {
     private final ChainVerifier verifier;
     private final AuditLog audit;
     private final ObjectMapper json;
+    private final LongAnswers longAnswers;
+    private final TransactionTemplate transactions;
 
-    AuditController(AuditQueries queries, ChainVerifier verifier, AuditLog audit, ObjectMapper json) {
+    AuditController(AuditQueries queries, ChainVerifier verifier, AuditLog audit, ObjectMapper json, LongAnswers longAnswers,
+                    TransactionTemplate transactions) {
         this.queries = queries;
         this.verifier = verifier;
         this.audit = audit;
         this.json = json;
+        this.longAnswers = longAnswers;
+        this.transactions = transactions;
     }
 
     @GetMapping("/api/v1/orgs/{orgId}/audit")
@@ -102,24 +109,31 @@ class AuditController {
         return body;
     }
 
-    /** Every event, oldest first, one JSON object a line: enough to re-verify the chain with no database. */
+    /**
+     * Every event, oldest first, one JSON object a line: enough to re-verify the chain with no database. Recorded
+     * ({@code audit.exported}, first, so the head lock freezes the chain while it is read and the export ends with its
+     * own event) and written to a spool file in one transaction, then streamed with no connection held
+     * ({@link LongAnswers}; 429 past the organisation's limit of long answers).
+     */
     @GetMapping("/api/v1/orgs/{orgId}/audit/export")
     @Requires(Permission.READ_AUDIT)
     ResponseEntity<StreamingResponseBody> export(Caller caller) {
-        record(caller, AuditType.AUDIT_EXPORTED, Map.of("format", "ndjson"));
         UUID tenant = caller.orgId();
-        StreamingResponseBody body = out -> {
-            BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            queries.each(tenant, event -> {
-                try {
-                    writer.write(json.writeValueAsString(event));
-                    writer.write('\n');
-                } catch (java.io.IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            writer.flush();
-        };
+        StreamingResponseBody body = longAnswers.answer(tenant, out -> transactions.executeWithoutResult(s -> {
+            record(caller, AuditType.AUDIT_EXPORTED, Map.of("format", "ndjson"));
+            try (BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
+                queries.each(tenant, event -> {
+                    try {
+                        writer.write(json.writeValueAsString(event));
+                        writer.write('\n');
+                    } catch (java.io.IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (java.io.IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }));
         return ResponseEntity.ok().contentType(NDJSON)
                 .header("Content-Disposition", "attachment; filename=\"audit-" + tenant + ".ndjson\"")
                 .body(body);

@@ -1,12 +1,24 @@
 package dev.bulwark.identity.internal;
 
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+
 import dev.bulwark.identity.PasswordHashingParameters;
+import dev.bulwark.shared.ServiceUnavailableException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
-/** Argon2id with OWASP's minimum parameters set explicitly, so a library default can never weaken them. */
+/**
+ * Argon2id with OWASP's minimum parameters set explicitly, so a library default can never weaken them. Hashing runs on
+ * platform threads of its own, one per core: requests run on virtual threads, which are never preempted, so a burst of
+ * sign-ins hashing on them would hold every carrier and stall every other request, the health probes and the 503s of
+ * the overload filter included (docs/resilience.md, "Overload"). The caller's virtual thread waits unmounted.
+ */
 @Configuration(proxyBeanMethods = false)
 class PasswordHashing {
 
@@ -18,6 +30,59 @@ class PasswordHashing {
 
     @Bean
     PasswordEncoder passwordEncoder() {
-        return new Argon2PasswordEncoder(SALT_BYTES, HASH_BYTES, PARALLELISM, MEMORY_KIB, ITERATIONS);
+        return new OffCarrier(new Argon2PasswordEncoder(SALT_BYTES, HASH_BYTES, PARALLELISM, MEMORY_KIB, ITERATIONS));
+    }
+
+    /**
+     * Runs another encoder's work on a fixed pool of daemon platform threads, one per core, with at most four more
+     * hashes waiting per core: past that (a burst of sign-ins), 503 with {@code Retry-After} at once, before anything
+     * is read or recorded, rather than a queue that holds the overload filter's request slots while it drains.
+     */
+    static final class OffCarrier implements PasswordEncoder {
+
+        private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private static final ExecutorService HASHERS = Executors.newFixedThreadPool(THREADS,
+                Thread.ofPlatform().daemon().name("password-hash-", 0).factory());
+        private static final Semaphore ADMITTED = new Semaphore(THREADS * 5);
+
+        private final PasswordEncoder delegate;
+
+        OffCarrier(PasswordEncoder delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String encode(CharSequence raw) {
+            return run(() -> delegate.encode(raw));
+        }
+
+        @Override
+        public boolean matches(CharSequence raw, String encoded) {
+            return run(() -> delegate.matches(raw, encoded));
+        }
+
+        @Override
+        public boolean upgradeEncoding(String encoded) {
+            return delegate.upgradeEncoding(encoded);
+        }
+
+        private static <T> T run(Callable<T> work) {
+            if (!ADMITTED.tryAcquire()) {
+                throw new ServiceUnavailableException("Too many passwords are being checked. Retry after the time in Retry-After.");
+            }
+            try {
+                return HASHERS.submit(work).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while hashing a password", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                ADMITTED.release();
+            }
+        }
     }
 }

@@ -19,19 +19,23 @@ import dev.bulwark.audit.Entity;
 import dev.bulwark.keys.FieldCipher;
 import dev.bulwark.shared.ModuleTables;
 import dev.bulwark.tenancy.TenantScope;
+import dev.bulwark.web.LongAnswers;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The organisation's full export (GDPR Art. 20): a ZIP streamed to the client, never assembled in memory or on disk,
- * read in one repeatable-read transaction so every file shows the same moment. The organisation, then as JSON and CSV
- * every table a module declares exported ({@link ModuleTables.Export}: the workspace's, its members (ids and roles),
- * its retention policies), encrypted columns opened, the audit chain as NDJSON (as
- * {@code /audit/export} writes it, enough to re-verify offline), and a manifest with each file's record count and
- * SHA-256. OWNER only, step-up; recorded as {@code org.exported} before the first byte is sent.
+ * The organisation's full export (GDPR Art. 20): a ZIP written in one short repeatable-read transaction (so every file
+ * shows the same moment) to an encrypted spool file, then streamed from it with no database connection held
+ * ({@link LongAnswers}); never assembled in memory. The organisation, then as JSON and CSV every table a module
+ * declares exported ({@link ModuleTables.Export}: the workspace's, its members (ids and roles), its retention
+ * policies), encrypted columns opened, the audit chain as NDJSON (as {@code /audit/export} writes it,
+ * enough to re-verify offline, its last event this export's own {@code org.exported}), and a manifest with each
+ * file's record count and SHA-256. OWNER only, step-up; {@code org.exported} is appended first in the export's
+ * transaction and commits with it, before the first byte is sent.
  */
 @Service
 public class OrganisationExport {
@@ -45,10 +49,11 @@ public class OrganisationExport {
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final TransactionTemplate snapshot;
+    private final LongAnswers longAnswers;
 
     OrganisationExport(List<ModuleTables> modules, FieldCipher cipher, AuditReader auditReader, AuditLog audit,
                        RecentFactor recentFactor, TenantScope tenantScope, JdbcClient jdbc, ObjectMapper json,
-                       TransactionTemplate transactions) {
+                       TransactionTemplate transactions, LongAnswers longAnswers) {
         this.exported = ModuleTables.all(modules).stream().filter(t -> t.export() != null).toList();
         this.cipher = cipher;
         this.auditReader = auditReader;
@@ -59,17 +64,26 @@ public class OrganisationExport {
         this.json = json;
         this.snapshot = new TransactionTemplate(transactions.getTransactionManager());
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
-        this.snapshot.setReadOnly(true);
+        this.longAnswers = longAnswers;
     }
 
-    /** Checks step-up and records the export; the caller then streams {@link #write}. */
-    public void authorise(Caller caller) {
+    /**
+     * Checks step-up, then (429 past the organisation's limit of long answers) spools the export and records it in one
+     * transaction; the answer streams the spool file.
+     */
+    public StreamingResponseBody export(Caller caller) {
         recentFactor.require(caller);
-        audit.callerAction(caller, AuditType.ORG_EXPORTED, Entity.organisation(caller.orgId()), Map.of("format", "zip"));
+        UUID org = caller.orgId();
+        return longAnswers.answer(org, out -> snapshot.executeWithoutResult(s -> tenantScope.inTenant(org, null, () -> {
+            // First, so the head lock is held from the snapshot on: no event of this organisation commits while the
+            // export is read, and the export ends with its own event.
+            audit.callerAction(caller, AuditType.ORG_EXPORTED, Entity.organisation(org), Map.of("format", "zip"));
+            write(org, out);
+        })));
     }
 
-    public void write(UUID org, OutputStream out) {
-        snapshot.executeWithoutResult(s -> tenantScope.inTenant(org, null, () -> {
+    private void write(UUID org, OutputStream out) {
+        tenantScope.inTenant(org, null, () -> {
             try (ZipDocument zip = new ZipDocument(out, json)) {
                 zip.json("organisation.json", jdbc.sql("SELECT id, name, created_at FROM organisations WHERE id = :org")
                         .param("org", org)
@@ -87,7 +101,7 @@ public class OrganisationExport {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }));
+        });
     }
 
     /** The plain columns of the export, then the encrypted ones. */

@@ -1,6 +1,5 @@
 package dev.bulwark.privacy.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,10 +17,12 @@ import dev.bulwark.audit.AuditRecord;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
 import dev.bulwark.tenancy.TenantScope;
+import dev.bulwark.web.LongAnswers;
 import dev.bulwark.workspace.DataSubjects;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -55,9 +56,11 @@ public class PrivacyRequests {
     private final TenantScope tenantScope;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
+    private final LongAnswers longAnswers;
 
     PrivacyRequests(DataSubjects subjects, AuditReader auditReader, AuditLog audit, RecentFactor recentFactor,
-                    TransactionTemplate transactions, TenantScope tenantScope, JdbcClient jdbc, ObjectMapper json) {
+                    TransactionTemplate transactions, TenantScope tenantScope, JdbcClient jdbc, ObjectMapper json,
+                    LongAnswers longAnswers) {
         this.subjects = subjects;
         this.auditReader = auditReader;
         this.audit = audit;
@@ -66,24 +69,42 @@ public class PrivacyRequests {
         this.tenantScope = tenantScope;
         this.jdbc = jdbc;
         this.json = json;
+        this.longAnswers = longAnswers;
     }
 
-    public Access access(Caller caller, String email) {
+    /**
+     * The access request's answer, JSON or (with {@code zip}) a ZIP: read, recorded ({@code privacy.access.exported},
+     * the counts) and written to a spool file in one transaction, then streamed from the file with no database
+     * connection held ({@link LongAnswers}; 429 past the organisation's limit of long answers).
+     */
+    public StreamingResponseBody access(Caller caller, String email, boolean zip) {
         recentFactor.require(caller);
-        return transactions.execute(s -> {
-            DataSubjects.Records records = subjects.collect(caller.orgId(), email);
-            List<AuditRecord> events = auditReader.about(caller.orgId(), records.entityIds());
-            audit.callerAction(caller, AuditType.PRIVACY_ACCESS_EXPORTED, Entity.organisation(caller.orgId()), Map.of("contacts", records.contacts().size(),
-                    "interactions", records.interactions().size(), "auditEvents", events.size()));
-            return new Access(new Subject(email), records.contacts(), records.interactions(), events,
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        });
+        return longAnswers.answer(caller.orgId(), out -> transactions.executeWithoutResult(s -> {
+            Access access = collect(caller, email);
+            try {
+                if (zip) {
+                    writeZip(caller, access, out);
+                } else {
+                    json.writeValue(out, access);
+                }
+                out.close();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }));
+    }
+
+    private Access collect(Caller caller, String email) {
+        DataSubjects.Records records = subjects.collect(caller.orgId(), email);
+        List<AuditRecord> events = auditReader.about(caller.orgId(), records.entityIds());
+        audit.callerAction(caller, AuditType.PRIVACY_ACCESS_EXPORTED, Entity.organisation(caller.orgId()), Map.of("contacts",
+                records.contacts().size(), "interactions", records.interactions().size(), "auditEvents", events.size()));
+        return new Access(new Subject(email), records.contacts(), records.interactions(), events,
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
     }
 
     /** The same answer as a ZIP: {@code access.json}, a CSV per kind of record, and a manifest. */
-    public byte[] accessZip(Caller caller, String email) {
-        Access access = access(caller, email);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private void writeZip(Caller caller, Access access, java.io.OutputStream out) throws java.io.IOException {
         try (ZipDocument zip = new ZipDocument(out, json)) {
             zip.json("access.json", access);
             zip.csv("contacts.csv", List.of("id", "name", "email", "phone", "notes", "version", "createdAt", "updatedAt"),
@@ -101,10 +122,7 @@ public class PrivacyRequests {
                             nn(e.redactedAt())))));
             zip.finish(Map.of("format", "bulwark-access-request-v1", "organisationId", caller.orgId().toString(),
                     "generatedAt", access.generatedAt().toString()));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
-        return out.toByteArray();
     }
 
     public Erasure erase(Caller caller, String email) {

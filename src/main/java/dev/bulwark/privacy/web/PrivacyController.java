@@ -61,15 +61,15 @@ class PrivacyController {
     @PostMapping("/api/v1/orgs/{orgId}/privacy/access-requests")
     @Audited(AuditType.PRIVACY_ACCESS_EXPORTED)
     @Requires(value = Permission.PRIVACY_REQUESTS, personOnly = true)
-    ResponseEntity<?> access(Caller caller, @Valid @RequestBody SubjectRequest body,
+    ResponseEntity<StreamingResponseBody> access(Caller caller, @Valid @RequestBody SubjectRequest body,
                              @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
             throws HttpMediaTypeNotAcceptableException {
         if (wantsZip(accept)) {
             return ResponseEntity.ok().contentType(ZIP)
                     .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"access-request.zip\"")
-                    .body(requests.accessZip(caller, body.email()));
+                    .body(requests.access(caller, body.email(), true));
         }
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(requests.access(caller, body.email()));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(requests.access(caller, body.email(), false));
     }
 
     /** Whether {@code accept} asks for the ZIP; an Accept that does not parse is 406, as Spring answers it everywhere else. */
@@ -91,11 +91,11 @@ class PrivacyController {
     @GetMapping("/api/v1/orgs/{orgId}/export")
     @Requires(value = Permission.EXPORT_ORGANISATION, personOnly = true)
     ResponseEntity<StreamingResponseBody> export(Caller caller) {
-        export.authorise(caller);
         UUID org = caller.orgId();
+        StreamingResponseBody body = export.export(caller);
         return ResponseEntity.ok().contentType(ZIP)
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"bulwark-export-" + org + ".zip\"")
-                .body(out -> export.write(org, out));
+                .body(body);
     }
 
     /** Deleting is confirmed by typing the organisation's name, as it is now. */

@@ -11,6 +11,7 @@ import dev.bulwark.shared.KeyUnavailableException;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.PreconditionFailedException;
 import dev.bulwark.shared.RefusedException;
+import dev.bulwark.shared.ServiceUnavailableException;
 import dev.bulwark.shared.Rfc3339;
 import dev.bulwark.shared.StepUpRequiredException;
 import dev.bulwark.shared.TooManyRequestsException;
@@ -123,6 +124,13 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> tooMany(TooManyRequestsException e, WebRequest request) {
         return respond(Problems.of(HttpStatus.TOO_MANY_REQUESTS, "too-many-requests", "Too Many Requests", e.getMessage()),
                 HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()), request);
+    }
+
+    /** No room for the request now (e.g. no spooling slot for an export in time): 503 to retry, as the edge answers. */
+    @ExceptionHandler(ServiceUnavailableException.class)
+    ResponseEntity<Object> unavailable(ServiceUnavailableException e, WebRequest request) {
+        return respond(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service Unavailable", e.getMessage()),
+                HttpHeaders.RETRY_AFTER, retryAfter, request);
     }
 
     @ExceptionHandler(DataIntegrityViolationException.class)

@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code requestId} MDC key, in {@code logging.pattern.correlation}), in problem details and in its audit events. A
  * caller's id is kept only when it is 8–64 characters of {@code [A-Za-z0-9._-]}; any other (a line break, markup, 10 kB)
  * is replaced by a fresh one, never refused, so a client's bad header costs it nothing but its own correlation. The
- * error dispatch of the same request (a container error rendered at /error) keeps the same id.
+ * error dispatch of the same request (a container error rendered at /error) and its async dispatch (the end of a
+ * streamed answer) keep the same id.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -33,6 +34,12 @@ class RequestIdFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilterErrorDispatch() {
+        return false;
+    }
+
+    /** A streamed answer (an export) ends in an async dispatch: what is logged or checked there names the same id. */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
         return false;
     }
 

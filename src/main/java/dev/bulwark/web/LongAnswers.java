@@ -310,7 +310,16 @@ public class LongAnswers {
             byte[] key = new byte[32];
             RANDOM.nextBytes(key);
             try {
-                Path file = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+                if (!Files.isDirectory(dir)) {
+                    // Removed under us (a temporary-file cleaner sweeping /tmp on a long-running host): made again,
+                    // owner-only, rather than failing every long answer until a restart.
+                    Files.createDirectories(dir);
+                    if (posix) {
+                        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                    }
+                }
+                Path file = posix
                         ? Files.createTempFile(dir, "answer-", SUFFIX, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
                         : Files.createTempFile(dir, "answer-", SUFFIX);
                 return new Spooled(file, new AesGcmHkdfStreaming(key, "HmacSha256", 32, SEGMENT, 0),

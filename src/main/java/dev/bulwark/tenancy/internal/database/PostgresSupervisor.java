@@ -123,6 +123,13 @@ final class PostgresSupervisor {
                 return;
             }
             if (!postmasterAlive()) {
+                if (!Files.isDirectory(cluster)) {
+                    // Its data directory was deleted (a throwaway test cluster, a removed installation): there is
+                    // nothing to restart, and retrying forever would only fill the log.
+                    log.error("DATABASE LOST: the data directory {} of the embedded PostgreSQL is gone; not restarting it", cluster);
+                    state = State.GAVE_UP;
+                    return;
+                }
                 recover();
             }
         }
@@ -137,7 +144,7 @@ final class PostgresSupervisor {
         lastFailure = null;
         log.error("DATABASE DOWN: the embedded PostgreSQL in {} has stopped (postmaster pid {}); restarting it. Requests answer"
                 + " 503 with Retry-After until it is back.", cluster, dead);
-        while (!closed && !shuttingDown()) {
+        while (!closed && !shuttingDown() && Files.isDirectory(cluster)) {
             attempts++;
             String failure = start();
             if (failure == null) {

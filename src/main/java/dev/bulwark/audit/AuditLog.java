@@ -81,26 +81,14 @@ public class AuditLog {
 
     /** The general form, for an event none of the entry points above describes. */
     public Appended append(AuditEvent event) {
-        UUID actingUser = event.actor().type().equals("user") ? event.actor().id() : null;
-        return tenantScope.inTenant(event.tenantId(), actingUser, () -> appendBound(event));
+        // The chain's tables are filtered by tenant only: an append joins the request's binding whoever acts.
+        return tenantScope.inTenantAnyUser(event.tenantId(), () -> appendBound(event));
     }
 
     private Appended appendBound(AuditEvent event) {
         UUID tenant = event.tenantId();
-        // Takes (or creates) the head row and holds its lock until commit: the next append of this tenant waits here.
-        Head head = jdbc.sql("""
-                        INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (:tenant, 0, :genesis)
-                        ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_heads.seq
-                        RETURNING seq, hash
-                        """)
-                .param("tenant", tenant)
-                .param("genesis", ChainCodec.GENESIS)
-                .query((rs, n) -> new Head(rs.getLong("seq"), rs.getBytes("hash")))
-                .single();
-
         ChainCodec codec = new ChainCodec();
         UUID id = Ids.newId();
-        long seq = head.seq() + 1;
         Instant at = ChainCodec.truncate(clock.instant());
         String before = event.before() == null ? null : CanonicalJson.write(event.before());
         String after = event.after() == null ? null : CanonicalJson.write(event.after());
@@ -125,19 +113,14 @@ public class AuditLog {
         RequestFacts facts = event.facts();
         byte[] payloadHash = codec.payloadHash(event.actor().type(), event.actor().id(), entity.type(), entity.id(),
                 event.reason(), facts.ip(), facts.userAgent(), facts.requestId(), dataDigest);
-        byte[] hash = codec.eventHash(ChainCodec.VERSION, tenant, seq, id, at, event.type().dotted(), payloadHash, head.hash());
-
-        jdbc.sql("""
-                        WITH appended AS (
-                            INSERT INTO audit_events (tenant_id, seq, id, occurred_at, type, actor_type, actor_id, entity_type,
-                                                      entity_id, reason, ip, user_agent, request_id, before_ct, after_ct,
-                                                      data_salt, data_digest, hash_version, payload_hash, prev_hash, hash)
-                            VALUES (:tenant, :seq, :id, :at, :type, :actorType, :actorId, :entityType, :entityId, :reason, :ip,
-                                    :ua, :requestId, :before, :after, :salt, :digest, :version, :payloadHash, :prevHash, :hash))
-                        UPDATE audit_heads SET seq = :seq, hash = :hash WHERE tenant_id = :tenant
+        // One statement takes (or creates) the head row, chains the event to it and moves it; the head stays locked until
+        // commit, so the next append of this tenant waits there. The seq and the previous hash are the head's.
+        Appended appended = jdbc.sql("""
+                        SELECT * FROM audit_append(:tenant, :id, :at, :type, :actorType, :actorId, :entityType, :entityId, :reason,
+                                                   :ip, :ua, :requestId, :before, :after, :salt, :digest, :version, :payloadHash,
+                                                   :prefix, :middle, :genesis)
                         """)
                 .param("tenant", tenant)
-                .param("seq", seq)
                 .param("id", id)
                 .param("at", Timestamp.from(at))
                 .param("type", event.type().dotted())
@@ -155,12 +138,14 @@ public class AuditLog {
                 .param("digest", dataDigest)
                 .param("version", ChainCodec.VERSION)
                 .param("payloadHash", payloadHash)
-                .param("prevHash", head.hash())
-                .param("hash", hash)
-                .update();
+                .param("prefix", codec.eventPrefix(ChainCodec.VERSION, tenant))
+                .param("middle", codec.eventMiddle(id, at, event.type().dotted(), payloadHash))
+                .param("genesis", ChainCodec.GENESIS)
+                .query((rs, n) -> new Appended(id, rs.getLong("appended_seq"), rs.getBytes("appended_hash")))
+                .single();
         CommittedEvents.noteOnCommit(new CommittedEvents.Committed(tenant, event.type(), event.actor().type(),
                 event.actor().id(), facts.ip(), facts.requestId()));
-        return new Appended(id, seq, hash);
+        return appended;
     }
 
     /**
@@ -235,6 +220,4 @@ public class AuditLog {
     public record Purged(long throughSeq, int events) {
     }
 
-    private record Head(long seq, byte[] hash) {
-    }
 }

@@ -49,6 +49,19 @@ public class TenantScope {
         });
     }
 
+    /**
+     * Runs {@code work} bound to {@code tenantId} whoever the acting user is: for work on tables filtered by tenant only
+     * (the audit chain). Joins a binding to that tenant as it is, with no round trip; otherwise binds no user.
+     */
+    public <T> T inTenantAnyUser(UUID tenantId, Supplier<T> work) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()
+                && TransactionSynchronizationManager.getResource(BINDING_KEY) instanceof Binding bound
+                && tenantId.equals(bound.tenantId())) {
+            return work.get();
+        }
+        return inTenant(tenantId, null, work);
+    }
+
     /** Runs {@code work} as {@code userId} with no tenant bound: user tables and the user's own memberships. */
     public <T> T asUser(UUID userId, Supplier<T> work) {
         if (userId == null) {

@@ -67,6 +67,7 @@ class GateTest extends IntegrationTest {
         assertThat(count.transactions.get()).as(count.toString()).isEqualTo(1);
         assertThat(count.statements.getFirst()).as(count.toString()).contains("gate_person");
         assertThat(count.statements).as("nothing re-reads the membership: " + count).filteredOn(s -> s.contains("memberships")).isEmpty();
+        assertThat(count.statements).as("the gate, the read, the disclosure's audit event: " + count).hasSize(3);
         assertThat(eventsOfType(tenant.id(), "contact.read")).as("the read is recorded in the same transaction").isEqualTo(2);
     }
 
@@ -127,7 +128,7 @@ class GateTest extends IntegrationTest {
             holder.setAutoCommit(false);
             execute(holder, "SELECT 1 FROM bulwark.audit_heads WHERE tenant_id = ? FOR UPDATE", tenant.id());
             CompletableFuture<HttpResponse<String>> read = CompletableFuture.supplyAsync(() -> call("GET", contact, member, null));
-            awaitWaiting("Lock", "transactionid|tuple", "audit_heads");
+            awaitWaiting("Lock", "transactionid|tuple", "audit_append");
 
             CompletableFuture<Integer> removal = CompletableFuture.supplyAsync(() -> {
                 try (PreparedStatement ps = remover.prepareStatement("DELETE FROM bulwark.memberships WHERE tenant_id = ? AND user_id = ?")) {

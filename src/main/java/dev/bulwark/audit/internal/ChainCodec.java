@@ -106,6 +106,31 @@ public final class ChainCodec {
         return finish();
     }
 
+    /**
+     * What {@link #eventHash} covers before the event's seq (domain, version, tenant), encoded: the database completes
+     * the encoding with the seq and the previous hash under the chain head's lock (migration V41, {@code audit_append}).
+     */
+    public byte[] eventPrefix(int hashVersion, UUID tenant) {
+        start("bulwark.audit.event");
+        text(Integer.toString(hashVersion));
+        text(tenant.toString());
+        return encoded();
+    }
+
+    /** What {@link #eventHash} covers between the seq and the previous hash (id, instant, type, payload hash), encoded. */
+    public byte[] eventMiddle(UUID id, Instant occurredAt, String type, byte[] payloadHash) {
+        length = 0;
+        text(id.toString());
+        text(instant(occurredAt));
+        text(type);
+        bytes(payloadHash);
+        return encoded();
+    }
+
+    private byte[] encoded() {
+        return java.util.Arrays.copyOf(buffer, length);
+    }
+
     private void start(String domain) {
         length = 0;
         text(domain);

@@ -103,6 +103,22 @@ class GateTest extends IntegrationTest {
     }
 
     @Test
+    void creatingAnApiKeyIsOneTransaction() {
+        call("GET", contact, tenant.owner(), null);
+        String name = "key-create-" + UUID.randomUUID();
+        HttpResponse<String> created = counted(name, "POST", "/api/v1/orgs/" + tenant.id() + "/api-keys", tenant.owner().auth(),
+                "{\"name\":\"CI\",\"role\":\"VIEWER\"}");
+        CountedStatements.Count count = CountedStatements.of(name);
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(count.connections.get()).as(count.toString()).isEqualTo(1);
+        assertThat(count.transactions.get()).as(count.toString()).isEqualTo(1);
+        assertThat(count.statements.getFirst()).as(count.toString()).contains("gate_person");
+        assertThat(count.statements).as("the policy and the role are the gate's: " + count)
+                .filteredOn(s -> s.contains("organisation_policies") || s.contains("memberships")).isEmpty();
+    }
+
+    @Test
     void aRefusedRequestIsOneStatementAndChangesNothing() {
         Person outsider = outsider();
         call("GET", "/api/v1/me", outsider, null); // the token's first use reads its session

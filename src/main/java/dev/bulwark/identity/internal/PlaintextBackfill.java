@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.bulwark.keys.FieldCipher;
+import dev.bulwark.tenancy.TenantScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -12,9 +13,18 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Encrypts the accounts V20 found in plaintext, before the application serves its first request: each row's email
- * and name become ciphertexts under the platform's keys, the email's blind index is set, and the plaintext columns
- * are cleared. A row changed meanwhile (its plaintext no longer the one read) is left for the next start. Then keys
+ * The identity module's start-up sealing, run before the application serves its first request (as
+ * {@code keys/PlaintextSealing} is for the organisations' tables; these are under the platform's keys, and one of them is
+ * a global table, so they are sealed here rather than per organisation):
+ * <ul>
+ * <li>accounts V20 found in plaintext: each row's email and name become ciphertexts under the platform's keys, the
+ * email's blind index is set, and the plaintext columns are cleared;</li>
+ * <li>TOTP seeds enrolled before V19, whose users V42 marked: encrypted, bound to their user, and the plaintext
+ * cleared.</li>
+ * </ul>
+ * A row that already holds a ciphertext keeps it: a plaintext value found beside it (written behind the application's
+ * back) is cleared, never encrypted over it. From then on a plaintext value is refused where it is read
+ * ({@link FieldCipher#open}), never used. Rows are locked while sealed ({@code FOR UPDATE}), so no write is lost. Then keys
  * accounts from before V26 by {@link EmailAddresses}' account and look-alike keys.
  */
 @Component
@@ -27,12 +37,14 @@ class PlaintextBackfill implements SmartInitializingSingleton {
     private final FieldCipher cipher;
     private final Users users;
     private final TransactionTemplate transactions;
+    private final TenantScope scope;
 
-    PlaintextBackfill(JdbcClient jdbc, FieldCipher cipher, Users users, TransactionTemplate transactions) {
+    PlaintextBackfill(JdbcClient jdbc, FieldCipher cipher, Users users, TransactionTemplate transactions, TenantScope scope) {
         this.jdbc = jdbc;
         this.cipher = cipher;
         this.users = users;
         this.transactions = transactions;
+        this.scope = scope;
     }
 
     @Override
@@ -46,6 +58,10 @@ class PlaintextBackfill implements SmartInitializingSingleton {
         if (total > 0) {
             log.info("Encrypted the email and name of {} accounts stored in plaintext", total);
         }
+        int seeds = sealSeeds();
+        if (seeds > 0) {
+            log.info("Encrypted {} TOTP seeds stored in plaintext", seeds);
+        }
         int rekeyed = 0;
         do {
             done = transactions.execute(s -> rekeyBatch());
@@ -56,28 +72,74 @@ class PlaintextBackfill implements SmartInitializingSingleton {
         }
     }
 
-    /** Encrypts up to one batch of plaintext accounts; returns how many. */
+    /**
+     * Encrypts up to one batch of accounts holding a plaintext email or name; returns how many. A column that already
+     * has its ciphertext keeps it (and the blind index stays), its plaintext only cleared.
+     */
     int batch() {
-        record Plain(UUID id, String email, String name) {
+        record Plain(UUID id, String email, String name, byte[] emailCt, byte[] nameCt) {
         }
-        List<Plain> rows = jdbc.sql("SELECT id, email, name FROM users WHERE email IS NOT NULL ORDER BY id LIMIT :n FOR UPDATE SKIP LOCKED")
+        List<Plain> rows = jdbc.sql("""
+                        SELECT id, email, name, email_ct, name_ct FROM users WHERE email IS NOT NULL OR name IS NOT NULL
+                        ORDER BY id LIMIT :n FOR UPDATE SKIP LOCKED
+                        """)
                 .param("n", BATCH)
-                .query((rs, n) -> new Plain(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)))
+                .query((rs, n) -> new Plain(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getBytes(4),
+                        rs.getBytes(5)))
                 .list();
         for (Plain row : rows) {
+            boolean fromPlain = row.emailCt() == null; // the row's constraint: then email and name are both in plaintext
             jdbc.sql("""
-                            UPDATE users SET email_ct = :email, name_ct = :name, email_bidx = :bidx,
-                                email_lookalike_bidx = :lookalike, email = NULL, name = NULL
+                            UPDATE users SET email_ct = :email, name_ct = :name, email_bidx = coalesce(:bidx, email_bidx),
+                                email_lookalike_bidx = coalesce(:lookalike, email_lookalike_bidx), email = NULL, name = NULL
                             WHERE id = :id
                             """)
                     .param("id", row.id())
-                    .param("email", cipher.encrypt(Users.field(row.id(), "email"), row.email()))
-                    .param("name", cipher.encrypt(Users.field(row.id(), "name"), row.name()))
-                    .param("bidx", users.emailIndex(keys(row.email())))
-                    .param("lookalike", users.lookalikeIndex(keys(row.email())))
+                    .param("email", fromPlain ? cipher.encrypt(Users.field(row.id(), "email"), row.email()) : row.emailCt())
+                    .param("name", row.nameCt() == null ? cipher.encrypt(Users.field(row.id(), "name"), row.name()) : row.nameCt())
+                    .param("bidx", fromPlain ? users.emailIndex(keys(row.email())) : null)
+                    .param("lookalike", fromPlain ? users.lookalikeIndex(keys(row.email())) : null)
                     .update();
         }
         return rows.size();
+    }
+
+    /**
+     * Encrypts the TOTP seeds V42 found in plaintext (their users marked {@code totp_seed_in_plaintext}: row-level
+     * security hides every other user's seed, so the mark is how they are found); returns how many.
+     */
+    int sealSeeds() {
+        int total = 0;
+        List<UUID> marked;
+        do {
+            marked = jdbc.sql("SELECT id FROM users WHERE totp_seed_in_plaintext ORDER BY id LIMIT :n")
+                    .param("n", BATCH).query(UUID.class).list();
+            for (UUID user : marked) {
+                total += scope.asUser(user, () -> sealSeed(user));
+            }
+        } while (marked.size() == BATCH);
+        return total;
+    }
+
+    /**
+     * Seals the user's seed if it is in plaintext and clears their mark, bound to the user in one transaction; 1 if a
+     * seed was sealed. A seed that already has its ciphertext keeps it, the plaintext beside it only cleared.
+     */
+    private int sealSeed(UUID user) {
+        record Seed(String plain, byte[] sealed) {
+        }
+        List<Seed> seeds = jdbc.sql("SELECT secret, secret_ct FROM totp_factors WHERE user_id = :user AND secret IS NOT NULL FOR UPDATE")
+                .param("user", user)
+                .query((rs, n) -> new Seed(rs.getString(1), rs.getBytes(2)))
+                .list();
+        for (Seed seed : seeds) {
+            jdbc.sql("UPDATE totp_factors SET secret_ct = :sealed, secret = NULL WHERE user_id = :user")
+                    .param("user", user)
+                    .param("sealed", seed.sealed() != null ? seed.sealed() : cipher.encrypt(SecondFactors.seed(user), seed.plain()))
+                    .update();
+        }
+        jdbc.sql("UPDATE users SET totp_seed_in_plaintext = false WHERE id = :user").param("user", user).update();
+        return seeds.size();
     }
 
     /**

@@ -41,13 +41,16 @@ class SecondFactors {
     }
 
     /** A user's TOTP seed is encrypted under the platform organisation's key, bound to the user. */
-    private static FieldCipher.Field seed(UUID userId) {
+    static FieldCipher.Field seed(UUID userId) {
         return new FieldCipher.Field(Organisation.PLATFORM_ID, "totp_factors", "secret", userId);
     }
 
+    /**
+     * The seed a row holds; refused ({@code PlaintextAtRestException}) when its plaintext column from before V19 holds a
+     * value: the start-up step ({@link PlaintextBackfill}) sealed every such seed, so one found now is never used.
+     */
     private String open(UUID userId, java.sql.ResultSet rs) throws java.sql.SQLException {
-        byte[] sealed = rs.getBytes("secret_ct");
-        return sealed != null ? cipher.decrypt(seed(userId), sealed) : rs.getString("secret");
+        return cipher.open(seed(userId), rs.getBytes("secret_ct"), rs.getString("secret"));
     }
 
     boolean totpEnabled(UUID userId) {

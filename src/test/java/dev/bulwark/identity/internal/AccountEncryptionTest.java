@@ -59,8 +59,13 @@ class AccountEncryptionTest extends IntegrationTest {
         assertThat(again.statusCode()).isEqualTo(409);
     }
 
+    /**
+     * An account as V1 wrote it, in plaintext: never used (not found by its address), sealed by the start-up step
+     * ({@link PlaintextBackfill}), and then it signs in as any other. A plaintext value planted afterwards is refused,
+     * not served; the next start clears it and keeps the ciphertext.
+     */
     @Test
-    void accountsStoredInPlaintextBeforeV20AreEncryptedAtStartAndCanSignIn() throws Exception {
+    void accountsStoredInPlaintextBeforeV20AreSealedAtStartAndPlaintextIsRefusedAfter() throws Exception {
         String template = uniqueEmail();
         UUID templateId = UUID.fromString(signUp(template).get("userId").asString());
         UUID legacy = UUID.randomUUID();
@@ -75,20 +80,11 @@ class AccountEncryptionTest extends IntegrationTest {
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
         assertThat(postJson("/api/v1/auth/login", Map.of("email", email, "password", STRONG_PASSWORD)).statusCode())
-                .as("not found before the backfill: sign-in reads only the blind index").isEqualTo(401);
-        // The same address cannot be taken again meanwhile.
-        assertThat(postJson("/api/v1/signup", Map.of("email", email.toLowerCase(), "password", STRONG_PASSWORD,
-                "name", "Twin", "organisationName", "Twin org")).statusCode()).isEqualTo(409);
+                .as("not found before the step: sign-in reads only the blind index").isEqualTo(401);
 
         backfill.afterSingletonsInstantiated();
 
-        try (Connection c = connectAs("postgres");
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM bulwark.users WHERE email IS NOT NULL OR name IS NOT NULL")) {
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                assertThat(rs.getLong(1)).as("accounts left in plaintext").isZero();
-            }
-        }
+        assertThat(plaintextAccounts()).as("accounts left in plaintext").isZero();
         liftLock(email);
         assertThat(userIdOf(email.toLowerCase())).isEqualTo(legacy);
         HttpResponse<String> login = postJson("/api/v1/auth/login", Map.of("email", email, "password", STRONG_PASSWORD));
@@ -96,6 +92,32 @@ class AccountEncryptionTest extends IntegrationTest {
         HttpResponse<String> me = get("/api/v1/me", bearer(body(login)));
         assertThat(body(me).get("email").asString()).isEqualTo(email);
         assertThat(body(me).get("name").asString()).isEqualTo("Legacy Person");
+        assertThat(postJson("/api/v1/signup", Map.of("email", email.toLowerCase(), "password", STRONG_PASSWORD,
+                "name", "Twin", "organisationName", "Twin org")).statusCode()).as("the address is taken").isEqualTo(409);
+
+        // Planted behind the application's back, after sealing: refused wherever it is read, never served.
+        try (Connection c = connectAs("postgres");
+             PreparedStatement ps = c.prepareStatement("UPDATE bulwark.users SET name = 'Planted Name' WHERE id = ?")) {
+            ps.setObject(1, legacy);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        HttpResponse<String> refused = get("/api/v1/me", bearer(body(login)));
+        assertThat(refused.statusCode()).isEqualTo(500);
+        assertThat(refused.body()).contains("undecryptable-data").doesNotContain("Planted").doesNotContain("Legacy Person");
+
+        // The next start clears it; the ciphertext the application wrote is kept, not replaced by the planted value.
+        backfill.afterSingletonsInstantiated();
+        assertThat(plaintextAccounts()).isZero();
+        assertThat(body(get("/api/v1/me", bearer(body(login)))).get("name").asString()).isEqualTo("Legacy Person");
+    }
+
+    private long plaintextAccounts() throws Exception {
+        try (Connection c = connectAs("postgres");
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM bulwark.users WHERE email IS NOT NULL OR name IS NOT NULL");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private void liftLock(String email) throws Exception {

@@ -14,6 +14,7 @@ import dev.bulwark.IntegrationTest;
 import org.apache.commons.codec.binary.Base32;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,9 @@ class MfaTest extends IntegrationTest {
 
     private String email;
     private JsonNode tokens;
+
+    @Autowired
+    private PlaintextBackfill sealing;
 
     @BeforeEach
     void signedIn() {
@@ -135,7 +139,70 @@ class MfaTest extends IntegrationTest {
         assertThat(body(refused).get("type").asString()).endsWith("/step-up-required");
     }
 
+    /**
+     * A seed as V3 wrote it, in plaintext, its user marked as V42 marks them: refused at sign-in (a 500, never checked
+     * against a code), sealed by the start-up step ({@link PlaintextBackfill}), and then it signs in as any other. A
+     * plaintext seed planted afterwards is refused, never used, and stays refused: the step does not take it for one
+     * from before V19.
+     */
+    @Test
+    void aSeedStoredInPlaintextIsRefusedUntilTheStartUpStepSealsIt() throws SQLException {
+        java.util.UUID userId = userIdOf(email);
+        String legacySeed = Totp.newSecret();
+        sql("INSERT INTO bulwark.totp_factors (user_id, secret, created_at, confirmed_at) VALUES (?, ?, now(), now())",
+                userId, legacySeed);
+        sql("UPDATE bulwark.users SET totp_seed_in_plaintext = true WHERE id = ?", userId);
+        HttpResponse<String> refused = mfa(challenge(), code(legacySeed, 0));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(500);
+        assertThat(refused.body()).contains("undecryptable-data", "totp_factors.secret").doesNotContain(legacySeed);
+
+        assertThat(sealing.sealSeeds()).isEqualTo(1);
+
+        assertThat(seedColumns(userId)).as("plaintext cleared, ciphertext set, mark cleared").containsExactly(false, true, false);
+        assertThat(sealing.sealSeeds()).as("nothing left to seal").isZero();
+        HttpResponse<String> passed = mfa(challenge(), code(legacySeed, 0));
+        assertThat(passed.statusCode()).as(passed.body()).isEqualTo(200);
+
+        // Planted behind the application's back, after sealing: refused, never checked against a code.
+        String planted = Totp.newSecret();
+        sql("UPDATE bulwark.totp_factors SET secret = ? WHERE user_id = ?", planted, userId);
+        HttpResponse<String> again = mfa(challenge(), code(planted, 1));
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(500);
+        assertThat(again.body()).contains("undecryptable-data").doesNotContain(planted);
+        assertThat(sealing.sealSeeds()).isZero();
+        assertThat(mfa(challenge(), code(legacySeed, 1)).statusCode()).as("still refused").isEqualTo(500);
+        assertThat(seedColumns(userId)).containsExactly(true, true, false);
+    }
+
     // --- helpers
+
+    private String challenge() {
+        JsonNode challenge = body(postJson("/api/v1/auth/login", Map.of("email", email, "password", STRONG_PASSWORD)));
+        assertThat(challenge.get("mfaRequired").asBoolean()).isTrue();
+        return challenge.get("mfaToken").asString();
+    }
+
+    /** Whether the user's seed row holds a plaintext, and a ciphertext, and whether the user is marked. */
+    private List<Boolean> seedColumns(java.util.UUID userId) throws SQLException {
+        try (Connection c = connectAs("postgres"); PreparedStatement ps = c.prepareStatement(
+                "SELECT t.secret IS NOT NULL, t.secret_ct IS NOT NULL, u.totp_seed_in_plaintext FROM bulwark.totp_factors t"
+                        + " JOIN bulwark.users u ON u.id = t.user_id WHERE t.user_id = ?")) {
+            ps.setObject(1, userId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return List.of(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3));
+            }
+        }
+    }
+
+    private void sql(String statement, Object... args) throws SQLException {
+        try (Connection c = connectAs("postgres"); PreparedStatement ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
 
     private String enrol() {
         String secret = body(post("/api/v1/me/mfa/totp", tokens, "{}")).get("secret").asString();

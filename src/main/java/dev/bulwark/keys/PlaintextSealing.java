@@ -15,7 +15,9 @@ import org.springframework.stereotype.Component;
  * {@link Resealer} doing its own tables. From then on a plaintext value is refused wherever it is read
  * ({@code FieldCipher#open}), never served (docs/encryption.md). An organisation whose keys cannot be used now (its
  * KMS refuses) is left as it is and logged: its plaintext rows stay refused until a later start seals them.
- * Purged organisations hold no such rows: their keys are destroyed and their data deleted.
+ * Purged organisations hold no such rows: their keys are destroyed and their data deleted. Accounts and TOTP seeds, under
+ * the platform's keys, are sealed the same way by the identity module's own start-up step
+ * ({@code identity/internal/PlaintextBackfill}).
  */
 @Component
 public class PlaintextSealing implements SmartInitializingSingleton {

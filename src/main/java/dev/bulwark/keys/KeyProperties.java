@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param localKmsDir     enables the local KMS stand-in ({@code local-kms://name} is {@code <dir>/name.json}); for
  *                        development and tests of customer-managed keys, not a real KMS
  * @param cacheSize       how many organisations' unwrapped keysets are kept in memory
- * @param cacheTtl        how long after last use an unwrapped keyset is kept
+ * @param cacheTtl        how long after it was loaded an unwrapped keyset is kept, however often it is used
  * @param reencryptInterval how often the re-encryption job looks for rotated organisations
  * @param reencryptBatch  rows per table per batch of re-encryption
  */

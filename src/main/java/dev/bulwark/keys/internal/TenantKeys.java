@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.Mac;
@@ -49,7 +50,17 @@ public class TenantKeys {
         this.tenantScope = tenantScope;
         this.root = root;
         this.kms = kms;
-        this.cache = Caffeine.newBuilder().maximumSize(properties.cacheSize()).expireAfterAccess(properties.cacheTtl()).build();
+        this.cache = cache(properties, Ticker.systemTicker());
+    }
+
+    /**
+     * The unwrapped keysets' cache: bounded, and each entry dropped {@code cache-ttl} after it was loaded, however
+     * often it is used. Expiry after access would keep a busy organisation's keys in memory forever on an instance
+     * that did not make the change, so a customer's revoked KMS key or a crypto-shredded keyset would stay usable
+     * there; after write, every instance reads the keys again within {@code cache-ttl}.
+     */
+    static <V> Cache<UUID, V> cache(KeyProperties properties, Ticker ticker) {
+        return Caffeine.newBuilder().maximumSize(properties.cacheSize()).expireAfterWrite(properties.cacheTtl()).ticker(ticker).build();
     }
 
     public Keys of(UUID tenant) {

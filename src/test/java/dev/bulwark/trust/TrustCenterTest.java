@@ -507,7 +507,8 @@ class TrustCenterTest {
             Map.entry("edge.security-headers", "dev.bulwark.trust.TrustCenterTest#aHealthySystemPassesEveryCheckAndEachBrokenConditionFlipsExactlyItsCheck"),
             Map.entry("edge.security-txt", "dev.bulwark.trust.internal.ConfigChecksTest#securityTxtFailsWithoutAContactOrCloseToExpiry"),
             Map.entry("edge.tls", "dev.bulwark.trust.internal.ConfigChecksTest#tlsFailsWhenTheLiveConnectorAcceptsAnOldProtocolOrAWeakSuite"),
-            Map.entry("access.rate-limits", "dev.bulwark.trust.internal.ConfigChecksTest#rateLimitsFailWhenABudgetIsOff"));
+            Map.entry("access.rate-limits", "dev.bulwark.trust.internal.ConfigChecksTest#rateLimitsFailWhenABudgetIsOff"),
+            Map.entry("resilience.database", "dev.bulwark.trust.internal.ConfigChecksTest#theDatabaseCheckFailsWhileItsDatabaseIsDownAndShowsRestarts"));
 
     @Test
     void everyControlHasACheckAndEveryCheckATestThatBreaksIt() throws Exception {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.bulwark.access.RateLimitProperties;
+import dev.bulwark.tenancy.DatabaseSupervision;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.MfaStatus;
 import dev.bulwark.identity.PasskeyProperties;
@@ -242,5 +243,23 @@ final class ConfigChecks {
     }
 
     private ConfigChecks() {
+    }
+
+    /**
+     * The embedded database's supervision: fails while it is restarting or has given up (the alert the operators and
+     * the trust page see), shows the restarts since the instance started; an external PostgreSQL is its platform's
+     * to restart, and an embedded one this platform cannot supervise (not Linux, or turned off) is said so.
+     */
+    static Check.Result database(DatabaseSupervision database) {
+        Map<String, Object> details = database.details();
+        Map<String, Object> evidence = new java.util.LinkedHashMap<>();
+        evidence.put("state", database.state());
+        if (details.containsKey("restarts")) {
+            evidence.put("restartsSinceStart", details.get("restarts"));
+        }
+        if (!database.supervised()) {
+            return Check.Result.notConfigured(evidence).forOperators(details);
+        }
+        return (database.state().equals("running") ? Check.Result.pass(evidence) : Check.Result.fail(evidence)).forOperators(details);
     }
 }

@@ -23,6 +23,7 @@ import dev.bulwark.identity.PasswordHashingParameters;
 import dev.bulwark.keys.KeyStatus;
 import dev.bulwark.privacy.RetentionStatus;
 import dev.bulwark.shared.ModuleTables;
+import dev.bulwark.tenancy.DatabaseSupervision;
 import dev.bulwark.tenancy.IsolationCatalog;
 import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.TenantScope;
@@ -65,7 +66,7 @@ public class Controls {
     Controls(JdbcClient jdbc, TenantScope tenantScope, IsolationCatalog catalog, AuditIntegrity audit, KeyStatus keys,
              AuthProperties auth, MfaStatus mfa, RetentionStatus retention, HttpProperties httpProperties, TlsProbe tlsProbe,
              RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
-             TrustProperties properties, List<ModuleTables> modules) {
+             TrustProperties properties, List<ModuleTables> modules, DatabaseSupervision database) {
         this.jdbc = jdbc;
         this.encrypted = Sweeps.Scanned.of(modules);
         this.sweeps = sweeps;
@@ -157,6 +158,11 @@ public class Controls {
                         + " sign-in is budgeted per address.",
                 List.of("ASVS 5 V2.4.1"), List.of(check("access.rate-limits",
                         () -> ConfigChecks.rateLimits(rateLimits, httpProperties.authRequestsPerMinute())))));
+        controls.add(new Control("database-availability", "Resilience", "A database that comes back by itself",
+                "The embedded PostgreSQL is supervised: when it dies it is restarted without restarting the application,"
+                        + " requests answer 503 with Retry-After meanwhile, and this check fails while it is down or when its"
+                        + " restarts keep failing. Restarts since the instance started are shown.",
+                List.of("SOC 2 A1.2"), List.of(check("resilience.database", () -> ConfigChecks.database(database)))));
         this.all = List.copyOf(controls);
     }
 

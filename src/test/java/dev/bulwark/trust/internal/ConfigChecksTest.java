@@ -346,4 +346,28 @@ class ConfigChecksTest {
         assertThat(ConfigChecks.swept(0, new Sweeps.Cycle(NOW.minus(Duration.ofDays(2)), null), SCAN_CYCLE, NOW, Map.of(), sizes).status())
                 .isEqualTo(Check.Status.FAIL);
     }
+
+    /** A fixed state of the database's supervision, as the trust check reads it. */
+    private record Supervision(boolean supervised, String state, Map<String, Object> details)
+            implements dev.bulwark.tenancy.DatabaseSupervision {
+    }
+
+    @Test
+    void theDatabaseCheckFailsWhileItsDatabaseIsDownAndShowsRestarts() {
+        Check.Result up = ConfigChecks.database(new Supervision(true, "running", Map.of("server", "running", "restarts", 2,
+                "since", NOW.toString())));
+        assertThat(up.status()).isEqualTo(Check.Status.PASS);
+        assertThat(up.evidence()).containsEntry("state", "running").containsEntry("restartsSinceStart", 2);
+        assertThat(up.operatorEvidence()).containsEntry("since", NOW.toString());
+
+        Check.Result restarting = ConfigChecks.database(new Supervision(true, "restarting", Map.of("restarts", 2, "attempts", 3,
+                "lastFailure", "FATAL: the database system is starting up")));
+        assertThat(restarting.status()).isEqualTo(Check.Status.FAIL);
+        assertThat(restarting.evidence()).as("what PostgreSQL said is for the operators").doesNotContainKey("lastFailure");
+        assertThat(restarting.operatorEvidence()).containsKey("lastFailure");
+        assertThat(ConfigChecks.database(new Supervision(true, "gave_up", Map.of("restarts", 0))).status()).isEqualTo(Check.Status.FAIL);
+
+        assertThat(ConfigChecks.database(new Supervision(false, "external", Map.of())).status())
+                .as("an external PostgreSQL is its platform's to restart").isEqualTo(Check.Status.NOT_CONFIGURED);
+    }
 }

@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import dev.bulwark.tenancy.BeforeMigration;
+import dev.bulwark.tenancy.DatabaseSupervision;
 import dev.bulwark.tenancy.StoredData;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
@@ -55,6 +56,29 @@ class DatabaseConfiguration {
     @Bean
     SupervisedLiveness supervisedLiveness(DatabaseProperties properties, ApplicationEventPublisher events) {
         return new SupervisedLiveness(embedded(properties).flatMap(EmbeddedPostgresServer.Server::supervisor), events);
+    }
+
+    /** The supervision's state, as the trust center shows it. */
+    @Bean
+    DatabaseSupervision databaseSupervision(DatabaseProperties properties) {
+        Optional<PostgresSupervisor> supervisor = embedded(properties).flatMap(EmbeddedPostgresServer.Server::supervisor);
+        return new DatabaseSupervision() {
+            @Override
+            public boolean supervised() {
+                return supervisor.isPresent();
+            }
+
+            @Override
+            public String state() {
+                return supervisor.map(s -> s.state().name().toLowerCase(java.util.Locale.ROOT))
+                        .orElse(properties.external() ? "external" : "unsupervised");
+            }
+
+            @Override
+            public java.util.Map<String, Object> details() {
+                return supervisor.map(PostgresSupervisor::details).orElse(java.util.Map.of());
+            }
+        };
     }
 
     private static Optional<EmbeddedPostgresServer.Server> embedded(DatabaseProperties properties) {

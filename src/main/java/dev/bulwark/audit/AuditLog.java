@@ -33,6 +33,13 @@ public class AuditLog {
     public record Appended(UUID id, long seq, byte[] hash) {
     }
 
+    /** The details of {@code audit.redacted}: the redacted events' seqs and how many were redacted. */
+    static final String SEQS = "seqs";
+    static final String EVENTS = "events";
+    /** The details of {@code audit.purged}: the last purged seq, how many went ({@link #EVENTS}), and the cutoff. */
+    static final String THROUGH_SEQ = "throughSeq";
+    static final String OLDER_THAN = "olderThan";
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
@@ -57,7 +64,13 @@ public class AuditLog {
 
     /** A change {@code caller} made in its organisation: what it was ({@code before}) and what it became. */
     public Appended callerAction(Caller caller, AuditType type, Entity entity, Map<String, ?> before, Map<String, ?> after) {
-        return append(new AuditEvent(caller.orgId(), type, Actor.of(caller), entity, null, before, after, null));
+        return callerAction(caller, type, entity, null, before, after);
+    }
+
+    /** A change {@code caller} made in its organisation and the reason it gave ({@code reason}, e.g. for a legal hold). */
+    public Appended callerAction(Caller caller, AuditType type, Entity entity, String reason, Map<String, ?> before,
+                                 Map<String, ?> after) {
+        return append(new AuditEvent(caller.orgId(), type, Actor.of(caller), entity, reason, before, after, null));
     }
 
     /**
@@ -76,7 +89,15 @@ public class AuditLog {
 
     /** What Bulwark did to {@code orgId} on its own (scheduled work), and why ({@code reason}). */
     public Appended systemAction(UUID orgId, AuditType type, String reason, Map<String, ?> after) {
-        return append(new AuditEvent(orgId, type, Actor.system(), Entity.organisation(orgId), reason, null, after, null));
+        return organisationAction(orgId, Actor.system(), type, reason, after);
+    }
+
+    /**
+     * What {@code actor} did to the organisation {@code orgId} as a whole, and why ({@code reason}): work that runs on
+     * its own ({@link Actor#system()}) or on a caller's demand, such as a retention run. The current request's facts.
+     */
+    public Appended organisationAction(UUID orgId, Actor actor, AuditType type, String reason, Map<String, ?> after) {
+        return append(new AuditEvent(orgId, type, actor, Entity.organisation(orgId), reason, null, after, null));
     }
 
     /** The general form, for an event none of the entry points above describes. */
@@ -175,7 +196,7 @@ public class AuditLog {
                     .single();
             if (redacted > 0) {
                 appendBound(new AuditEvent(tenantId, AuditType.AUDIT_REDACTED, actor, Entity.organisation(tenantId),
-                        "erasure", null, Map.of("seqs", seqs, "events", redacted), RequestFacts.current()));
+                        "erasure", null, Map.of(SEQS, seqs, EVENTS, redacted), RequestFacts.current()));
             }
             return redacted;
         });
@@ -209,7 +230,7 @@ public class AuditLog {
                     .single();
             if (removed > 0) {
                 appendBound(new AuditEvent(tenantId, AuditType.AUDIT_PURGED, actor, Entity.organisation(tenantId),
-                        "retention", null, Map.of("throughSeq", upTo, "events", removed, "olderThan", cutoff),
+                        "retention", null, Map.of(THROUGH_SEQ, upTo, EVENTS, removed, OLDER_THAN, cutoff),
                         RequestFacts.current()));
             }
             return new Purged(upTo, removed);

@@ -41,6 +41,19 @@ class AuditController {
 
     static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
 
+    /** The details of {@code audit.read}: the query's filters as asked, and how many events it returned. */
+    static final String TYPE = "type";
+    static final String ACTOR_ID = "actorId";
+    static final String ENTITY_ID = "entityId";
+    static final String FROM = "from";
+    static final String TO = "to";
+    static final String RETURNED = "returned";
+    /** The details of {@code audit.verified}: whether the chain verified, and how many events were checked. */
+    static final String VALID = "valid";
+    static final String CHECKED = "checked";
+    /** The detail of {@code audit.exported}: the export's format. */
+    static final String FORMAT = "format";
+
     private final AuditQueries queries;
     private final ChainVerifier verifier;
     private final AuditLog audit;
@@ -80,12 +93,12 @@ class AuditController {
         PageRequest page = PageRequest.of(limit, cursor);
         Page<AuditRecord> result = queries.page(caller.orgId(), new AuditQueries.Filter(known, actorId, entityId, from, to), page);
         Map<String, Object> asked = new LinkedHashMap<>();
-        asked.put("type", type);
-        asked.put("actorId", actorId);
-        asked.put("entityId", entityId);
-        asked.put("from", from);
-        asked.put("to", to);
-        asked.put("returned", result.items().size());
+        asked.put(TYPE, type);
+        asked.put(ACTOR_ID, actorId);
+        asked.put(ENTITY_ID, entityId);
+        asked.put(FROM, from);
+        asked.put(TO, to);
+        asked.put(RETURNED, result.items().size());
         record(caller, AuditType.AUDIT_READ, asked);
         return result;
     }
@@ -94,7 +107,7 @@ class AuditController {
     @Requires(Permission.READ_AUDIT)
     Map<String, Object> verify(Caller caller) {
         Verification v = verifier.verify(caller.orgId());
-        record(caller, AuditType.AUDIT_VERIFIED, Map.of("valid", v.valid(), "checked", v.checked()));
+        record(caller, AuditType.AUDIT_VERIFIED, Map.of(VALID, v.valid(), CHECKED, v.checked()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("valid", v.valid());
         body.put("checked", v.checked());
@@ -120,7 +133,7 @@ class AuditController {
     ResponseEntity<StreamingResponseBody> export(Caller caller) {
         UUID tenant = caller.orgId();
         StreamingResponseBody body = longAnswers.answer(tenant, out -> transactions.executeWithoutResult(s -> {
-            record(caller, AuditType.AUDIT_EXPORTED, Map.of("format", "ndjson"));
+            record(caller, AuditType.AUDIT_EXPORTED, Map.of(FORMAT, "ndjson"));
             try (BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
                 queries.each(tenant, event -> {
                     try {

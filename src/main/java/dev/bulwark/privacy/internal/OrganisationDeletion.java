@@ -38,6 +38,9 @@ public class OrganisationDeletion {
 
     private static final Logger log = LoggerFactory.getLogger(OrganisationDeletion.class);
 
+    /** The detail of {@code org.deletion.requested}: when the grace period ends. ({@code org.purged}'s are table names.) */
+    static final String PURGE_AFTER = "purgeAfter";
+
     /** The deletion state of an organisation. */
     public record Status(String status, Instant disabledAt, Instant purgeAfter) {
     }
@@ -90,7 +93,7 @@ public class OrganisationDeletion {
                 throw new ConflictException("This organisation's deletion is already pending.");
             }
             audit.callerAction(caller, AuditType.ORG_DELETION_REQUESTED, Entity.organisation(caller.orgId()),
-                    Map.of("purgeAfter", purgeAfter.toString()));
+                    Map.of(PURGE_AFTER, purgeAfter.toString()));
         }));
         return new Status("deletion-pending", now, purgeAfter);
     }

@@ -40,6 +40,9 @@ import tools.jackson.databind.ObjectMapper;
 @Service
 public class OrganisationExport {
 
+    /** The detail of {@code org.exported}: the export's format. */
+    static final String FORMAT = "format";
+
     private final List<ModuleTables.Table> exported;
     private final FieldCipher cipher;
     private final AuditReader auditReader;
@@ -77,7 +80,7 @@ public class OrganisationExport {
         return longAnswers.answer(org, out -> snapshot.executeWithoutResult(s -> tenantScope.inTenant(org, null, () -> {
             // First, so the head lock is held from the snapshot on: no event of this organisation commits while the
             // export is read, and the export ends with its own event.
-            audit.callerAction(caller, AuditType.ORG_EXPORTED, Entity.organisation(org), Map.of("format", "zip"));
+            audit.callerAction(caller, AuditType.ORG_EXPORTED, Entity.organisation(org), Map.of(FORMAT, "zip"));
             write(org, out);
         })));
     }

@@ -35,6 +35,15 @@ import tools.jackson.databind.ObjectMapper;
 @Service
 public class PrivacyRequests {
 
+    /**
+     * The details of {@code privacy.access.exported} and {@code privacy.erasure.completed}: how many contacts,
+     * interactions and audit events were returned or erased, and whether the subject had already been erased.
+     */
+    static final String CONTACTS = "contacts";
+    static final String INTERACTIONS = "interactions";
+    static final String AUDIT_EVENTS = "auditEvents";
+    static final String ALREADY_ERASED = "alreadyErased";
+
     /** The subject of a request. */
     public record Subject(String email) {
     }
@@ -97,8 +106,8 @@ public class PrivacyRequests {
     private Access collect(Caller caller, String email) {
         DataSubjects.Records records = subjects.collect(caller.orgId(), email);
         List<AuditRecord> events = auditReader.about(caller.orgId(), records.entityIds());
-        audit.callerAction(caller, AuditType.PRIVACY_ACCESS_EXPORTED, Entity.organisation(caller.orgId()), Map.of("contacts",
-                records.contacts().size(), "interactions", records.interactions().size(), "auditEvents", events.size()));
+        audit.callerAction(caller, AuditType.PRIVACY_ACCESS_EXPORTED, Entity.organisation(caller.orgId()), Map.of(CONTACTS,
+                records.contacts().size(), INTERACTIONS, records.interactions().size(), AUDIT_EVENTS, events.size()));
         return new Access(new Subject(email), records.contacts(), records.interactions(), events,
                 Instant.now().truncatedTo(ChronoUnit.MILLIS));
     }
@@ -161,9 +170,9 @@ public class PrivacyRequests {
             String detail = !erased.contactIds().isEmpty() ? "Erased."
                     : earlier != null ? "Nothing left to erase: this address was already erased."
                     : "Nothing to erase: no record holds this address.";
-            audit.callerAction(caller, AuditType.PRIVACY_ERASURE_COMPLETED, Entity.organisation(org), Map.of("contacts", erased.contactIds().size(),
-                    "interactions", erased.interactionIds().size(), "auditEvents", redacted,
-                    "alreadyErased", earlier != null));
+            audit.callerAction(caller, AuditType.PRIVACY_ERASURE_COMPLETED, Entity.organisation(org), Map.of(CONTACTS, erased.contactIds().size(),
+                    INTERACTIONS, erased.interactionIds().size(), AUDIT_EVENTS, redacted,
+                    ALREADY_ERASED, earlier != null));
             return new Erasure(erased.contactIds().size(), erased.interactionIds().size(), redacted, earlier, detail);
         }));
     }

@@ -9,8 +9,6 @@ import java.util.UUID;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.RecentFactor;
-import dev.bulwark.audit.Actor;
-import dev.bulwark.audit.AuditEvent;
 import dev.bulwark.audit.AuditLog;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
@@ -37,6 +35,12 @@ public class Retention {
     /** Whether the organisation is on legal hold, and since when. */
     public record LegalHold(boolean active, Instant since) {
     }
+
+    /** The details of {@code retention.policy.updated}: the data class and its period, before and after. */
+    static final String DATA_CLASS = "dataClass";
+    static final String RETENTION_DAYS = "retentionDays";
+    /** The detail of {@code retention.legal_hold.updated}: whether the hold was on, before and after. */
+    static final String ACTIVE = "active";
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
@@ -96,7 +100,7 @@ public class Retention {
                     .param("by", caller.userId())
                     .update();
             audit.callerAction(caller, AuditType.RETENTION_POLICY_UPDATED, new Entity("retention_policy", dataClass.id()),
-                    Map.of("retentionDays", before), Map.of("dataClass", dataClass.id(), "retentionDays", days));
+                    Map.of(RETENTION_DAYS, before), Map.of(DATA_CLASS, dataClass.id(), RETENTION_DAYS, days));
             return new Policy(dataClass.id(), days, now);
         }));
     }
@@ -129,8 +133,8 @@ public class Retention {
                     .param("active", active)
                     .param("now", Timestamp.from(now))
                     .update();
-            audit.append(new AuditEvent(caller.orgId(), AuditType.RETENTION_LEGAL_HOLD_UPDATED, Actor.of(caller),
-                    Entity.organisation(caller.orgId()), reason, Map.of("active", was), Map.of("active", active), null));
+            audit.callerAction(caller, AuditType.RETENTION_LEGAL_HOLD_UPDATED, Entity.organisation(caller.orgId()), reason,
+                    Map.of(ACTIVE, was), Map.of(ACTIVE, active));
         }));
         return legalHold(caller.orgId());
     }

@@ -12,10 +12,8 @@ import java.util.UUID;
 import java.util.function.IntSupplier;
 
 import dev.bulwark.audit.Actor;
-import dev.bulwark.audit.AuditEvent;
 import dev.bulwark.audit.AuditLog;
 import dev.bulwark.audit.AuditType;
-import dev.bulwark.audit.Entity;
 import dev.bulwark.privacy.PrivacyProperties;
 import dev.bulwark.tenancy.DataClass;
 import dev.bulwark.tenancy.Lease;
@@ -45,6 +43,10 @@ public class RetentionEnforcer {
     private static final Logger log = LoggerFactory.getLogger(RetentionEnforcer.class);
     private static final Duration LEASE = Duration.ofMinutes(10);
     private static final String LEASE_NAME = "retention";
+
+    /** The details of {@code retention.purged}: the count per data class, and the run's time. */
+    static final String PURGED = "purged";
+    static final String AT = "at";
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
@@ -145,8 +147,8 @@ public class RetentionEnforcer {
                 counts.put(dataClass.id(), purged);
             }
             if (counts.values().stream().anyMatch(n -> n > 0)) {
-                audit.append(new AuditEvent(org, AuditType.RETENTION_PURGED, actor, Entity.organisation(org), "retention",
-                        null, Map.of("purged", counts, "at", now.toString()), null));
+                audit.organisationAction(org, actor, AuditType.RETENTION_PURGED, "retention",
+                        Map.of(PURGED, counts, AT, now.toString()));
             }
             return counts;
         }));

@@ -41,6 +41,14 @@ public class Contacts {
             tenant_id, id, name_ct, email_ct, phone_ct, notes_ct, name, email, phone, notes, version, created_at, updated_at""";
     public static final String EMAIL_INDEX = "contact.email";
 
+    /** The details of the {@code contact.*} events: the person's data ({@link #audited}). */
+    static final String NAME = "name";
+    static final String EMAIL = "email";
+    static final String PHONE = "phone";
+    static final String NOTES = "notes";
+    /** The detail of {@code contact.read} for contacts returned: their ids. */
+    static final String CONTACT_IDS = "contactIds";
+
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final WorkspaceAudit audit;
@@ -161,7 +169,7 @@ public class Contacts {
      */
     private void disclose(Caller caller, List<Contact> shown) {
         if (!shown.isEmpty()) {
-            audit.contactsRead(caller, shown.size() == 1 ? shown.getFirst().id() : null, "contactIds",
+            audit.contactsRead(caller, shown.size() == 1 ? shown.getFirst().id() : null, CONTACT_IDS,
                     shown.stream().map(Contact::id).toList());
         }
     }
@@ -189,8 +197,8 @@ public class Contacts {
 
     /** The person's data as the audit log keeps it: erasure removes it there too (docs/audit-chain.md). */
     private static java.util.Map<String, Object> audited(Contact contact) {
-        return WorkspaceAudit.fields("name", contact.name(), "email", contact.email(), "phone", contact.phone(), "notes",
-                contact.notes(), "version", contact.version());
+        return WorkspaceAudit.fields(NAME, contact.name(), EMAIL, contact.email(), PHONE, contact.phone(), NOTES,
+                contact.notes(), WorkspaceAudit.VERSION, contact.version());
     }
 
     /** A row of {@link #COLUMNS}, its fields decrypted. */

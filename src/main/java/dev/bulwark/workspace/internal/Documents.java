@@ -44,6 +44,10 @@ public class Documents {
     public record VersionSummary(UUID documentId, int version, String title, Instant createdAt) {
     }
 
+    /** The details of the {@code document.*} events ({@link #audited}); the body by its length. */
+    static final String PROJECT_ID = "projectId";
+    static final String TITLE = "title";
+
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final Projects projects;
@@ -234,7 +238,7 @@ public class Documents {
 
     /** The body by its length only: the document's versions keep the text itself. */
     private static java.util.Map<String, Object> audited(Document document) {
-        return WorkspaceAudit.fields("projectId", document.projectId(), "title", document.title(), "bodyLength",
-                document.body() == null ? 0 : document.body().length(), "version", document.version());
+        return WorkspaceAudit.fields(PROJECT_ID, document.projectId(), TITLE, document.title(), WorkspaceAudit.BODY_LENGTH,
+                document.body() == null ? 0 : document.body().length(), WorkspaceAudit.VERSION, document.version());
     }
 }

@@ -34,6 +34,14 @@ public class Interactions {
     public static final String COLUMNS = """
             tenant_id, id, contact_id, channel, subject_ct, body_ct, subject, body, occurred_at, version, created_at, updated_at""";
 
+    /** The details of the {@code interaction.*} events ({@link #audited}); the body by its length. */
+    static final String CONTACT_ID = "contactId";
+    static final String CHANNEL = "channel";
+    static final String SUBJECT = "subject";
+    static final String OCCURRED_AT = "occurredAt";
+    /** The detail of {@code contact.read} for a contact's interactions returned: their ids. */
+    static final String INTERACTION_IDS = "interactionIds";
+
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final Contacts contacts;
@@ -85,7 +93,7 @@ public class Interactions {
                             """.formatted(COLUMNS))
                     .param("org", caller.orgId())
                     .param("contact", contactId), request, this::map);
-            audit.contactsRead(caller, contactId, "interactionIds", page.items().stream().map(Interaction::id).toList());
+            audit.contactsRead(caller, contactId, INTERACTION_IDS, page.items().stream().map(Interaction::id).toList());
             return page;
         });
     }
@@ -93,7 +101,7 @@ public class Interactions {
     public Interaction get(Caller caller, UUID contactId, UUID interactionId) {
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             Interaction interaction = find(caller.orgId(), contactId, interactionId, false);
-            audit.contactsRead(caller, contactId, "interactionIds", List.of(interaction.id()));
+            audit.contactsRead(caller, contactId, INTERACTION_IDS, List.of(interaction.id()));
             return interaction;
         });
     }
@@ -162,8 +170,8 @@ public class Interactions {
 
     /** The subject is the person's data (erasure removes it from here too); the body is recorded by length only. */
     private static java.util.Map<String, Object> audited(Interaction interaction) {
-        return WorkspaceAudit.fields("contactId", interaction.contactId(), "channel", interaction.channel().wire(), "subject",
-                interaction.subject(), "bodyLength", interaction.body() == null ? 0 : interaction.body().length(), "occurredAt",
-                interaction.occurredAt(), "version", interaction.version());
+        return WorkspaceAudit.fields(CONTACT_ID, interaction.contactId(), CHANNEL, interaction.channel().wire(), SUBJECT,
+                interaction.subject(), WorkspaceAudit.BODY_LENGTH, interaction.body() == null ? 0 : interaction.body().length(),
+                OCCURRED_AT, interaction.occurredAt(), WorkspaceAudit.VERSION, interaction.version());
     }
 }

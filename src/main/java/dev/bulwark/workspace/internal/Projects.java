@@ -27,6 +27,10 @@ public class Projects {
 
     private static final String COLUMNS = "id, name, description, version, created_at, updated_at";
 
+    /** The details of the {@code project.*} events ({@link #audited}). */
+    static final String NAME = "name";
+    static final String DESCRIPTION = "description";
+
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
     private final WorkspaceAudit audit;
@@ -131,7 +135,8 @@ public class Projects {
     }
 
     private static java.util.Map<String, Object> audited(Project project) {
-        return WorkspaceAudit.fields("name", project.name(), "description", project.description(), "version", project.version());
+        return WorkspaceAudit.fields(NAME, project.name(), DESCRIPTION, project.description(), WorkspaceAudit.VERSION,
+                project.version());
     }
 
     private static Project map(ResultSet rs, int row) throws SQLException {

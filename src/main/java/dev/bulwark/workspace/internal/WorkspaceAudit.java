@@ -20,6 +20,10 @@ import org.springframework.stereotype.Component;
 @Component
 class WorkspaceAudit {
 
+    /** Details every workspace record's events share: its version, and a body by its length (documents, interactions). */
+    static final String VERSION = "version";
+    static final String BODY_LENGTH = "bodyLength";
+
     private final AuditLog audit;
 
     WorkspaceAudit(AuditLog audit) {

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -198,6 +199,39 @@ class GateTest extends IntegrationTest {
         }
     }
 
+    /**
+     * Two admins removing each other at the same moment: each request holds its own grant of access, and each removal
+     * waits for the other's requests, a deadlock PostgreSQL breaks by undoing one. The undone one answers 503 with
+     * Retry-After (nothing of it written), never a 500, and the other goes through. Both are admitted first, then held on
+     * the owners' rows (locked by the test) so that they meet in the deadlock every time.
+     */
+    @Test
+    void twoAdminsRemovingEachOtherAtOnceEndInOneRemovalAndOneRetry() throws Exception {
+        Person a = joined(tenant.id(), "ADMIN");
+        Person b = joined(tenant.id(), "ADMIN");
+        call("GET", contact, a, null);
+        call("GET", contact, b, null);
+        List<HttpResponse<String>> answers;
+        try (Connection holder = connectAs("postgres")) {
+            holder.setAutoCommit(false);
+            execute(holder, "SELECT 1 FROM bulwark.memberships WHERE tenant_id = ? AND role = 'OWNER' FOR UPDATE", tenant.id());
+            CompletableFuture<HttpResponse<String>> aRemovesB = CompletableFuture.supplyAsync(() ->
+                    call("DELETE", "/api/v1/orgs/" + tenant.id() + "/members/" + b.id(), a, null));
+            CompletableFuture<HttpResponse<String>> bRemovesA = CompletableFuture.supplyAsync(() ->
+                    call("DELETE", "/api/v1/orgs/" + tenant.id() + "/members/" + a.id(), b, null));
+            awaitWaiting("Lock", "transactionid|tuple", "role = 'OWNER'", 2);
+            holder.commit();
+            answers = List.of(aRemovesB.get(60, TimeUnit.SECONDS), bRemovesA.get(60, TimeUnit.SECONDS));
+        }
+        assertThat(answers).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(204, 503);
+        HttpResponse<String> undone = answers.stream().filter(r -> r.statusCode() == 503).findFirst().orElseThrow();
+        assertThat(undone.headers().firstValue("Retry-After")).isPresent();
+        assertThat(body(undone).get("type").asString()).endsWith("/service-unavailable");
+        long left = java.util.stream.Stream.of(a, b)
+                .filter(p -> call("GET", contact, p, null).statusCode() == 200).count();
+        assertThat(left).as("exactly one of the two was removed").isEqualTo(1);
+    }
+
     /** Compile-level: Caller's only constructor is package-private, and within its package only the gate calls it. */
     @Test
     void onlyTheGateMakesCallers() {
@@ -220,8 +254,13 @@ class GateTest extends IntegrationTest {
         }
     }
 
-    /** Polls until a connection waits on a lock of that kind while running a statement naming {@code sql}. */
     private static void awaitWaiting(String waitType, String waitEvent, String sql) throws SQLException, InterruptedException {
+        awaitWaiting(waitType, waitEvent, sql, 1);
+    }
+
+    /** Polls until {@code connections} connections wait on a lock of that kind while running a statement naming {@code sql}. */
+    private static void awaitWaiting(String waitType, String waitEvent, String sql, int connections)
+            throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try (Connection c = connectAs("postgres");
              PreparedStatement ps = c.prepareStatement("""
@@ -234,7 +273,7 @@ class GateTest extends IntegrationTest {
             while (System.nanoTime() < deadline) {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    if (rs.getLong(1) > 0) {
+                    if (rs.getLong(1) >= connections) {
                         return;
                     }
                 }

@@ -25,6 +25,7 @@ import org.slf4j.MDC;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -149,6 +150,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             log.warn("Database unavailable: {}", e.getMessage());
         }
         return respond(DatabaseUnavailable.problem(e), HttpHeaders.RETRY_AFTER, retryAfter, request);
+    }
+
+    /**
+     * Two transactions waited for each other (a deadlock, e.g. two admins removing each other at once, each request
+     * holding its own grant of access) or a lock could not be had: PostgreSQL undid this one, nothing of it was
+     * written, and the same request may simply be sent again. 503 with Retry-After, never a 500.
+     */
+    @ExceptionHandler(PessimisticLockingFailureException.class)
+    ResponseEntity<Object> lockConflict(PessimisticLockingFailureException e, WebRequest request) {
+        log.warn("A transaction was undone to break a lock conflict: {}", e.getMostSpecificCause().getMessage());
+        return respond(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service Unavailable",
+                        "This request collided with another one changing the same thing and was undone: nothing was written."
+                                + " Retry after the time in Retry-After."),
+                HttpHeaders.RETRY_AFTER, retryAfter, request);
     }
 
     @ExceptionHandler(Exception.class)

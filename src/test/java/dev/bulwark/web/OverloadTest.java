@@ -20,15 +20,14 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import dev.bulwark.BulwarkApplication;
 import dev.bulwark.IntegrationTest;
+import dev.bulwark.OwnInstallation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -52,6 +51,7 @@ class OverloadTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path dir;
+    private static OwnInstallation installation;
     private static ConfigurableApplicationContext app;
     private static int port;
     private static String token;
@@ -60,27 +60,17 @@ class OverloadTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("bulwark-overload-");
-        app = new SpringApplicationBuilder(BulwarkApplication.class).run(
-                "--server.port=0",
-                "--bulwark.database.embedded.data-dir=" + dir,
+        installation = OwnInstallation.start(dir, dir,
                 "--bulwark.database.embedded.durable=false",
                 // The last test stops the database and looks at it gone: no supervisor restarts it (SupervisionTest does).
                 "--bulwark.database.embedded.supervise=false",
                 "--bulwark.database.pool-size=4",
                 "--bulwark.database.connection-timeout=" + POOL_TIMEOUT.toMillis() + "ms",
                 "--bulwark.http.overload.api=2", "--bulwark.http.overload.api-queue=2",
-                "--bulwark.http.overload.queue-wait=200ms", "--bulwark.http.overload.retry-after=3s",
-                "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.keys.dir=" + dir.resolve("keys"),
-                "--bulwark.audit.key-dir=" + dir.resolve("keys"), "--bulwark.audit.checkpoint-dir=" + dir.resolve("checkpoints"),
-                "--bulwark.mail.dir=" + dir.resolve("mail"));
-        port = Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
-        String email = "overload-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        HttpClient client = HttpClient.newHttpClient();
-        assertThat(client.send(post("/api/v1/signup", Map.of("email", email, "password", IntegrationTest.STRONG_PASSWORD,
-                "name", "Load", "organisationName", "Load Org")), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
-        HttpResponse<String> login = client.send(post("/api/v1/auth/login", Map.of("email", email, "password",
-                IntegrationTest.STRONG_PASSWORD)), HttpResponse.BodyHandlers.ofString());
-        token = JSON.readTree(login.body()).get("accessToken").asString();
+                "--bulwark.http.overload.queue-wait=200ms", "--bulwark.http.overload.retry-after=3s");
+        app = installation.app;
+        port = installation.port;
+        token = installation.signUpOwner("Load").token();
     }
 
     @AfterAll
@@ -227,8 +217,6 @@ class OverloadTest {
     }
 
     private static HttpRequest post(String path, Object body) {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        return installation.post(path, null, body);
     }
 }

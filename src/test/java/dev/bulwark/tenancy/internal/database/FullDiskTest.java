@@ -16,13 +16,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import dev.bulwark.BulwarkApplication;
-import dev.bulwark.IntegrationTest;
+import dev.bulwark.OwnInstallation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.ObjectMapper;
 
@@ -41,6 +39,7 @@ class FullDiskTest {
 
     private static Path mount;
     private static Path outside;
+    private static OwnInstallation installation;
     private static ConfigurableApplicationContext app;
     private static int port;
     private static String token;
@@ -60,22 +59,12 @@ class FullDiskTest {
             mounted = false;
         }
         Assumptions.assumeTrue(mounted, "a small file system needs mount(8) as root; not available here");
-        app = new SpringApplicationBuilder(BulwarkApplication.class).run(
-                "--server.port=0",
-                "--bulwark.database.embedded.data-dir=" + mount,
-                "--bulwark.auth.key-dir=" + outside.resolve("keys"), "--bulwark.keys.dir=" + outside.resolve("keys"),
-                "--bulwark.audit.key-dir=" + outside.resolve("keys"), "--bulwark.audit.checkpoint-dir=" + outside.resolve("checkpoints"),
-                "--bulwark.mail.dir=" + outside.resolve("mail"));
-        port = Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
-        String email = "full-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        HttpClient client = HttpClient.newHttpClient();
-        HttpResponse<String> signup = client.send(post("/api/v1/signup", null, Map.of("email", email, "password",
-                IntegrationTest.STRONG_PASSWORD, "name", "Full", "organisationName", "Full Org")), HttpResponse.BodyHandlers.ofString());
-        assertThat(signup.statusCode()).as(signup.body()).isEqualTo(201);
-        org = JSON.readTree(signup.body()).get("organisationId").asString();
-        HttpResponse<String> login = client.send(post("/api/v1/auth/login", null, Map.of("email", email, "password",
-                IntegrationTest.STRONG_PASSWORD)), HttpResponse.BodyHandlers.ofString());
-        token = JSON.readTree(login.body()).get("accessToken").asString();
+        installation = OwnInstallation.start(mount, outside);
+        app = installation.app;
+        port = installation.port;
+        OwnInstallation.Owner owner = installation.signUpOwner("Full");
+        org = owner.org();
+        token = owner.token();
     }
 
     @AfterAll
@@ -200,12 +189,6 @@ class FullDiskTest {
     }
 
     private static HttpRequest post(String path, String bearer, Object body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        return b.build();
+        return installation.post(path, bearer, body);
     }
 }

@@ -18,12 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
-import dev.bulwark.BulwarkApplication;
-import dev.bulwark.IntegrationTest;
+import dev.bulwark.OwnInstallation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -46,6 +44,7 @@ class SupervisionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path dir;
+    private static OwnInstallation installation;
     private static ConfigurableApplicationContext app;
     private static int port;
     private static String token;
@@ -59,22 +58,12 @@ class SupervisionTest {
     @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("bulwark-supervision-");
-        app = new SpringApplicationBuilder(BulwarkApplication.class).run(
-                "--server.port=0",
-                "--bulwark.database.embedded.data-dir=" + dir,
-                "--bulwark.auth.key-dir=" + dir.resolve("keys"), "--bulwark.keys.dir=" + dir.resolve("keys"),
-                "--bulwark.audit.key-dir=" + dir.resolve("keys"), "--bulwark.audit.checkpoint-dir=" + dir.resolve("checkpoints"),
-                "--bulwark.mail.dir=" + dir.resolve("mail"));
-        port = Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
-        String email = "supervised-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        HttpClient client = HttpClient.newHttpClient();
-        HttpResponse<String> signup = client.send(post("/api/v1/signup", null, Map.of("email", email, "password",
-                IntegrationTest.STRONG_PASSWORD, "name", "Kept", "organisationName", "Kept Org")), HttpResponse.BodyHandlers.ofString());
-        assertThat(signup.statusCode()).as(signup.body()).isEqualTo(201);
-        org = JSON.readTree(signup.body()).get("organisationId").asString();
-        HttpResponse<String> login = client.send(post("/api/v1/auth/login", null, Map.of("email", email, "password",
-                IntegrationTest.STRONG_PASSWORD)), HttpResponse.BodyHandlers.ofString());
-        token = JSON.readTree(login.body()).get("accessToken").asString();
+        installation = OwnInstallation.start(dir, dir);
+        app = installation.app;
+        port = installation.port;
+        OwnInstallation.Owner owner = installation.signUpOwner("Kept");
+        org = owner.org();
+        token = owner.token();
     }
 
     @AfterAll
@@ -238,12 +227,6 @@ class SupervisionTest {
     }
 
     private static HttpRequest post(String path, String bearer, Object body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        if (bearer != null) {
-            b.header("Authorization", "Bearer " + bearer);
-        }
-        return b.build();
+        return installation.post(path, bearer, body);
     }
 }

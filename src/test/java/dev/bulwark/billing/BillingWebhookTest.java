@@ -288,7 +288,7 @@ class BillingWebhookTest extends IntegrationTest {
         ObjectNode badStatus = event(id, "customer.subscription.created", CREATED, tenant.id(), "ACTIVE; DROP", "pro", "price_pro");
         ObjectNode noSubscription = event(id, "customer.subscription.created", CREATED, tenant.id(), "active", "pro", "price_pro");
         ((ObjectNode) noSubscription.get("data")).put("object", "sub_1");
-        for (String payload : List.of("[1,2]", "not json", "{\"id\":\"" + id + "\",\"type\":\"x\",\"id\":\"evt_2\"}",
+        for (String payload : List.of("", "[1,2]", "not json", "null", "{\"id\":\"" + id + "\",\"type\":\"x\",\"id\":\"evt_2\"}",
                 json.writeValueAsString(noCreated), json.writeValueAsString(badStatus), json.writeValueAsString(noSubscription))) {
             HttpResponse<String> response = deliver(payload, sign(payload, SECRET, Instant.now().getEpochSecond()));
             assertThat(response.statusCode()).as(payload).isEqualTo(400);

@@ -84,10 +84,11 @@ public class BillingWebhooks {
         if (signature == null) {
             throw new NotFoundException("There is no such endpoint.");
         }
-        signature.verify(signatureHeader, body == null ? new byte[0] : body, clock.instant());
+        byte[] raw = body == null ? new byte[0] : body;
+        signature.verify(signatureHeader, raw, clock.instant());
         JsonNode event;
         try {
-            event = json.readTree(body);
+            event = raw.length == 0 ? null : json.readTree(raw);
         } catch (JacksonException e) {
             throw new InvalidInputException("body", "is not a JSON object");
         }

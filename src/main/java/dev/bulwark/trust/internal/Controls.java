@@ -33,6 +33,7 @@ import dev.bulwark.trust.TrustProperties;
 import dev.bulwark.web.HttpProperties;
 import dev.bulwark.web.SelfRequests;
 import dev.bulwark.web.TlsProbe;
+import dev.bulwark.webhooks.WebhookSigning;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -66,7 +67,7 @@ public class Controls {
     Controls(JdbcClient jdbc, TenantScope tenantScope, IsolationCatalog catalog, AuditIntegrity audit, KeyStatus keys,
              AuthProperties auth, MfaStatus mfa, RetentionStatus retention, HttpProperties httpProperties, TlsProbe tlsProbe,
              RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
-             TrustProperties properties, List<ModuleTables> modules, DatabaseSupervision database) {
+             TrustProperties properties, List<ModuleTables> modules, DatabaseSupervision database, WebhookSigning webhookSigning) {
         this.jdbc = jdbc;
         this.encrypted = Sweeps.Scanned.of(modules);
         this.sweeps = sweeps;
@@ -163,6 +164,12 @@ public class Controls {
                         + " requests answer 503 with Retry-After meanwhile, and this check fails while it is down or when its"
                         + " restarts keep failing. Restarts since the instance started are shown.",
                 List.of("SOC 2 A1.2"), List.of(check("resilience.database", () -> ConfigChecks.database(database)))));
+        controls.add(new Control("webhooks-signed", "Integrations", "Webhooks are signed",
+                "Every webhook delivery is signed as Standard Webhooks v1 publishes it, with a secret only its organisation"
+                        + " holds (and the previous one for a day after a rotation), carries no personal data, and a changed"
+                        + " body fails verification, as a canary delivery verified with the reference library shows.",
+                List.of("SOC 2 CC6.7"), List.of(check("webhooks.signed",
+                        () -> ConfigChecks.webhookSigning(webhookSigning.run())))));
         this.all = List.copyOf(controls);
     }
 

@@ -139,6 +139,9 @@ class WebhooksApiTest extends WebhookTestSupport {
         Registered their = register(theirs, RECEIVER, "project.created");
         createProject(theirs);
         UUID theirDelivery = UUID.fromString(awaitDelivery(theirs, their.id(), "project.created", d -> true).get("id").asString());
+        // Switched off by its owner, their webhook's delivery settles (given up, nothing planned): the snapshot below holds.
+        assertThat(call("PATCH", webhooks(theirs) + "/" + their.id(), theirs.owner(), "{\"enabled\":false}").statusCode()).isEqualTo(200);
+        awaitDelivery(theirs, their.id(), "project.created", d -> d.get("nextAttemptAt").isNull());
         Registered own = register(mine, RECEIVER, "project.created");
         List<String> before = tenantRows(theirs.id());
 

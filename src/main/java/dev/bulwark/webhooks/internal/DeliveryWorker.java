@@ -400,6 +400,20 @@ public class DeliveryWorker implements SmartLifecycle {
         if (changed == 0) {
             return;
         }
+        dropWaiting(jdbc, org, webhookId);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put(DESTINATION, WebhookManagement.destination(url));
+        details.put(FAILING_SINCE, failingSince);
+        audit.systemAction(org, AuditType.WEBHOOK_DISABLED, WebhookManagement.webhook(webhookId),
+                "every delivery attempt failed for " + DISABLE_AFTER.toDays() + " days", details);
+        log.info("Webhook {} of organisation {} disabled: failing since {}", webhookId, org, failingSince);
+    }
+
+    /**
+     * A disabled webhook's waiting deliveries leave the queue and are marked failed, with no attempt planned (a manual
+     * retry, once the webhook is enabled again, sends one). Runs with {@code org} bound.
+     */
+    static void dropWaiting(JdbcClient jdbc, UUID org, UUID webhookId) {
         jdbc.sql("""
                         DELETE FROM webhook_queue q USING webhook_deliveries d
                         WHERE q.tenant_id = :org AND d.tenant_id = :org AND d.webhook_id = :id AND q.delivery_id = d.id
@@ -413,12 +427,6 @@ public class DeliveryWorker implements SmartLifecycle {
                         """)
                 .param("org", org).param("id", webhookId)
                 .update();
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put(DESTINATION, WebhookManagement.destination(url));
-        details.put(FAILING_SINCE, failingSince);
-        audit.systemAction(org, AuditType.WEBHOOK_DISABLED, WebhookManagement.webhook(webhookId),
-                "every delivery attempt failed for " + DISABLE_AFTER.toDays() + " days", details);
-        log.info("Webhook {} of organisation {} disabled: failing since {}", webhookId, org, failingSince);
     }
 
     /**

@@ -41,7 +41,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Managing an organisation's webhooks (docs/webhooks.md): registering one (a person with step-up; the destination
  * checked by egress), listing, reading, changing (a new URL again needs a person with step-up and egress's check),
- * deleting, rotating its secret (a person with step-up; the previous secret keeps signing for 24 hours), and its
+ * deleting (switching one off gives up its waiting deliveries), rotating its secret (a person with step-up; the previous secret keeps signing for 24 hours), and its
  * delivery log with manual retries. The secret is shown once, at creation or rotation, and stored only under the
  * organisation's key. Each change appends its event to the organisation's audit chain in the changing transaction;
  * the events name the destination (scheme, host and port), never the URL's path or query, which may carry a token.
@@ -202,6 +202,9 @@ public class WebhookManagement {
                     .param("enabling", enabled && !before.enabled())
                     .param("now", Timestamp.from(now))
                     .update();
+            if (!enabled && before.enabled()) {
+                DeliveryWorker.dropWaiting(jdbc, caller.orgId(), webhookId);
+            }
             Map<String, Object> was = new LinkedHashMap<>();
             Map<String, Object> is = new LinkedHashMap<>();
             if (!url.equals(before.url())) {

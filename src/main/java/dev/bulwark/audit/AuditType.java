@@ -74,7 +74,9 @@ public enum AuditType {
     AUDIT_VERIFIED("audit.verified", Category.AUDIT_ACCESSED),
     AUDIT_EXPORTED("audit.exported", Category.CUSTOMER_DATA_EXPORTED),
     AUDIT_PURGED("audit.purged", Category.CONFIG_CHANGED),
-    AUDIT_REDACTED("audit.redacted", Category.CONFIG_CHANGED);
+    AUDIT_REDACTED("audit.redacted", Category.CONFIG_CHANGED),
+
+    BILLING_SUBSCRIPTION_UPDATED("billing.subscription.updated", Category.CONFIG_CHANGED);
 
     /** What kind of thing happened, coarser than the type. */
     public enum Category {

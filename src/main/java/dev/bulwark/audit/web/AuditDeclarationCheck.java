@@ -85,7 +85,8 @@ public class AuditDeclarationCheck implements HandlerInterceptor, WebMvcConfigur
             if (e.ip() == null || requestId == null || !requestId.equals(e.requestId())) {
                 violation(endpoint + " recorded " + e.type() + " without the request's IP or id");
             }
-            if (e.actorId() == null && !e.actorType().equals("anonymous")) {
+            // Only a person or a key has an id; nobody known (anonymous) and Bulwark itself (system) have none.
+            if (e.actorId() == null && !e.actorType().equals("anonymous") && !e.actorType().equals("system")) {
                 violation(endpoint + " recorded " + e.type() + " without its actor's id");
             }
         }

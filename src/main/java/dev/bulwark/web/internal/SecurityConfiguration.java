@@ -73,7 +73,7 @@ class SecurityConfiguration {
                         .requestMatchers("/api/v1/signup", "/api/v1/auth/login", "/api/v1/auth/login/mfa", "/api/v1/auth/refresh",
                                 "/api/v1/auth/verify-email", "/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm",
                                 "/api/v1/auth/passkey/options", "/api/v1/auth/passkey", "/api/v1/auth/login/mfa/passkey",
-                                "/api/v1/api-keys/report-leak", "/api/v1/trust", "/api/v1/trust/evidence", "/trust", "/trust/docs/*").permitAll()
+                                "/api/v1/api-keys/report-leak", "/api/v1/billing/stripe/webhook", "/api/v1/trust", "/api/v1/trust/evidence", "/trust", "/trust/docs/*").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness").permitAll()
                         .requestMatchers("/actuator/prometheus").access((authentication, context) ->
                                 new AuthorizationDecision(scrapeTokenMatches(context.getRequest(), properties.metricsToken())))

@@ -98,6 +98,34 @@ class WebhookDeliveryTest extends WebhookTestSupport {
     }
 
     @Test
+    void anOcsfWebhookGetsTheEventAsOcsfMapsItSigned() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.on(47801)) {
+            Tenant tenant = newTenant();
+            HttpResponse<String> created = call("POST", webhooks(tenant), tenant.owner(),
+                    "{\"url\":\"" + receiver.url() + "\",\"events\":[\"contact.created\"],\"format\":\"ocsf\"}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(body(created).get("format").asString()).isEqualTo("ocsf");
+            String secret = body(created).get("secret").asString();
+            UUID webhookId = UUID.fromString(body(created).get("id").asString());
+            assertThat(call("POST", "/api/v1/orgs/" + tenant.id() + "/contacts", tenant.owner(),
+                    "{\"name\":\"Grace Hopper\",\"email\":\"grace.hopper@example.com\"}").statusCode()).isEqualTo(201);
+            String id = awaitDelivery(tenant, webhookId, "contact.created", d -> d.get("status").asString().equals("succeeded"))
+                    .get("id").asString();
+            WebhookReceiver.Received received = receiver.await("the OCSF delivery", r -> id.equals(r.header("webhook-id")));
+            received.verify(secret);
+            JsonNode ocsf = json.readTree(received.body());
+            Map<String, Object> event = auditEvents(tenant.id(), "contact.created").getFirst();
+            assertThat(ocsf.get("class_uid").asInt()).isEqualTo(6003);
+            assertThat(ocsf.get("activity_id").asInt()).isEqualTo(1);
+            assertThat(ocsf.get("metadata").get("uid").asString()).isEqualTo(event.get("id").toString());
+            assertThat(ocsf.get("metadata").get("tenant_uid").asString()).isEqualTo(tenant.id().toString());
+            assertThat(ocsf.get("unmapped").get("hash").asString()).isEqualTo(HexFormat.of().formatHex((byte[]) event.get("hash")));
+            assertThat(received.body()).doesNotContain("Grace").doesNotContain("grace.hopper").doesNotContain("\"before\"")
+                    .doesNotContain("\"after\"");
+        }
+    }
+
+    @Test
     void eventsOfAnotherOrganisationAreNeverDeliveredToThisOnesWebhooks() {
         try (WebhookReceiver receiver = WebhookReceiver.on(47808)) {
             Tenant mine = newTenant();

@@ -92,6 +92,11 @@ public class AuditLog {
         return organisationAction(orgId, Actor.system(), type, reason, after);
     }
 
+    /** What Bulwark did on its own (scheduled work) to one thing of {@code orgId} ({@code entity}), and why. */
+    public Appended systemAction(UUID orgId, AuditType type, Entity entity, String reason, Map<String, ?> after) {
+        return append(new AuditEvent(orgId, type, Actor.system(), entity, reason, null, after, null));
+    }
+
     /**
      * What {@code actor} did to the organisation {@code orgId} as a whole, and why ({@code reason}): work that runs on
      * its own ({@link Actor#system()}) or on a caller's demand, such as a retention run. The current request's facts.

@@ -27,6 +27,11 @@ public class AuditReader {
         return queries.about(tenant, entityIds);
     }
 
+    /** The event {@code eventId} of {@code tenant}, if its chain still holds it (retention may have purged it). */
+    public java.util.Optional<AuditRecord> find(UUID tenant, UUID eventId) {
+        return queries.find(tenant, eventId);
+    }
+
     /** Every event of {@code tenant}, oldest first, inside one read transaction. */
     public void each(UUID tenant, Consumer<AuditRecord> sink) {
         queries.each(tenant, sink);

@@ -50,6 +50,12 @@ public enum AuditType {
     APIKEY_REVOKED("apikey.revoked", Category.ACCESS_CHANGED),
     APIKEY_LEAK_REPORTED("apikey.leak_reported", Category.SECURITY_ALERT),
 
+    WEBHOOK_CREATED("webhook.created", Category.CONFIG_CHANGED),
+    WEBHOOK_UPDATED("webhook.updated", Category.CONFIG_CHANGED),
+    WEBHOOK_DELETED("webhook.deleted", Category.CONFIG_CHANGED),
+    WEBHOOK_SECRET_ROTATED("webhook.secret_rotated", Category.CREDENTIAL_CHANGED),
+    WEBHOOK_DISABLED("webhook.disabled", Category.CONFIG_CHANGED),
+
     PROJECT_CREATED("project.created", Category.DATA_WRITE),
     PROJECT_UPDATED("project.updated", Category.DATA_WRITE),
     PROJECT_DELETED("project.deleted", Category.DATA_WRITE),

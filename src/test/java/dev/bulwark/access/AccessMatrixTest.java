@@ -46,15 +46,18 @@ class AccessMatrixTest extends IntegrationTest {
             "DELETE /api/v1/orgs/{orgId}/members/{userId}", Permission.MANAGE_MEMBERS);
 
     /** Valid bodies for writes that name another resource, so a 404 there is visibility, never validation. */
-    private static final Map<String, String> VALID_BODIES = Map.of(
-            "PATCH /api/v1/orgs/{orgId}/projects/{projectId}", "{\"description\":\"hijacked\"}",
-            "POST /api/v1/orgs/{orgId}/projects/{projectId}/documents", "{\"title\":\"x\",\"body\":\"<p>x</p>\"}",
-            "PATCH /api/v1/orgs/{orgId}/projects/{projectId}/documents/{documentId}", "{\"body\":\"<p>hijacked</p>\"}",
-            "PATCH /api/v1/orgs/{orgId}/contacts/{contactId}", "{\"notes\":\"hijacked\"}",
-            "POST /api/v1/orgs/{orgId}/contacts/{contactId}/interactions", "{\"channel\":\"call\",\"subject\":\"x\",\"body\":\"x\"}",
-            "PATCH /api/v1/orgs/{orgId}/contacts/{contactId}/interactions/{interactionId}", "{\"subject\":\"hijacked\"}",
-            "PATCH /api/v1/orgs/{orgId}/members/{userId}", "{\"role\":\"VIEWER\"}",
-            "PUT /api/v1/orgs/{orgId}/retention-policies/{dataClass}", "{\"retentionDays\":3000}");
+    private static final Map<String, String> VALID_BODIES = Map.ofEntries(
+            Map.entry("PATCH /api/v1/orgs/{orgId}/webhooks/{webhookId}", "{\"enabled\":false}"),
+            Map.entry("POST /api/v1/orgs/{orgId}/webhooks/{webhookId}/rotate-secret", "{}"),
+            Map.entry("POST /api/v1/orgs/{orgId}/webhooks/{webhookId}/deliveries/{deliveryId}/retry", "{}"),
+            Map.entry("PATCH /api/v1/orgs/{orgId}/projects/{projectId}", "{\"description\":\"hijacked\"}"),
+            Map.entry("POST /api/v1/orgs/{orgId}/projects/{projectId}/documents", "{\"title\":\"x\",\"body\":\"<p>x</p>\"}"),
+            Map.entry("PATCH /api/v1/orgs/{orgId}/projects/{projectId}/documents/{documentId}", "{\"body\":\"<p>hijacked</p>\"}"),
+            Map.entry("PATCH /api/v1/orgs/{orgId}/contacts/{contactId}", "{\"notes\":\"hijacked\"}"),
+            Map.entry("POST /api/v1/orgs/{orgId}/contacts/{contactId}/interactions", "{\"channel\":\"call\",\"subject\":\"x\",\"body\":\"x\"}"),
+            Map.entry("PATCH /api/v1/orgs/{orgId}/contacts/{contactId}/interactions/{interactionId}", "{\"subject\":\"hijacked\"}"),
+            Map.entry("PATCH /api/v1/orgs/{orgId}/members/{userId}", "{\"role\":\"VIEWER\"}"),
+            Map.entry("PUT /api/v1/orgs/{orgId}/retention-policies/{dataClass}", "{\"retentionDays\":3000}"));
 
     /** Path variables that name no organisation's resource (the same in every organisation). */
     private static final java.util.Set<String> NOT_IDS = java.util.Set.of("dataClass");
@@ -116,7 +119,7 @@ class AccessMatrixTest extends IntegrationTest {
         otherProjectOfA = id(call("POST", "/api/v1/orgs/" + a.id() + "/projects", a.owner(), "{\"name\":\"Other\"}"));
     }
 
-    /** One of each resource, as the owner: a project with a document, a contact with an interaction, a key. */
+    /** One of each resource, as the owner: a project with a document, a contact with an interaction, a key, a webhook. */
     private Map<String, String> seed(Tenant t) {
         String org = "/api/v1/orgs/" + t.id();
         Map<String, String> ids = new LinkedHashMap<>();
@@ -128,6 +131,14 @@ class AccessMatrixTest extends IntegrationTest {
         ids.put("interactionId", id(call("POST", org + "/contacts/" + ids.get("contactId") + "/interactions", t.owner(),
                 "{\"channel\":\"note\",\"subject\":\"I\",\"body\":\"i\"}")).toString());
         ids.put("keyId", id(call("POST", org + "/api-keys", t.owner(), "{\"name\":\"seed\",\"role\":\"VIEWER\"}")).toString());
+        // A webhook to a loopback port the test configuration allows and nobody listens on, and one delivery of it.
+        String webhookId = id(call("POST", org + "/webhooks", t.owner(),
+                "{\"url\":\"http://127.0.0.1:47810/matrix\",\"events\":[\"webhook.created\",\"webhook.updated\"]}")).toString();
+        ids.put("webhookId", webhookId);
+        assertThat(call("PATCH", org + "/webhooks/" + webhookId, t.owner(), "{\"events\":[\"webhook.updated\"]}").statusCode())
+                .isEqualTo(200);
+        ids.put("deliveryId", body(call("GET", org + "/webhooks/" + webhookId + "/deliveries", t.owner(), null))
+                .get("items").get(0).get("id").asString());
         ids.put("invitationId", id(call("POST", org + "/invitations", t.owner(),
                 "{\"email\":\"" + uniqueEmail() + "\",\"role\":\"VIEWER\"}")).toString());
         ids.put("userId", t.owner().id().toString());
@@ -161,6 +172,7 @@ class AccessMatrixTest extends IntegrationTest {
             values.put("userId", UUID.randomUUID().toString());
             values.put("keyId", UUID.randomUUID().toString());
             values.put("invitationId", UUID.randomUUID().toString());
+            values.put("webhookId", UUID.randomUUID().toString());
         }
         String[] headers = e.method().equals("DELETE") ? concat(credential, STALE) : credential;
         return call(e.method(), fill(e.path(), values), null, e.takesBody() ? PROBE_BODY : null, headers);

@@ -509,7 +509,8 @@ class TrustCenterTest {
             Map.entry("edge.tls", "dev.bulwark.trust.internal.ConfigChecksTest#tlsFailsWhenTheLiveConnectorAcceptsAnOldProtocolOrAWeakSuite"),
             Map.entry("access.rate-limits", "dev.bulwark.trust.internal.ConfigChecksTest#rateLimitsFailWhenABudgetIsOff"),
             Map.entry("resilience.database", "dev.bulwark.trust.internal.ConfigChecksTest#theDatabaseCheckFailsWhileItsDatabaseIsDownAndShowsRestarts"),
-            Map.entry("egress.internal-addresses", "dev.bulwark.trust.internal.ConfigChecksTest#egressFailsWhenAnInternalAddressIsReachable"));
+            Map.entry("egress.internal-addresses", "dev.bulwark.trust.internal.ConfigChecksTest#egressFailsWhenAnInternalAddressIsReachable"),
+            Map.entry("webhooks.signed", "dev.bulwark.trust.internal.ConfigChecksTest#webhookSigningFailsWhenAnyPartOfTheCanaryMisbehaves"));
 
     @Test
     void everyControlHasACheckAndEveryCheckATestThatBreaksIt() throws Exception {

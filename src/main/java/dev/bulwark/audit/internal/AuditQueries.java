@@ -76,6 +76,16 @@ public class AuditQueries {
                 .list());
     }
 
+    /** The tenant's event {@code eventId}, if its chain holds it. */
+    public java.util.Optional<AuditRecord> find(UUID tenant, UUID eventId) {
+        return tenantScope.inTenant(tenant, null, () -> jdbc.sql(
+                        "SELECT %s FROM audit_events WHERE tenant_id = :tenant AND id = :id".formatted(COLUMNS))
+                .param("tenant", tenant)
+                .param("id", eventId)
+                .query(this::map)
+                .optional());
+    }
+
     /** Every event of the tenant, oldest first, streamed to {@code sink} inside one read transaction. */
     public void each(UUID tenant, Consumer<AuditRecord> sink) {
         tenantScope.inTenant(tenant, null, () -> jdbc.sql("SELECT %s FROM audit_events WHERE tenant_id = :tenant ORDER BY seq"

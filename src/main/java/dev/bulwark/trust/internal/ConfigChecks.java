@@ -19,6 +19,7 @@ import dev.bulwark.identity.MfaStatus;
 import dev.bulwark.identity.PasskeyProperties;
 import dev.bulwark.identity.PasswordHashingParameters;
 import dev.bulwark.trust.Check;
+import dev.bulwark.webhooks.WebhookSigning;
 import dev.bulwark.web.HttpProperties;
 import dev.bulwark.web.TlsProbe;
 
@@ -69,6 +70,16 @@ final class ConfigChecks {
                 "organisationsMayRequire", true);
         return totp.passed() && !passkeys.rpId().isBlank() && !passkeys.origins().isEmpty() && badOrigins.isEmpty()
                 ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    /** Webhook deliveries are signed as Standard Webhooks v1 says, verified by its reference library on a canary. */
+    static Check.Result webhookSigning(WebhookSigning.SelfTest test) {
+        Map<String, Object> evidence = map("scheme", "Standard Webhooks v1 (HMAC-SHA256)", "verifiedWith",
+                "com.standardwebhooks:standardwebhooks", "currentSecretVerifies", test.currentSecretVerifies(),
+                "previousSecretVerifiesDuringRotation", test.previousSecretVerifies(), "tamperedBodyRefused",
+                test.tamperedBodyRefused(), "otherSecretRefused", test.otherSecretRefused(), "noPersonalDataInBody",
+                test.noPersonalData());
+        return test.passed() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
     private static boolean originFits(String origin, String rpId) {

@@ -34,6 +34,7 @@ import dev.bulwark.trust.TrustProperties;
 import dev.bulwark.web.HttpProperties;
 import dev.bulwark.web.SelfRequests;
 import dev.bulwark.web.TlsProbe;
+import dev.bulwark.webhooks.WebhookSigning;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -68,7 +69,7 @@ public class Controls {
              AuthProperties auth, MfaStatus mfa, RetentionStatus retention, HttpProperties httpProperties, TlsProbe tlsProbe,
              RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
              TrustProperties properties, List<ModuleTables> modules, DatabaseSupervision database,
-             EgressProbe egressProbe) {
+             EgressProbe egressProbe, WebhookSigning webhookSigning) {
         this.jdbc = jdbc;
         this.encrypted = Sweeps.Scanned.of(modules);
         this.sweeps = sweeps;
@@ -176,6 +177,12 @@ public class Controls {
                         return unreadable(e);
                     }
                 }))));
+        controls.add(new Control("webhooks-signed", "Integrations", "Webhooks are signed",
+                "Every webhook delivery is signed as Standard Webhooks v1 publishes it, with a secret only its organisation"
+                        + " holds (and the previous one for a day after a rotation), carries no personal data, and a changed"
+                        + " body fails verification, as a canary delivery verified with the reference library shows.",
+                List.of("SOC 2 CC6.7"), List.of(check("webhooks.signed",
+                        () -> ConfigChecks.webhookSigning(webhookSigning.run())))));
         this.all = List.copyOf(controls);
     }
 

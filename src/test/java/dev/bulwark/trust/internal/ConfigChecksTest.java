@@ -29,6 +29,7 @@ import dev.bulwark.trust.Check;
 import dev.bulwark.trust.TrustProperties;
 import dev.bulwark.web.HttpProperties;
 import dev.bulwark.web.TlsProbe;
+import dev.bulwark.webhooks.WebhookSigning;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -254,6 +255,24 @@ class ConfigChecksTest {
                 .as("an origin off the relying party's domain").isEqualTo(Check.Status.FAIL);
         assertThat(ConfigChecks.mfa(working, new PasskeyProperties("example.com", "Example", List.of())).status())
                 .as("no origin").isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void webhookSigningFailsWhenAnyPartOfTheCanaryMisbehaves() {
+        assertThat(ConfigChecks.webhookSigning(new WebhookSigning().run()).status()).as("the production signing, live")
+                .isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.webhookSigning(new WebhookSigning.SelfTest(true, true, true, true, true)).status())
+                .isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.webhookSigning(new WebhookSigning.SelfTest(false, true, true, true, true)).status())
+                .as("the reference library refuses the signature").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.webhookSigning(new WebhookSigning.SelfTest(true, false, true, true, true)).status())
+                .as("a rotation drops the previous secret at once").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.webhookSigning(new WebhookSigning.SelfTest(true, true, false, true, true)).status())
+                .as("a changed body still verifies").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.webhookSigning(new WebhookSigning.SelfTest(true, true, true, false, true)).status())
+                .as("any secret verifies").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.webhookSigning(new WebhookSigning.SelfTest(true, true, true, true, false)).status())
+                .as("personal data in the body").isEqualTo(Check.Status.FAIL);
     }
 
     @Test

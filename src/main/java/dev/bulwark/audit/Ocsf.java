@@ -120,6 +120,19 @@ public final class Ocsf {
 
     /** {@code record} of organisation {@code orgId}'s chain as an OCSF event of its class. */
     public static ObjectNode event(UUID orgId, AuditRecord record) {
+        return event(orgId, record, true);
+    }
+
+    /**
+     * The same event for a webhook delivery, which carries identifiers and metadata but never personal data: the
+     * client's IP address and user agent are withheld, and the source endpoint (which API Activity requires) is named
+     * {@code withheld} when the event had a client address.
+     */
+    public static ObjectNode delivered(UUID orgId, AuditRecord record) {
+        return event(orgId, record, false);
+    }
+
+    private static ObjectNode event(UUID orgId, AuditRecord record, boolean clientDetails) {
         AuditType type = AuditType.of(record.type());
         Mapping mapping = mapping(type);
         OcsfClass ocsfClass = mapping.ocsfClass();
@@ -160,12 +173,13 @@ public final class Ocsf {
         metadata.putObject("product").put("name", "Bulwark").put("vendor_name", "Bulwark");
 
         event.set("actor", actor(record.actor()));
-        event.set("src_endpoint", record.ip() != null ? nodes.objectNode().put("ip", record.ip())
+        event.set("src_endpoint", record.ip() == null
                 // Bulwark's own work (scheduled, or no client address known): the source is Bulwark itself.
-                : nodes.objectNode().put("svc_name", "bulwark"));
-        if (record.userAgent() != null || record.requestId() != null) {
+                ? nodes.objectNode().put("svc_name", "bulwark")
+                : clientDetails ? nodes.objectNode().put("ip", record.ip()) : nodes.objectNode().put("name", "withheld"));
+        if ((clientDetails && record.userAgent() != null) || record.requestId() != null) {
             ObjectNode http = event.putObject("http_request");
-            if (record.userAgent() != null) {
+            if (clientDetails && record.userAgent() != null) {
                 http.put("user_agent", record.userAgent());
             }
             if (record.requestId() != null) {

@@ -82,6 +82,15 @@ class OcsfTest {
                         if (!errors.isEmpty()) {
                             failures.add(type.dotted() + " by " + actor + " on " + entity + ": " + errors + "\n" + event);
                         }
+                        // A webhook's body: the same class and schema, without the client's address and user agent.
+                        ObjectNode delivered = Ocsf.delivered(ORG, record(type, actor, entity, ip));
+                        List<Error> deliveredErrors = validate(delivered);
+                        if (!deliveredErrors.isEmpty()) {
+                            failures.add("delivered " + type.dotted() + " by " + actor + " on " + entity + ": " + deliveredErrors
+                                    + "\n" + delivered);
+                        }
+                        assertThat(delivered.toString()).as("a delivered body withholds the client's details")
+                                .doesNotContain("203.0.113.9").doesNotContain("Mozilla");
                         assertThat(event.get("class_uid").asInt()).isEqualTo(mapping.ocsfClass().uid());
                         assertThat(event.get("activity_id").asInt()).isEqualTo(mapping.activityId());
                         assertThat(event.get("type_uid").asLong()).isEqualTo(mapping.ocsfClass().uid() * 100L + mapping.activityId());

@@ -122,6 +122,10 @@ class WebhookDeliveryTest extends WebhookTestSupport {
             assertThat(ocsf.get("unmapped").get("hash").asString()).isEqualTo(HexFormat.of().formatHex((byte[]) event.get("hash")));
             assertThat(received.body()).doesNotContain("Grace").doesNotContain("grace.hopper").doesNotContain("\"before\"")
                     .doesNotContain("\"after\"");
+            // The client's address and user agent are personal data: withheld from the stream, kept in the audit log.
+            assertThat(event.get("ip")).as("the event had a client address").isNotNull();
+            assertThat(received.body()).doesNotContain((String) event.get("ip")).doesNotContain("\"user_agent\"");
+            assertThat(ocsf.get("src_endpoint").get("name").asString()).isEqualTo("withheld");
         }
     }
 

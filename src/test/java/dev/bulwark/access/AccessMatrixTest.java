@@ -54,10 +54,11 @@ class AccessMatrixTest extends IntegrationTest {
             "POST /api/v1/orgs/{orgId}/contacts/{contactId}/interactions", "{\"channel\":\"call\",\"subject\":\"x\",\"body\":\"x\"}",
             "PATCH /api/v1/orgs/{orgId}/contacts/{contactId}/interactions/{interactionId}", "{\"subject\":\"hijacked\"}",
             "PATCH /api/v1/orgs/{orgId}/members/{userId}", "{\"role\":\"VIEWER\"}",
-            "PUT /api/v1/orgs/{orgId}/retention-policies/{dataClass}", "{\"retentionDays\":3000}");
+            "PUT /api/v1/orgs/{orgId}/retention-policies/{dataClass}", "{\"retentionDays\":3000}",
+            "PUT /api/v1/orgs/{orgId}/ai/providers/{providerId}/key", "{\"apiKey\":\"sk-matrix-0123456789abcdef\"}");
 
     /** Path variables that name no organisation's resource (the same in every organisation). */
-    private static final java.util.Set<String> NOT_IDS = java.util.Set.of("dataClass");
+    private static final java.util.Set<String> NOT_IDS = java.util.Set.of("dataClass", "providerId");
 
     private record Endpoint(String method, String path, Permission permission, boolean personOnly) {
 
@@ -133,6 +134,7 @@ class AccessMatrixTest extends IntegrationTest {
         ids.put("userId", t.owner().id().toString());
         ids.put("version", "1");
         ids.put("dataClass", "interaction.call");
+        ids.put("providerId", "stub-openai"); // an AI provider of the test configuration, the same in every organisation
         return ids;
     }
 

@@ -18,7 +18,8 @@ ALTER TABLE ai_policies FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON ai_policies
     USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
     WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
-GRANT SELECT, INSERT, UPDATE ON ai_policies TO ${app_role};
+-- DELETE for the purge of a deleted organisation.
+GRANT SELECT, INSERT, UPDATE, DELETE ON ai_policies TO ${app_role};
 
 -- TENANT: an organisation's own key for a provider (bring your own key), used instead of the platform's. The key is
 -- encrypted under the organisation's data key (api_key_ct, bound to the row id); only its last four characters are

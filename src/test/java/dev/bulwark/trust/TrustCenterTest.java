@@ -508,7 +508,8 @@ class TrustCenterTest {
             Map.entry("edge.security-txt", "dev.bulwark.trust.internal.ConfigChecksTest#securityTxtFailsWithoutAContactOrCloseToExpiry"),
             Map.entry("edge.tls", "dev.bulwark.trust.internal.ConfigChecksTest#tlsFailsWhenTheLiveConnectorAcceptsAnOldProtocolOrAWeakSuite"),
             Map.entry("access.rate-limits", "dev.bulwark.trust.internal.ConfigChecksTest#rateLimitsFailWhenABudgetIsOff"),
-            Map.entry("resilience.database", "dev.bulwark.trust.internal.ConfigChecksTest#theDatabaseCheckFailsWhileItsDatabaseIsDownAndShowsRestarts"));
+            Map.entry("resilience.database", "dev.bulwark.trust.internal.ConfigChecksTest#theDatabaseCheckFailsWhileItsDatabaseIsDownAndShowsRestarts"),
+            Map.entry("egress.internal-addresses", "dev.bulwark.trust.internal.ConfigChecksTest#egressFailsWhenAnInternalAddressIsReachable"));
 
     @Test
     void everyControlHasACheckAndEveryCheckATestThatBreaksIt() throws Exception {

@@ -27,7 +27,7 @@ public record Target(URI uri, boolean https, String host, InetAddress literal, i
 
     public static final int MAX_LENGTH = 2000;
 
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]|[a-z0-9][a-z0-9-]{0,61}[a-z0-9]");
     private static final Pattern PORT = Pattern.compile("[1-9][0-9]{0,4}");
     /** WHATWG URL's "ends in a number": a last label of digits, or 0x and hex digits, makes a host an IPv4 spelling. */
     private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0[xX][0-9a-fA-F]*");

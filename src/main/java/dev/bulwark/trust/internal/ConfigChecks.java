@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.bulwark.access.RateLimitProperties;
+import dev.bulwark.egress.EgressProbe;
 import dev.bulwark.tenancy.DatabaseSupervision;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.MfaStatus;
@@ -261,5 +262,14 @@ final class ConfigChecks {
             return Check.Result.notConfigured(evidence).forOperators(details);
         }
         return (database.state().equals("running") ? Check.Result.pass(evidence) : Check.Result.fail(evidence)).forOperators(details);
+    }
+
+    /**
+     * Outbound calls cannot reach internal addresses: egress refused every vector the probe sent (loopback under many
+     * spellings, the metadata addresses) before connecting, and its loopback listeners accepted no connection.
+     */
+    static Check.Result egress(EgressProbe.Observed observed) {
+        boolean holds = observed.notRefused().isEmpty() && observed.connectionsSeen() == 0;
+        return holds ? Check.Result.pass(observed.evidence()) : Check.Result.fail(observed.evidence());
     }
 }

@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import dev.bulwark.access.RateLimitProperties;
 import dev.bulwark.audit.AuditIntegrity;
 import dev.bulwark.audit.Verification;
+import dev.bulwark.egress.EgressProbe;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.MfaStatus;
 import dev.bulwark.identity.PasswordHashingParameters;
@@ -66,7 +67,8 @@ public class Controls {
     Controls(JdbcClient jdbc, TenantScope tenantScope, IsolationCatalog catalog, AuditIntegrity audit, KeyStatus keys,
              AuthProperties auth, MfaStatus mfa, RetentionStatus retention, HttpProperties httpProperties, TlsProbe tlsProbe,
              RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
-             TrustProperties properties, List<ModuleTables> modules, DatabaseSupervision database) {
+             TrustProperties properties, List<ModuleTables> modules, DatabaseSupervision database,
+             EgressProbe egressProbe) {
         this.jdbc = jdbc;
         this.encrypted = Sweeps.Scanned.of(modules);
         this.sweeps = sweeps;
@@ -163,6 +165,17 @@ public class Controls {
                         + " requests answer 503 with Retry-After meanwhile, and this check fails while it is down or when its"
                         + " restarts keep failing. Restarts since the instance started are shown.",
                 List.of("SOC 2 A1.2"), List.of(check("resilience.database", () -> ConfigChecks.database(database)))));
+        controls.add(new Control("outbound-internal", "Egress", "Outbound calls cannot reach internal addresses",
+                "Every outbound call to a destination a user names is refused before connecting when its host is, spells or"
+                        + " resolves to a loopback, private, link-local, metadata or other non-global address, as a live probe"
+                        + " of a loopback listener shows.",
+                List.of("ASVS 5 V1.3.6"), List.of(check("egress.internal-addresses", () -> {
+                    try {
+                        return ConfigChecks.egress(egressProbe.observe());
+                    } catch (Exception e) {
+                        return unreadable(e);
+                    }
+                }))));
         this.all = List.copyOf(controls);
     }
 

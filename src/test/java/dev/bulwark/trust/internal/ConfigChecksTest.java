@@ -14,6 +14,12 @@ import java.util.stream.Stream;
 
 import dev.bulwark.access.RateLimitProperties;
 import dev.bulwark.audit.AuditProperties;
+import dev.bulwark.egress.DestinationNotAllowedException;
+import dev.bulwark.egress.Egress;
+import dev.bulwark.egress.EgressProbe;
+import dev.bulwark.egress.EgressProperties;
+import dev.bulwark.egress.Resolver;
+import dev.bulwark.egress.internal.HttpEgress;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.MfaStatus;
 import dev.bulwark.identity.PasskeyProperties;
@@ -369,5 +375,52 @@ class ConfigChecksTest {
 
         assertThat(ConfigChecks.database(new Supervision(false, "external", Map.of())).status())
                 .as("an external PostgreSQL is its platform's to restart").isEqualTo(Check.Status.NOT_CONFIGURED);
+    }
+
+    /**
+     * The live check of egress: against the real client it passes (every vector refused, no connection); against a
+     * client that forgot loopback — it sends to 127.0.0.1 and [::1] with the JDK's HttpClient and refuses the rest —
+     * the loopback listener sees connections and the check fails, naming the vectors that got through.
+     */
+    @Test
+    void egressFailsWhenAnInternalAddressIsReachable() throws Exception {
+        EgressProperties defaults = DEFAULTS.bindOrCreate("bulwark.egress", EgressProperties.class);
+        Resolver system = host -> List.of(java.net.InetAddress.getAllByName(host));
+        Check.Result healthy = ConfigChecks.egress(new EgressProbe(new HttpEgress(defaults, system,
+                (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault()), List.of()).observe());
+        assertThat(healthy.status()).isEqualTo(Check.Status.PASS);
+        assertThat(healthy.evidence()).containsEntry("connectionsSeen", 0).containsEntry("vectorsRefused", 18)
+                .containsEntry("vectorsTried", 18);
+
+        Egress forgetful = new Egress() {
+            private final java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+
+            @Override
+            public Destination check(String url) {
+                throw new DestinationNotAllowedException("refused");
+            }
+
+            @Override
+            public Answer send(Call call) {
+                java.net.URI uri = java.net.URI.create(call.url());
+                if (!"127.0.0.1".equals(uri.getHost()) && !"[::1]".equals(uri.getHost())) {
+                    throw new DestinationNotAllowedException("refused");
+                }
+                try {
+                    var answer = client.send(java.net.http.HttpRequest.newBuilder(uri).timeout(call.timeout()).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                    return new Answer(answer.statusCode(), answer.headers().map(), answer.body());
+                } catch (java.io.IOException e) {
+                    throw new dev.bulwark.egress.EgressFailure("timeout", "no answer");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new dev.bulwark.egress.EgressFailure("timeout", "interrupted");
+                }
+            }
+        };
+        Check.Result broken = ConfigChecks.egress(new EgressProbe(forgetful, List.of()).observe());
+        assertThat(broken.status()).isEqualTo(Check.Status.FAIL);
+        assertThat((Integer) broken.evidence().get("connectionsSeen")).isPositive();
+        assertThat(broken.evidence().get("notRefused")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains("IPv4 loopback");
     }
 }

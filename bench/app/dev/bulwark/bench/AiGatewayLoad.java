@@ -104,12 +104,28 @@ public final class AiGatewayLoad {
                 stubMs[i] = stubNanos.get() / 1e6;
                 overhead[i] = done.get("provenance").get("overheadMs").asDouble();
             }
+            // The sanitiser alone on the same prompt, in process: the part of the overhead that is not the database.
+            dev.bulwark.ai.sanitiser.Sanitiser sanitiser = context.getBean(dev.bulwark.ai.sanitiser.Sanitiser.class);
+            dev.bulwark.ai.sanitiser.KnownPeople people = dev.bulwark.ai.sanitiser.KnownPeople.of(names,
+                    java.util.stream.IntStream.range(0, 100).mapToObj(i -> "person" + i + "@example.com").toList());
+            String text = prompt(names, 8 * 1024);
+            double[] sanitising = new double[calls];
+            for (int i = -500; i < calls; i++) {
+                long start = System.nanoTime();
+                sanitiser.begin(people, null).sanitise(text);
+                if (i >= 0) {
+                    sanitising[i] = (System.nanoTime() - start) / 1e6;
+                }
+            }
             System.out.printf(Locale.ROOT, "%n%d cores, %,d calls one at a time, prompt %,d bytes, 100 contacts%n%n",
                     Runtime.getRuntime().availableProcessors(), calls, request.getBytes(StandardCharsets.UTF_8).length);
             System.out.printf(Locale.ROOT, "| ms | p50 | p90 | p99 | max |%n|---|---:|---:|---:|---:|%n");
             row("gateway overhead (provenance.overheadMs)", overhead);
             row("the call as the client sees it", total);
             row("the stub's own handling", stubMs);
+            row("sanitising the 8 KiB prompt alone, in process", sanitising);
+            System.out.printf(Locale.ROOT, "%nload average at the end: %s%n",
+                    java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip());
         } finally {
             stub.stop(0);
         }

@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * E-mail addresses: found from each {@code @} by walking out to the local part and the host, which must have a dot and
  * an alphabetic top-level label. Guards: {@code icon@2x.png} and {@code lodash@4.17.21} are no addresses (a file
- * extension or a number is no top-level domain), and {@code scheme://user@host} is a URL's user, not an address.
+ * extension or a number is no top-level domain), {@code scheme://user@host} is a URL's user and
+ * {@code git@github.com:org/repo.git} an SSH remote, not an address.
  */
 final class EmailRule implements Rule {
 
@@ -93,6 +94,10 @@ final class EmailRule implements Rule {
             }
         }
         if (FILE_EXTENSIONS.contains(text.substring(lastDot + 1, e).toLowerCase(Locale.ROOT))) {
+            return -1;
+        }
+        // git@github.com:acme/app.git is an SSH remote (host:path), not an address.
+        if (e + 1 < n && text.charAt(e) == ':' && !Chars.digit(text.charAt(e + 1)) && !Character.isWhitespace(text.charAt(e + 1))) {
             return -1;
         }
         return e;

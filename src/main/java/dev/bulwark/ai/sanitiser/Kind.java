@@ -2,14 +2,14 @@ package dev.bulwark.ai.sanitiser;
 
 /**
  * What a finding is. The order is the priority when two findings overlap: the earlier kind wins (a password inside a
- * URL beats the e-mail address its {@code pass@host} part looks like). {@link #LITERAL} is not a redaction: it marks a
+ * URL beats the e-mail address its {@code pass@host} part looks like; an IBAN beats the card-like digits inside it). {@link #LITERAL} is not a redaction: it marks a
  * placeholder-shaped string the user typed, which is escaped so that restoration can never map it to a value.
  */
 enum Kind {
     LITERAL(null, null, false),
     SECRET("secret", "SECRET", false),
-    CARD("card", "CARD", false),
     IBAN("iban", "IBAN", false),
+    CARD("card", "CARD", false),
     EMAIL("email", "EMAIL", true),
     PHONE("phone", "PHONE", true),
     NAME("name", "NAME", true);

@@ -10,31 +10,27 @@ final class PeopleRule implements Rule {
             return;
         }
         String text = scan.text;
-        int n = text.length();
-        boolean previousAlnum = false;
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            boolean alnum = Chars.alnum(c);
-            if (alnum && !previousAlnum && people.mayStartWith(Chars.fold(c))) {
-                scan.tick();
-                long match = people.longestAt(text, i);
-                if (match >= 0) {
-                    int end = (int) (match >>> 8);
-                    if ((match & 0xff) == KnownPeople.NAME) {
-                        scan.add(i, end, Kind.NAME, nameKey(text, i, end));
-                        i = end - 1;
-                        previousAlnum = true;
-                        continue;
-                    }
-                    if (i == 0 || !Chars.emailLocal(text.charAt(i - 1))) {
-                        scan.add(i, end, Kind.EMAIL, EmailRule.key(text, i, end));
-                        i = end - 1;
-                        previousAlnum = true;
-                        continue;
-                    }
-                }
+        int[] starts = scan.tokenStarts();
+        int count = scan.tokenStartCount();
+        int skipUntil = 0;
+        for (int k = 0; k < count; k++) {
+            int i = starts[k];
+            if (i < skipUntil || !people.mayStartWith(Chars.fold(text.charAt(i)))) {
+                continue;
             }
-            previousAlnum = alnum;
+            scan.tick();
+            long match = people.longestAt(text, i);
+            if (match < 0) {
+                continue;
+            }
+            int end = (int) (match >>> 8);
+            if ((match & 0xff) == KnownPeople.NAME) {
+                scan.add(i, end, Kind.NAME, nameKey(text, i, end));
+                skipUntil = end;
+            } else if (i == 0 || !Chars.emailLocal(text.charAt(i - 1))) {
+                scan.add(i, end, Kind.EMAIL, EmailRule.key(text, i, end));
+                skipUntil = end;
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.bulwark.ai.sanitiser;
 
 import java.util.Locale;
+import java.util.Set;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
@@ -21,8 +22,15 @@ final class PhoneRule implements Rule {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final int MAX_DIGITS = 17;
-    private static final String[] CONTEXT = {"phone", "tel", "call", "mobile", "mobil", "cell", "fax", "sms", "whatsapp",
-        "ring", "dial", "contact", "reach", "téléphone", "telefon", "tél", "handy", "number"};
+    private static final int MAX_NATIONAL_DIGITS = 13;
+    /** Words that make a bare run of digits a phone number. */
+    private static final Set<String> CONTEXT = Set.of("phone", "tel", "telephone", "call", "mobile", "mobil", "cell",
+            "fax", "sms", "whatsapp", "ring", "dial", "téléphone", "telefon", "tél", "portable", "handy", "landline",
+            "hotline", "phoned", "called");
+    /** Words that make a run of digits an identifier (unless a phone word is there too). */
+    private static final Set<String> NOT_PHONE = Set.of("order", "invoice", "ref", "reference", "ticket", "tracking",
+            "sku", "account", "acct", "iban", "card", "isbn", "ean", "gtin", "id", "no", "nr", "po", "serial", "build",
+            "version", "row", "line", "page", "item", "customer", "case", "shipment", "parcel", "batch", "lot");
 
     /** The region for national numbers: null for none, else a region libphonenumber knows. */
     static String region(String defaultCountry) {
@@ -67,22 +75,44 @@ final class PhoneRule implements Rule {
         if (scan.region == null) {
             return;
         }
-        boolean previousAlnum = false;
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            boolean starts = (Chars.digit(c) || (c == '(' && i + 1 < n && Chars.digit(text.charAt(i + 1))))
-                    && !previousAlnum;
-            if (starts && nationalStart(text, i)) {
-                scan.tick();
-                int end = candidate(scan, i, i, scan.region);
-                if (end > 0) {
-                    i = end - 1;
-                    previousAlnum = true;
-                    continue;
-                }
+        int[] starts = scan.tokenStarts();
+        int count = scan.tokenStartCount();
+        int skipUntil = 0;
+        for (int k = 0; k < count; k++) {
+            int i = starts[k];
+            if (i < skipUntil || !Chars.digit(text.charAt(i)) || !enoughDigits(text, i)) {
+                continue;
             }
-            previousAlnum = Chars.alnum(c);
+            // "(020) 7946 0958": the number starts at the bracket.
+            int start = i > 0 && text.charAt(i - 1) == '(' ? i - 1 : i;
+            if (!nationalStart(text, start)) {
+                continue;
+            }
+            scan.tick();
+            int end = candidate(scan, start, start, scan.region);
+            if (end > 0) {
+                skipUntil = end;
+            }
         }
+    }
+
+    /** The cheap test first: at least 7 digits in the run (digits with single separators or brackets between). */
+    private static boolean enoughDigits(String text, int i) {
+        int n = text.length();
+        int digits = 0;
+        while (i < n && digits < 7) {
+            char c = text.charAt(i);
+            if (Chars.digit(c)) {
+                digits++;
+                i++;
+            } else if ((c == ' ' || c == '-' || c == '.' || c == '(' || c == ')') && i + 1 < n
+                    && (Chars.digit(text.charAt(i + 1)) || text.charAt(i + 1) == ' ' || text.charAt(i + 1) == '(')) {
+                i++;
+            } else {
+                break;
+            }
+        }
+        return digits >= 7;
     }
 
     /** What may stand before a national number: nothing glued to an identifier, an amount, a version or a '+'. */
@@ -94,11 +124,12 @@ final class PhoneRule implements Rule {
         if (p == '+' || p == '$' || p == '€' || p == '£' || p == '#' || p == '@') {
             return false;
         }
-        if ((p == '.' || p == ',' || p == ':' || p == '/' || p == '-' || p == '_' || p == '=')
-                && i >= 2 && Chars.alnum(text.charAt(i - 2))) {
+        if ((p == '.' || p == ':' || p == '/' || p == '-' || p == '_' || p == '=') && i >= 2 && Chars.alnum(text.charAt(i - 2))) {
             return false;
         }
-        return true;
+        // Not in the middle of a longer run of digit groups ("+1 555 086 1294", "9400 1459 7745 3319").
+        return !((p == ' ' || p == '-' || p == '.') && i >= 2
+                && (Chars.digit(text.charAt(i - 2)) || text.charAt(i - 2) == '+' || text.charAt(i - 2) == ')'));
     }
 
     /**
@@ -114,6 +145,7 @@ final class PhoneRule implements Rule {
         int j = digitsFrom;
         int open = 0;
         boolean separators = false;
+        boolean separated = false;
         while (j < n && count < ends.length) {
             char c = text.charAt(j);
             if (Chars.digit(c)) {
@@ -124,16 +156,17 @@ final class PhoneRule implements Rule {
                 if (digits > MAX_DIGITS) {
                     break;
                 }
+                separators |= separated;
                 if (open == 0) {
                     ends[count++] = j;
                 }
             } else if ((c == ' ' || c == '-' || c == '.') && j + 1 < n
                     && (Chars.digit(text.charAt(j + 1)) || text.charAt(j + 1) == '(')) {
-                separators = true;
+                separated = true;
                 j++;
             } else if (c == '(' && open == 0 && j + 1 < n && Chars.digit(text.charAt(j + 1))) {
                 open = 1;
-                separators = true;
+                separated = true;
                 j++;
             } else if (c == ')' && open == 1) {
                 open = 0;
@@ -146,13 +179,15 @@ final class PhoneRule implements Rule {
             }
         }
         boolean national = start == digitsFrom;
-        for (int k = count - 1, tries = 0; k >= 0 && tries < 4; k--, tries++) {
+        // A national number is the whole run; an international one may be followed by more digits (a year, a count).
+        int last = national ? Math.max(0, count - 1) : 0;
+        for (int k = count - 1, tries = 0; k >= last && tries < 4; k--, tries++) {
             int end = ends[k];
             if (!endsCleanly(text, end)) {
                 continue;
             }
             String candidate = text.substring(start, end);
-            if (national && !looksLikePhone(text, start, end, candidate, separators)) {
+            if (national ? !looksLikePhone(text, start, end, candidate, separators) : !plausibleInternational(candidate)) {
                 continue;
             }
             try {
@@ -168,6 +203,27 @@ final class PhoneRule implements Rule {
         return -1;
     }
 
+    /**
+     * Before asking libphonenumber (whose rejections are exceptions, and slow): 7 to 15 digits (E.164) after a country
+     * code that exists.
+     */
+    private static boolean plausibleInternational(String candidate) {
+        int digits = 0;
+        int code = 0;
+        boolean codeKnown = false;
+        for (int i = 0; i < candidate.length(); i++) {
+            char c = candidate.charAt(i);
+            if (Chars.digit(c)) {
+                digits++;
+                if (!codeKnown && digits <= 3) {
+                    code = code * 10 + (c - '0');
+                    codeKnown = !"ZZ".equals(UTIL.getRegionCodeForCountryCode(code));
+                }
+            }
+        }
+        return codeKnown && digits >= 7 && digits <= 15;
+    }
+
     /** A number ends at a word boundary, not in a decimal, a time, a percentage or an identifier. */
     private static boolean endsCleanly(String text, int end) {
         int n = text.length();
@@ -178,10 +234,8 @@ final class PhoneRule implements Rule {
         if (Chars.alnum(c) || c == '%' || c == '_' || c == '@') {
             return false;
         }
-        if ((c == '.' || c == ',' || c == ':' || c == '/' || c == '-') && end + 1 < n && Chars.digit(text.charAt(end + 1))) {
-            return false;
-        }
-        return true;
+        return !((c == '.' || c == ',' || c == ':' || c == '/' || c == '-') && end + 1 < n
+                && Chars.digit(text.charAt(end + 1)));
     }
 
     private static boolean looksLikePhone(String text, int start, int end, String candidate, boolean separators) {
@@ -191,13 +245,37 @@ final class PhoneRule implements Rule {
                 digits++;
             }
         }
-        if (digits < 7 || isDateOrAddress(candidate)) {
+        if (digits < 7 || digits > MAX_NATIONAL_DIGITS || isDateOrAddress(candidate) || decimalOrVersion(candidate)
+                || afterIbanGroups(text, start)) {
             return false;
         }
-        if (separators || candidate.charAt(0) == '0') {
-            return true;
+        boolean phoneWord = precededBy(text, start, CONTEXT, 3);
+        if (!phoneWord && precededBy(text, start, NOT_PHONE, 2)) {
+            return false;
         }
-        return hasContext(text, start);
+        return phoneWord || separators || (candidate.charAt(0) == '0' && digits >= 10);
+    }
+
+    /**
+     * Dotted groups are a phone number only in the shapes phone numbers are dotted in: 415.555.2671, 06.12.34.56.78, or
+     * after a trunk 0. "21.259576" is a coordinate, "14.14.77.3833" and "6.13.130.5823" versions.
+     */
+    private static boolean decimalOrVersion(String candidate) {
+        if (candidate.indexOf('.') < 0) {
+            return false;
+        }
+        String[] groups = candidate.replaceAll("[()]", "").split("[. ]");
+        if (groups.length == 3 && groups[0].length() == 3 && groups[1].length() == 3 && groups[2].length() == 4) {
+            return false;
+        }
+        boolean pairs = true;
+        for (String group : groups) {
+            if (group.length() < 2 || group.length() > 4) {
+                return true;
+            }
+            pairs &= group.length() == 2;
+        }
+        return !(pairs || candidate.charAt(0) == '0');
     }
 
     /** Dates (2025-01-31, 31.01.2025, 01/31/2025) and IPv4 addresses look like grouped digits. */
@@ -221,13 +299,50 @@ final class PhoneRule implements Rule {
         return false;
     }
 
-    /** A phone word in the 32 characters before the number. */
-    private static boolean hasContext(String text, int start) {
-        String before = text.substring(Math.max(0, start - 32), start).toLowerCase(Locale.ROOT);
-        for (String word : CONTEXT) {
-            if (before.contains(word)) {
+    /**
+     * Whether one of the words is among the {@code count} words right before {@code start}: only punctuation and
+     * white space may stand between them and the number; another number or code in between ends the search ("order
+     * 45545224; 030 129365" is an order number and then a phone number).
+     */
+    private static boolean precededBy(String text, int start, Set<String> words, int count) {
+        int i = start;
+        for (int seen = 0; seen < count && i > 0; seen++) {
+            int gap = 0;
+            while (i > 0 && !Chars.alnum(text.charAt(i - 1))) {
+                if (++gap > 4) {
+                    return false;
+                }
+                i--;
+            }
+            int wordEnd = i;
+            while (i > 0 && Chars.alnum(text.charAt(i - 1))) {
+                if (!Character.isLetter(text.charAt(i - 1))) {
+                    return false;
+                }
+                i--;
+            }
+            if (wordEnd > i && words.contains(text.substring(i, wordEnd).toLowerCase(Locale.ROOT))) {
                 return true;
             }
+        }
+        return false;
+    }
+
+    /** Whether the number follows groups of four that start like an IBAN ("NL15 QEDA 5798 0922 03"). */
+    private static boolean afterIbanGroups(String text, int start) {
+        int i = start;
+        while (i >= 5 && text.charAt(i - 1) == ' ' && (i == 5 || !Chars.alnum(text.charAt(i - 6)))) {
+            int g = i - 5;
+            for (int k = g; k < g + 4; k++) {
+                if (!Chars.upper(text.charAt(k)) && !Chars.digit(text.charAt(k))) {
+                    return false;
+                }
+            }
+            if (Chars.upper(text.charAt(g)) && Chars.upper(text.charAt(g + 1)) && Chars.digit(text.charAt(g + 2))
+                    && Chars.digit(text.charAt(g + 3))) {
+                return true;
+            }
+            i = g;
         }
         return false;
     }

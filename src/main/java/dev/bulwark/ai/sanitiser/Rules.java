@@ -9,6 +9,7 @@ final class Rules {
     }
 
     static List<Rule> standard() {
-        return List.of(new LiteralRule(), new EmailRule(), new PhoneRule(), new PeopleRule());
+        return List.of(new LiteralRule(), SecretRule.standard(), new CardRule(), new IbanRule(), new EmailRule(), new PhoneRule(),
+                new PeopleRule());
     }
 }

@@ -185,7 +185,12 @@ public final class Sanitiser {
         @Override
         public synchronized Map<String, Integer> redactions() {
             Map<String, Integer> result = new LinkedHashMap<>();
-            counts.forEach((kind, count) -> result.put(kind.key, count));
+            for (Kind kind : List.of(Kind.SECRET, Kind.CARD, Kind.IBAN, Kind.EMAIL, Kind.PHONE, Kind.NAME)) {
+                Integer count = counts.get(kind);
+                if (count != null) {
+                    result.put(kind.key, count);
+                }
+            }
             return java.util.Collections.unmodifiableMap(result);
         }
 

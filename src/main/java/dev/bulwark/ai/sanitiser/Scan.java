@@ -20,6 +20,8 @@ final class Scan {
     private final long deadline;
     private final List<Finding> findings = new ArrayList<>();
     private int ticks;
+    private int[] starts;
+    private int startCount;
 
     Scan(String text, KnownPeople people, String region, long deadlineNanos) {
         this.text = text;
@@ -34,6 +36,37 @@ final class Scan {
 
     List<Finding> findings() {
         return findings;
+    }
+
+    /**
+     * The positions where a token starts (a letter or digit not preceded by one), computed once per text: the rules
+     * that anchor at token starts visit these instead of every character.
+     */
+    int[] tokenStarts() {
+        if (starts == null) {
+            int[] found = new int[Math.max(16, text.length() / 6)];
+            int count = 0;
+            boolean previous = false;
+            for (int i = 0, n = text.length(); i < n; i++) {
+                boolean alnum = Chars.alnum(text.charAt(i));
+                if (alnum && !previous) {
+                    if (count == found.length) {
+                        found = java.util.Arrays.copyOf(found, count * 2);
+                    }
+                    found[count++] = i;
+                }
+                previous = alnum;
+            }
+            starts = found;
+            startCount = count;
+        }
+        return starts;
+    }
+
+    /** How many entries of {@link #tokenStarts()} are used. */
+    int tokenStartCount() {
+        tokenStarts();
+        return startCount;
     }
 
     /** Cheap: reads the clock once every 256 calls. */

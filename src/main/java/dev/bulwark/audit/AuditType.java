@@ -70,6 +70,11 @@ public enum AuditType {
     INTERACTION_UPDATED("interaction.updated", Category.CUSTOMER_DATA_WRITE),
     INTERACTION_DELETED("interaction.deleted", Category.CUSTOMER_DATA_WRITE),
 
+    AI_COMPLETION("ai.completion", Category.CUSTOMER_DATA_ACCESSED),
+    AI_POLICY_UPDATED("ai.policy.updated", Category.CONFIG_CHANGED),
+    AI_KEY_SET("ai.key.set", Category.CREDENTIAL_CHANGED),
+    AI_KEY_REMOVED("ai.key.removed", Category.CREDENTIAL_CHANGED),
+
     AUDIT_READ("audit.read", Category.AUDIT_ACCESSED),
     AUDIT_VERIFIED("audit.verified", Category.AUDIT_ACCESSED),
     AUDIT_EXPORTED("audit.exported", Category.CUSTOMER_DATA_EXPORTED),

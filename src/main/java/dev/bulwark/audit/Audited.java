@@ -26,4 +26,11 @@ public @interface Audited {
 
     /** Why this state-changing endpoint records nothing (then {@link #value} is empty). */
     String none() default "";
+
+    /**
+     * Why a call its handler refuses or fails also records one of the {@link #value} events (a receipt of every
+     * outcome, such as the AI gateway's): then a failed call commits at most one of them a chain, and a call refused
+     * before its handler (access, validation) none. Empty: a failed call commits none.
+     */
+    String alsoOnFailure() default "";
 }

@@ -19,7 +19,10 @@ public enum Permission {
     DELETE_ORGANISATION(Role.OWNER),
     MANAGE_OWNERS(Role.OWNER),
     MANAGE_KEYS(Role.OWNER),
-    MANAGE_SECURITY_POLICY(Role.OWNER);
+    MANAGE_SECURITY_POLICY(Role.OWNER),
+    USE_AI(Role.MEMBER, Role.ADMIN, Role.OWNER),
+    MANAGE_AI(Role.ADMIN, Role.OWNER),
+    MANAGE_AI_KEYS(Role.OWNER);
 
     private final Set<Role> roles;
 
@@ -34,12 +37,14 @@ public enum Permission {
     /**
      * Whether an API key may hold this at all, whatever its role (docs/api.md): a key never grants or removes
      * the OWNER role, never changes the organisation's security policy or its keys. A leaked key must not be able to
-     * lock the owners out, weaken the policy that protects them, or take the organisation's data keys away. A new
-     * permission over owners, the policy, single sign-on or keys belongs in this list.
+     * lock the owners out, weaken the policy that protects them, or take the organisation's data keys away. Nor does a
+     * key change where the organisation's data may be sent (the AI policy, the organisation's own provider keys): a
+     * leaked key must not be able to route prompts to a provider account its holder reads. A new permission over
+     * owners, the policy, single sign-on, keys or where data goes belongs in this list.
      */
     public boolean heldByKeys() {
         return switch (this) {
-            case MANAGE_OWNERS, MANAGE_KEYS, MANAGE_SECURITY_POLICY -> false;
+            case MANAGE_OWNERS, MANAGE_KEYS, MANAGE_SECURITY_POLICY, MANAGE_AI, MANAGE_AI_KEYS -> false;
             default -> true;
         };
     }

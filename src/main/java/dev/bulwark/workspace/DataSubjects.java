@@ -13,6 +13,7 @@ import dev.bulwark.keys.FieldCipher;
 import dev.bulwark.tenancy.TenantScope;
 import dev.bulwark.workspace.internal.Contacts;
 import dev.bulwark.workspace.internal.Interactions;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -51,6 +52,8 @@ public class DataSubjects {
     }
 
     private static final String ERASURE_PURPOSE = "erasure.subject";
+    /** How an erased contact's name begins: a pseudonym, no person's name. */
+    static final String ERASED_PREFIX = "erased:";
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
@@ -58,9 +61,11 @@ public class DataSubjects {
     private final Interactions interactions;
     private final BlindIndex blindIndex;
     private final FieldCipher cipher;
+    private final ApplicationEventPublisher events;
 
     DataSubjects(JdbcClient jdbc, TenantScope tenantScope, Contacts contacts, Interactions interactions, BlindIndex blindIndex,
-                 FieldCipher cipher) {
+                 FieldCipher cipher, ApplicationEventPublisher events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.contacts = contacts;
@@ -122,7 +127,7 @@ public class DataSubjects {
             if (contactIds.isEmpty()) {
                 return new Erased(List.of(), List.of());
             }
-            String pseudonym = "erased:" + HexFormat.of().formatHex(subjectIndex(org, email), 5, 21);
+            String pseudonym = ERASED_PREFIX + HexFormat.of().formatHex(subjectIndex(org, email), 5, 21);
             for (UUID id : contactIds) {
                 jdbc.sql("""
                                 UPDATE contacts SET name_ct = :name, email_ct = NULL, phone_ct = NULL, notes_ct = NULL, email_bidx = NULL,
@@ -154,6 +159,7 @@ public class DataSubjects {
                         .param("now", Timestamp.from(now))
                         .update();
             }
+            events.publishEvent(new ContactsChanged(org));
             return new Erased(contactIds, interactionIds);
         });
     }

@@ -67,19 +67,29 @@ public class AuditDeclarationCheck implements HandlerInterceptor, WebMvcConfigur
         List<CommittedEvents.Committed> matching = CommittedEvents.of(attributes).stream()
                 .filter(e -> types.contains(e.type())).toList();
         boolean success = ex == null && response.getStatus() < 400;
+        // A user's own events go to the chain of every organisation the user belongs to: one per chain.
+        long chains = matching.stream().map(CommittedEvents.Committed::tenant).distinct().count();
         if (!success) {
-            if (!matching.isEmpty()) {
+            if (!matching.isEmpty() && declared.alsoOnFailure().isEmpty()) {
                 violation(endpoint + " failed with " + response.getStatus() + " but committed " + matching);
+            } else if (chains < matching.size()) {
+                violation(endpoint + " failed with " + response.getStatus() + " and committed " + matching.size()
+                        + " events of " + types + " in " + chains + " chains, more than one a chain");
+            } else {
+                checkFacts(endpoint, matching);
             }
             return;
         }
-        // A user's own events go to the chain of every organisation the user belongs to: one per chain.
-        long chains = matching.stream().map(CommittedEvents.Committed::tenant).distinct().count();
         if (chains < matching.size() || matching.isEmpty() && !types.isEmpty() && declared.unless().isEmpty()) {
             violation(endpoint + " committed " + matching.size() + " events of " + types + " in " + chains
                     + " chains, not exactly one a chain");
             return;
         }
+        checkFacts(endpoint, matching);
+    }
+
+    /** Each event carries the request's IP and id, and its actor's id unless anonymous. */
+    private void checkFacts(String endpoint, List<CommittedEvents.Committed> matching) {
         String requestId = MDC.get("requestId");
         for (CommittedEvents.Committed e : matching) {
             if (e.ip() == null || requestId == null || !requestId.equals(e.requestId())) {

@@ -1,0 +1,430 @@
+package dev.bulwark.ai.internal;
+
+import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.ai.AiProperties;
+import dev.bulwark.ai.sanitiser.KnownPeople;
+import dev.bulwark.ai.sanitiser.Sanitiser;
+import dev.bulwark.audit.AuditLog;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Entity;
+import dev.bulwark.egress.Egress;
+import dev.bulwark.egress.EgressFailure;
+import dev.bulwark.shared.Ids;
+import dev.bulwark.shared.InvalidInputException;
+import dev.bulwark.shared.NotFoundException;
+import dev.bulwark.shared.RefusedException;
+import dev.bulwark.tenancy.TenantScope;
+import dev.bulwark.workspace.WorkspaceReferences;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Service;
+
+/**
+ * The AI gateway (docs/ai-gateway.md): the one path of an AI call from a product on Bulwark to a provider. In order:
+ * <ol>
+ *   <li>input: the provider and model must be configured ones, the prompt within {@code max-prompt-bytes} (413), the
+ *       context references records of the organisation (404); bad input is answered before the gateway and records
+ *       nothing;</li>
+ *   <li>policy, in one short transaction: AI enabled for the organisation, the provider in its list, the provider's
+ *       region in its regions, a key (the organisation's own, else the platform's). A refusal is recorded (one usage
+ *       record, one {@code ai.completion} event) in that transaction, and answered after it commits;</li>
+ *   <li>sanitising, outside any transaction: every message's content through one sanitiser session, so the provider
+ *       receives only placeholders for secrets, cards, IBANs, emails, phones and the organisation's contacts' names. A
+ *       failure refuses the call (503) and nothing is sent;</li>
+ *   <li>the provider, through {@link Egress} only, with the provider's timeout; a failure, a timeout, a status other
+ *       than 2xx or an answer that does not parse is a 502;</li>
+ *   <li>restoration: personal placeholders in the output are put back (never secrets, cards or IBANs), piece by piece
+ *       for a streamed answer, so a placeholder split across pieces is restored whole;</li>
+ *   <li>the receipt: one usage record and one {@code ai.completion} event in one transaction, with hashes, counts and
+ *       times, never the prompt or the output; only then is the answer given.</li>
+ * </ol>
+ * No database connection is held while the provider works. Neither prompts nor outputs are logged or stored.
+ */
+@Service
+public class Gateway {
+
+    /** What the gateway stamps on every output it returns. */
+    public static final String LABEL = "ai-generated";
+
+    /** The outcomes of a call that reached the gateway. */
+    static final String ANSWERED = "answered";
+    static final String REFUSED = "refused";
+    static final String FAILED = "failed";
+
+    /** The problem types of the gateway's refusals and failures (docs/api.md). */
+    static final String AI_DISABLED = "ai-disabled";
+    static final String NOT_ALLOWED = "ai-provider-not-allowed";
+    static final String REGION_NOT_ALLOWED = "ai-region-not-allowed";
+    static final String NOT_CONFIGURED = "ai-provider-not-configured";
+    static final String SANITISER_FAILED = "ai-sanitiser-failed";
+    static final String PROVIDER_FAILED = "ai-provider-failed";
+
+    /** The details of {@code ai.completion} (docs/audit-events.md): never the prompt or the output. */
+    static final String PROVIDER = "provider";
+    static final String MODEL = "model";
+    static final String REGION = "region";
+    static final String PURPOSE = "purpose";
+    static final String PROMPT_SHA256 = "promptSha256";
+    static final String OUTPUT_SHA256 = "outputSha256";
+    static final String CONTEXT_REFS = "contextRefs";
+    static final String LATENCY_MS = "latencyMs";
+    static final String OVERHEAD_MS = "overheadMs";
+    static final String INPUT_TOKENS = "inputTokens";
+    static final String OUTPUT_TOKENS = "outputTokens";
+    static final String COST_USD = "costUsd";
+    static final String OUTCOME = "outcome";
+    static final String PROBLEM = "problem";
+    static final String STREAMED = "streamed";
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
+    /** One message as the caller sent it. */
+    public record Message(String role, String content) {
+
+        @Override
+        public String toString() {
+            return "Message[" + role + "]"; // never the content
+        }
+    }
+
+    /** One call. {@code contextRefs} are recorded, never loaded into the prompt. */
+    public record Request(String provider, String model, List<Message> messages, String purpose,
+                          List<WorkspaceReferences.Ref> contextRefs, boolean stream) {
+
+        public Request {
+            messages = List.copyOf(messages);
+            contextRefs = contextRefs == null ? List.of() : List.copyOf(contextRefs);
+        }
+
+        @Override
+        public String toString() {
+            return "Request[" + provider + "/" + model + ", " + messages.size() + " messages]";
+        }
+    }
+
+    /** Where an answer came from and what it cost: hashes, counts and times, never text. */
+    public record Provenance(String provider, String model, String region, String promptSha256, String outputSha256,
+                             List<Map<String, String>> contextRefs, BigDecimal latencyMs, BigDecimal overheadMs,
+                             Integer inputTokens, Integer outputTokens, BigDecimal costUsd) {
+    }
+
+    /**
+     * An answered call: the output with personal placeholders restored, and for a streamed call the same output in the
+     * pieces it came in (each restored, a placeholder never split).
+     */
+    public record Completion(UUID id, String output, List<String> pieces, Map<String, Integer> redactions,
+                             Provenance provenance) {
+
+        @Override
+        public String toString() {
+            return "Completion[" + id + "]";
+        }
+    }
+
+    private final Providers providers;
+    private final AiPolicies policies;
+    private final ProviderKeys keys;
+    private final KnownPeopleCache knownPeople;
+    private final Sanitiser sanitiser;
+    private final Egress egress;
+    private final WorkspaceReferences workspace;
+    private final UsageRecords usage;
+    private final AuditLog audit;
+    private final TenantScope tenantScope;
+    private final AiProperties properties;
+    private final Clock clock;
+
+    Gateway(Providers providers, AiPolicies policies, ProviderKeys keys, KnownPeopleCache knownPeople, Sanitiser sanitiser,
+            Egress egress, WorkspaceReferences workspace, UsageRecords usage, AuditLog audit, TenantScope tenantScope,
+            AiProperties properties, ObjectProvider<Clock> clock) {
+        this.providers = providers;
+        this.policies = policies;
+        this.keys = keys;
+        this.knownPeople = knownPeople;
+        this.sanitiser = sanitiser;
+        this.egress = egress;
+        this.workspace = workspace;
+        this.usage = usage;
+        this.audit = audit;
+        this.tenantScope = tenantScope;
+        this.properties = properties;
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
+    }
+
+    /**
+     * Runs one call for {@code caller}: answered, or a problem (after its receipt is committed when the call reached
+     * the gateway). Must run outside a transaction: no connection is held while the provider works.
+     */
+    public Completion complete(Caller caller, Request request) {
+        long start = System.nanoTime();
+        AiProperties.Provider provider = providers.find(request.provider())
+                .orElseThrow(() -> new InvalidInputException("provider", "is not a provider this installation offers"));
+        if (!provider.models().contains(request.model())) {
+            throw new InvalidInputException("model", "is not a model of provider " + request.provider());
+        }
+        checkSize(request);
+        UUID org = caller.orgId();
+        Receipt receipt = new Receipt(caller, Ids.newId(), clock.instant().truncatedTo(ChronoUnit.MICROS), request, provider, start);
+
+        // Policy and key, in one short transaction; a refusal's receipt commits with it.
+        record Admission(RefusedException refused, String apiKey) {
+        }
+        Admission admission = tenantScope.inTenant(org, null, () -> {
+            List<WorkspaceReferences.Ref> missing = workspace.missing(org, request.contextRefs());
+            if (!missing.isEmpty()) {
+                throw new NotFoundException("contextRefs names no " + missing.getFirst().type() + " " + missing.getFirst().id()
+                        + " in this organisation.");
+            }
+            AiPolicies.Policy policy = policies.read(org);
+            RefusedException refusal = refusal(policy, request.provider(), provider);
+            String apiKey = null;
+            if (refusal == null) {
+                apiKey = keys.key(org, request.provider()).orElse(provider.apiKey());
+                if (apiKey == null) {
+                    refusal = new RefusedException(409, NOT_CONFIGURED, "AI provider not configured",
+                            "Provider " + request.provider() + " has no key: neither the platform's nor one of this organisation.");
+                }
+            }
+            if (refusal != null) {
+                receipt.write(REFUSED, refusal.slug());
+                return new Admission(refusal, null);
+            }
+            return new Admission(null, apiKey);
+        });
+        if (admission.refused() != null) {
+            throw admission.refused();
+        }
+
+        // Sanitising: nothing leaves unless every message went through the session.
+        Sanitiser.Session session;
+        List<WireFormat.Message> sanitised = new ArrayList<>(request.messages().size());
+        Map<String, Integer> redactions;
+        try {
+            KnownPeople people = knownPeople.of(org);
+            session = sanitiser.begin(people, null);
+            for (Message message : request.messages()) {
+                sanitised.add(new WireFormat.Message(message.role(), session.sanitise(message.content())));
+            }
+            redactions = Map.copyOf(session.redactions());
+        } catch (RuntimeException e) {
+            // Fail closed, whatever broke. The exception's message is not logged: it is no place for content.
+            log.warn("The sanitiser failed ({}); call {} refused, nothing sent", e.getClass().getSimpleName(), receipt.id);
+            throw receipt.fail(SANITISER_FAILED, 503, "AI sanitiser failed",
+                    "The prompt could not be sanitised, so nothing was sent to the provider.");
+        }
+
+        WireFormat format = providers.format(provider);
+        Egress.Call call = format.call(provider, admission.apiKey(), request.model(), sanitised, request.stream());
+        receipt.promptSha256 = sha256(call.body());
+        long sent = System.nanoTime();
+        Egress.Answer answer;
+        try {
+            answer = egress.send(call);
+        } catch (EgressFailure e) {
+            receipt.providerNanos = System.nanoTime() - sent;
+            throw receipt.fail(PROVIDER_FAILED, 502, "AI provider failed", "The provider gave no complete answer (" + e.reason() + ").");
+        } catch (RuntimeException e) {
+            // Egress refused the destination (its address is not allowed: the operator's configuration), or broke.
+            receipt.providerNanos = System.nanoTime() - sent;
+            log.warn("Calling provider {} failed ({})", request.provider(), e.getClass().getSimpleName());
+            throw receipt.fail(PROVIDER_FAILED, 502, "AI provider failed", "Bulwark could not call the provider.");
+        }
+        receipt.providerNanos = System.nanoTime() - sent;
+        if (answer.status() < 200 || answer.status() > 299) {
+            throw receipt.fail(PROVIDER_FAILED, 502, "AI provider failed", "The provider answered with status " + answer.status() + ".");
+        }
+
+        StringBuilder raw = new StringBuilder();
+        List<String> pieces = new ArrayList<>();
+        String output;
+        WireFormat.Usage tokens;
+        try {
+            Sanitiser.Restorer restorer = request.stream() ? session.restorer() : null;
+            tokens = format.read(new ByteArrayInputStream(answer.body()), request.stream(), delta -> {
+                raw.append(delta);
+                if (restorer != null) {
+                    String restored = restorer.feed(delta);
+                    if (!restored.isEmpty()) {
+                        pieces.add(restored);
+                    }
+                }
+            });
+            if (restorer != null) {
+                String rest = restorer.finish();
+                if (!rest.isEmpty()) {
+                    pieces.add(rest);
+                }
+                output = String.join("", pieces);
+            } else {
+                output = session.restore(raw.toString());
+            }
+        } catch (WireFormat.InvalidAnswer e) {
+            throw receipt.fail(PROVIDER_FAILED, 502, "AI provider failed", "The provider's answer was not valid: " + e.getMessage() + ".");
+        } catch (RuntimeException e) {
+            log.warn("Restoring an answer failed ({}); call {} failed", e.getClass().getSimpleName(), receipt.id);
+            throw receipt.fail(SANITISER_FAILED, 503, "AI sanitiser failed", "The answer could not be restored, so it is not given.");
+        }
+        receipt.outputSha256 = sha256(raw.toString().getBytes(StandardCharsets.UTF_8));
+        receipt.inputTokens = tokens.inputTokens();
+        receipt.outputTokens = tokens.outputTokens();
+        receipt.costUsd = cost(provider, tokens);
+        Provenance provenance = tenantScope.inTenant(org, null, () -> receipt.write(ANSWERED, null));
+        return new Completion(receipt.id, output, request.stream() ? List.copyOf(pieces) : List.of(output), redactions, provenance);
+    }
+
+    /** 413 when the messages' contents together pass {@code bulwark.ai.max-prompt-bytes}, or there are too many. */
+    private void checkSize(Request request) {
+        if (request.messages().size() > properties.maxMessages()) {
+            throw new InvalidInputException("messages", "must be at most " + properties.maxMessages());
+        }
+        long bytes = 0;
+        for (Message message : request.messages()) {
+            bytes += utf8Length(message.content());
+        }
+        long max = properties.maxPromptBytes().toBytes();
+        if (bytes > max) {
+            throw new RefusedException(413, "content-too-large", "Content too large",
+                    "The prompt is " + bytes + " bytes; this installation accepts at most " + max + ".");
+        }
+    }
+
+    private static long utf8Length(String text) {
+        long length = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                length += 1;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                length += 4;
+                i++;
+            } else {
+                length += 3;
+            }
+        }
+        return length;
+    }
+
+    /** Why the organisation's policy refuses this provider, or null. */
+    private static RefusedException refusal(AiPolicies.Policy policy, String providerId, AiProperties.Provider provider) {
+        if (!policy.enabled()) {
+            return new RefusedException(403, AI_DISABLED, "AI disabled", "AI is not enabled for this organisation.");
+        }
+        if (!policy.providers().contains(providerId)) {
+            return new RefusedException(403, NOT_ALLOWED, "AI provider not allowed",
+                    "This organisation's AI policy does not allow provider " + providerId + ".");
+        }
+        if (!policy.allowsRegion(provider.region())) {
+            return new RefusedException(403, REGION_NOT_ALLOWED, "AI region not allowed",
+                    "Provider " + providerId + " processes data in region " + provider.region()
+                            + ", which this organisation's AI policy does not allow.");
+        }
+        return null;
+    }
+
+    /** The cost from the configured prices; null unless both prices and both counts are known. */
+    private static BigDecimal cost(AiProperties.Provider provider, WireFormat.Usage tokens) {
+        if (provider.priceInputPerMtok() == null || provider.priceOutputPerMtok() == null || tokens.inputTokens() == null
+                || tokens.outputTokens() == null) {
+            return null;
+        }
+        return UsageRecords.plain(provider.priceInputPerMtok().multiply(BigDecimal.valueOf(tokens.inputTokens()))
+                .add(provider.priceOutputPerMtok().multiply(BigDecimal.valueOf(tokens.outputTokens())))
+                .divide(MILLION, 10, RoundingMode.HALF_UP));
+    }
+
+    static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Milliseconds, to the microsecond. */
+    private static BigDecimal millis(long nanos) {
+        return UsageRecords.plain(BigDecimal.valueOf(Math.max(0, nanos) / 1_000).movePointLeft(3));
+    }
+
+    /** One call's receipt as it takes shape, written once: refused, failed or answered. */
+    private final class Receipt {
+
+        private final Caller caller;
+        private final UUID id;
+        private final Instant occurredAt;
+        private final Request request;
+        private final AiProperties.Provider provider;
+        private final long start;
+        private byte[] promptSha256;
+        private byte[] outputSha256;
+        private long providerNanos;
+        private Integer inputTokens;
+        private Integer outputTokens;
+        private BigDecimal costUsd;
+
+        Receipt(Caller caller, UUID id, Instant occurredAt, Request request, AiProperties.Provider provider, long start) {
+            this.caller = caller;
+            this.id = id;
+            this.occurredAt = occurredAt;
+            this.request = request;
+            this.provider = provider;
+            this.start = start;
+        }
+
+        /** Records the failure in its own transaction and returns the problem to throw. */
+        RefusedException fail(String problem, int status, String title, String detail) {
+            tenantScope.inTenant(caller.orgId(), null, () -> write(FAILED, problem));
+            return new RefusedException(status, problem, title, detail);
+        }
+
+        /** The usage record and the {@code ai.completion} event, in the caller's tenant-bound transaction. */
+        Provenance write(String outcome, String problem) {
+            long total = System.nanoTime() - start;
+            BigDecimal latency = millis(total);
+            BigDecimal overhead = millis(total - providerNanos);
+            List<Map<String, String>> refs = request.contextRefs().stream()
+                    .map(r -> Map.of("type", r.type(), "id", r.id().toString()))
+                    .toList();
+            usage.insert(caller.orgId(), new UsageRecords.Row(id, occurredAt, caller.userId(), caller.apiKeyId(),
+                    request.purpose(), request.provider(), request.model(), provider.region(), promptSha256, outputSha256, refs,
+                    latency, overhead, inputTokens, outputTokens, costUsd, outcome, problem));
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put(PROVIDER, request.provider());
+            details.put(MODEL, request.model());
+            details.put(REGION, provider.region());
+            details.put(PURPOSE, request.purpose());
+            details.put(PROMPT_SHA256, UsageRecords.hex(promptSha256));
+            details.put(OUTPUT_SHA256, UsageRecords.hex(outputSha256));
+            details.put(CONTEXT_REFS, refs);
+            details.put(LATENCY_MS, latency.toPlainString());
+            details.put(OVERHEAD_MS, overhead.toPlainString());
+            details.put(INPUT_TOKENS, inputTokens);
+            details.put(OUTPUT_TOKENS, outputTokens);
+            details.put(COST_USD, costUsd == null ? null : costUsd.toPlainString());
+            details.put(OUTCOME, outcome);
+            details.put(PROBLEM, problem);
+            details.put(STREAMED, request.stream());
+            audit.callerAction(caller, AuditType.AI_COMPLETION, Entity.of("ai_completion", id), details);
+            return new Provenance(request.provider(), request.model(), provider.region(), UsageRecords.hex(promptSha256),
+                    UsageRecords.hex(outputSha256), refs, latency, overhead, inputTokens, outputTokens, costUsd);
+        }
+    }
+}

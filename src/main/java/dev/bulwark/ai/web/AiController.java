@@ -1,0 +1,230 @@
+package dev.bulwark.ai.web;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.bulwark.access.Caller;
+import dev.bulwark.access.Requires;
+import dev.bulwark.ai.internal.AiPolicies;
+import dev.bulwark.ai.internal.Gateway;
+import dev.bulwark.ai.internal.ProviderKeys;
+import dev.bulwark.ai.internal.ProviderListing;
+import dev.bulwark.ai.internal.UsageRecords;
+import dev.bulwark.audit.AuditType;
+import dev.bulwark.audit.Audited;
+import dev.bulwark.shared.Page;
+import dev.bulwark.shared.PageRequest;
+import dev.bulwark.tenancy.Permission;
+import dev.bulwark.workspace.WorkspaceReferences;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.hibernate.validator.constraints.CodePointLength;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The AI gateway's endpoints (docs/api.md, docs/ai-gateway.md): the organisation's AI policy (read by any member,
+ * replaced by an OWNER or ADMIN in person with step-up), the providers and the organisation's own keys for them (an
+ * OWNER in person with step-up), completions (MEMBER and above, people and keys alike) and the usage records
+ * (ADMIN, OWNER, AUDITOR).
+ */
+@RestController
+class AiController {
+
+    static final MediaType EVENT_STREAM = MediaType.TEXT_EVENT_STREAM;
+
+    record PolicyBody(@NotNull Boolean enabled,
+                      @NotNull @Size(max = 50) List<@NotBlank @Size(max = 64) String> providers,
+                      @NotNull @Size(max = 50) List<@NotBlank @Size(max = 64) String> regions,
+                      @DecimalMin("0") @DecimalMax("1") @Digits(integer = 1, fraction = 3) BigDecimal autoSendThreshold) {
+    }
+
+    record PolicyView(boolean enabled, List<String> providers, List<String> regions, BigDecimal autoSendThreshold,
+                      Instant updatedAt) {
+
+        static PolicyView of(AiPolicies.Policy p) {
+            return new PolicyView(p.enabled(), p.providers(), p.regions(), p.autoSendThreshold(), p.updatedAt());
+        }
+    }
+
+    /** A provider key: printable ASCII without spaces (it becomes a header), 16 to 512 characters. */
+    record KeyBody(@NotNull @Size(min = 16, max = 512) @Pattern(regexp = "[\\x21-\\x7e]+", message = "must be printable ASCII without spaces")
+                   String apiKey) {
+
+        @Override
+        public String toString() {
+            return "KeyBody[…]";
+        }
+    }
+
+    record MessageBody(@NotNull @Pattern(regexp = "system|user|assistant") String role, @NotNull String content) {
+
+        @Override
+        public String toString() {
+            return "MessageBody[" + role + "]";
+        }
+    }
+
+    record RefBody(@NotNull @Pattern(regexp = "document|contact|interaction") String type, @NotNull UUID id) {
+    }
+
+    record CompletionBody(@NotBlank @Size(max = 64) String provider,
+                          @NotBlank @Size(max = 100) String model,
+                          @NotNull @Size(min = 1) List<@NotNull @Valid MessageBody> messages,
+                          @NotBlank @CodePointLength(max = 100) String purpose,
+                          @Size(max = 50) List<@NotNull @Valid RefBody> contextRefs,
+                          Boolean stream) {
+
+        @Override
+        public String toString() {
+            return "CompletionBody[" + provider + "/" + model + "]";
+        }
+    }
+
+    /** The answer of a completion that is not streamed. */
+    record CompletionView(UUID id, String output, String label, Map<String, Integer> redactions, Gateway.Provenance provenance) {
+
+        @Override
+        public String toString() {
+            return "CompletionView[" + id + "]";
+        }
+    }
+
+    private final AiPolicies policies;
+    private final ProviderKeys keys;
+    private final ProviderListing listing;
+    private final Gateway gateway;
+    private final UsageRecords usage;
+    private final ObjectMapper json;
+
+    AiController(AiPolicies policies, ProviderKeys keys, ProviderListing listing, Gateway gateway, UsageRecords usage,
+                 ObjectMapper json) {
+        this.policies = policies;
+        this.keys = keys;
+        this.listing = listing;
+        this.gateway = gateway;
+        this.usage = usage;
+        this.json = json;
+    }
+
+    @GetMapping("/api/v1/orgs/{orgId}/ai/policy")
+    @Requires(Permission.READ_ORGANISATION)
+    PolicyView policy(Caller caller) {
+        return PolicyView.of(policies.get(caller));
+    }
+
+    @PutMapping("/api/v1/orgs/{orgId}/ai/policy")
+    @Audited(AuditType.AI_POLICY_UPDATED)
+    @Requires(value = Permission.MANAGE_AI, personOnly = true)
+    PolicyView setPolicy(Caller caller, @Valid @RequestBody PolicyBody body) {
+        return PolicyView.of(policies.set(caller, body.enabled(), body.providers(), body.regions(), body.autoSendThreshold()));
+    }
+
+    @GetMapping("/api/v1/orgs/{orgId}/ai/providers")
+    @Requires(Permission.READ_ORGANISATION)
+    Page<ProviderListing.ProviderView> providers(Caller caller) {
+        return listing.list(caller);
+    }
+
+    @PutMapping("/api/v1/orgs/{orgId}/ai/providers/{providerId}/key")
+    @Audited(AuditType.AI_KEY_SET)
+    @Requires(value = Permission.MANAGE_AI_KEYS, personOnly = true)
+    ProviderKeys.SetKey setKey(Caller caller, @PathVariable String providerId, @Valid @RequestBody KeyBody body) {
+        return keys.set(caller, providerId, body.apiKey());
+    }
+
+    @DeleteMapping("/api/v1/orgs/{orgId}/ai/providers/{providerId}/key")
+    @Audited(AuditType.AI_KEY_REMOVED)
+    @Requires(value = Permission.MANAGE_AI_KEYS, personOnly = true)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void removeKey(Caller caller, @PathVariable String providerId) {
+        keys.remove(caller, providerId);
+    }
+
+    /**
+     * Answered as a body written after the handler returns, so the request is admitted in a short transaction of its
+     * own and no connection is held while the provider works; the answer is complete (and its receipt committed)
+     * before its first byte is written.
+     */
+    @PostMapping("/api/v1/orgs/{orgId}/ai/completions")
+    @Audited(value = AuditType.AI_COMPLETION,
+            alsoOnFailure = "every call that reaches the gateway leaves its receipt: refused and failed calls too")
+    @Requires(Permission.USE_AI)
+    ResponseEntity<StreamingResponseBody> complete(Caller caller, @Valid @RequestBody CompletionBody body) {
+        boolean stream = Boolean.TRUE.equals(body.stream());
+        Gateway.Completion done = gateway.complete(caller, new Gateway.Request(body.provider(), body.model(),
+                body.messages().stream().map(m -> new Gateway.Message(m.role(), m.content())).toList(), body.purpose(),
+                body.contextRefs() == null ? List.of()
+                        : body.contextRefs().stream().map(r -> new WorkspaceReferences.Ref(r.type(), r.id())).toList(),
+                stream));
+        if (!stream) {
+            byte[] answer = json.writeValueAsBytes(new CompletionView(done.id(), done.output(), Gateway.LABEL, done.redactions(),
+                    done.provenance()));
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out -> out.write(answer));
+        }
+        byte[] events = events(done);
+        return ResponseEntity.ok()
+                .contentType(EVENT_STREAM)
+                .header("Cache-Control", "no-store")
+                .header("X-Accel-Buffering", "no")
+                .header("Bulwark-Completion-Id", done.id().toString())
+                .header("Bulwark-Label", Gateway.LABEL)
+                .header("Bulwark-Redactions", redactions(done.redactions()))
+                .body(out -> write(out, events));
+    }
+
+    /** Each restored piece as {@code data: {"delta": …}}, then {@code event: done} with the provenance. */
+    private byte[] events(Gateway.Completion done) {
+        StringBuilder sse = new StringBuilder();
+        for (String piece : done.pieces()) {
+            sse.append("data: ").append(json.writeValueAsString(Map.of("delta", piece))).append("\n\n");
+        }
+        sse.append("event: done\ndata: ").append(json.writeValueAsString(done.provenance())).append("\n\n");
+        return sse.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The counts by kind as a structured-field dictionary (RFC 8941), e.g. {@code card=1, email=2}; empty for none. */
+    static String redactions(Map<String, Integer> counts) {
+        return new java.util.TreeMap<>(counts).entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    private static void write(OutputStream out, byte[] events) throws IOException {
+        out.write(events);
+        out.flush();
+    }
+
+    @GetMapping("/api/v1/orgs/{orgId}/ai/usage")
+    @Requires(Permission.READ_AUDIT)
+    Page<UsageRecords.UsageView> usage(Caller caller, @RequestParam(required = false) Instant from,
+                                       @RequestParam(required = false) Instant to,
+                                       @RequestParam(required = false) Integer limit,
+                                       @RequestParam(required = false) String cursor) {
+        return usage.list(caller, from, to, PageRequest.of(limit, cursor));
+    }
+}

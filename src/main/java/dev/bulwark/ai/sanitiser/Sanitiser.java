@@ -151,8 +151,12 @@ public final class Sanitiser {
             try {
                 chosen = detect(text, people, region);
             } catch (Scan.OverBudget e) {
+                log.warn("AI sanitiser: a text of {} characters ran past the budget of {} ms; the call fails closed",
+                        text.length(), budgetNanos / 1_000_000);
                 throw new SanitiserFailure("the sanitiser ran past its time budget");
             } catch (RuntimeException | StackOverflowError e) {
+                // The class only: an exception's message may quote the text.
+                log.warn("AI sanitiser: a rule failed ({}); the call fails closed", e.getClass().getName());
                 throw new SanitiserFailure("the sanitiser failed", e);
             }
             StringBuilder out = new StringBuilder(text.length() + 16 * chosen.size());

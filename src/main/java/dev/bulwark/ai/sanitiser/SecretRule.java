@@ -310,19 +310,16 @@ final class SecretRule implements Rule {
         return h;
     }
 
-    /** A bearer token, not a word ("bearer authentication"): 16+ characters not all letters, or letters and digits. */
+    /** A bearer token, not a word ("bearer authentication."): letters and digits. */
     static boolean bearerValue(String v) {
         boolean letter = false;
-        boolean other = false;
+        boolean digit = false;
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            if (Character.isLetter(c)) {
-                letter = true;
-            } else {
-                other = true;
-            }
+            letter |= Character.isLetter(c);
+            digit |= c >= '0' && c <= '9';
         }
-        return letter && other && !reference(v);
+        return letter && digit && !reference(v);
     }
 
     /** A key made of letters, digits and its punctuation, with at least one digit, one upper and one lower case letter. */
@@ -434,7 +431,7 @@ final class SecretRule implements Rule {
                 "(?i:client[_-]?secret|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|refresh[_-]?token"
                         + "|private[_-]?key|secret[_-]?key|access[_-]?key|session[_-]?token|token)"
                         + "[A-Za-z0-9_.-]{0,24}?[\"']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}[\"'`]?"
-                        + "([^\\s\"'`,;<>(){}\\[\\]]{1,512})", 1, 600, SecretRule::tokenValue));
+                        + "([^\\s\"'`,;<>(){}\\[\\]&]{1,512})", 1, 600, SecretRule::tokenValue));
         return new SecretRule(d);
     }
 }

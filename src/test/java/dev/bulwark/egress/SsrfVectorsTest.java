@@ -23,21 +23,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * any connection, while loopback listeners on the ports they name count the connections they accept: none.
  * Ideas from the PayloadsAllTheThings SSRF list; the vectors are written here.
  */
-class SsrfVectorsTest {
+public class SsrfVectorsTest {
 
     private static LoopbackReceiver v4;
     private static LoopbackReceiver v6;
-    private static final ScriptedResolver RESOLVER = new ScriptedResolver()
-            .answer("internal.example.com", List.of(ip(10, 0, 0, 5)))
-            .answer("loopback.example.com", List.of(ip(127, 0, 0, 1)))
-            .answer("metadata.example.com", List.of(ip(169, 254, 169, 254)))
-            .answer("ipv6-loopback.example.com", List.of(ip6(0, 0, 0, 0, 0, 0, 0, 1)))
-            .answer("mapped.example.com", List.of(ip(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1)))
-            .answer("unique-local.example.com", List.of(ip6(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)))
-            .answer("127.0.0.1.nip.io", List.of(ip(127, 0, 0, 1)))
-            .answer("cgnat.example.com", List.of(ip(100, 100, 100, 200)))
-            .answer("half-public.example.com", List.of(ip(8, 8, 8, 8), ip(192, 168, 1, 1)))
-            .answer("private-first.example.com", List.of(ip(172, 16, 0, 1), ip(1, 1, 1, 1)));
+    private static final ScriptedResolver RESOLVER = scripted();
+
+    /** The names the vectors use, scripted to internal addresses (also for the webhooks' own SSRF test). */
+    public static ScriptedResolver scripted() {
+        return new ScriptedResolver()
+                .answer("internal.example.com", List.of(ip(10, 0, 0, 5)))
+                .answer("loopback.example.com", List.of(ip(127, 0, 0, 1)))
+                .answer("metadata.example.com", List.of(ip(169, 254, 169, 254)))
+                .answer("ipv6-loopback.example.com", List.of(ip6(0, 0, 0, 0, 0, 0, 0, 1)))
+                .answer("mapped.example.com", List.of(ip(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1)))
+                .answer("unique-local.example.com", List.of(ip6(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)))
+                .answer("127.0.0.1.nip.io", List.of(ip(127, 0, 0, 1)))
+                .answer("cgnat.example.com", List.of(ip(100, 100, 100, 200)))
+                .answer("half-public.example.com", List.of(ip(8, 8, 8, 8), ip(192, 168, 1, 1)))
+                .answer("private-first.example.com", List.of(ip(172, 16, 0, 1), ip(1, 1, 1, 1)));
+    }
 
     private static Egress egress;
 
@@ -63,7 +68,8 @@ class SsrfVectorsTest {
         }
     }
 
-    static List<String> vectors(int p, int q) {
+    /** The vectors, aimed at loopback listeners on ports {@code p} (IPv4) and {@code q} (IPv6). */
+    public static List<String> vectors(int p, int q) {
         String lp = ":" + p;
         String lq = ":" + q;
         return List.of(

@@ -23,6 +23,8 @@ import dev.bulwark.identity.PasswordHashingParameters;
 import dev.bulwark.keys.KeyStatus;
 import dev.bulwark.privacy.RetentionStatus;
 import dev.bulwark.shared.ModuleTables;
+import dev.bulwark.recovery.DrillReports;
+import dev.bulwark.tenancy.DatabaseBackups;
 import dev.bulwark.tenancy.DatabaseSupervision;
 import dev.bulwark.tenancy.IsolationCatalog;
 import dev.bulwark.tenancy.Organisation;
@@ -66,7 +68,8 @@ public class Controls {
     Controls(JdbcClient jdbc, TenantScope tenantScope, IsolationCatalog catalog, AuditIntegrity audit, KeyStatus keys,
              AuthProperties auth, MfaStatus mfa, RetentionStatus retention, HttpProperties httpProperties, TlsProbe tlsProbe,
              RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
-             TrustProperties properties, List<ModuleTables> modules, DatabaseSupervision database) {
+             TrustProperties properties, List<ModuleTables> modules, DatabaseSupervision database, DatabaseBackups backups,
+             DrillReports drills) {
         this.jdbc = jdbc;
         this.encrypted = Sweeps.Scanned.of(modules);
         this.sweeps = sweeps;
@@ -163,6 +166,14 @@ public class Controls {
                         + " requests answer 503 with Retry-After meanwhile, and this check fails while it is down or when its"
                         + " restarts keep failing. Restarts since the instance started are shown.",
                 List.of("SOC 2 A1.2"), List.of(check("resilience.database", () -> ConfigChecks.database(database)))));
+        controls.add(new Control("backups", "Resilience", "Backups that restore",
+                "Base backups are taken on their schedule and every WAL segment reaches the archive within the archive"
+                        + " timeout, so the database can be restored to any moment since the oldest backup kept; a"
+                        + " disaster-recovery drill restored a backup and the archive, verified every organisation's audit"
+                        + " chain against the checkpoints copied outside the database, and passed within the last 7 days.",
+                List.of("SOC 2 A1.2", "SOC 2 A1.3"), List.of(
+                check("backup.fresh", () -> ConfigChecks.backupFresh(backups, Instant.now())),
+                check("backup.drill", () -> ConfigChecks.backupDrill(drills.latest(), Instant.now())))));
         this.all = List.copyOf(controls);
     }
 

@@ -35,7 +35,10 @@ public final class DrillCommand {
 
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("'drill-'yyyyMMdd'T'HHmmssSSS'Z.json'")
             .withZone(ZoneOffset.UTC);
-    /** Settings the drill sets itself, so the copy can never write where the source does. */
+    /**
+     * Settings the drill sets itself for the copy, so it never writes where the source does; given on the command line
+     * they still say where the installation keeps its state and checkpoint copies.
+     */
     private static final Set<String> OWN = Set.of("bulwark.database.url", "bulwark.database.embedded.data-dir",
             "bulwark.database.embedded.supervise", "bulwark.keys.dir", "bulwark.auth.key-dir", "bulwark.audit.key-dir",
             "bulwark.audit.checkpoint-dir", "bulwark.mail.dir", "bulwark.tls.dir", "bulwark.backup.archive-dir",
@@ -58,10 +61,6 @@ public final class DrillCommand {
                     default -> {
                         if (!args[i].startsWith("--") || !args[i].contains("=")) {
                             throw new IllegalArgumentException("unknown option " + args[i]);
-                        }
-                        String key = args[i].substring(2, args[i].indexOf('='));
-                        if (OWN.contains(key)) {
-                            throw new IllegalArgumentException("the drill sets " + key + " itself");
                         }
                         settings.add(args[i]);
                         continue;
@@ -108,7 +107,9 @@ public final class DrillCommand {
                 OwnerOnlyFiles.write(reports.resolve(NAME.format(drilledAt)), failed.file(null, null));
                 throw refused;
             }
-            List<String> args = new ArrayList<>(settings);
+            // The installation's settings, but for those the drill sets itself for its copy.
+            List<String> args = new ArrayList<>(settings.stream()
+                    .filter(a -> !OWN.contains(a.substring(2, a.indexOf('=')))).toList());
             args.addAll(List.of("--bulwark.database.url=", "--bulwark.database.embedded.data-dir=" + data,
                     "--bulwark.database.embedded.supervise=false",
                     "--bulwark.keys.dir=" + data.resolve("keys"), "--bulwark.auth.key-dir=" + data.resolve("keys"),

@@ -143,11 +143,37 @@ final class Restore {
             builder.setServerConfig("recovery_target_time", "'" + PG_TIME.format(toTime.atOffset(ZoneOffset.UTC)) + "'");
         }
         EmbeddedPostgres postgres;
+        // zonky waits its whole start-up time for a server that already gave up; a FATAL in the log ends the wait.
+        Thread starter = Thread.currentThread();
+        java.util.concurrent.atomic.AtomicBoolean starting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread watcher = Thread.ofPlatform().daemon().name("recovery-watch").start(() -> {
+            while (starting.get()) {
+                if (recoveryFailure(logFile, toTime).isPresent()) {
+                    synchronized (starting) {
+                        if (starting.get()) {
+                            starter.interrupt();
+                        }
+                    }
+                    return;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
         try {
             postgres = builder.start();
         } catch (IOException | RuntimeException e) {
             throw new BackupException(recoveryFailure(logFile, toTime).orElse("PostgreSQL could not start the recovery: "
                     + Manifest.oneLine(e)), e);
+        } finally {
+            synchronized (starting) {
+                starting.set(false);
+            }
+            watcher.interrupt();
+            Thread.interrupted(); // the watcher's interrupt, if it came as the start succeeded, is not the caller's
         }
         try {
             String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
@@ -190,7 +216,10 @@ final class Restore {
         } catch (IOException e) {
             return Optional.empty();
         }
-        return lines.stream().filter(l -> l.contains("FATAL:") || l.contains("PANIC:")).findFirst().map(l -> {
+        // A client turned away while the server starts logs a FATAL too; those are not the recovery's.
+        return lines.stream().filter(l -> l.contains("FATAL:") || l.contains("PANIC:"))
+                .filter(l -> !l.contains("the database system is") && !l.contains("not yet accepting connections"))
+                .findFirst().map(l -> {
             String why = l.substring(l.indexOf(':', l.indexOf(l.contains("FATAL:") ? "FATAL:" : "PANIC:")) + 1).strip();
             if (why.contains("recovery ended before configured recovery target was reached")) {
                 return "--to-time " + toTime + " is past the end of the archive: it holds no WAL up to that time";

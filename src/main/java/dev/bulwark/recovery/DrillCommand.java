@@ -118,12 +118,19 @@ public final class DrillCommand {
                     "--bulwark.backup.archive-dir=", "--bulwark.backup.schedule=", "--bulwark.backup.dir=" + temp.resolve("backups"),
                     "--bulwark.backup.state-dir=" + temp.resolve("state"),
                     "--bulwark.http.long-answers.spool-dir=" + temp.resolve("spool"), "--logging.level.root=OFF"));
-            context = new SpringApplicationBuilder(application)
-                    .web(WebApplicationType.NONE)
-                    .bannerMode(Banner.Mode.OFF)
-                    .logStartupInfo(false)
-                    .registerShutdownHook(false)
-                    .run(args.toArray(String[]::new));
+            try {
+                context = new SpringApplicationBuilder(application)
+                        .web(WebApplicationType.NONE)
+                        .bannerMode(Banner.Mode.OFF)
+                        .logStartupInfo(false)
+                        .registerShutdownHook(false)
+                        .run(args.toArray(String[]::new));
+            } catch (RuntimeException cannotStart) {
+                DrillReport failed = new DrillReport(restored.restoredTo(), 0, 0, false, seconds(began), drilledAt, from.toString(),
+                        List.of("the restored copy does not start: " + oneLine(cannotStart)));
+                OwnerOnlyFiles.write(reports.resolve(NAME.format(drilledAt)), failed.file(null, null));
+                throw new BackupException("the restored copy does not start: " + oneLine(cannotStart), cannotStart);
+            }
             Drill drill = context.getBean(Drill.class);
             // Checkpoint copies: the backup's, and the installation's own directory (read only).
             List<Path> copies = new ArrayList<>(List.of(from.resolve("checkpoints")));

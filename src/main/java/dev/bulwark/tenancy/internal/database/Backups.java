@@ -68,20 +68,25 @@ class Backups implements DatabaseBackups {
 
     /** A duration ({@code 24h}, {@code PT6H}) or a six-field cron expression, as the next run after a given one. */
     static Function<Instant, Instant> parseSchedule(String text) {
+        Duration every;
         try {
-            Duration every = DurationStyle.detectAndParse(text.strip());
+            every = DurationStyle.detectAndParse(text.strip());
+        } catch (IllegalArgumentException notADuration) {
+            every = null;
+        }
+        if (every != null) {
             if (every.compareTo(Duration.ofMinutes(1)) < 0) {
                 throw new IllegalArgumentException("bulwark.backup.schedule must be at least a minute apart, was " + text);
             }
-            return last -> last.plus(every);
-        } catch (IllegalArgumentException notADuration) {
-            if (!CronExpression.isValidExpression(text.strip())) {
-                throw new IllegalArgumentException("bulwark.backup.schedule must be a duration (24h) or a six-field cron"
-                        + " expression (0 30 2 * * *), was '" + text + "'");
-            }
-            CronExpression cron = CronExpression.parse(text.strip());
-            return last -> cron.next(last.atZone(ZoneOffset.UTC)).toInstant();
+            Duration period = every;
+            return last -> last.plus(period);
         }
+        if (!CronExpression.isValidExpression(text.strip())) {
+            throw new IllegalArgumentException("bulwark.backup.schedule must be a duration (24h) or a six-field cron"
+                    + " expression (0 30 2 * * *), was '" + text + "'");
+        }
+        CronExpression cron = CronExpression.parse(text.strip());
+        return last -> cron.next(last.atZone(ZoneOffset.UTC)).toInstant();
     }
 
     @Override

@@ -198,7 +198,7 @@ class BackupRestoreTest {
             assertThat(login(copy.port, after)).as("signed up after the point in time").isEqualTo(401);
             AuditIntegrity integrity = copy.app.getBean(AuditIntegrity.class);
             List<UUID> chains = integrity.chains(null, 1000);
-            assertThat(chains).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(chains).as("before and between").hasSizeGreaterThanOrEqualTo(2);
             for (UUID chain : chains) {
                 assertThat(integrity.verify(chain).valid()).as("chain " + chain).isTrue();
             }

@@ -2,9 +2,11 @@ package dev.bulwark.audit;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import dev.bulwark.audit.internal.ChainVerifier;
+import dev.bulwark.tenancy.TenantScope;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -17,10 +19,38 @@ public class AuditIntegrity {
 
     private final ChainVerifier verifier;
     private final JdbcClient jdbc;
+    private final TenantScope tenantScope;
 
-    AuditIntegrity(ChainVerifier verifier, JdbcClient jdbc) {
+    AuditIntegrity(ChainVerifier verifier, JdbcClient jdbc, TenantScope tenantScope) {
         this.verifier = verifier;
         this.jdbc = jdbc;
+        this.tenantScope = tenantScope;
+    }
+
+    /** The newest checkpoint the database holds for a tenant: its size and signed note. */
+    public record StoredCheckpoint(long size, String note) {
+    }
+
+    public Optional<StoredCheckpoint> latestCheckpoint(UUID tenant) {
+        return tenantScope.inTenant(tenant, null, () -> jdbc.sql("""
+                        SELECT tree_size, note FROM audit_checkpoints WHERE tenant_id = :tenant ORDER BY tree_size DESC LIMIT 1
+                        """)
+                .param("tenant", tenant)
+                .query((rs, n) -> new StoredCheckpoint(rs.getLong(1), rs.getString(2)))
+                .optional());
+    }
+
+    /**
+     * The Merkle frontier of the latest purge of a tenant's log (docs/audit-chain.md, "Purging"), which an offline
+     * verification of an export that starts after the purge needs to check the checkpoints; empty when nothing was purged.
+     */
+    public Optional<byte[]> purgeFrontier(UUID tenant) {
+        return tenantScope.inTenant(tenant, null, () -> jdbc.sql("""
+                        SELECT frontier FROM audit_purges WHERE tenant_id = :tenant ORDER BY up_to_seq DESC LIMIT 1
+                        """)
+                .param("tenant", tenant)
+                .query((rs, n) -> rs.getBytes(1))
+                .optional());
     }
 
     /** Up to {@code limit} organisations with a chain, in id order after {@code after} (null: from the start). */

@@ -140,9 +140,12 @@ class TrustCenterTest {
         assertThat(page.substring(page.indexOf("id=\"not-claimed\""))).contains("data-control=\"" + control + "\"");
     }
 
+    /** TLS is terminated in front in this test, and it configures no backups (BackupRestoreTest does). */
+    private static final Set<String> NOT_CONFIGURED_HERE = Set.of("edge.tls", "backup.fresh", "backup.drill");
+
     private Set<String> failing() {
         Map<String, String> statuses = checks();
-        return statuses.entrySet().stream().filter(e -> !e.getValue().equals("pass") && !e.getKey().equals("edge.tls"))
+        return statuses.entrySet().stream().filter(e -> !e.getValue().equals("pass") && !NOT_CONFIGURED_HERE.contains(e.getKey()))
                 .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet());
     }
 
@@ -159,6 +162,8 @@ class TrustCenterTest {
         Map<String, String> healthy = checks();
         assertThat(healthy).hasSizeGreaterThanOrEqualTo(18);
         assertThat(healthy.get("edge.tls")).as("TLS is terminated in front in this test").isEqualTo("not_configured");
+        assertThat(healthy.get("backup.fresh")).as("no backups configured in this test").isEqualTo("not_configured");
+        assertThat(healthy.get("backup.drill")).isEqualTo("not_configured");
         assertThat(failing()).as("a healthy system: %s", runner.view()).isEmpty();
         // Every organisation's chain is verified over a cycle, the platform's own (all-zero id) included.
         long organisations;
@@ -510,7 +515,9 @@ class TrustCenterTest {
             Map.entry("access.rate-limits", "dev.bulwark.trust.internal.ConfigChecksTest#rateLimitsFailWhenABudgetIsOff"),
             Map.entry("resilience.database", "dev.bulwark.trust.internal.ConfigChecksTest#theDatabaseCheckFailsWhileItsDatabaseIsDownAndShowsRestarts"),
             Map.entry("egress.internal-addresses", "dev.bulwark.trust.internal.ConfigChecksTest#egressFailsWhenAnInternalAddressIsReachable"),
-            Map.entry("webhooks.signed", "dev.bulwark.trust.internal.ConfigChecksTest#webhookSigningFailsWhenAnyPartOfTheCanaryMisbehaves"));
+            Map.entry("webhooks.signed", "dev.bulwark.trust.internal.ConfigChecksTest#webhookSigningFailsWhenAnyPartOfTheCanaryMisbehaves"),
+            Map.entry("backup.fresh", "dev.bulwark.trust.internal.ConfigChecksTest#backupFreshnessFailsWhenTheArchiveFailsOrLagsOrTheBackupIsOverdue"),
+            Map.entry("backup.drill", "dev.bulwark.trust.internal.ConfigChecksTest#theDrillCheckFailsWhenTheLastDrillFailedIsUnsignedOrOld"));
 
     @Test
     void everyControlHasACheckAndEveryCheckATestThatBreaksIt() throws Exception {

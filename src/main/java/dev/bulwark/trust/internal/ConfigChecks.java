@@ -13,6 +13,8 @@ import java.util.UUID;
 
 import dev.bulwark.access.RateLimitProperties;
 import dev.bulwark.egress.EgressProbe;
+import dev.bulwark.recovery.DrillReport;
+import dev.bulwark.tenancy.DatabaseBackups;
 import dev.bulwark.tenancy.DatabaseSupervision;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.MfaStatus;
@@ -282,5 +284,77 @@ final class ConfigChecks {
     static Check.Result egress(EgressProbe.Observed observed) {
         boolean holds = observed.notRefused().isEmpty() && observed.connectionsSeen() == 0;
         return holds ? Check.Result.pass(observed.evidence()) : Check.Result.fail(observed.evidence());
+    }
+
+    /** How much later than its schedule a base backup may finish: a large database takes a while to copy. */
+    static final Duration BACKUP_GRACE = Duration.ofHours(1);
+    /** A drill counts for this long. */
+    static final Duration DRILL_VALID_FOR = Duration.ofDays(7);
+
+    /**
+     * {@code backup.fresh}: a base backup exists and (with a schedule) the last one is not overdue by more than
+     * {@link #BACKUP_GRACE}; with WAL archiving, the last attempt to archive did not fail and no WAL written since the last
+     * archived segment is older than the archive timeout plus a margin (the timeout again, at least a minute).
+     */
+    static Check.Result backupFresh(DatabaseBackups backups, Instant now) {
+        if (!backups.configured()) {
+            return Check.Result.notConfigured(map("configured", false));
+        }
+        Map<String, Object> evidence = new java.util.LinkedHashMap<>();
+        List<String> problems = new java.util.ArrayList<>();
+        var last = backups.lastBackup();
+        evidence.put("lastBackupAt", last.map(b -> b.finishedAt().toString()).orElse("none"));
+        if (last.isEmpty()) {
+            problems.add("no base backup has been taken");
+        } else {
+            var due = backups.dueAfter(last.get().finishedAt());
+            due.ifPresent(d -> evidence.put("nextBackupDue", d.toString()));
+            if (due.isPresent() && now.isAfter(due.get().plus(BACKUP_GRACE))) {
+                problems.add("the scheduled base backup is overdue");
+            }
+        }
+        DatabaseBackups.ArchiveStatus archive = backups.archive();
+        evidence.put("walArchiving", archive.on());
+        if (archive.on()) {
+            Duration limit = archive.timeout().plus(max(archive.timeout(), Duration.ofMinutes(1)));
+            evidence.put("archiveTimeoutSeconds", archive.timeout().toSeconds());
+            evidence.put("lastArchivedWal", archive.lastArchivedWal());
+            evidence.put("lastArchivedAt", archive.lastArchivedAt() == null ? null : archive.lastArchivedAt().toString());
+            evidence.put("lastArchiveFailureAt", archive.lastFailedAt() == null ? null : archive.lastFailedAt().toString());
+            evidence.put("walNotYetArchivedBytes", archive.pendingBytes());
+            if (archive.problem() != null) {
+                problems.add(archive.problem());
+            }
+            if (archive.lastFailedAt() != null
+                    && (archive.lastArchivedAt() == null || archive.lastFailedAt().isAfter(archive.lastArchivedAt()))) {
+                problems.add("the last attempt to archive WAL segment " + archive.lastFailedWal() + " failed");
+            }
+            if (archive.pendingBytes() > 0 && (archive.lastArchivedAt() == null
+                    ? archive.lastFailedAt() != null
+                    : Duration.between(archive.lastArchivedAt(), now).compareTo(limit) > 0)) {
+                problems.add("WAL written since the last archived segment is older than " + limit.toSeconds() + " s");
+            }
+        }
+        evidence.put("problems", problems);
+        return problems.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    /** {@code backup.drill}: the newest drill passed, its report's signature verifies, and it is at most 7 days old. */
+    static Check.Result backupDrill(java.util.Optional<DrillReport.Read> latest, Instant now) {
+        if (latest.isEmpty()) {
+            return Check.Result.notConfigured(map("drilled", false));
+        }
+        DrillReport r = latest.get().report();
+        boolean recent = !r.drilledAt().isBefore(now.minus(DRILL_VALID_FOR));
+        Map<String, Object> evidence = map("drilledAt", r.drilledAt().toString(), "valid", r.valid(),
+                "signatureVerifies", latest.get().signed(), "withinDays", DRILL_VALID_FOR.toDays(), "recent", recent,
+                "restoredTo", r.restoredTo() == null ? null : r.restoredTo().toString(), "eventsVerified", r.eventsVerified(),
+                "problems", r.problems().size());
+        return r.valid() && latest.get().signed() && recent ? Check.Result.pass(evidence)
+                : Check.Result.fail(evidence).forOperators(map("problems", r.problems(), "backup", r.backup(), "orgs", r.orgs()));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -442,4 +442,74 @@ class ConfigChecksTest {
         assertThat((Integer) broken.evidence().get("connectionsSeen")).isPositive();
         assertThat(broken.evidence().get("notRefused")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains("IPv4 loopback");
     }
+
+    /** A backup configuration as the check reads it: a schedule of a day, the last backup and the archive as given. */
+    private record Backups(boolean configured, Optional<LastBackup> lastBackup, ArchiveStatus archive)
+            implements dev.bulwark.tenancy.DatabaseBackups {
+
+        @Override
+        public Optional<Instant> dueAfter(Instant last) {
+            return Optional.of(last.plus(Duration.ofDays(1)));
+        }
+
+        @Override
+        public LastBackup backupNow(java.nio.file.Path target) {
+            throw new UnsupportedOperationException("the check never takes a backup");
+        }
+    }
+
+    private static dev.bulwark.tenancy.DatabaseBackups.ArchiveStatus archived(Instant at, Instant failedAt, long pending) {
+        return new dev.bulwark.tenancy.DatabaseBackups.ArchiveStatus(true, "000000010000000000000009", at,
+                failedAt == null ? null : "00000001000000000000000A", failedAt, failedAt == null ? 0 : 1, pending,
+                Duration.ofSeconds(60), null);
+    }
+
+    @Test
+    void backupFreshnessFailsWhenTheArchiveFailsOrLagsOrTheBackupIsOverdue() {
+        var recent = Optional.of(new dev.bulwark.tenancy.DatabaseBackups.LastBackup(java.nio.file.Path.of("/b"),
+                NOW.minus(Duration.ofHours(2)), 10, 1000));
+        assertThat(ConfigChecks.backupFresh(new Backups(false, Optional.empty(),
+                dev.bulwark.tenancy.DatabaseBackups.ArchiveStatus.off()), NOW).status()).isEqualTo(Check.Status.NOT_CONFIGURED);
+        Check.Result healthy = ConfigChecks.backupFresh(new Backups(true, recent, archived(NOW.minusSeconds(30), null, 4096)), NOW);
+        assertThat(healthy.status()).isEqualTo(Check.Status.PASS);
+        assertThat(healthy.evidence()).containsEntry("lastArchivedWal", "000000010000000000000009");
+        assertThat(ConfigChecks.backupFresh(new Backups(true, recent, archived(NOW.minus(Duration.ofHours(1)), null, 0)), NOW)
+                .status()).as("a quiet database: nothing waits to be archived").isEqualTo(Check.Status.PASS);
+
+        assertThat(ConfigChecks.backupFresh(new Backups(true, Optional.empty(), archived(NOW.minusSeconds(30), null, 0)), NOW)
+                .status()).as("no base backup").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.backupFresh(new Backups(true, recent, archived(NOW.minusSeconds(30), NOW.minusSeconds(5), 0)), NOW)
+                .status()).as("the last archive attempt failed").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.backupFresh(new Backups(true, recent, archived(NOW.minusSeconds(121), null, 1)), NOW)
+                .status()).as("WAL waited past the timeout and its margin").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.backupFresh(new Backups(true, recent, archived(NOW.minusSeconds(119), null, 1)), NOW)
+                .status()).isEqualTo(Check.Status.PASS);
+        var overdue = Optional.of(new dev.bulwark.tenancy.DatabaseBackups.LastBackup(java.nio.file.Path.of("/b"),
+                NOW.minus(Duration.ofHours(26)), 10, 1000));
+        assertThat(ConfigChecks.backupFresh(new Backups(true, overdue, archived(NOW.minusSeconds(30), null, 0)), NOW)
+                .status()).as("a daily backup more than an hour overdue").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.backupFresh(new Backups(true, recent, new dev.bulwark.tenancy.DatabaseBackups.ArchiveStatus(true,
+                null, null, null, null, 0, 0, Duration.ofSeconds(60), "the database is not running")), NOW).status())
+                .isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void theDrillCheckFailsWhenTheLastDrillFailedIsUnsignedOrOld() {
+        var passed = new dev.bulwark.recovery.DrillReport(NOW.minusSeconds(60), 3, 120, true, 40.5, NOW.minus(Duration.ofDays(1)),
+                "/b", List.of());
+        assertThat(ConfigChecks.backupDrill(Optional.empty(), NOW).status()).isEqualTo(Check.Status.NOT_CONFIGURED);
+        Check.Result ok = ConfigChecks.backupDrill(Optional.of(new dev.bulwark.recovery.DrillReport.Read(passed, true)), NOW);
+        assertThat(ok.status()).isEqualTo(Check.Status.PASS);
+        assertThat(ok.evidence()).containsEntry("eventsVerified", 120L).doesNotContainKey("backup");
+        assertThat(ConfigChecks.backupDrill(Optional.of(new dev.bulwark.recovery.DrillReport.Read(passed, false)), NOW).status())
+                .as("a pass whose signature does not verify").isEqualTo(Check.Status.FAIL);
+        var failed = new dev.bulwark.recovery.DrillReport(null, 0, 0, false, 1, NOW.minusSeconds(60), "/b",
+                List.of("the backup does not match its manifest"));
+        assertThat(ConfigChecks.backupDrill(Optional.of(new dev.bulwark.recovery.DrillReport.Read(failed, false)), NOW).status())
+                .isEqualTo(Check.Status.FAIL);
+        var old = new dev.bulwark.recovery.DrillReport(NOW.minus(Duration.ofDays(9)), 3, 120, true, 40.5,
+                NOW.minus(Duration.ofDays(8)), "/b", List.of());
+        assertThat(ConfigChecks.backupDrill(Optional.of(new dev.bulwark.recovery.DrillReport.Read(old, true)), NOW).status())
+                .as("more than 7 days ago").isEqualTo(Check.Status.FAIL);
+    }
 }

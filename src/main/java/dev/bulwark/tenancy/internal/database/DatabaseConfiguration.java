@@ -6,6 +6,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
+import dev.bulwark.tenancy.BackupProperties;
 import dev.bulwark.tenancy.BeforeMigration;
 import dev.bulwark.tenancy.DatabaseSupervision;
 import dev.bulwark.tenancy.StoredData;
@@ -30,9 +31,9 @@ class DatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
 
     @Bean
-    ConnectionSettings connectionSettings(DatabaseProperties properties) {
+    ConnectionSettings connectionSettings(DatabaseProperties properties, BackupProperties backup) {
         if (!properties.external()) {
-            return EmbeddedPostgresServer.start(properties);
+            return EmbeddedPostgresServer.start(properties, backup);
         }
         require(properties.ownerPassword(), "DATABASE_OWNER_PASSWORD");
         require(properties.appPassword(), "DATABASE_APP_PASSWORD");
@@ -48,20 +49,20 @@ class DatabaseConfiguration {
     }
 
     @Bean
-    DatabaseProbe databaseHealthIndicator(ConnectionSettings settings, DatabaseProperties properties) {
-        return new DatabaseProbe(settings, properties, embedded(properties));
+    DatabaseProbe databaseHealthIndicator(ConnectionSettings settings, DatabaseProperties properties, BackupProperties backup) {
+        return new DatabaseProbe(settings, properties, embedded(properties, backup));
     }
 
     /** Liveness DOWN while the supervisor cannot restart the embedded server, UP again when it can. */
     @Bean
-    SupervisedLiveness supervisedLiveness(DatabaseProperties properties, ApplicationEventPublisher events) {
-        return new SupervisedLiveness(embedded(properties).flatMap(EmbeddedPostgresServer.Server::supervisor), events);
+    SupervisedLiveness supervisedLiveness(DatabaseProperties properties, BackupProperties backup, ApplicationEventPublisher events) {
+        return new SupervisedLiveness(embedded(properties, backup).flatMap(EmbeddedPostgresServer.Server::supervisor), events);
     }
 
     /** The supervision's state, as the trust center shows it. */
     @Bean
-    DatabaseSupervision databaseSupervision(DatabaseProperties properties) {
-        Optional<PostgresSupervisor> supervisor = embedded(properties).flatMap(EmbeddedPostgresServer.Server::supervisor);
+    DatabaseSupervision databaseSupervision(DatabaseProperties properties, BackupProperties backup) {
+        Optional<PostgresSupervisor> supervisor = embedded(properties, backup).flatMap(EmbeddedPostgresServer.Server::supervisor);
         return new DatabaseSupervision() {
             @Override
             public boolean supervised() {
@@ -81,8 +82,8 @@ class DatabaseConfiguration {
         };
     }
 
-    private static Optional<EmbeddedPostgresServer.Server> embedded(DatabaseProperties properties) {
-        return properties.external() ? Optional.empty() : Optional.of(EmbeddedPostgresServer.server(properties));
+    static Optional<EmbeddedPostgresServer.Server> embedded(DatabaseProperties properties, BackupProperties backup) {
+        return properties.external() ? Optional.empty() : Optional.of(EmbeddedPostgresServer.server(properties, backup));
     }
 
     @Bean

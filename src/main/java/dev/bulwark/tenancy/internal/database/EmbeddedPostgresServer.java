@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.bulwark.tenancy.BackupProperties;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.postgresql.PGConnection;
 import org.postgresql.core.Utils;
@@ -51,27 +52,83 @@ final class EmbeddedPostgresServer {
     private EmbeddedPostgresServer() {
     }
 
-    /** A running cluster: how to reach it, and its supervisor (none when not supervised). */
-    record Server(ConnectionSettings settings, Path cluster, Optional<PostgresSupervisor> supervisor) {
+    /**
+     * A running cluster: how to reach it, and its supervisor (none when not supervised); {@code superPassword} is the
+     * superuser's, for base backups, and {@code postgres} the handle that stops it.
+     */
+    record Server(ConnectionSettings settings, Path cluster, Optional<PostgresSupervisor> supervisor, String superPassword,
+                  EmbeddedPostgres postgres) {
+
+        /** A superuser connection to the {@code bulwark} database (base backups: pg_backup_start needs it). */
+        java.sql.Connection superuser() throws SQLException {
+            return java.sql.DriverManager.getConnection(settings.jdbcUrl(), SUPERUSER, superPassword);
+        }
     }
 
-    static ConnectionSettings start(DatabaseProperties properties) {
-        return server(properties).settings();
+    static ConnectionSettings start(DatabaseProperties properties, BackupProperties backup) {
+        return server(properties, backup).settings();
     }
 
-    static Server server(DatabaseProperties properties) {
+    static Server server(DatabaseProperties properties, BackupProperties backup) {
         Path dataDir = properties.embedded().dataDir().toAbsolutePath().normalize();
         return STARTED.computeIfAbsent(dataDir, dir -> {
-            ConnectionSettings settings = boot(dir, properties);
+            Booted booted = boot(dir, properties, archiving(backup));
             Path cluster = dir.resolve("postgres");
             Optional<PostgresSupervisor> supervisor = properties.embedded().supervise()
                     ? PostgresSupervisor.watch(cluster, properties.embedded().restartAttempts())
                     : Optional.empty();
-            return new Server(settings, cluster, supervisor);
+            return new Server(booted.settings(), cluster, supervisor, booted.superPassword(), booted.postgres());
         });
     }
 
-    private static ConnectionSettings boot(Path dataDir, DatabaseProperties properties) {
+    /** The server this JVM started on {@code dataDir}, if any. */
+    static Optional<Server> running(Path dataDir) {
+        return Optional.ofNullable(STARTED.get(dataDir.toAbsolutePath().normalize()));
+    }
+
+    /** Stops the server this JVM started on {@code dataDir} (a command that started it only to back it up). */
+    static void stop(Path dataDir) {
+        Server server = STARTED.remove(dataDir.toAbsolutePath().normalize());
+        if (server != null) {
+            try {
+                server.postgres().close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot stop the embedded PostgreSQL in " + server.cluster(), e);
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL's settings for continuous archiving into {@code bulwark.backup.archive-dir}: none when it is empty.
+     * {@code basic_archive} (a contrib module shipped with the embedded binaries) rather than an {@code archive_command}:
+     * it writes each segment to a temporary file, fsyncs it and renames it into place, refuses to replace a segment
+     * with different content, and runs no shell; a {@code cp} command would leave a half-written segment visible
+     * after a crash and never fsync it.
+     */
+    static Map<String, String> archiving(BackupProperties backup) {
+        Path archive = backup == null ? null : backup.archiveDirectory();
+        if (archive == null) {
+            return Map.of();
+        }
+        try {
+            Files.createDirectories(archive);
+        } catch (IOException e) {
+            // PostgreSQL reports each failed attempt in pg_stat_archiver, and the trust center shows it.
+            log.error("cannot create the WAL archive directory {}: {}", archive, e.getMessage());
+        }
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("archive_mode", "on");
+        settings.put("archive_library", "basic_archive");
+        // Quoted for pg_ctl's shell, which passes the options on (BackupProperties refuses a quote in the path).
+        settings.put("basic_archive.archive_directory", "'" + archive + "'");
+        settings.put("archive_timeout", Long.toString(Math.max(1, backup.archiveTimeout().toSeconds())));
+        return settings;
+    }
+
+    private record Booted(ConnectionSettings settings, String superPassword, EmbeddedPostgres postgres) {
+    }
+
+    private static Booted boot(Path dataDir, DatabaseProperties properties, Map<String, String> archiving) {
         Path cluster = dataDir.resolve("postgres");
         SecretsFile secrets = SecretsFile.open(dataDir.resolve("secrets").resolve("database.properties"));
         String superPassword = secrets.passwordFor(SUPERUSER);
@@ -81,7 +138,9 @@ final class EmbeddedPostgresServer {
             Files.createDirectories(cluster);
             stopLeftoverPostmaster(cluster);
             String sync = properties.embedded().durable() ? "on" : "off";
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            archiving.forEach(builder::setServerConfig);
+            EmbeddedPostgres postgres = builder
                     .setDataDirectory(cluster)
                     .setCleanDataDirectory(false)
                     .setServerConfig("fsync", sync)
@@ -97,9 +156,10 @@ final class EmbeddedPostgresServer {
             bootstrap(admin, properties, superPassword, ownerPassword, appPassword);
             requirePasswords(cluster, admin);
             String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE;
-            log.info("Embedded PostgreSQL 17 ready on port {} with data in {} (durable commits: {})",
-                    postgres.getPort(), cluster, sync);
-            return new ConnectionSettings(url, properties.ownerUser(), ownerPassword, properties.appUser(), appPassword);
+            log.info("Embedded PostgreSQL 17 ready on port {} with data in {} (durable commits: {}, WAL archive: {})",
+                    postgres.getPort(), cluster, sync, archiving.isEmpty() ? "off" : archiving.get("basic_archive.archive_directory"));
+            return new Booted(new ConnectionSettings(url, properties.ownerUser(), ownerPassword, properties.appUser(), appPassword),
+                    superPassword, postgres);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + cluster, e);
         } catch (SQLException e) {

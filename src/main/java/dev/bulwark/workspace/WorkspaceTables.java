@@ -19,7 +19,8 @@ public final class WorkspaceTables extends ModuleTables {
                         .exported("projects", "created_at, id", true, "id", "name", "description", "version", "created_at", "updated_at"),
                 Table.tenant("documents").deletedOnPurge()
                         .sealed("id", "document", List.of("body"), List.of("body"))
-                        .exported("documents", "created_at, id", true, "id", "project_id", "title", "version", "created_at", "updated_at"),
+                        .exported("documents", "created_at, id", true, "id", "project_id", "title", "status", "origin",
+                                "ai_completion_id", "version", "created_at", "updated_at"),
                 Table.tenant("document_versions").deletedOnPurge()
                         .sealed("document_id, version", "document", List.of("body"), List.of("body"))
                         .exported("document_versions", "document_id, version", true, "document_id", "version", "title", "created_at"),

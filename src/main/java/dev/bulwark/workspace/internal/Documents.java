@@ -13,7 +13,9 @@ import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
+import dev.bulwark.shared.RefusedException;
 import dev.bulwark.tenancy.TenantScope;
+import dev.bulwark.workspace.Document;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -26,14 +28,19 @@ public class Documents {
 
     public static final int MAX_BODY = 500_000;
 
-    /** A document with its current body. */
-    public record Document(UUID id, UUID projectId, String title, String body, int version, Instant createdAt,
-                           Instant updatedAt) {
+    /** A document in a list: everything but the body, which may be large. */
+    public record DocumentSummary(UUID id, UUID projectId, String title, String status, String origin, boolean aiGenerated,
+                                  int version, Instant createdAt, Instant updatedAt)
+            implements Rows.Listed {
     }
 
-    /** A document in a list: everything but the body, which may be large. */
-    public record DocumentSummary(UUID id, UUID projectId, String title, int version, Instant createdAt, Instant updatedAt)
-            implements Rows.Listed {
+    /** A source of an AI draft: a document's title and current body. */
+    public record Source(UUID id, String title, String body) {
+
+        @Override
+        public String toString() {
+            return "Source[" + id + "]";
+        }
     }
 
     /** One version of a document, as it was written. */
@@ -47,6 +54,9 @@ public class Documents {
     /** The details of the {@code document.*} events ({@link #audited}); the body by its length. */
     static final String PROJECT_ID = "projectId";
     static final String TITLE = "title";
+    static final String STATUS = "status";
+    static final String ORIGIN = "origin";
+    static final String AI_COMPLETION_ID = "aiCompletionId";
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
@@ -62,20 +72,45 @@ public class Documents {
         this.sealed = sealed;
     }
 
+    /** A person's (or a key's) document: origin human, status draft. */
     public Document create(Caller caller, UUID projectId, String title, String body) {
+        return create(caller, projectId, title, body, null);
+    }
+
+    /**
+     * A document made from the AI gateway's output: origin ai, status draft, naming the completion it came from. Only
+     * the AI draft endpoint calls this; no client can make a document with origin ai any other way.
+     */
+    public Document createFromAi(Caller caller, UUID projectId, String title, String body, UUID completionId) {
+        if (completionId == null) {
+            throw new IllegalArgumentException("an AI-origin document names its completion");
+        }
+        return create(caller, projectId, title, body, completionId);
+    }
+
+    /**
+     * Every new document starts as a draft: the status column is not in the app role's INSERT grant (V51), so the
+     * database default is the only status a new row can have.
+     */
+    private Document create(Caller caller, UUID projectId, String title, String body, UUID completionId) {
         String clean = clean(body);
         Instant now = Rows.now();
-        Document document = new Document(Ids.newId(), projectId, title, clean, 1, now, now);
+        boolean ai = completionId != null;
+        Document document = new Document(Ids.newId(), projectId, title, clean, Document.DRAFT, ai ? Document.AI : Document.HUMAN,
+                ai, completionId, 1, now, now);
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             projects.requireParent(caller.orgId(), projectId, true);
             jdbc.sql("""
-                            INSERT INTO documents (tenant_id, id, project_id, title, body_ct, version, created_at, updated_at)
-                            VALUES (:org, :id, :project, :title, :body, 1, :now, :now)
+                            INSERT INTO documents (tenant_id, id, project_id, title, body_ct, origin, ai_completion_id, version,
+                                                   created_at, updated_at)
+                            VALUES (:org, :id, :project, :title, :body, :origin, :completion, 1, :now, :now)
                             """)
                     .param("org", caller.orgId())
                     .param("id", document.id())
                     .param("project", projectId)
                     .param("title", title)
+                    .param("origin", document.origin())
+                    .param("completion", completionId)
                     .param("body", sealed.seal(caller.orgId(), "documents", "body", document.id(), clean))
                     .param("now", Rows.ts(now))
                     .update();
@@ -89,13 +124,14 @@ public class Documents {
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             projects.requireParent(caller.orgId(), projectId, false);
             return Rows.page(jdbc.sql("""
-                            SELECT id, project_id, title, version, created_at, updated_at FROM documents
+                            SELECT id, project_id, title, status, origin, version, created_at, updated_at FROM documents
                             WHERE tenant_id = :org AND project_id = :project AND (created_at, id) > (:afterAt, :afterId)
                             ORDER BY created_at, id LIMIT :limit
                             """)
                     .param("org", caller.orgId())
                     .param("project", projectId), request,
                     (rs, n) -> new DocumentSummary(Rows.uuid(rs, "id"), Rows.uuid(rs, "project_id"), rs.getString("title"),
+                            rs.getString("status"), rs.getString("origin"), Document.AI.equals(rs.getString("origin")),
                             rs.getInt("version"), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at")));
         });
     }
@@ -111,7 +147,8 @@ public class Documents {
             Document current = find(caller.orgId(), projectId, documentId, true);
             ifMatch.requireMatches(current.version());
             Document next = new Document(current.id(), projectId, title.applyTo(current.title()),
-                    body.present() ? clean : current.body(), current.version() + 1, current.createdAt(), Rows.now());
+                    body.present() ? clean : current.body(), current.status(), current.origin(), current.aiGenerated(),
+                    current.aiCompletionId(), current.version() + 1, current.createdAt(), Rows.now());
             jdbc.sql("""
                             UPDATE documents SET title = :title, body_ct = :body, body = NULL, version = :version, updated_at = :now
                             WHERE tenant_id = :org AND id = :id
@@ -126,6 +163,40 @@ public class Documents {
             keepVersion(caller.orgId(), next);
             audit.updated(caller, AuditType.DOCUMENT_UPDATED, "document", documentId, audited(current), audited(next));
             return next;
+        });
+    }
+
+    /**
+     * Promotion to {@code effective} (docs/workspace.md, "Status and origin"): it needs a person's electronic
+     * signatures, and Bulwark records none yet, so after the document is found this is always 409
+     * {@code signatures-required}, for every caller. The app role cannot write the status column at all (V51).
+     */
+    public Document promote(Caller caller, UUID projectId, UUID documentId, int version) {
+        return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
+            Document current = find(caller.orgId(), projectId, documentId, false);
+            throw new RefusedException(409, "signatures-required", "Signatures required",
+                    "Version " + version + " of this document (now " + current.status() + ") becomes effective only with a person's"
+                            + " electronic signatures, and none have been given.");
+        });
+    }
+
+    /**
+     * The sources of an AI draft to be made in {@code projectId}: the documents' titles and bodies, in the order asked.
+     * 404 unless the project, and each document, is one of the organisation.
+     */
+    public java.util.List<Source> sources(UUID orgId, UUID projectId, java.util.List<UUID> ids) {
+        return tenantScope.inTenant(orgId, null, () -> {
+            projects.requireParent(orgId, projectId, false);
+            java.util.List<Source> sources = new java.util.ArrayList<>();
+            for (UUID id : ids) {
+                sources.add(jdbc.sql("SELECT tenant_id, id, title, body_ct, body FROM documents WHERE tenant_id = :org AND id = :id")
+                        .param("org", orgId)
+                        .param("id", id)
+                        .query((rs, n) -> new Source(id, rs.getString("title"), sealed.open(rs, orgId, "documents", "body", id)))
+                        .optional()
+                        .orElseThrow(() -> new NotFoundException("sourceDocumentIds names no document " + id + " in this organisation.")));
+            }
+            return sources;
         });
     }
 
@@ -205,7 +276,8 @@ public class Documents {
     /** 404 unless the document exists in this project of this organisation. */
     private Document find(UUID orgId, UUID projectId, UUID documentId, boolean lock) {
         return jdbc.sql("""
-                        SELECT tenant_id, id, project_id, title, body_ct, body, version, created_at, updated_at FROM documents
+                        SELECT tenant_id, id, project_id, title, body_ct, body, status, origin, ai_completion_id, version, created_at,
+                               updated_at FROM documents
                         WHERE tenant_id = :org AND project_id = :project AND id = :id
                         """ + (lock ? "FOR UPDATE" : ""))
                 .param("org", orgId)
@@ -226,8 +298,10 @@ public class Documents {
 
     private Document map(ResultSet rs, int row) throws SQLException {
         UUID id = Rows.uuid(rs, "id");
+        String origin = rs.getString("origin");
         return new Document(id, Rows.uuid(rs, "project_id"), rs.getString("title"),
-                sealed.open(rs, Rows.uuid(rs, "tenant_id"), "documents", "body", id), rs.getInt("version"),
+                sealed.open(rs, Rows.uuid(rs, "tenant_id"), "documents", "body", id), rs.getString("status"), origin,
+                Document.AI.equals(origin), Rows.uuid(rs, "ai_completion_id"), rs.getInt("version"),
                 Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
     }
 
@@ -239,6 +313,7 @@ public class Documents {
     /** The body by its length only: the document's versions keep the text itself. */
     private static java.util.Map<String, Object> audited(Document document) {
         return WorkspaceAudit.fields(PROJECT_ID, document.projectId(), TITLE, document.title(), WorkspaceAudit.BODY_LENGTH,
-                document.body() == null ? 0 : document.body().length(), WorkspaceAudit.VERSION, document.version());
+                document.body() == null ? 0 : document.body().length(), STATUS, document.status(), ORIGIN, document.origin(),
+                AI_COMPLETION_ID, document.aiCompletionId() == null ? null : document.aiCompletionId().toString(), WorkspaceAudit.VERSION, document.version());
     }
 }

@@ -11,16 +11,22 @@ import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.workspace.internal.Documents;
-import dev.bulwark.workspace.internal.Documents.Document;
+import dev.bulwark.workspace.Document;
+import dev.bulwark.workspace.internal.DocumentExports;
 import dev.bulwark.workspace.internal.Documents.DocumentSummary;
 import dev.bulwark.workspace.internal.Documents.DocumentVersion;
 import dev.bulwark.workspace.internal.Documents.VersionSummary;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Null;
 import jakarta.validation.constraints.Pattern;
 import org.hibernate.validator.constraints.CodePointLength;
+import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,9 +49,20 @@ import org.springframework.web.context.request.WebRequest;
 @RequestMapping("/api/v1/orgs/{orgId}/projects/{projectId}/documents")
 class DocumentsController {
 
+    /** Origin and status are not the client's to choose: origin may only say {@code human}, status nothing. */
     record NewDocument(
             @NotBlank @CodePointLength(max = 200) String title,
-            @CodePointLength(max = Documents.MAX_BODY) String body) {
+            @CodePointLength(max = Documents.MAX_BODY) String body,
+            @Pattern(regexp = Document.HUMAN, message = ORIGIN_MESSAGE) String origin,
+            @Null(message = STATUS_MESSAGE) String status) {
+    }
+
+    static final String ORIGIN_MESSAGE = "may only be human: AI drafts are made by POST …/documents/ai-draft";
+    static final String STATUS_MESSAGE = "is not set by clients: a document starts as a draft, and becomes effective only"
+            + " through promotion with signatures";
+
+    /** A promotion names the version it promotes. */
+    record Promotion(@NotNull @Min(1) Integer version) {
     }
 
     static final class DocumentPatch extends PatchBody {
@@ -53,6 +70,10 @@ class DocumentsController {
         private String title;
         @CodePointLength(max = Documents.MAX_BODY)
         private String body;
+        @Null(message = STATUS_MESSAGE)
+        private String status;
+        @Null(message = "cannot be changed: it records where the document came from")
+        private String origin;
 
         public void setTitle(String title) {
             this.title = title;
@@ -63,12 +84,22 @@ class DocumentsController {
             this.body = body;
             mark("body");
         }
+
+        public void setStatus(String status) {
+            this.status = status;
+        }
+
+        public void setOrigin(String origin) {
+            this.origin = origin;
+        }
     }
 
     private final Documents documents;
+    private final DocumentExports exports;
 
-    DocumentsController(Documents documents) {
+    DocumentsController(Documents documents, DocumentExports exports) {
         this.documents = documents;
+        this.exports = exports;
     }
 
     @PostMapping
@@ -112,6 +143,37 @@ class DocumentsController {
     void delete(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,
                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         documents.delete(caller, projectId, documentId, IfMatch.of(ifMatch));
+    }
+
+    /**
+     * Always 409 {@code signatures-required} for a document that exists: promotion to effective needs a person's
+     * electronic signatures, which Bulwark cannot record yet (docs/workspace.md, "Status and origin").
+     */
+    @PostMapping("/{documentId}/promote")
+    @Audited(none = "promotion is refused until signatures exist: it changes nothing")
+    @Requires(Permission.WRITE_WORKSPACE)
+    ResponseEntity<Document> promote(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,
+                                     @Valid @RequestBody Promotion body) {
+        Document document = documents.promote(caller, projectId, documentId, body.version());
+        return Responses.written(document, document.version());
+    }
+
+    /** The document as PDF or DOCX; an AI-origin document carries its marks (docs/workspace.md, "Exports"). */
+    @GetMapping("/{documentId}/export")
+    @Requires(Permission.READ_WORKSPACE)
+    ResponseEntity<byte[]> export(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,
+                                  @RequestParam(required = false) String format) {
+        // The document first: another organisation's ids are a 404 whatever the query says.
+        Document document = documents.get(caller, projectId, documentId);
+        DocumentExports.Format chosen = DocumentExports.Format.of(format);
+        byte[] file = exports.export(document, chosen);
+        return ResponseEntity.ok()
+                .contentType(MediaType.parseMediaType(chosen.mediaType()))
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename("document-" + document.id() + "." + chosen.extension()).build().toString())
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .eTag(IfMatch.tagOf(document.version()))
+                .body(file);
     }
 
     @GetMapping("/{documentId}/versions")

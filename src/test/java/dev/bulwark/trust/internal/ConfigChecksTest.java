@@ -420,6 +420,11 @@ class ConfigChecksTest {
             }
 
             @Override
+            public Streamed open(Call call) {
+                throw new DestinationNotAllowedException("refused"); // the probe uses send only
+            }
+
+            @Override
             public Answer send(Call call) {
                 java.net.URI uri = java.net.URI.create(call.url());
                 if (!"127.0.0.1".equals(uri.getHost()) && !"[::1]".equals(uri.getHost())) {

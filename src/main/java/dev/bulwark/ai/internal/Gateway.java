@@ -449,7 +449,7 @@ public class Gateway {
     }
 
     /** Why the organisation's policy refuses this provider, or null. */
-    private static RefusedException refusal(AiPolicies.Policy policy, String providerId, AiProperties.Provider provider) {
+    static RefusedException refusal(AiPolicies.Policy policy, String providerId, AiProperties.Provider provider) {
         if (!policy.enabled()) {
             return new RefusedException(403, AI_DISABLED, "AI disabled", "AI is not enabled for this organisation.");
         }

@@ -130,13 +130,6 @@ final class Http1 {
         }
     }
 
-    /** Sends {@code request} and reads the whole answer: {@link #open} and its body read to the end. */
-    static Egress.Answer exchange(Socket socket, byte[] request, long deadlineNanos, long readTimeoutMillis,
-                                  long maxBodyBytes) throws IOException {
-        Head head = open(socket, request, deadlineNanos, readTimeoutMillis, maxBodyBytes);
-        return new Egress.Answer(head.status(), head.headers(), head.body().readAllBytes());
-    }
-
     private static Map<String, List<String>> headers(Reader in) throws IOException {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         int fields = 0;

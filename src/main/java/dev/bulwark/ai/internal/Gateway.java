@@ -53,7 +53,8 @@ import org.springframework.stereotype.Service;
  *   <li>restoration: personal placeholders in the output are put back (never secrets, cards or IBANs), piece by piece
  *       for a streamed answer, so a placeholder split across pieces is restored whole;</li>
  *   <li>the receipt: one usage record and one {@code ai.completion} event in one transaction, with hashes, counts and
- *       times, never the prompt or the output; only then is the answer given.</li>
+ *       times, never the prompt or the output; only then is a whole answer given, or a streamed one's last event
+ *       ({@code done}) written: a streamed answer's pieces go to the client as they are restored.</li>
  * </ol>
  * No database connection is held while the provider works. Neither prompts nor outputs are logged or stored.
  */

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import dev.bulwark.egress.Egress;
 import dev.bulwark.egress.EgressFailure;
 
 /**

@@ -1,5 +1,6 @@
 package dev.bulwark.ai;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -178,13 +179,28 @@ class AiGatewayTest extends IntegrationTest {
         return UUID.fromString(body(created).get("id").asString());
     }
 
-    /** The {@code data:} payloads of an event stream's unnamed events, and the done event's data last. */
-    private record Streamed(List<String> deltas, JsonNode done) {
+    /** The {@code data:} payloads of an event stream's unnamed events, and the done (or error) event's data last. */
+    private record Streamed(List<String> deltas, JsonNode done, JsonNode error) {
+
+        Streamed(List<String> deltas, JsonNode done) {
+            this(deltas, done, null);
+        }
+    }
+
+    /** A streamed answer that began (200) and ended with the error event {@code ai-provider-failed}, no done event. */
+    private void assertStreamFailed(HttpResponse<String> response, List<String> deltas) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Streamed streamed = events(response.body());
+        assertThat(streamed.deltas()).isEqualTo(deltas);
+        assertThat(streamed.done()).isNull();
+        assertThat(streamed.error()).as(response.body()).isNotNull();
+        assertThat(streamed.error().get("type").asString()).isEqualTo("https://bulwark.dev/problems/ai-provider-failed");
     }
 
     private Streamed events(String body) {
         List<String> deltas = new ArrayList<>();
         JsonNode done = null;
+        JsonNode error = null;
         for (String block : body.split("\n\n")) {
             if (block.isBlank()) {
                 continue;
@@ -199,8 +215,11 @@ class AiGatewayTest extends IntegrationTest {
                 }
             }
             assertThat(done).as("nothing after the done event").isNull();
+            assertThat(error).as("nothing after the error event").isNull();
             if ("done".equals(event)) {
                 done = json.readTree(data.toString());
+            } else if ("error".equals(event)) {
+                error = json.readTree(data.toString());
             } else {
                 assertThat(event).isNull();
                 JsonNode delta = json.readTree(data.toString());
@@ -208,7 +227,7 @@ class AiGatewayTest extends IntegrationTest {
                 deltas.add(delta.get("delta").asString());
             }
         }
-        return new Streamed(deltas, done);
+        return new Streamed(deltas, done, error);
     }
 
     // ---- policy, allow-list, regions, keys ----
@@ -558,6 +577,54 @@ class AiGatewayTest extends IntegrationTest {
         assertThat(eventsOfType(tenant.id(), "ai.completion")).isEqualTo(2);
     }
 
+    @Test
+    void theClientSeesTheFirstPieceBeforeTheProviderHasFinished() throws Exception {
+        allow(List.of("stub-openai", "stub-anthropic"), List.of());
+        contact("Ada Lovelace", "ada.lovelace@example.com");
+        for (String[] target : new String[][] {{"stub-openai", "stub-chat"}, {"stub-anthropic", "stub-claude"}}) {
+            StubProvider stub = target[0].equals("stub-openai") ? openAi : anthropic;
+            // The stub sends its stream up to the middle of the name placeholder, then waits until the test has read
+            // the first piece from Bulwark: a gateway that read the stream whole would never answer.
+            stub.reset(request -> {
+                StubProvider.Reply reply = target[0].equals("stub-openai") ? echoOpenAi(request) : echoAnthropic(request);
+                String body = new String(reply.body(), StandardCharsets.UTF_8);
+                // Pieces of three characters: "[NA" is one, "ME_" the next; the pause falls inside the first's event.
+                int cut = body.indexOf("[NA");
+                assertThat(cut).as("the stream carries the name placeholder in pieces").isPositive();
+                return reply.pausedAfter(body.substring(0, cut + 2).getBytes(StandardCharsets.UTF_8).length);
+            });
+            HttpRequest post = HttpRequest.newBuilder(uri(ai(tenant.id()) + "/completions"))
+                    .headers(tenant.owner().auth())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(request(target[0], target[1],
+                            "Write to Ada Lovelace about the plan.", true)))
+                    .build();
+            HttpResponse<java.io.InputStream> response = http.send(post, HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(response.statusCode()).isEqualTo(200);
+            StringBuilder received = new StringBuilder();
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                String first = lines.readLine();
+                assertThat(first).as(target[0]).startsWith("data: ");
+                assertThat(json.readTree(first.substring(6)).get("delta").asString()).isEqualTo("Ech");
+                // The provider has not finished: it waits for this release.
+                assertThat(stub.received()).hasSize(1);
+                received.append(first).append('\n');
+                stub.release();
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    received.append(line).append('\n');
+                }
+            }
+            Streamed streamed = events(received.toString());
+            // The placeholder came split across the pause and is restored whole, never half.
+            assertThat(String.join("", streamed.deltas())).isEqualTo("Echo: Write to Ada Lovelace about the plan.");
+            assertThat(streamed.deltas()).noneSatisfy(d -> assertThat(d).containsAnyOf("[NAME", "AME_", "_1]"));
+            assertThat(streamed.done()).isNotNull();
+            assertThat(streamed.done().get("provider").asString()).isEqualTo(target[0]);
+            assertThat(stub.received().getLast().text()).doesNotContain("Lovelace");
+        }
+        assertThat(receipts(tenant.id())).extracting(r -> r.get("outcome")).containsExactly("answered", "answered");
+    }
+
     // ---- failing closed ----
 
     @Test
@@ -596,11 +663,12 @@ class AiGatewayTest extends IntegrationTest {
         assertProblem(complete(tenant.owner(), request("stub-openai", "stub-chat", "hi", false)), 502, "ai-provider-failed");
         openAi.reset(request -> StubProvider.Reply.of(500, "application/json", "{\"error\":{\"message\":\"overloaded\"}}"));
         assertProblem(complete(tenant.owner(), request("stub-openai", "stub-chat", "hi", false)), 502, "ai-provider-failed");
-        // A stream without its end marker is no complete answer.
+        // A stream is relayed as it comes, so a stream without its end marker, or with an error event, ends with an
+        // error event after what came before it: no complete answer, and no done event.
         openAi.reset(request -> StubProvider.Reply.events("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"half\"}}]}\n\n"));
-        assertProblem(complete(tenant.owner(), request("stub-openai", "stub-chat", "hi", true)), 502, "ai-provider-failed");
+        assertStreamFailed(complete(tenant.owner(), request("stub-openai", "stub-chat", "hi", true)), List.of("half"));
         anthropic.reset(request -> StubProvider.Reply.events("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\"}}\n\n"));
-        assertProblem(complete(tenant.owner(), request("stub-anthropic", "stub-claude", "hi", true)), 502, "ai-provider-failed");
+        assertStreamFailed(complete(tenant.owner(), request("stub-anthropic", "stub-claude", "hi", true)), List.of());
         assertThat(receipts(tenant.id())).hasSize(5).allSatisfy(r -> {
             assertThat(r.get("outcome")).isEqualTo("failed");
             assertThat(r.get("output_sha256")).isNull();

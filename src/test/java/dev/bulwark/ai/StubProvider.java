@@ -46,8 +46,21 @@ final class StubProvider implements AutoCloseable {
         }
     }
 
-    /** An answer: status, content type, body; {@code hold} true to wait (for {@link #release()}) before answering. */
-    record Reply(int status, String contentType, byte[] body, boolean hold) {
+    /**
+     * An answer: status, content type, body; {@code hold} true to wait (for {@link #release()}) before answering;
+     * {@code pauseAt} > 0 to send the header and the body's first {@code pauseAt} bytes, then wait for
+     * {@link #release()} before the rest.
+     */
+    record Reply(int status, String contentType, byte[] body, boolean hold, int pauseAt) {
+
+        Reply(int status, String contentType, byte[] body, boolean hold) {
+            this(status, contentType, body, hold, 0);
+        }
+
+        /** This answer, paused after the first {@code bytes} bytes of its body until {@link #release()}. */
+        Reply pausedAfter(int bytes) {
+            return new Reply(status, contentType, body, hold, bytes);
+        }
 
         static Reply json(String body) {
             return new Reply(200, "application/json", body.getBytes(StandardCharsets.UTF_8), false);
@@ -147,7 +160,14 @@ final class StubProvider implements AutoCloseable {
                     + "Content-Type: " + reply.contentType() + "\r\n"
                     + "Content-Length: " + reply.body().length + "\r\n"
                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(reply.body());
+            if (reply.pauseAt() > 0) {
+                out.write(reply.body(), 0, reply.pauseAt());
+                out.flush();
+                release.await(60, TimeUnit.SECONDS);
+                out.write(reply.body(), reply.pauseAt(), reply.body().length - reply.pauseAt());
+            } else {
+                out.write(reply.body());
+            }
             out.flush();
         } catch (IOException | InterruptedException | RuntimeException e) {
             // The client went away (a timeout on its side): nothing to answer.

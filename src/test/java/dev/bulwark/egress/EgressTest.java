@@ -15,6 +15,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.KeyManagerFactory;
@@ -250,6 +252,167 @@ class EgressTest {
         try (LoopbackReceiver receiver = LoopbackReceiver.answering("HTTP/1.1 200 OK\r\n\r\n" + "y".repeat(size + 1))) {
             Egress egress = egress(Duration.ofSeconds(5), Duration.ofSeconds(30), size, "127.0.0.1:" + receiver.port());
             assertThat(failure(() -> egress.send(get("http://127.0.0.1:" + receiver.port() + "/"))).reason()).isEqualTo("too-large");
+        }
+    }
+
+    // ---- open: the body as it arrives, under the same checks ----
+
+    @Test
+    void openHandsOnTheBodyAsItArrivesBeforeTheReceiverHasFinished() throws Exception {
+        CountDownLatch firstRead = new CountDownLatch(1);
+        try (LoopbackReceiver receiver = new LoopbackReceiver(socket -> {
+            LoopbackReceiver.readHead(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            try {
+                // The rest comes only once the client has read the first piece: a client reading whole would wait forever.
+                if (!firstRead.await(20, TimeUnit.SECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            out.write("7\r\n second\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        })) {
+            Egress egress = egress("127.0.0.1:" + receiver.port());
+            try (Egress.Streamed answer = egress.open(get("http://127.0.0.1:" + receiver.port() + "/"))) {
+                assertThat(answer.status()).isEqualTo(200);
+                assertThat(answer.headers().get("transfer-encoding")).containsExactly("chunked");
+                byte[] first = answer.body().readNBytes(5);
+                assertThat(new String(first, StandardCharsets.US_ASCII)).isEqualTo("first");
+                firstRead.countDown();
+                assertThat(new String(answer.body().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo(" second");
+                assertThat(answer.body().read()).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
+    void openCountsTheCapOverTheStreamHoweverTheBodyIsDelimited() throws Exception {
+        int cap = 64 * 1024;
+        byte[] block = new byte[4096];
+        for (String framing : List.of("", "Transfer-Encoding: chunked\r\n")) {
+            boolean chunked = !framing.isEmpty();
+            try (LoopbackReceiver big = new LoopbackReceiver(socket -> {
+                LoopbackReceiver.readHead(socket.getInputStream());
+                OutputStream out = socket.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\n" + framing + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                for (int i = 0; i < 1000; i++) {
+                    if (chunked) {
+                        out.write((Integer.toHexString(block.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    }
+                    out.write(block);
+                    if (chunked) {
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                }
+            })) {
+                Egress egress = egress(Duration.ofSeconds(5), Duration.ofSeconds(30), cap, "127.0.0.1:" + big.port());
+                try (Egress.Streamed answer = egress.open(get("http://127.0.0.1:" + big.port() + "/"))) {
+                    assertThat(answer.status()).isEqualTo(200);
+                    byte[] buffer = new byte[1000];
+                    long[] read = {0};
+                    EgressFailure failure = failure(() -> {
+                        try {
+                            for (int n; (n = answer.body().read(buffer)) >= 0; ) {
+                                read[0] += n;
+                            }
+                        } catch (java.io.IOException e) {
+                            throw new AssertionError(e);
+                        }
+                    });
+                    assertThat(failure.reason()).as(framing).isEqualTo("too-large");
+                    assertThat(read[0]).as(framing).isLessThanOrEqualTo(cap);
+                }
+            }
+        }
+        // Content-Length over the cap: refused at once, before any byte of the body.
+        try (LoopbackReceiver big = LoopbackReceiver.answering("HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\n\r\nxx")) {
+            Egress egress = egress(Duration.ofSeconds(5), Duration.ofSeconds(30), cap, "127.0.0.1:" + big.port());
+            assertThat(failure(() -> egress.open(get("http://127.0.0.1:" + big.port() + "/"))).reason()).isEqualTo("too-large");
+        }
+    }
+
+    @Test
+    void aReceiverStallingMidStreamFailsTheNextReadWithTimeout() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        try (LoopbackReceiver stalling = new LoopbackReceiver(socket -> {
+            LoopbackReceiver.readHead(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhello".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            try {
+                done.await(30, TimeUnit.SECONDS); // holds the connection, sends nothing more
+            } catch (InterruptedException e) {
+                // the test is over
+            }
+        })) {
+            Egress egress = egress(Duration.ofMillis(500), Duration.ofSeconds(30), 1 << 20, "127.0.0.1:" + stalling.port());
+            try (Egress.Streamed answer = egress.open(get("http://127.0.0.1:" + stalling.port() + "/"))) {
+                assertThat(new String(answer.body().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("hello");
+                Instant start = Instant.now();
+                assertThat(failure(() -> {
+                    try {
+                        answer.body().read();
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError(e);
+                    }
+                }).reason()).isEqualTo("timeout");
+                assertThat(Duration.between(start, Instant.now())).isLessThan(GENEROUS);
+            } finally {
+                done.countDown();
+            }
+        }
+    }
+
+    @Test
+    void aCallsOwnReadTimeoutGovernsInsteadOfTheConfiguredOne() throws Exception {
+        try (LoopbackReceiver thinking = new LoopbackReceiver(socket -> {
+            LoopbackReceiver.readHead(socket.getInputStream());
+            try {
+                Thread.sleep(1500); // thinks before its first byte, longer than the configured read timeout
+            } catch (InterruptedException e) {
+                return;
+            }
+            socket.getOutputStream().write(OK.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+        })) {
+            String url = "http://127.0.0.1:" + thinking.port() + "/";
+            Egress egress = egress(Duration.ofMillis(300), Duration.ofSeconds(30), 1 << 20, "127.0.0.1:" + thinking.port());
+            assertThat(failure(() -> egress.send(get(url))).reason()).isEqualTo("timeout");
+            Egress.Call patient = new Egress.Call("GET", url, Map.of(), null, Duration.ofSeconds(30), GENEROUS);
+            assertThat(egress.send(patient).body()).asString(StandardCharsets.US_ASCII).isEqualTo("hello");
+            try (Egress.Streamed answer = egress.open(patient)) {
+                assertThat(answer.body().readAllBytes()).asString(StandardCharsets.US_ASCII).isEqualTo("hello");
+            }
+        }
+        assertThatThrownBy(() -> new Egress.Call("GET", "http://example.com/", Map.of(), null, null, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void openFollowsNoRedirectAndARefusedDestinationMakesNoConnection() throws Exception {
+        try (LoopbackReceiver target = LoopbackReceiver.counting();
+             LoopbackReceiver redirecting = LoopbackReceiver.answering("HTTP/1.1 301 Moved\r\nLocation: http://127.0.0.1:"
+                     + target.port() + "/\r\nContent-Length: 0\r\n\r\n")) {
+            Egress egress = egress("127.0.0.1:" + redirecting.port(), "127.0.0.1:" + target.port());
+            try (Egress.Streamed answer = egress.open(get("http://127.0.0.1:" + redirecting.port() + "/"))) {
+                assertThat(answer.status()).isEqualTo(301);
+                assertThat(answer.body().readAllBytes()).isEmpty();
+            }
+            assertThat(redirecting.connections()).isEqualTo(1);
+            assertThat(target.connections()).isZero();
+        }
+        try (LoopbackReceiver listener = LoopbackReceiver.counting()) {
+            resolver.answer("rebind-open.example.com", List.of(ip(127, 0, 0, 1)));
+            Egress egress = egress();
+            for (String url : List.of("http://127.0.0.1:" + listener.port() + "/", "http://0x7f.0.0.1:" + listener.port() + "/",
+                    "http://rebind-open.example.com:" + listener.port() + "/")) {
+                assertThatThrownBy(() -> egress.open(get(url))).as(url).isInstanceOf(DestinationNotAllowedException.class);
+            }
+            assertThat(listener.connections()).isZero();
         }
     }
 

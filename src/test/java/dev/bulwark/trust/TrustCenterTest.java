@@ -517,7 +517,11 @@ class TrustCenterTest {
             Map.entry("egress.internal-addresses", "dev.bulwark.trust.internal.ConfigChecksTest#egressFailsWhenAnInternalAddressIsReachable"),
             Map.entry("webhooks.signed", "dev.bulwark.trust.internal.ConfigChecksTest#webhookSigningFailsWhenAnyPartOfTheCanaryMisbehaves"),
             Map.entry("backup.fresh", "dev.bulwark.trust.internal.ConfigChecksTest#backupFreshnessFailsWhenTheArchiveFailsOrLagsOrTheBackupIsOverdue"),
-            Map.entry("backup.drill", "dev.bulwark.trust.internal.ConfigChecksTest#theDrillCheckFailsWhenTheLastDrillFailedIsUnsignedOrOld"));
+            Map.entry("backup.drill", "dev.bulwark.trust.internal.ConfigChecksTest#theDrillCheckFailsWhenTheLastDrillFailedIsUnsignedOrOld"),
+            Map.entry("ai.off-unless-enabled", "dev.bulwark.trust.internal.ConfigChecksTest#aiOffByDefaultFailsWhenAnOrganisationWithoutPolicyReadsAiOnOrACallOfItIsAdmitted"),
+            Map.entry("ai.prompts-sanitised", "dev.bulwark.trust.internal.ConfigChecksTest#aiPromptsSanitisedFailsWhenAnOriginalWouldBeSentOrTheEmailIsNotRestored"),
+            Map.entry("ai.usage-retention", "dev.bulwark.trust.TrustCenterTest#anAiUsageRecordPastItsRetentionFailsItsCheck"),
+            Map.entry("ai.providers-published", "dev.bulwark.trust.internal.ConfigChecksTest#aiProvidersFailWhenOneIsPublishedWithoutRegionOrModels"));
 
     @Test
     void everyControlHasACheckAndEveryCheckATestThatBreaksIt() throws Exception {
@@ -557,6 +561,31 @@ class TrustCenterTest {
             asSuperuser("UPDATE bulwark.tenant_keys SET created_at = now() WHERE tenant_id = '" + org + "'", "DELETE FROM bulwark.trust_cursors");
         }
         assertThat(failing()).doesNotContain("encryption.key-age");
+    }
+
+    @Test
+    void anAiUsageRecordPastItsRetentionFailsItsCheck() throws Exception {
+        UUID org = orgWithContacts();
+        UUID row = UUID.randomUUID();
+        asSuperuser("INSERT INTO bulwark.ai_usage (tenant_id, id, feature, model, input_tokens, output_tokens, occurred_at)"
+                + " VALUES ('" + org + "', '" + row + "', 'trust test', 'stub-chat', 0, 0, now() - interval '200 days')", "DELETE FROM bulwark.trust_cursors");
+        try {
+            assertThat(failing()).contains("ai.usage-retention");
+        } finally {
+            asSuperuser("DELETE FROM bulwark.ai_usage WHERE id = '" + row + "'", "DELETE FROM bulwark.trust_cursors");
+        }
+        assertThat(failing()).doesNotContain("ai.usage-retention");
+    }
+
+    @Test
+    void theAiControlsPassLiveAndThePagePublishesTheProvidersWithoutKeysOrUrls() throws Exception {
+        Map<String, String> checks = checks();
+        assertThat(checks).containsEntry("ai.off-unless-enabled", "pass").containsEntry("ai.prompts-sanitised", "pass")
+                .containsEntry("ai.providers-published", "pass");
+        var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/trust")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains("AI providers", "stub-openai", "stub-anthropic", "stub-claude")
+                .doesNotContain("platform-openai-key-0001", "127.0.0.1:47808");
     }
 
     @Test

@@ -43,7 +43,7 @@ final class AnthropicMessages implements WireFormat {
             if (m.role().equals("system")) {
                 system.add(m.content());
             } else {
-                wire.add(Map.of("role", m.role(), "content", m.content()));
+                wire.add(message(m));
             }
         }
         if (!system.isEmpty()) {
@@ -145,5 +145,13 @@ final class AnthropicMessages implements WireFormat {
             throw new InvalidAnswer("the stream ended before message_stop");
         }
         return new Usage(tokens[0], tokens[1]);
+    }
+
+    /** One message as the wire has it, role first: {@code Map.of} has no stable order, and the body's hash must be. */
+    private static Map<String, String> message(Message m) {
+        Map<String, String> wire = new LinkedHashMap<>();
+        wire.put("role", m.role());
+        wire.put("content", m.content());
+        return wire;
     }
 }

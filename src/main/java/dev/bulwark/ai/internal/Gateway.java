@@ -1,6 +1,7 @@
 package dev.bulwark.ai.internal;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,8 @@ import org.springframework.stereotype.Service;
  *   <li>restoration: personal placeholders in the output are put back (never secrets, cards or IBANs), piece by piece
  *       for a streamed answer, so a placeholder split across pieces is restored whole;</li>
  *   <li>the receipt: one usage record and one {@code ai.completion} event in one transaction, with hashes, counts and
- *       times, never the prompt or the output; only then is the answer given.</li>
+ *       times, never the prompt or the output; only then is a whole answer given, or a streamed one's last event
+ *       ({@code done}) written: a streamed answer's pieces go to the client as they are restored.</li>
  * </ol>
  * No database connection is held while the provider works. Neither prompts nor outputs are logged or stored.
  */
@@ -74,6 +76,8 @@ public class Gateway {
     static final String NOT_CONFIGURED = "ai-provider-not-configured";
     static final String SANITISER_FAILED = "ai-sanitiser-failed";
     static final String PROVIDER_FAILED = "ai-provider-failed";
+    /** Recorded only: a streamed answer whose client went away before it was complete. */
+    static final String CLIENT_GONE = "ai-client-disconnected";
 
     /** The details of {@code ai.completion} (docs/audit-events.md): never the prompt or the output. */
     static final String PROVIDER = "provider";
@@ -169,10 +173,11 @@ public class Gateway {
     }
 
     /**
-     * Runs one call for {@code caller}: answered, or a problem (after its receipt is committed when the call reached
-     * the gateway). Must run outside a transaction: no connection is held while the provider works.
+     * Starts one call for {@code caller}: input, policy, sanitising, and the provider's status and header. Answers the
+     * started call, or a problem (after its receipt is committed when the call reached the gateway). Must run outside
+     * a transaction: no connection is held while the provider works.
      */
-    public Completion complete(Caller caller, Request request) {
+    public Started start(Caller caller, Request request) {
         long start = System.nanoTime();
         AiProperties.Provider provider = providers.find(request.provider())
                 .orElseThrow(() -> new InvalidInputException("provider", "is not a provider this installation offers"));
@@ -234,9 +239,9 @@ public class Gateway {
         Egress.Call call = format.call(provider, admission.apiKey(), request.model(), sanitised, request.stream());
         receipt.promptSha256 = sha256(call.body());
         long sent = System.nanoTime();
-        Egress.Answer answer;
+        Egress.Streamed answer;
         try {
-            answer = egress.send(call);
+            answer = egress.open(call);
         } catch (EgressFailure e) {
             receipt.providerNanos = System.nanoTime() - sent;
             throw receipt.fail(PROVIDER_FAILED, 502, "AI provider failed", "The provider gave no complete answer (" + e.reason() + ").");
@@ -246,47 +251,168 @@ public class Gateway {
             log.warn("Calling provider {} failed ({})", request.provider(), e.getClass().getSimpleName());
             throw receipt.fail(PROVIDER_FAILED, 502, "AI provider failed", "Bulwark could not call the provider.");
         }
-        receipt.providerNanos = System.nanoTime() - sent;
         if (answer.status() < 200 || answer.status() > 299) {
+            answer.close();
+            receipt.providerNanos = System.nanoTime() - sent;
             throw receipt.fail(PROVIDER_FAILED, 502, "AI provider failed", "The provider answered with status " + answer.status() + ".");
         }
+        return new Started(receipt, session, redactions, provider, format, answer, sent);
+    }
 
-        StringBuilder raw = new StringBuilder();
-        List<String> pieces = new ArrayList<>();
-        String output;
-        WireFormat.Usage tokens;
-        try {
-            Sanitiser.Restorer restorer = request.stream() ? session.restorer() : null;
-            tokens = format.read(new ByteArrayInputStream(answer.body()), request.stream(), delta -> {
-                raw.append(delta);
-                if (restorer != null) {
+    /**
+     * Runs one call that is not streamed for {@code caller}: answered, or a problem (after its receipt is committed when
+     * the call reached the gateway). Must run outside a transaction: no connection is held while the provider works.
+     */
+    public Completion complete(Caller caller, Request request) {
+        Started started = start(caller, request);
+        if (request.stream()) {
+            List<String> pieces = new ArrayList<>();
+            Provenance provenance = started.relay(pieces::add);
+            return new Completion(started.id(), String.join("", pieces), List.copyOf(pieces), started.redactions(), provenance);
+        }
+        return started.whole();
+    }
+
+    /** Receives each restored piece of a streamed answer as it is ready; an {@link IOException} ends the call. */
+    @FunctionalInterface
+    public interface Sink {
+        void piece(String restored) throws IOException;
+    }
+
+    /** The client went away while a streamed answer was relayed to it. */
+    private static final class SinkFailed extends RuntimeException {
+
+        SinkFailed(IOException cause) {
+            super(null, cause, false, false);
+        }
+    }
+
+    /**
+     * A call the provider has begun to answer (status 2xx): its receipt is not written yet. {@link #relay} or
+     * {@link #whole} reads the answer, restores it, writes the receipt, and closes the connection.
+     */
+    public final class Started {
+
+        private final Receipt receipt;
+        private final Sanitiser.Session session;
+        private final Map<String, Integer> redactions;
+        private final AiProperties.Provider provider;
+        private final WireFormat format;
+        private final Egress.Streamed answer;
+        private final long sent;
+
+        private Started(Receipt receipt, Sanitiser.Session session, Map<String, Integer> redactions,
+                        AiProperties.Provider provider, WireFormat format, Egress.Streamed answer, long sent) {
+            this.receipt = receipt;
+            this.session = session;
+            this.redactions = redactions;
+            this.provider = provider;
+            this.format = format;
+            this.answer = answer;
+            this.sent = sent;
+        }
+
+        /** The completion's id: its usage record's. */
+        public UUID id() {
+            return receipt.id;
+        }
+
+        /** What the sanitiser replaced in the prompt, counted by kind. */
+        public Map<String, Integer> redactions() {
+            return redactions;
+        }
+
+        /** The provider's timeout: the longest the call may still take. */
+        public java.time.Duration timeout() {
+            return provider.timeout();
+        }
+
+        /** Reads an answer that is not streamed whole, then restores it. */
+        Completion whole() {
+            byte[] body;
+            try (answer) {
+                body = answer.body().readAllBytes();
+            } catch (EgressFailure e) {
+                receipt.providerNanos = System.nanoTime() - sent;
+                throw receipt.fail(PROVIDER_FAILED, 502, "AI provider failed", "The provider gave no complete answer (" + e.reason() + ").");
+            } catch (IOException e) {
+                receipt.providerNanos = System.nanoTime() - sent;
+                throw receipt.fail(PROVIDER_FAILED, 502, "AI provider failed", "The provider gave no complete answer (reset).");
+            }
+            receipt.providerNanos = System.nanoTime() - sent;
+            StringBuilder raw = new StringBuilder();
+            WireFormat.Usage tokens;
+            String output;
+            try {
+                tokens = format.read(new ByteArrayInputStream(body), false, raw::append);
+                output = session.restore(raw.toString());
+            } catch (WireFormat.InvalidAnswer e) {
+                throw receipt.fail(PROVIDER_FAILED, 502, "AI provider failed", "The provider's answer was not valid: " + e.getMessage() + ".");
+            } catch (RuntimeException e) {
+                log.warn("Restoring an answer failed ({}); call {} failed", e.getClass().getSimpleName(), receipt.id);
+                throw receipt.fail(SANITISER_FAILED, 503, "AI sanitiser failed", "The answer could not be restored, so it is not given.");
+            }
+            Provenance provenance = answered(raw, tokens);
+            return new Completion(receipt.id, output, List.of(output), redactions, provenance);
+        }
+
+        /**
+         * Reads the provider's stream as it arrives: each text piece goes through the session's restorer (a
+         * placeholder split across pieces is held back until it is whole) and each restored piece to {@code sink} at
+         * once. At the end the receipt is written and the provenance returned. A failure of the provider (a read
+         * failure, the timeout, the cap, an answer that does not parse, an error event, no end marker) writes a failed
+         * receipt and throws the 502 problem; a failure of the restorer the 503; a failure of {@code sink} (the client
+         * went away) a failed receipt ({@code ai-client-disconnected}) and the problem.
+         */
+        public Provenance relay(Sink sink) {
+            StringBuilder raw = new StringBuilder();
+            WireFormat.Usage tokens;
+            try (answer) {
+                Sanitiser.Restorer restorer = session.restorer();
+                tokens = format.read(answer.body(), true, delta -> {
+                    raw.append(delta);
                     String restored = restorer.feed(delta);
                     if (!restored.isEmpty()) {
-                        pieces.add(restored);
+                        emit(sink, restored);
                     }
-                }
-            });
-            if (restorer != null) {
+                });
                 String rest = restorer.finish();
                 if (!rest.isEmpty()) {
-                    pieces.add(rest);
+                    emit(sink, rest);
                 }
-                output = String.join("", pieces);
-            } else {
-                output = session.restore(raw.toString());
+            } catch (EgressFailure e) {
+                receipt.providerNanos = System.nanoTime() - sent;
+                throw receipt.fail(PROVIDER_FAILED, 502, "AI provider failed", "The provider gave no complete answer (" + e.reason() + ").");
+            } catch (WireFormat.InvalidAnswer e) {
+                receipt.providerNanos = System.nanoTime() - sent;
+                throw receipt.fail(PROVIDER_FAILED, 502, "AI provider failed", "The provider's answer was not valid: " + e.getMessage() + ".");
+            } catch (SinkFailed e) {
+                receipt.providerNanos = System.nanoTime() - sent;
+                throw receipt.fail(CLIENT_GONE, 499, "Client disconnected", "The client went away before the answer was complete.");
+            } catch (RuntimeException e) {
+                receipt.providerNanos = System.nanoTime() - sent;
+                log.warn("Restoring an answer failed ({}); call {} failed", e.getClass().getSimpleName(), receipt.id);
+                throw receipt.fail(SANITISER_FAILED, 503, "AI sanitiser failed", "The answer could not be restored, so the rest is not given.");
             }
-        } catch (WireFormat.InvalidAnswer e) {
-            throw receipt.fail(PROVIDER_FAILED, 502, "AI provider failed", "The provider's answer was not valid: " + e.getMessage() + ".");
-        } catch (RuntimeException e) {
-            log.warn("Restoring an answer failed ({}); call {} failed", e.getClass().getSimpleName(), receipt.id);
-            throw receipt.fail(SANITISER_FAILED, 503, "AI sanitiser failed", "The answer could not be restored, so it is not given.");
+            receipt.providerNanos = System.nanoTime() - sent;
+            return answered(raw, tokens);
         }
-        receipt.outputSha256 = sha256(raw.toString().getBytes(StandardCharsets.UTF_8));
-        receipt.inputTokens = tokens.inputTokens();
-        receipt.outputTokens = tokens.outputTokens();
-        receipt.costUsd = cost(provider, tokens);
-        Provenance provenance = tenantScope.inTenant(org, null, () -> receipt.write(ANSWERED, null));
-        return new Completion(receipt.id, output, request.stream() ? List.copyOf(pieces) : List.of(output), redactions, provenance);
+
+        private static void emit(Sink sink, String piece) {
+            try {
+                sink.piece(piece);
+            } catch (IOException e) {
+                throw new SinkFailed(e);
+            }
+        }
+
+        private Provenance answered(StringBuilder raw, WireFormat.Usage tokens) {
+            receipt.outputSha256 = sha256(raw.toString().getBytes(StandardCharsets.UTF_8));
+            receipt.inputTokens = tokens.inputTokens();
+            receipt.outputTokens = tokens.outputTokens();
+            receipt.costUsd = cost(provider, tokens);
+            return tenantScope.inTenant(receipt.caller.orgId(), null, () -> receipt.write(ANSWERED, null));
+        }
     }
 
     /** 413 when the messages' contents together pass {@code bulwark.ai.max-prompt-bytes}, or there are too many. */
@@ -324,7 +450,7 @@ public class Gateway {
     }
 
     /** Why the organisation's policy refuses this provider, or null. */
-    private static RefusedException refusal(AiPolicies.Policy policy, String providerId, AiProperties.Provider provider) {
+    static RefusedException refusal(AiPolicies.Policy policy, String providerId, AiProperties.Provider provider) {
         if (!policy.enabled()) {
             return new RefusedException(403, AI_DISABLED, "AI disabled", "AI is not enabled for this organisation.");
         }

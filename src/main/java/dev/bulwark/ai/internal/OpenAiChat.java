@@ -35,7 +35,7 @@ final class OpenAiChat implements WireFormat {
         body.put("model", model);
         List<Map<String, String>> wire = new ArrayList<>(messages.size());
         for (Message m : messages) {
-            wire.add(Map.of("role", m.role(), "content", m.content()));
+            wire.add(message(m));
         }
         body.put("messages", wire);
         if (provider.maxTokens() != null) {
@@ -128,5 +128,13 @@ final class OpenAiChat implements WireFormat {
             throw new InvalidAnswer("usage is not an object");
         }
         return new Usage(JsonAnswers.count(usage.path("prompt_tokens")), JsonAnswers.count(usage.path("completion_tokens")));
+    }
+
+    /** One message as the wire has it, role first: {@code Map.of} has no stable order, and the body's hash must be. */
+    private static Map<String, String> message(Message m) {
+        Map<String, String> wire = new LinkedHashMap<>();
+        wire.put("role", m.role());
+        wire.put("content", m.content());
+        return wire;
     }
 }

@@ -1,10 +1,9 @@
 package dev.bulwark.ai.web;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,8 +19,10 @@ import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Audited;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
+import dev.bulwark.shared.RefusedException;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.workspace.WorkspaceReferences;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -31,6 +32,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.hibernate.validator.constraints.CodePointLength;
+import org.slf4j.MDC;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -43,7 +45,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -166,45 +170,88 @@ class AiController {
     }
 
     /**
-     * Answered as a body written after the handler returns, so the request is admitted in a short transaction of its
-     * own and no connection is held while the provider works; the answer is complete (and its receipt committed)
-     * before its first byte is written.
+     * Admitted by the request gate in a short transaction of its own; the gateway then works in transactions of its
+     * own, and no connection is held while the provider works. An answer that is not streamed is complete (and its
+     * receipt committed) before its first byte is written. A streamed answer is relayed as it comes: once the provider
+     * has answered 2xx, the headers go out, each restored piece is written and flushed as {@code data: {"delta": …}},
+     * and the stream ends with {@code event: done} and the provenance once the receipt is committed, or with
+     * {@code event: error} and the problem when the provider failed in the middle.
      */
     @PostMapping("/api/v1/orgs/{orgId}/ai/completions")
     @Audited(value = AuditType.AI_COMPLETION,
             alsoOnFailure = "every call that reaches the gateway leaves its receipt: refused and failed calls too")
     @Requires(Permission.USE_AI)
-    ResponseEntity<StreamingResponseBody> complete(Caller caller, @Valid @RequestBody CompletionBody body) {
+    ResponseEntity<ResponseBodyEmitter> complete(Caller caller, @Valid @RequestBody CompletionBody body,
+                                                  HttpServletRequest servletRequest) {
         boolean stream = Boolean.TRUE.equals(body.stream());
-        Gateway.Completion done = gateway.complete(caller, new Gateway.Request(body.provider(), body.model(),
+        Gateway.Request request = new Gateway.Request(body.provider(), body.model(),
                 body.messages().stream().map(m -> new Gateway.Message(m.role(), m.content())).toList(), body.purpose(),
                 body.contextRefs() == null ? List.of()
                         : body.contextRefs().stream().map(r -> new WorkspaceReferences.Ref(r.type(), r.id())).toList(),
-                stream));
+                stream);
         if (!stream) {
+            Gateway.Completion done = gateway.complete(caller, request);
             byte[] answer = json.writeValueAsBytes(new CompletionView(done.id(), done.output(), Gateway.LABEL, done.redactions(),
                     done.provenance()));
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out -> out.write(answer));
+            ResponseBodyEmitter whole = new ResponseBodyEmitter();
+            try {
+                whole.send(answer, MediaType.APPLICATION_JSON);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            whole.complete();
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(whole);
         }
-        byte[] events = events(done);
+        Gateway.Started started = gateway.start(caller, request);
+        // The relay runs on a thread of its own while the container holds the response open; the container's limit is
+        // set past the provider's timeout, which ends every relay first.
+        ResponseBodyEmitter emitter = new ResponseBodyEmitter(started.timeout().plusSeconds(30).toMillis());
+        // The receipt is appended on that thread: it carries the request's facts (address, user agent, request id) and
+        // is noted as this request's event, as if written on the request's own thread.
+        Map<String, String> mdc = MDC.getCopyOfContextMap();
+        Thread.ofVirtual().name("ai-stream-" + started.id()).start(() -> {
+            RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(servletRequest));
+            if (mdc != null) {
+                MDC.setContextMap(mdc);
+            }
+            try {
+                relay(started, emitter);
+            } finally {
+                RequestContextHolder.resetRequestAttributes();
+                MDC.clear();
+            }
+        });
         return ResponseEntity.ok()
                 .contentType(EVENT_STREAM)
                 .header("Cache-Control", "no-store")
                 .header("X-Accel-Buffering", "no")
-                .header("Bulwark-Completion-Id", done.id().toString())
+                .header("Bulwark-Completion-Id", started.id().toString())
                 .header("Bulwark-Label", Gateway.LABEL)
-                .header("Bulwark-Redactions", redactions(done.redactions()))
-                .body(out -> write(out, events));
+                .header("Bulwark-Redactions", redactions(started.redactions()))
+                .body(emitter);
     }
 
-    /** Each restored piece as {@code data: {"delta": …}}, then {@code event: done} with the provenance. */
-    private byte[] events(Gateway.Completion done) {
-        StringBuilder sse = new StringBuilder();
-        for (String piece : done.pieces()) {
-            sse.append("data: ").append(json.writeValueAsString(Map.of("delta", piece))).append("\n\n");
+    /** Writes each restored piece as it is ready (each send is flushed), then the done or the error event. */
+    private void relay(Gateway.Started started, ResponseBodyEmitter emitter) {
+        try {
+            Gateway.Provenance provenance = started.relay(piece ->
+                    emitter.send("data: " + json.writeValueAsString(Map.of("delta", piece)) + "\n\n", MediaType.TEXT_PLAIN));
+            emitter.send("event: done\ndata: " + json.writeValueAsString(provenance) + "\n\n", MediaType.TEXT_PLAIN);
+        } catch (RefusedException e) {
+            try {
+                Map<String, Object> problem = new LinkedHashMap<>();
+                problem.put("type", "https://bulwark.dev/problems/" + e.slug());
+                problem.put("title", e.title());
+                problem.put("detail", e.getMessage());
+                emitter.send("event: error\ndata: " + json.writeValueAsString(problem) + "\n\n", MediaType.TEXT_PLAIN);
+            } catch (IOException | RuntimeException gone) {
+                // the client went away: the receipt says so
+            }
+        } catch (IOException | RuntimeException e) {
+            // the client went away after the last piece: the receipt is written
+        } finally {
+            emitter.complete();
         }
-        sse.append("event: done\ndata: ").append(json.writeValueAsString(done.provenance())).append("\n\n");
-        return sse.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The counts by kind as a structured-field dictionary (RFC 8941), e.g. {@code card=1, email=2}; empty for none. */
@@ -212,11 +259,6 @@ class AiController {
         return new java.util.TreeMap<>(counts).entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(java.util.stream.Collectors.joining(", "));
-    }
-
-    private static void write(OutputStream out, byte[] events) throws IOException {
-        out.write(events);
-        out.flush();
     }
 
     @GetMapping("/api/v1/orgs/{orgId}/ai/usage")

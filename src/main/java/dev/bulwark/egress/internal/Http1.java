@@ -1,6 +1,5 @@
 package dev.bulwark.egress.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import dev.bulwark.egress.Egress;
 import dev.bulwark.egress.EgressFailure;
 
 /**
@@ -95,9 +93,16 @@ final class Http1 {
         return all;
     }
 
-    /** Sends {@code request} and reads the answer, every read bounded by {@code readTimeoutMillis} and {@code deadline}. */
-    static Egress.Answer exchange(Socket socket, byte[] request, long deadlineNanos, long readTimeoutMillis,
-                                  long maxBodyBytes) throws IOException {
+    /** The status and header of an answer, and its body as a stream that enforces the cap and ends where the body does. */
+    record Head(int status, Map<String, List<String>> headers, InputStream body) {
+    }
+
+    /**
+     * Sends {@code request} and reads the status and the header, every read bounded by {@code readTimeoutMillis} and
+     * {@code deadline}; the body is left to be read from {@link Head#body()}, under the same bounds and the cap.
+     */
+    static Head open(Socket socket, byte[] request, long deadlineNanos, long readTimeoutMillis, long maxBodyBytes)
+            throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(request);
         out.flush();
@@ -119,8 +124,8 @@ final class Http1 {
                 }
                 continue;
             }
-            byte[] body = status == 204 || status == 304 ? new byte[0] : body(in, headers, maxBodyBytes);
-            return new Egress.Answer(status, Collections.unmodifiableMap(headers), body);
+            InputStream body = status == 204 || status == 304 ? InputStream.nullInputStream() : body(in, headers, maxBodyBytes);
+            return new Head(status, Collections.unmodifiableMap(headers), body);
         }
     }
 
@@ -150,15 +155,16 @@ final class Http1 {
         }
     }
 
-    private static byte[] body(Reader in, Map<String, List<String>> headers, long max) throws IOException {
+    /** The body as the header delimits it: chunked, by {@code Content-Length}, or until the connection closes. */
+    private static InputStream body(Reader in, Map<String, List<String>> headers, long max) {
         List<String> transferEncoding = headers.get("transfer-encoding");
         if (transferEncoding != null) {
             String all = String.join(",", transferEncoding).toLowerCase(Locale.ROOT);
             String[] codings = all.split(",");
             if (codings[codings.length - 1].strip().equals("chunked")) {
-                return chunked(in, max);
+                return new Body(in, Body.CHUNKED, max);
             }
-            return untilClose(in, max);
+            return new Body(in, Body.UNTIL_CLOSE, max);
         }
         List<String> contentLength = headers.get("content-length");
         if (contentLength != null) {
@@ -174,18 +180,88 @@ final class Http1 {
             if (length > max) {
                 throw new EgressFailure("too-large", "the answer is larger than the cap");
             }
-            byte[] body = in.exactly((int) length);
-            if (body == null) {
-                throw new EgressFailure("reset", "the connection closed within the body");
-            }
-            return body;
+            return new Body(in, length, max);
         }
-        return untilClose(in, max);
+        return new Body(in, Body.UNTIL_CLOSE, max);
     }
 
-    private static byte[] chunked(Reader in, long max) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        while (true) {
+    /**
+     * A body as it arrives: a known length, chunked coding (chunk sizes and trailer parsed and dropped) or up to the
+     * end of the connection. The count of body bytes is checked against the cap before the bytes are handed on, so a
+     * read past the cap fails {@code too-large}; the end of the connection inside a delimited body fails {@code reset}.
+     */
+    private static final class Body extends InputStream {
+
+        static final long CHUNKED = -1;
+        static final long UNTIL_CLOSE = -2;
+
+        private final Reader in;
+        private final long max;
+        private final long mode;
+        /** Bytes left in the body (known length) or in the current chunk; for chunked, -1 before the first size line. */
+        private long left;
+        private long count;
+        private boolean ended;
+
+        Body(Reader in, long mode, long max) {
+            this.in = in;
+            this.mode = mode;
+            this.max = max;
+            this.left = mode >= 0 ? mode : (mode == CHUNKED ? -1 : Long.MAX_VALUE);
+            this.ended = mode == 0;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            java.util.Objects.checkFromIndexSize(offset, length, into.length);
+            if (length == 0) {
+                return 0;
+            }
+            if (ended) {
+                return -1;
+            }
+            if (mode == CHUNKED && left <= 0 && !nextChunk()) {
+                return -1;
+            }
+            int n = in.read(into, offset, (int) Math.min(length, left));
+            if (n < 0) {
+                if (mode == UNTIL_CLOSE) {
+                    ended = true;
+                    return -1;
+                }
+                throw new EgressFailure("reset", "the connection closed within the body");
+            }
+            if (count + n > max) {
+                throw new EgressFailure("too-large", "the answer is larger than the cap");
+            }
+            count += n;
+            if (mode != UNTIL_CLOSE) {
+                left -= n;
+                if (mode >= 0 && left == 0) {
+                    ended = true;
+                }
+            }
+            return n;
+        }
+
+        /** Reads the end of the last chunk and the next size line; false (and the trailer read) at the last chunk. */
+        private boolean nextChunk() throws IOException {
+            if (left == 0) {
+                String end = in.line();
+                if (end == null) {
+                    throw new EgressFailure("reset", "the connection closed within the body");
+                }
+                if (!end.isEmpty()) {
+                    throw new EgressFailure("protocol", "a chunk is longer than its size");
+                }
+            }
             String sizeLine = in.line();
             if (sizeLine == null) {
                 throw new EgressFailure("reset", "the connection closed within the body");
@@ -198,34 +274,15 @@ final class Http1 {
             long n = Long.parseLong(size, 16);
             if (n == 0) {
                 headers(in); // trailer fields, read and dropped
-                return body.toByteArray();
+                ended = true;
+                return false;
             }
-            if (body.size() + n > max) {
+            if (count + n > max) {
                 throw new EgressFailure("too-large", "the answer is larger than the cap");
             }
-            byte[] chunk = in.exactly((int) n);
-            String end = chunk == null ? null : in.line();
-            if (end == null) {
-                throw new EgressFailure("reset", "the connection closed within the body");
-            }
-            if (!end.isEmpty()) {
-                throw new EgressFailure("protocol", "a chunk is longer than its size");
-            }
-            body.write(chunk);
+            left = n;
+            return true;
         }
-    }
-
-    private static byte[] untilClose(Reader in, long max) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            if (body.size() + n > max) {
-                throw new EgressFailure("too-large", "the answer is larger than the cap");
-            }
-            body.write(buffer, 0, n);
-        }
-        return body.toByteArray();
     }
 
     /** Reads from the socket, each read given at most the read timeout and never past the deadline. */
@@ -286,29 +343,13 @@ final class Http1 {
             }
         }
 
-        /** Exactly {@code n} bytes; null when the stream ends first. */
-        byte[] exactly(int n) throws IOException {
-            byte[] out = new byte[n];
-            int got = 0;
-            while (got < n) {
-                if (position == limit && !fill()) {
-                    return null;
-                }
-                int take = Math.min(n - got, limit - position);
-                System.arraycopy(buffer, position, out, got, take);
-                position += take;
-                got += take;
-            }
-            return out;
-        }
-
-        /** Up to {@code into.length} bytes; -1 at the end of the stream. */
-        int read(byte[] into) throws IOException {
+        /** Up to {@code length} bytes into {@code into} at {@code offset}; -1 at the end of the stream. */
+        int read(byte[] into, int offset, int length) throws IOException {
             if (position == limit && !fill()) {
                 return -1;
             }
-            int take = Math.min(into.length, limit - position);
-            System.arraycopy(buffer, position, into, 0, take);
+            int take = Math.min(length, limit - position);
+            System.arraycopy(buffer, position, into, offset, take);
             position += take;
             return take;
         }

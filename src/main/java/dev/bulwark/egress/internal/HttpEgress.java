@@ -1,6 +1,7 @@
 package dev.bulwark.egress.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,6 +13,7 @@ import java.net.UnknownHostException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -84,14 +86,25 @@ public class HttpEgress implements Egress, DisposableBean {
         return new Destination(target.uri(), target.host(), target.port(), addresses);
     }
 
+    /** {@link #open} and the body read to its end: one code path for every check. */
     @Override
     public Answer send(Call call) {
+        try (Streamed answer = open(call)) {
+            return new Answer(answer.status(), answer.headers(), answer.body().readAllBytes());
+        } catch (IOException e) {
+            throw new EgressFailure("reset", "the connection broke"); // the body stream throws EgressFailure only
+        }
+    }
+
+    @Override
+    public Streamed open(Call call) {
         Target target = Target.parse(call.url());
         byte[] request = Http1.request(call.method(), target, call.headers(), call.body());
         Duration total = call.timeout() != null ? call.timeout() : properties.totalTimeout();
         if (total.isNegative() || total.isZero()) {
             throw new IllegalArgumentException("the timeout must be positive");
         }
+        long readTimeoutMillis = Math.max(1, (call.readTimeout() != null ? call.readTimeout() : properties.readTimeout()).toMillis());
         long deadline = System.nanoTime() + total.toNanos();
         List<InetAddress> addresses;
         try {
@@ -102,6 +115,7 @@ public class HttpEgress implements Egress, DisposableBean {
         AtomicBoolean expired = new AtomicBoolean();
         Socket socket = null;
         ScheduledFuture<?> alarm = null;
+        boolean handedOver = false;
         try {
             socket = connect(target, addresses, deadline);
             Socket toClose = socket;
@@ -112,20 +126,94 @@ public class HttpEgress implements Egress, DisposableBean {
             if (target.https()) {
                 socket = handshake(socket, target, deadline);
             }
-            return Http1.exchange(socket, request, deadline, properties.readTimeout().toMillis(),
-                    properties.maxResponseBytes());
-        } catch (EgressFailure e) {
-            throw expired.get() && !"too-large".equals(e.reason()) ? timeout() : e;
-        } catch (SSLException e) {
-            throw expired.get() ? timeout() : new EgressFailure("tls", "the TLS handshake or the certificate check failed");
-        } catch (SocketTimeoutException e) {
-            throw timeout();
-        } catch (IOException e) {
-            throw expired.get() ? timeout() : new EgressFailure("reset", "the connection broke");
+            Http1.Head head = Http1.open(socket, request, deadline, readTimeoutMillis, properties.maxResponseBytes());
+            Open open = new Open(head, socket, alarm, expired);
+            handedOver = true;
+            return open;
+        } catch (IOException | EgressFailure e) {
+            throw failure(e, expired.get());
         } finally {
-            if (alarm != null) {
-                alarm.cancel(false);
+            if (!handedOver) {
+                if (alarm != null) {
+                    alarm.cancel(false);
+                }
+                closeQuietly(socket);
             }
+        }
+    }
+
+    /** What a failure while connecting or reading means; past the total deadline (the watchdog closed the socket) a timeout. */
+    private static EgressFailure failure(Exception e, boolean expired) {
+        if (e instanceof EgressFailure f) {
+            return expired && !"too-large".equals(f.reason()) ? timeout() : f;
+        }
+        if (e instanceof SSLException) {
+            return expired ? timeout() : new EgressFailure("tls", "the TLS handshake or the certificate check failed");
+        }
+        if (e instanceof SocketTimeoutException) {
+            return timeout();
+        }
+        return expired ? timeout() : new EgressFailure("reset", "the connection broke");
+    }
+
+    /** An open answer: its body read under the call's deadline and cap; closing it cancels the watchdog and the socket. */
+    private static final class Open implements Streamed {
+
+        private final Http1.Head head;
+        private final Socket socket;
+        private final ScheduledFuture<?> alarm;
+        private final AtomicBoolean expired;
+        private final InputStream body;
+
+        Open(Http1.Head head, Socket socket, ScheduledFuture<?> alarm, AtomicBoolean expired) {
+            this.head = head;
+            this.socket = socket;
+            this.alarm = alarm;
+            this.expired = expired;
+            this.body = new InputStream() {
+                @Override
+                public int read() {
+                    try {
+                        return head.body().read();
+                    } catch (IOException | EgressFailure e) {
+                        throw failure(e, expired.get());
+                    }
+                }
+
+                @Override
+                public int read(byte[] into, int offset, int length) {
+                    try {
+                        return head.body().read(into, offset, length);
+                    } catch (IOException | EgressFailure e) {
+                        throw failure(e, expired.get());
+                    }
+                }
+
+                @Override
+                public void close() {
+                    Open.this.close();
+                }
+            };
+        }
+
+        @Override
+        public int status() {
+            return head.status();
+        }
+
+        @Override
+        public Map<String, List<String>> headers() {
+            return head.headers();
+        }
+
+        @Override
+        public InputStream body() {
+            return body;
+        }
+
+        @Override
+        public void close() {
+            alarm.cancel(false);
             closeQuietly(socket);
         }
     }

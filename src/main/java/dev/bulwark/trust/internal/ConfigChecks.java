@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.bulwark.ai.AiAssurance;
 import dev.bulwark.access.RateLimitProperties;
 import dev.bulwark.egress.EgressProbe;
 import dev.bulwark.recovery.DrillReport;
@@ -254,6 +255,68 @@ final class ConfigChecks {
         List<Bound> bounds = new ArrayList<>(List.of(more));
         bounds.add(Bound.duration("bulwark.trust.scan-cycle", scanCycle, Duration.ofMinutes(1), Duration.ofDays(7)));
         return Bound.verdict(shown, open == 0 && cycle.within(scanCycle, now), bounds).forOperators(operatorEvidence);
+    }
+
+    /**
+     * AI off unless enabled: an organisation id without a policy reads {@code enabled: false} and the gateway's
+     * decision refuses its call to every provider with {@code ai-disabled}, before any provider is reached (the
+     * decision runs before the egress call); and every organisation swept that has no policy of its own reads AI off
+     * ({@code open} counts those that do not).
+     */
+    static Check.Result aiOffByDefault(AiAssurance.Unconfigured unconfigured, int open, Sweeps.Cycle cycle, Duration scanCycle,
+                                       Instant now, long organisationsWithAiEnabled) {
+        boolean refused = unconfigured.decisions().values().stream().allMatch("ai-disabled"::equals);
+        Map<String, Object> evidence = map("defaultState", unconfigured.enabled() ? "enabled:true" : "enabled:false",
+                "decisionWithoutPolicy", unconfigured.decisions(), "organisationsWithoutPolicyReadingEnabled", open);
+        return swept(open + (refused && !unconfigured.enabled() ? 0 : 1), cycle, scanCycle, now, evidence,
+                map("organisationsWithAiEnabled", organisationsWithAiEnabled));
+    }
+
+    /**
+     * Prompts sanitised before they leave: a canary prompt with a Stripe-shaped key, a Luhn-valid card number, an IBAN
+     * and an email went through the production sanitiser and wire format; none of the originals may appear in what
+     * would be sent, and the email's placeholder must come back as the email.
+     */
+    static Check.Result aiPromptsSanitised(AiAssurance.Canary canary) {
+        Map<String, Object> evidence = map("planted", canary.planted(), "leaked", canary.leaked(),
+                "personalPlaceholderRestored", canary.personalRestored(), "sanitiserFailed", canary.sanitiserFailed());
+        boolean passed = !canary.sanitiserFailed() && canary.leaked().isEmpty() && canary.personalRestored()
+                && canary.planted().containsAll(List.of("secret", "card", "iban", "email"));
+        return passed ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    /**
+     * Whether an organisation's oldest usage record outlived its {@code ai.usage} retention: older than the period and
+     * two enforcer intervals (the enforcer runs at least that often). Empty when within.
+     */
+    static Optional<String> usageOverdue(Optional<Instant> oldest, int retentionDays, Duration enforcerInterval, Instant now) {
+        if (oldest.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant limit = now.minus(Duration.ofDays(retentionDays)).minus(enforcerInterval.multipliedBy(2));
+        return oldest.get().isBefore(limit)
+                ? Optional.of("oldest usage record older than " + retentionDays + " days")
+                : Optional.empty();
+    }
+
+    /**
+     * The AI providers as published (id, kind, region, models; never keys or URLs): each names a region and at least
+     * one model, so the subprocessors list says where prompts go. Not configured when there is none.
+     */
+    static Check.Result aiProviders(List<AiAssurance.PublishedProvider> providers) {
+        List<Map<String, Object>> shown = providers.stream()
+                .map(p -> map("id", p.id(), "kind", p.kind(), "region", p.region(), "models", p.models()))
+                .toList();
+        List<String> incomplete = providers.stream()
+                .filter(p -> p.region() == null || p.region().isBlank() || p.models() == null || p.models().isEmpty()
+                        || p.kind() == null || p.kind().isBlank())
+                .map(AiAssurance.PublishedProvider::id)
+                .toList();
+        Map<String, Object> evidence = map("providers", shown, "incomplete", incomplete);
+        if (providers.isEmpty()) {
+            return Check.Result.notConfigured(evidence);
+        }
+        return incomplete.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
     private ConfigChecks() {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import dev.bulwark.ai.AiAssurance;
 import dev.bulwark.access.RateLimitProperties;
 import dev.bulwark.audit.AuditIntegrity;
 import dev.bulwark.audit.Verification;
@@ -60,6 +61,7 @@ public class Controls {
     private final SelfRequests selfRequests;
     private final Sweeps sweeps;
     private final TrustProperties properties;
+    private final AiAssurance ai;
     /** The checks' calls to this very application, on loopback: a busy instance may take seconds, and that is no failure. */
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -71,7 +73,8 @@ public class Controls {
              AuthProperties auth, MfaStatus mfa, RetentionStatus retention, HttpProperties httpProperties, TlsProbe tlsProbe,
              RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
              TrustProperties properties, List<ModuleTables> modules, DatabaseSupervision database,
-             EgressProbe egressProbe, WebhookSigning webhookSigning, DatabaseBackups backups, DrillReports drills) {
+             EgressProbe egressProbe, WebhookSigning webhookSigning, DatabaseBackups backups, DrillReports drills,
+             AiAssurance ai) {
         this.jdbc = jdbc;
         this.encrypted = Sweeps.Scanned.of(modules);
         this.sweeps = sweeps;
@@ -79,6 +82,7 @@ public class Controls {
         this.selfRequests = selfRequests;
         this.tenantScope = tenantScope;
         this.environment = environment;
+        this.ai = ai;
         List<Control> controls = new ArrayList<>();
         controls.add(new Control("tenant-isolation", "Data isolation", "Tenant isolation in the database",
                 "Every table holding an organisation's data has row-level security forced with its policy, the application's"
@@ -193,6 +197,25 @@ public class Controls {
                 List.of("SOC 2 A1.2", "SOC 2 A1.3"), List.of(
                 check("backup.fresh", () -> ConfigChecks.backupFresh(backups, Instant.now())),
                 check("backup.drill", () -> ConfigChecks.backupDrill(drills.latest(), Instant.now())))));
+        controls.add(new Control("ai-off-by-default", "AI", "AI off unless enabled",
+                "An organisation that has not enabled AI has it off: with no policy of its own it reads enabled false"
+                        + " through the gateway's own code, and the gateway refuses its calls as ai-disabled before any provider"
+                        + " is reached.",
+                List.of("SOC 2 CC6.1"), List.of(check("ai.off-unless-enabled", this::aiOffByDefault))));
+        controls.add(new Control("ai-prompts-sanitised", "AI", "Prompts sanitised before they leave",
+                "Secrets, card numbers, IBANs and emails in a prompt are replaced by placeholders before it is sent to an AI"
+                        + " provider, and personal placeholders come back as the originals, as a live canary prompt through the"
+                        + " production sanitiser shows.",
+                List.of("SOC 2 C1.1", "SOC 2 P4.1"), List.of(check("ai.prompts-sanitised",
+                        () -> ConfigChecks.aiPromptsSanitised(ai.sanitiserCanary())))));
+        controls.add(new Control("ai-usage-retention", "AI", "AI usage purged after its retention",
+                "Every organisation's AI usage records are deleted once older than its ai.usage retention (90 days unless it"
+                        + " set another).",
+                List.of("SOC 2 C1.2", "SOC 2 P4.2"), List.of(check("ai.usage-retention", () -> usageRetention(retention)))));
+        controls.add(new Control("ai-providers-published", "AI", "AI providers published",
+                "The AI providers prompts may be sent to are listed on this page as subprocessors, with their kind, region"
+                        + " and models.",
+                List.of("SOC 2 P6.1"), List.of(check("ai.providers-published", () -> ConfigChecks.aiProviders(ai.providers())))));
         this.all = List.copyOf(controls);
     }
 
@@ -316,6 +339,37 @@ public class Controls {
         });
         return ConfigChecks.swept(outcome.open(), outcome.cycle(), properties.scanCycle(), Instant.now(),
                 map("missingPolicies", outcome.open()), map("organisations", outcome.checked()));
+    }
+
+    /** A synthetic organisation without policy is refused as ai-disabled; a slice of organisations without one read AI off. */
+    private Check.Result aiOffByDefault() {
+        AiAssurance.Unconfigured unconfigured = ai.unconfiguredOrganisation();
+        long[] enabled = {0};
+        Sweeps.OrgOutcome outcome = sweeps.organisations("ai.off-unless-enabled", SLICE, org -> {
+            AiAssurance.OrgPolicy policy = ai.policyOf(org);
+            if (policy.enabled()) {
+                enabled[0]++;
+            }
+            return !policy.explicit() && policy.enabled() ? Optional.of("AI on without a policy") : Optional.empty();
+        });
+        return ConfigChecks.aiOffByDefault(unconfigured, outcome.open(), outcome.cycle(), properties.scanCycle(), Instant.now(),
+                enabled[0]);
+    }
+
+    /** In a slice of organisations: the oldest usage record within the organisation's ai.usage retention. */
+    private Check.Result usageRetention(RetentionStatus retention) {
+        Instant now = Instant.now();
+        Sweeps.OrgOutcome outcome = sweeps.organisations("ai.usage-retention", SLICE, org -> {
+            Integer days = tenantScope.inTenant(org, null, () -> jdbc.sql(
+                            "SELECT retention_days FROM retention_policies WHERE tenant_id = :org AND data_class = 'ai.usage'")
+                    .param("org", org).query(Integer.class).optional().orElse(null));
+            if (days == null) {
+                return Optional.of("no ai.usage retention policy");
+            }
+            return ConfigChecks.usageOverdue(ai.oldestUsage(org), days, retention.interval(), now);
+        });
+        return ConfigChecks.swept(outcome.open(), outcome.cycle(), properties.scanCycle(), now,
+                map("organisationsOverdue", outcome.open()), map("organisations", outcome.checked()));
     }
 
     private HttpResponse<String> self(String path) throws Exception {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.bulwark.ai.AiAssurance;
 import dev.bulwark.access.Public;
 import dev.bulwark.access.SignedIn;
 import dev.bulwark.audit.AuditSignatures;
@@ -51,8 +52,10 @@ class TrustController {
     private final TrustProperties properties;
     private final AuditSignatures signatures;
     private final ObjectMapper json;
+    private final AiAssurance ai;
 
-    TrustController(TrustRunner runner, TrustProperties properties, AuditSignatures signatures, ObjectMapper json) {
+    TrustController(TrustRunner runner, TrustProperties properties, AuditSignatures signatures, ObjectMapper json, AiAssurance ai) {
+        this.ai = ai;
         this.runner = runner;
         this.properties = properties;
         this.signatures = signatures;
@@ -69,7 +72,7 @@ class TrustController {
     @Public
     ResponseEntity<String> page(HttpServletRequest request) {
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/html;charset=utf-8"))
-                .body(TrustPage.render(runner.view(), properties, PageNonce.of(request), Instant.now()));
+                .body(TrustPage.render(runner.view(), properties, ai.providers(), PageNonce.of(request), Instant.now()));
     }
 
     @GetMapping("/api/v1/trust/evidence")

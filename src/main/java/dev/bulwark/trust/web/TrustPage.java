@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.bulwark.ai.AiAssurance;
 import dev.bulwark.trust.TrustProperties;
 import dev.bulwark.trust.internal.TrustRunner;
 import org.springframework.web.util.HtmlUtils;
@@ -23,11 +24,12 @@ final class TrustPage {
     /** Where each area's controls are described, in the docs built into this version (TrustDocsController). */
     private static final Map<String, String> DOCS = Map.of("Data isolation", "tenant-isolation", "Audit", "audit-chain",
             "Encryption", "encryption", "Identity", "authentication", "Privacy", "privacy", "HTTP edge", "http-hardening",
-            "Access", "access-control");
+            "Access", "access-control", "AI", "ai-gateway");
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-    static String render(List<TrustRunner.ControlView> controls, TrustProperties properties, String nonce, Instant now) {
+    static String render(List<TrustRunner.ControlView> controls, TrustProperties properties,
+                         List<AiAssurance.PublishedProvider> aiProviders, String nonce, Instant now) {
         StringBuilder html = new StringBuilder(16_384);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -88,13 +90,24 @@ final class TrustPage {
         }
 
         html.append("<h2>Subprocessors</h2>\n");
-        if (properties.subprocessors().isEmpty()) {
+        if (properties.subprocessors().isEmpty() && aiProviders.isEmpty()) {
             html.append("<p>None: this deployment sends customer data to no third party.</p>\n");
         } else {
             html.append("<table><thead><tr><th>Name</th><th>Purpose</th><th>Data</th><th>Region</th><th>DPA</th></tr></thead><tbody>");
             for (TrustProperties.Subprocessor s : properties.subprocessors()) {
                 html.append("<tr><td>").append(e(s.name())).append("</td><td>").append(e(s.purpose())).append("</td><td>")
                         .append(e(s.data())).append("</td><td>").append(e(s.region())).append("</td><td>").append(e(s.dpa())).append("</td></tr>");
+            }
+            html.append("</tbody></table>\n");
+        }
+        if (!aiProviders.isEmpty()) {
+            // The AI gateway's providers (bulwark.ai.providers): where prompts, sanitised, may be sent. Never a key or a URL.
+            html.append("<h3 id=\"ai-providers\">AI providers</h3>\n<p class=\"muted\">Prompts are sent only to these, only for an")
+                    .append(" organisation that enabled AI and allowed the provider, and only after secrets and personal data are replaced")
+                    .append(" by placeholders.</p>\n<table><thead><tr><th>Provider</th><th>Kind</th><th>Region</th><th>Models</th></tr></thead><tbody>");
+            for (AiAssurance.PublishedProvider p : aiProviders) {
+                html.append("<tr><td>").append(e(p.id())).append("</td><td>").append(e(p.kind())).append("</td><td>")
+                        .append(e(p.region())).append("</td><td>").append(e(String.join(", ", p.models()))).append("</td></tr>");
             }
             html.append("</tbody></table>\n");
         }

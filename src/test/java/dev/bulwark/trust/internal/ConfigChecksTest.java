@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.bulwark.access.RateLimitProperties;
+import dev.bulwark.ai.AiAssurance;
 import dev.bulwark.audit.AuditProperties;
 import dev.bulwark.egress.DestinationNotAllowedException;
 import dev.bulwark.egress.Egress;
@@ -258,6 +259,65 @@ class ConfigChecksTest {
     }
 
     @Test
+    void aiOffByDefaultFailsWhenAnOrganisationWithoutPolicyReadsAiOnOrACallOfItIsAdmitted() {
+        var off = new AiAssurance.Unconfigured(false, Map.of("mistral-eu", "ai-disabled", "claude-us", "ai-disabled"));
+        Check.Result healthy = ConfigChecks.aiOffByDefault(off, 0, FRESH_CYCLE, SCAN_CYCLE, NOW, 3);
+        assertThat(healthy.status()).isEqualTo(Check.Status.PASS);
+        assertThat(healthy.evidence()).containsEntry("defaultState", "enabled:false");
+        assertThat(healthy.operatorEvidence()).containsEntry("organisationsWithAiEnabled", 3L);
+        assertThat(ConfigChecks.aiOffByDefault(new AiAssurance.Unconfigured(true, Map.of("mistral-eu", "ai-provider-not-allowed")),
+                0, FRESH_CYCLE, SCAN_CYCLE, NOW, 0).status()).as("the default reads AI on").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.aiOffByDefault(new AiAssurance.Unconfigured(false, Map.of("mistral-eu", "admitted")),
+                0, FRESH_CYCLE, SCAN_CYCLE, NOW, 0).status()).as("the gateway admits a call without policy").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.aiOffByDefault(off, 1, FRESH_CYCLE, SCAN_CYCLE, NOW, 0).status())
+                .as("an organisation without policy reads AI on").isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void aiPromptsSanitisedFailsWhenAnOriginalWouldBeSentOrTheEmailIsNotRestored() {
+        List<String> planted = List.of("secret", "card", "iban", "email");
+        assertThat(ConfigChecks.aiPromptsSanitised(new AiAssurance.Canary(planted, List.of(), true, false)).status())
+                .isEqualTo(Check.Status.PASS);
+        for (String kind : planted) {
+            assertThat(ConfigChecks.aiPromptsSanitised(new AiAssurance.Canary(planted, List.of(kind), true, false)).status())
+                    .as(kind + " leaked").isEqualTo(Check.Status.FAIL);
+        }
+        assertThat(ConfigChecks.aiPromptsSanitised(new AiAssurance.Canary(planted, List.of(), false, false)).status())
+                .as("the email placeholder not restored").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.aiPromptsSanitised(new AiAssurance.Canary(planted, List.of(), false, true)).status())
+                .as("the sanitiser failed").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.aiPromptsSanitised(new AiAssurance.Canary(List.of("email"), List.of(), true, false)).status())
+                .as("a kind not planted").isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void aiUsageRetentionFailsWhenTheOldestRecordOutlivedItsPeriod() {
+        Duration interval = Duration.ofHours(1);
+        assertThat(ConfigChecks.usageOverdue(Optional.empty(), 90, interval, NOW)).isEmpty();
+        assertThat(ConfigChecks.usageOverdue(Optional.of(NOW.minus(Duration.ofDays(89))), 90, interval, NOW)).isEmpty();
+        assertThat(ConfigChecks.usageOverdue(Optional.of(NOW.minus(Duration.ofDays(90)).minusSeconds(60)), 90, interval, NOW))
+                .as("within two enforcer intervals past the period").isEmpty();
+        assertThat(ConfigChecks.usageOverdue(Optional.of(NOW.minus(Duration.ofDays(91))), 90, interval, NOW)).isPresent();
+        assertThat(ConfigChecks.usageOverdue(Optional.of(NOW.minus(Duration.ofDays(31))), 30, interval, NOW))
+                .as("the organisation's own period").isPresent();
+        assertThat(ConfigChecks.swept(1, FRESH_CYCLE, SCAN_CYCLE, NOW, Map.of(), Map.of()).status()).isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
+    void aiProvidersFailWhenOneIsPublishedWithoutRegionOrModels() {
+        var eu = new AiAssurance.PublishedProvider("mistral-eu", "openai", "eu", List.of("mistral-large-latest"));
+        Check.Result healthy = ConfigChecks.aiProviders(List.of(eu));
+        assertThat(healthy.status()).isEqualTo(Check.Status.PASS);
+        assertThat(healthy.evidence().toString()).contains("mistral-eu", "openai", "eu", "mistral-large-latest")
+                .doesNotContainIgnoringCase("key").doesNotContain("http");
+        assertThat(ConfigChecks.aiProviders(List.of(eu, new AiAssurance.PublishedProvider("x", "openai", " ", List.of("m")))).status())
+                .as("no region").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.aiProviders(List.of(new AiAssurance.PublishedProvider("x", "openai", "us", List.of()))).status())
+                .as("no model").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.aiProviders(List.of()).status()).isEqualTo(Check.Status.NOT_CONFIGURED);
+    }
+
+    @Test
     void webhookSigningFailsWhenAnyPartOfTheCanaryMisbehaves() {
         assertThat(ConfigChecks.webhookSigning(new WebhookSigning().run()).status()).as("the production signing, live")
                 .isEqualTo(Check.Status.PASS);
@@ -417,6 +477,11 @@ class ConfigChecksTest {
             @Override
             public Destination check(String url) {
                 throw new DestinationNotAllowedException("refused");
+            }
+
+            @Override
+            public Streamed open(Call call) {
+                throw new DestinationNotAllowedException("refused"); // the probe uses send only
             }
 
             @Override

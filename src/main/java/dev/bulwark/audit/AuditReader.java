@@ -27,9 +27,12 @@ public class AuditReader {
         return queries.about(tenant, entityIds);
     }
 
-    /** The event {@code eventId} of {@code tenant}, if its chain still holds it (retention may have purged it). */
-    public java.util.Optional<AuditRecord> find(UUID tenant, UUID eventId) {
-        return queries.find(tenant, eventId);
+    /**
+     * The event {@code eventId} of {@code tenant} without its data (no {@code before}/{@code after}: nothing is
+     * decrypted), if its chain still holds it (retention may have purged it).
+     */
+    public java.util.Optional<AuditRecord> findWithoutData(UUID tenant, UUID eventId) {
+        return queries.findWithoutData(tenant, eventId);
     }
 
     /** Every event of {@code tenant}, oldest first, inside one read transaction. */

@@ -76,10 +76,15 @@ public class AuditQueries {
                 .list());
     }
 
-    /** The tenant's event {@code eventId}, if its chain holds it. */
-    public java.util.Optional<AuditRecord> find(UUID tenant, UUID eventId) {
-        return tenantScope.inTenant(tenant, null, () -> jdbc.sql(
-                        "SELECT %s FROM audit_events WHERE tenant_id = :tenant AND id = :id".formatted(COLUMNS))
+    /**
+     * The tenant's event {@code eventId} without its data ({@code before}/{@code after} null, nothing decrypted), if its
+     * chain holds it: what a webhook delivery may carry.
+     */
+    public java.util.Optional<AuditRecord> findWithoutData(UUID tenant, UUID eventId) {
+        return tenantScope.inTenant(tenant, null, () -> jdbc.sql("""
+                        SELECT %s FROM audit_events WHERE tenant_id = :tenant AND id = :id""".formatted(COLUMNS
+                        .replace("before_ct, after_ct, before_json, after_json", "NULL::bytea AS before_ct, NULL::bytea AS after_ct,"
+                                + " NULL::text AS before_json, NULL::text AS after_json")))
                 .param("tenant", tenant)
                 .param("id", eventId)
                 .query(this::map)

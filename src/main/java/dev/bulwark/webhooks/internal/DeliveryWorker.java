@@ -290,7 +290,7 @@ public class DeliveryWorker implements SmartLifecycle {
         if (!row.enabled()) {
             return new Prepared(row.webhookId(), row.attempts(), row.createdAt(), null, null, null, "webhook-disabled");
         }
-        Optional<AuditRecord> event = events.find(c.tenant(), row.eventId());
+        Optional<AuditRecord> event = events.findWithoutData(c.tenant(), row.eventId());
         if (event.isEmpty()) {
             return new Prepared(row.webhookId(), row.attempts(), row.createdAt(), null, null, null, "event-purged");
         }
@@ -310,16 +310,19 @@ public class DeliveryWorker implements SmartLifecycle {
     }
 
     private Outcome succeeded(Claimed c, Prepared p, Instant now, int status) {
+        // One statement: the delivery succeeded, its place in the queue (if still this claim's) is given up, and its
+        // webhook's run of failures, if any, has ended.
         jdbc.sql("""
-                        UPDATE webhook_deliveries SET status = 'succeeded', attempts = attempts + 1, response_status = :status,
-                            failure = NULL, last_attempt_at = :now, next_attempt_at = NULL
-                        WHERE tenant_id = :org AND id = :id
+                        WITH delivered AS (
+                            UPDATE webhook_deliveries SET status = 'succeeded', attempts = attempts + 1, response_status = :status,
+                                failure = NULL, last_attempt_at = :now, next_attempt_at = NULL
+                            WHERE tenant_id = :org AND id = :id),
+                        released AS (
+                            DELETE FROM webhook_queue WHERE delivery_id = :id AND due_at = :lease)
+                        UPDATE webhooks SET failing_since = NULL WHERE tenant_id = :org AND id = :webhook AND failing_since IS NOT NULL
                         """)
                 .param("org", c.tenant()).param("id", c.deliveryId()).param("status", status).param("now", Timestamp.from(now))
-                .update();
-        release(c, null);
-        jdbc.sql("UPDATE webhooks SET failing_since = NULL WHERE tenant_id = :org AND id = :id AND failing_since IS NOT NULL")
-                .param("org", c.tenant()).param("id", p.webhookId())
+                .param("lease", Timestamp.from(c.leaseUntil())).param("webhook", p.webhookId())
                 .update();
         return new Outcome(c.deliveryId(), true, true, status, null, null, false);
     }

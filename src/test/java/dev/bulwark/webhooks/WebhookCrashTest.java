@@ -1,20 +1,17 @@
 package dev.bulwark.webhooks;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import dev.bulwark.ChildBulwark;
 import dev.bulwark.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WebhookCrashTest {
 
-    private static final Pattern RUNNING = Pattern.compile("Bulwark is running at http://localhost:(\\d+)/");
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -113,40 +109,11 @@ class WebhookCrashTest {
     }
 
     private static Process launch(Path dataDir, String name, String pollInterval) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "dev.bulwark.BulwarkApplication")
-                .redirectErrorStream(true)
-                .redirectOutput(dataDir.resolve(name + ".log").toFile());
-        builder.environment().put("BULWARK_DATA_DIR", dataDir.toString());
-        builder.environment().put("SERVER_PORT", Integer.toString(port));
         // The test configuration on the class path lets egress reach 127.0.0.1:47801-47810 and stills the worker; this sets it.
-        builder.environment().put("BULWARK_WEBHOOKS_POLL_INTERVAL", pollInterval);
-        return builder.start();
+        return ChildBulwark.launch(dataDir, dataDir.resolve(name + ".log"), Map.of("BULWARK_WEBHOOKS_POLL_INTERVAL", pollInterval));
     }
 
     private int awaitHealthy(Process process, Path log) throws Exception {
-        // A JVM and its PostgreSQL starting on a saturated machine; returns as soon as healthy.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("Bulwark exited early:\n" + Files.readString(log));
-            }
-            Matcher m = RUNNING.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) {
-                int port = Integer.parseInt(m.group(1));
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200) {
-                    return port;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("Bulwark did not become healthy:\n" + Files.readString(log));
+        return ChildBulwark.awaitRunning(process, log, http, true);
     }
 }

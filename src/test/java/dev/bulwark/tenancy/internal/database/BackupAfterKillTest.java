@@ -1,7 +1,6 @@
 package dev.bulwark.tenancy.internal.database;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.bulwark.ChildBulwark;
 import dev.bulwark.IntegrationTest;
 import dev.bulwark.tenancy.BackupCommands;
 import org.junit.jupiter.api.Test;
@@ -164,34 +164,11 @@ class BackupAfterKillTest {
     }
 
     private static Process launch(Path data, Path archive) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "dev.bulwark.BulwarkApplication", "--bulwark.backup.archive-timeout=1s", "--bulwark.database.embedded.supervise=false")
-                .redirectErrorStream(true)
-                .redirectOutput(data.resolve("app.log").toFile());
-        builder.environment().put("BULWARK_DATA_DIR", data.toString());
-        builder.environment().put("BULWARK_BACKUP_ARCHIVE_DIR", archive.toString());
-        builder.environment().put("SERVER_PORT", Integer.toString(port));
-        return builder.start();
+        return ChildBulwark.launch(data, data.resolve("app.log"), Map.of("BULWARK_BACKUP_ARCHIVE_DIR", archive.toString()),
+                "--bulwark.backup.archive-timeout=1s", "--bulwark.database.embedded.supervise=false");
     }
 
     private int awaitHealthy(Process process, Path log) throws Exception {
-        Pattern running = Pattern.compile("Bulwark is running at http://localhost:(\\d+)/");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("Bulwark exited early:\n" + Files.readString(log));
-            }
-            Matcher m = running.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("Bulwark did not start:\n" + Files.readString(log));
+        return ChildBulwark.awaitRunning(process, log, http, false);
     }
 }

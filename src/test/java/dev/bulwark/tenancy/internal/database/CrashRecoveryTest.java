@@ -1,7 +1,6 @@
 package dev.bulwark.tenancy.internal.database;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.UUID;
@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.bulwark.ChildBulwark;
 import dev.bulwark.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,39 +129,10 @@ class CrashRecoveryTest {
     }
 
     private static Process launch(Path dataDir, String name) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "dev.bulwark.BulwarkApplication")
-                .redirectErrorStream(true)
-                .redirectOutput(dataDir.resolve(name + ".log").toFile());
-        builder.environment().put("BULWARK_DATA_DIR", dataDir.toString());
-        builder.environment().put("SERVER_PORT", Integer.toString(port));
-        return builder.start();
+        return ChildBulwark.launch(dataDir, dataDir.resolve(name + ".log"), Map.of());
     }
 
     private int awaitHealthy(Process process, Path log) throws Exception {
-        Pattern running = Pattern.compile("Bulwark is running at http://localhost:(\\d+)/");
-        // A JVM and its PostgreSQL starting on a saturated machine; returns as soon as healthy.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("Bulwark exited early:\n" + Files.readString(log));
-            }
-            Matcher m = running.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) {
-                int port = Integer.parseInt(m.group(1));
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200 && health.body().equals("{\"status\":\"UP\"}")) {
-                    return port;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("Bulwark did not become healthy:\n" + Files.readString(log));
+        return ChildBulwark.awaitRunning(process, log, http, true);
     }
 }

@@ -38,7 +38,7 @@ import static dev.bulwark.bench.BenchHttp.send;
  * HTTP server on 127.0.0.1, allowed by {@code bulwark.egress.allow}) answers 204 and notes when each event's delivery
  * arrived; an event's latency runs from its transaction's commit to that arrival.
  * <p>Phases, in one run: {@code baseline} (the writers as fast as they go, the webhooks disabled: what the writes cost
- * alone); {@code paced} (writes offered at {@code rate} a second for {@code seconds}: deliveries/s, latency p50/p99/max,
+ * alone); 10 s of paced writes with delivery on to warm the delivery path (not recorded); {@code paced} (writes offered at {@code rate} a second for {@code seconds}: deliveries/s, latency p50/p99/max,
  * any not delivered 10 s after the last write); {@code flat out} (the writers as fast as they go with delivery on: the
  * writes' rate against the baseline, and the deliveries that kept up). The paced writes come from at least 16 threads, so
  * that a slow commit does not hold back the schedule.
@@ -102,8 +102,12 @@ public final class WebhookLoad {
             writer.flatOut(writers, Duration.ofSeconds(5), false);
             double baseline = writer.flatOut(writers, Duration.ofSeconds(seconds), false);
             enable(client, base, hooks, true);
+            // Warm-up of the delivery path (the worker, egress, signing, the receiver) at the paced rate, not recorded.
+            writer.paced(rate, Math.max(16, writers), Duration.ofSeconds(10));
+            drain(Duration.ofSeconds(30));
             COMMITTED.clear();
             ARRIVED.clear();
+            DUPLICATES.set(0);
 
             // Paced: `rate` writes a second, every one of them delivered.
             // Open loop: enough writers that a slow commit does not hold back the schedule.

@@ -74,6 +74,7 @@ public enum AuditType {
     AI_POLICY_UPDATED("ai.policy.updated", Category.CONFIG_CHANGED),
     AI_KEY_SET("ai.key.set", Category.CREDENTIAL_CHANGED),
     AI_KEY_REMOVED("ai.key.removed", Category.CREDENTIAL_CHANGED),
+    AI_AUTO_SEND_DECIDED("ai.auto_send.decided", Category.DATA_WRITE),
 
     AUDIT_READ("audit.read", Category.AUDIT_ACCESSED),
     AUDIT_VERIFIED("audit.verified", Category.AUDIT_ACCESSED),

@@ -97,6 +97,8 @@ public final class Ocsf {
 
             // A completion is made (and its receipt written); the organisation's provider keys are its own configuration.
             case AI_COMPLETION -> api(1, "Create");
+            // The decision is a record of its own (the receipt of a product's choice to send or hold an answer).
+            case AI_AUTO_SEND_DECIDED -> api(1, "Create");
             case AI_KEY_REMOVED -> api(4, "Delete");
             case ORG_CREATED, WEBHOOK_CREATED, PROJECT_CREATED, DOCUMENT_CREATED, CONTACT_CREATED, INTERACTION_CREATED -> api(1, "Create");
             case ORG_EXPORTED, PRIVACY_ACCESS_EXPORTED, CONTACT_READ, AUDIT_READ, AUDIT_VERIFIED, AUDIT_EXPORTED -> api(2, "Read");

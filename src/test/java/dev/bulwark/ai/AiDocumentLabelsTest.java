@@ -52,24 +52,10 @@ class AiDocumentLabelsTest extends IntegrationTest {
     private Tenant tenant;
     private UUID project;
 
-    /**
-     * The stub takes the port of stub-openai. Another test JVM on the same machine (the gateway's own tests, another
-     * checkout) may hold it for a while: wait for it, up to a generous deadline, rather than fail by chance.
-     */
+    /** The stub takes the port of stub-openai (waiting while another test JVM holds it). */
     @BeforeAll
     static void stub() throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(15);
-        while (true) {
-            try {
-                provider = StubProvider.start(AiGatewayTest.OPENAI_PORT, AiGatewayTest::echoOpenAi);
-                return;
-            } catch (java.net.BindException busy) {
-                if (System.nanoTime() > deadline) {
-                    throw busy;
-                }
-                Thread.sleep(500);
-            }
-        }
+        provider = StubProvider.startWhenFree(AiGatewayTest.OPENAI_PORT, AiGatewayTest::echoOpenAi);
     }
 
     @AfterAll

@@ -94,6 +94,24 @@ final class StubProvider implements AutoCloseable {
         this.acceptor = Thread.ofPlatform().daemon().name("stub-provider-" + port).start(this::accept);
     }
 
+    /**
+     * Starts a stub on {@code port}, waiting for it while another test JVM on the same machine (the gateway's own tests,
+     * another checkout) holds the port, up to a generous deadline, rather than failing by chance.
+     */
+    static StubProvider startWhenFree(int port, Function<Received, Reply> answer) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(15);
+        while (true) {
+            try {
+                return start(port, answer);
+            } catch (java.net.BindException busy) {
+                if (System.nanoTime() > deadline) {
+                    throw busy;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
     static StubProvider start(int port, Function<Received, Reply> answer) throws IOException {
         return new StubProvider(port, answer);
     }

@@ -11,6 +11,7 @@ import java.util.UUID;
 import dev.bulwark.access.Caller;
 import dev.bulwark.access.Requires;
 import dev.bulwark.ai.internal.AiPolicies;
+import dev.bulwark.ai.internal.AutoSendDecisions;
 import dev.bulwark.ai.internal.Gateway;
 import dev.bulwark.ai.internal.ProviderKeys;
 import dev.bulwark.ai.internal.ProviderListing;
@@ -109,6 +110,13 @@ class AiController {
         }
     }
 
+    /** A product's question before it sends an answer on its own: the answer's completion and its score. */
+    record AutoSendBody(@NotNull UUID completionId,
+                        @NotBlank @Size(max = 64) @Pattern(regexp = "[a-z0-9][a-z0-9._-]*", message = "must be lower-case letters, digits, '.', '_' or '-'")
+                        String channel,
+                        @NotNull @DecimalMin("0") @DecimalMax("1") @Digits(integer = 1, fraction = 3) BigDecimal score) {
+    }
+
     /** The answer of a completion that is not streamed. */
     record CompletionView(UUID id, String output, String label, Map<String, Integer> redactions, Gateway.Provenance provenance) {
 
@@ -123,15 +131,17 @@ class AiController {
     private final ProviderListing listing;
     private final Gateway gateway;
     private final UsageRecords usage;
+    private final AutoSendDecisions autoSend;
     private final ObjectMapper json;
 
     AiController(AiPolicies policies, ProviderKeys keys, ProviderListing listing, Gateway gateway, UsageRecords usage,
-                 ObjectMapper json) {
+                 AutoSendDecisions autoSend, ObjectMapper json) {
         this.policies = policies;
         this.keys = keys;
         this.listing = listing;
         this.gateway = gateway;
         this.usage = usage;
+        this.autoSend = autoSend;
         this.json = json;
     }
 
@@ -268,5 +278,24 @@ class AiController {
                                        @RequestParam(required = false) Integer limit,
                                        @RequestParam(required = false) String cursor) {
         return usage.list(caller, from, to, PageRequest.of(limit, cursor));
+    }
+
+    /**
+     * The auto-send decision for an answered completion (MEMBER and above, people and keys alike: the products that send
+     * are usually keys). Compared with the organisation's threshold; written once with its receipt.
+     */
+    @PostMapping("/api/v1/orgs/{orgId}/ai/auto-send-decisions")
+    @Audited(AuditType.AI_AUTO_SEND_DECIDED)
+    @Requires(Permission.USE_AI)
+    @ResponseStatus(HttpStatus.CREATED)
+    AutoSendDecisions.Decision decideAutoSend(Caller caller, @Valid @RequestBody AutoSendBody body) {
+        return autoSend.decide(caller, body.completionId(), body.channel(), body.score());
+    }
+
+    @GetMapping("/api/v1/orgs/{orgId}/ai/auto-send-decisions")
+    @Requires(Permission.READ_AUDIT)
+    Page<AutoSendDecisions.Decision> autoSendDecisions(Caller caller, @RequestParam(required = false) Integer limit,
+                                                       @RequestParam(required = false) String cursor) {
+        return autoSend.list(caller, PageRequest.of(limit, cursor));
     }
 }

@@ -56,9 +56,9 @@ class AiGatewayTest extends IntegrationTest {
 
     @BeforeAll
     static void stubs() throws Exception {
-        openAi = StubProvider.start(OPENAI_PORT, AiGatewayTest::echoOpenAi);
-        anthropic = StubProvider.start(ANTHROPIC_PORT, AiGatewayTest::echoAnthropic);
-        third = StubProvider.start(THIRD_PORT, AiGatewayTest::echoOpenAi);
+        openAi = StubProvider.startWhenFree(OPENAI_PORT, AiGatewayTest::echoOpenAi);
+        anthropic = StubProvider.startWhenFree(ANTHROPIC_PORT, AiGatewayTest::echoAnthropic);
+        third = StubProvider.startWhenFree(THIRD_PORT, AiGatewayTest::echoOpenAi);
     }
 
     @AfterAll

@@ -27,7 +27,7 @@ class AiSanitiserFailureTest extends IntegrationTest {
 
     @BeforeAll
     static void stub() throws Exception {
-        provider = StubProvider.start(AiGatewayTest.OPENAI_PORT, AiGatewayTest::echoOpenAi);
+        provider = StubProvider.startWhenFree(AiGatewayTest.OPENAI_PORT, AiGatewayTest::echoOpenAi);
     }
 
     @AfterAll

@@ -24,6 +24,7 @@ import dev.bulwark.shared.InvalidInputException;
 import dev.bulwark.tenancy.TenantScope;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Each organisation's AI policy: whether AI is on, which providers it allows, in which regions (none: any), and the
@@ -83,6 +84,27 @@ public class AiPolicies {
                 .query(AiPolicies::policy)
                 .optional()
                 .orElse(Policy.DEFAULT);
+    }
+
+    /** The policy and the organisation's sealed key for one provider, as one statement reads them. */
+    record Admission(Policy policy, UUID keyId, byte[] sealedKey) {
+    }
+
+    /**
+     * The organisation's policy and its own sealed key for {@code providerId}, in one round trip: the statement binds
+     * the tenant itself (migration V59, {@code ai_admission}), in an implicit transaction of its own. Outside a
+     * transaction only: inside one, the binding would outlive the statement.
+     */
+    Admission admission(UUID org, String providerId) {
+        if (org == null || TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("the AI admission runs in a statement of its own, outside a transaction");
+        }
+        return jdbc.sql("SELECT * FROM ai_admission(:org, :provider)")
+                .param("org", org)
+                .param("provider", providerId)
+                .query((rs, row) -> new Admission(rs.getBoolean("has_policy") ? policy(rs, row) : Policy.DEFAULT,
+                        rs.getObject("key_id", UUID.class), rs.getBytes("key_ct")))
+                .single();
     }
 
     /**

@@ -188,33 +188,29 @@ public class Gateway {
         UUID org = caller.orgId();
         Receipt receipt = new Receipt(caller, Ids.newId(), clock.instant().truncatedTo(ChronoUnit.MICROS), request, provider, start);
 
-        // Policy and key, in one short transaction; a refusal's receipt commits with it.
-        record Admission(RefusedException refused, String apiKey) {
-        }
-        Admission admission = tenantScope.inTenant(org, null, () -> {
+        // The context references, when there are any, in a short transaction of their own; then the policy and the
+        // organisation's key in one statement (one round trip). A refusal's receipt commits in a transaction of its own.
+        if (!request.contextRefs().isEmpty()) {
             List<WorkspaceReferences.Ref> missing = workspace.missing(org, request.contextRefs());
             if (!missing.isEmpty()) {
                 throw new NotFoundException("contextRefs names no " + missing.getFirst().type() + " " + missing.getFirst().id()
                         + " in this organisation.");
             }
-            AiPolicies.Policy policy = policies.read(org);
-            RefusedException refusal = refusal(policy, request.provider(), provider);
-            String apiKey = null;
-            if (refusal == null) {
-                apiKey = keys.key(org, request.provider()).orElse(provider.apiKey());
-                if (apiKey == null) {
-                    refusal = new RefusedException(409, NOT_CONFIGURED, "AI provider not configured",
-                            "Provider " + request.provider() + " has no key: neither the platform's nor one of this organisation.");
-                }
+        }
+        AiPolicies.Admission admitted = policies.admission(org, request.provider());
+        RefusedException refusal = refusal(admitted.policy(), request.provider(), provider);
+        String apiKey = null;
+        if (refusal == null) {
+            apiKey = keys.open(org, admitted.keyId(), admitted.sealedKey()).orElse(provider.apiKey());
+            if (apiKey == null) {
+                refusal = new RefusedException(409, NOT_CONFIGURED, "AI provider not configured",
+                        "Provider " + request.provider() + " has no key: neither the platform's nor one of this organisation.");
             }
-            if (refusal != null) {
-                receipt.write(REFUSED, refusal.slug());
-                return new Admission(refusal, null);
-            }
-            return new Admission(null, apiKey);
-        });
-        if (admission.refused() != null) {
-            throw admission.refused();
+        }
+        if (refusal != null) {
+            RefusedException refused = refusal;
+            tenantScope.inTenant(org, null, () -> receipt.write(REFUSED, refused.slug()));
+            throw refused;
         }
 
         // Sanitising: nothing leaves unless every message went through the session.
@@ -236,7 +232,7 @@ public class Gateway {
         }
 
         WireFormat format = providers.format(provider);
-        Egress.Call call = format.call(provider, admission.apiKey(), request.model(), sanitised, request.stream());
+        Egress.Call call = format.call(provider, apiKey, request.model(), sanitised, request.stream());
         receipt.promptSha256 = sha256(call.body());
         long sent = System.nanoTime();
         Egress.Streamed answer;

@@ -116,6 +116,11 @@ public class ProviderKeys {
     }
 
     /** The organisation's own key for {@code providerId}, decrypted; in the caller's tenant-bound transaction. */
+    /** The organisation's own key as stored with row id {@code id}, opened; empty when there is none. */
+    Optional<String> open(UUID org, UUID id, byte[] sealed) {
+        return id == null ? Optional.empty() : Optional.of(cipher.decrypt(new FieldCipher.Field(org, TABLE, COLUMN, id), sealed));
+    }
+
     Optional<String> key(UUID org, String providerId) {
         record Stored(UUID id, byte[] sealed) {
         }
@@ -124,7 +129,7 @@ public class ProviderKeys {
                 .param("provider", providerId)
                 .query((rs, n) -> new Stored(rs.getObject("id", UUID.class), rs.getBytes("api_key_ct")))
                 .optional()
-                .map(s -> cipher.decrypt(new FieldCipher.Field(org, TABLE, COLUMN, s.id()), s.sealed()));
+                .flatMap(s -> open(org, s.id(), s.sealed()));
     }
 
     private void requireProvider(String providerId) {

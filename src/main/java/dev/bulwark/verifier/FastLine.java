@@ -65,6 +65,7 @@ final class FastLine {
     private final byte[] stored = new byte[32];
     private final byte[] payload = new byte[32];
     private final byte[] prev = new byte[32];
+    private final byte[] expectedHash = new byte[32];
     private byte[] input = new byte[2048];
     private int length;
     private long seq;
@@ -97,7 +98,7 @@ final class FastLine {
             p++;
         }
         if (p != limit || seqStart < 0 || !versionSeen || start[PAYLOAD_HASH] < 0 || start[PREV_HASH] < 0 || start[HASH] < 0
-                || !hex(PAYLOAD_HASH, stored) || !hex(PREV_HASH, prev)) {
+                || !hex(PAYLOAD_HASH, stored) || !hex(PREV_HASH, prev) || !hex(HASH, expectedHash)) {
             return false;
         }
         byte[] salt = null;
@@ -158,7 +159,7 @@ final class FastLine {
         field(payload, 0, 32);
         field(prev, 0, 32);
         finish(c.hash, i * 32);
-        if (!hex(HASH, stored) || !Arrays.equals(c.hash, i * 32, i * 32 + 32, stored, 0, 32)) {
+        if (!Arrays.equals(c.hash, i * 32, i * 32 + 32, expectedHash, 0, 32)) {
             c.problem[i] = "hash does not match the event";
             return true;
         }

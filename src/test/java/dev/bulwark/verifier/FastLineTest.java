@@ -74,7 +74,7 @@ class FastLineTest {
         byte[] original = bytes(text);
         Random random = new Random(25);
         byte[] alphabet = bytes("\"\\{}[],:0123456789abcdefABCDEF -.tnu\u00e9\t");
-        for (int i = 0; i < 3000; i++) {
+        for (int i = 0; i < 20000; i++) {
             byte[] b = original.clone();
             int at = random.nextInt(b.length);
             b[at] = random.nextBoolean() ? alphabet[random.nextInt(alphabet.length)] : (byte) random.nextInt(256);

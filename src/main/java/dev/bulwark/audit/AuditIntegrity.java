@@ -53,6 +53,15 @@ public class AuditIntegrity {
                 .optional());
     }
 
+    /** The seq of the tenant's newest event as its head row names it (0 for an empty chain). */
+    public long headSeq(UUID tenant) {
+        return tenantScope.inTenant(tenant, null, () -> jdbc.sql("SELECT seq FROM audit_heads WHERE tenant_id = :tenant")
+                .param("tenant", tenant)
+                .query(Long.class)
+                .optional()
+                .orElse(0L));
+    }
+
     /** Up to {@code limit} organisations with a chain, in id order after {@code after} (null: from the start). */
     public List<UUID> chains(UUID after, int limit) {
         return jdbc.sql("SELECT tenant_id FROM audit_heads WHERE tenant_id > :after ORDER BY tenant_id LIMIT :limit")

@@ -36,8 +36,10 @@ import tools.jackson.databind.json.JsonMapper;
  * a valid Ed25519 signature by the given verifier key. Prints what it found; exit status 0 when everything holds, 1
  * with the first bad seq otherwise, 2 when it was used wrongly.
  *
- * <p>Lines are parsed and hashed in parallel batches; only the links between events and the Merkle tree are walked
- * in order.
+ * <p>The file is read in blocks of whole lines, each cut into one range per core; each range is tokenized and hashed
+ * on its own thread ({@link FastLine}, falling back to Jackson's parser for any line not of the export's plain shape),
+ * Merkle leaves included, while the calling thread walks the blocks before it in order: seqs, links, the tree's inner
+ * nodes and the checkpoints are all that need the order.
  */
 public final class OfflineVerifier {
 
@@ -47,7 +49,6 @@ public final class OfflineVerifier {
     }
 
     private static final HexFormat HEX = HexFormat.of();
-    private static final int BATCH = 8_192;
     private static final byte[] ED25519_SPKI = HEX.parseHex("302a300506032b6570032100");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -149,53 +150,89 @@ public final class OfflineVerifier {
         } else if (frontier != null) {
             throw new IllegalArgumentException("--frontier is for an export whose first events were purged");
         }
-        // Lines as bytes (the JSON parser reads UTF-8 itself): split here, parsed and hashed in parallel batches.
-        try (InputStream in = Files.newInputStream(events)) {
-            List<byte[]> batch = new ArrayList<>(BATCH);
-            byte[] buffer = new byte[1 << 20];
-            byte[] carry = new byte[0];
-            int read;
-            while ((read = in.read(buffer)) > 0 && walk.firstInvalid == null) {
-                int start = 0;
-                for (int i = 0; i < read; i++) {
-                    if (buffer[i] != '\n') {
-                        continue;
-                    }
-                    byte[] line = new byte[carry.length + i - start];
-                    System.arraycopy(carry, 0, line, 0, carry.length);
-                    System.arraycopy(buffer, start, line, carry.length, i - start);
-                    carry = new byte[0];
-                    start = i + 1;
-                    if (!blank(line)) {
-                        batch.add(line);
-                    }
-                    if (batch.size() == BATCH) {
-                        walk.take(batch);
-                        batch = new ArrayList<>(BATCH);
-                    }
-                }
-                byte[] rest = new byte[carry.length + read - start];
-                System.arraycopy(carry, 0, rest, 0, carry.length);
-                System.arraycopy(buffer, start, rest, carry.length, read - start);
-                carry = rest;
-            }
-            if (!blank(carry)) {
-                batch.add(carry);
-            }
-            if (walk.firstInvalid == null) {
-                walk.take(batch);
-            }
-        }
+        // The file is read in blocks of whole lines; each block is cut into one range per core, and each range is
+        // tokenized and hashed by its own thread while this one walks the blocks before it in order.
+        read(events, walk);
         return walk.finish();
     }
 
-    private static boolean blank(byte[] line) {
-        for (byte b : line) {
-            if (b != ' ' && b != '\t' && b != '\r') {
-                return false;
+
+    private static final int BLOCK = 4 << 20;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    /** The verifier's own threads (daemons: a verification that stops early leaves nothing that keeps a JVM up). */
+    private static final java.util.concurrent.ExecutorService WORKERS = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(2, CORES), r -> {
+                Thread t = new Thread(r, "audit-verify");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** A block of whole lines and the work on its ranges, in order. */
+    private record Block(List<java.util.concurrent.Future<Chunk>> ranges) {
+    }
+
+    private static void read(Path events, Walk walk) throws IOException {
+        java.util.ArrayDeque<Block> pending = new java.util.ArrayDeque<>();
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(events)) {
+            byte[] carry = new byte[0];
+            boolean eof = false;
+            while (!eof && walk.firstInvalid == null) {
+                byte[] buf = new byte[Math.max(BLOCK, carry.length * 2)];
+                System.arraycopy(carry, 0, buf, 0, carry.length);
+                int n = carry.length;
+                java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
+                bb.position(n);
+                while (bb.hasRemaining()) {
+                    if (in.read(bb) < 0) {
+                        eof = true;
+                        break;
+                    }
+                }
+                n = bb.position();
+                int cut = n;
+                if (!eof) {
+                    while (cut > 0 && buf[cut - 1] != '\n') {
+                        cut--;
+                    }
+                    if (cut == 0) { // one line longer than the block: read on with a larger one
+                        carry = Arrays.copyOf(buf, n);
+                        continue;
+                    }
+                }
+                carry = Arrays.copyOfRange(buf, cut, n);
+                pending.add(submit(buf, cut, walk.tenant));
+                while (pending.size() > 2) {
+                    walk.take(pending.poll());
+                }
+            }
+            while (!pending.isEmpty() && walk.firstInvalid == null) {
+                walk.take(pending.poll());
+            }
+        } finally {
+            for (Block b : pending) {
+                b.ranges().forEach(f -> f.cancel(false));
             }
         }
-        return true;
+    }
+
+    /** Cuts {@code buf[0, end)} into one range of whole lines per core, each checked on a worker. */
+    private static Block submit(byte[] buf, int end, UUID tenant) {
+        List<java.util.concurrent.Future<Chunk>> ranges = new ArrayList<>();
+        int parts = end < 64 << 10 ? 1 : CORES;
+        int from = 0;
+        for (int k = 1; k <= parts; k++) {
+            int to = k == parts ? end : Math.max(from, (int) ((long) end * k / parts));
+            while (to < end && to > 0 && buf[to - 1] != '\n') {
+                to++;
+            }
+            int a = from;
+            int b = to;
+            if (b > a) {
+                ranges.add(WORKERS.submit(() -> Chunk.of(buf, a, b, tenant)));
+            }
+            from = to;
+        }
+        return new Block(ranges);
     }
 
     private static long firstSeq(Path events) throws IOException {
@@ -255,35 +292,61 @@ public final class OfflineVerifier {
             }
         }
 
-        void take(List<byte[]> lines) {
-            long base = seq;
-            Event[] parsed = new Event[lines.size()];
-            IntStream.range(0, lines.size()).parallel().forEach(i -> parsed[i] = Event.check(lines.get(i), tenant, base + i + 1));
-            for (Event e : parsed) {
-                if (e.problem() != null) {
-                    fail(e.seq(), e.problem());
+        void take(Block block) {
+            for (java.util.concurrent.Future<Chunk> f : block.ranges()) {
+                Chunk c;
+                try {
+                    c = f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                }
+                if (!take(c)) {
                     return;
                 }
-                if (!Arrays.equals(e.prevHash(), last)) {
-                    fail(e.seq(), "previous hash does not match the event before");
-                    return;
+            }
+        }
+
+        /** Walks one range's events in order; false once something failed. */
+        private boolean take(Chunk c) {
+            for (int i = 0; i < c.n; i++) {
+                long expected = seq + 1;
+                if (c.unparsed[i] != null) {
+                    fail(expected, c.unparsed[i]);
+                    return false;
                 }
-                seq = e.seq();
-                last = e.hash();
-                redacted += e.redacted() ? 1 : 0;
+                if (c.seq[i] != expected) {
+                    fail(expected, c.seq[i] > expected ? "event missing" : "sequence out of order");
+                    return false;
+                }
+                if (c.problem[i] != null) {
+                    fail(expected, c.problem[i]);
+                    return false;
+                }
+                int at = i * 32;
+                if (!Arrays.equals(c.prev, at, at + 32, last, 0, 32)) {
+                    fail(expected, "previous hash does not match the event before");
+                    return false;
+                }
+                seq = expected;
+                last = Arrays.copyOfRange(c.hash, at, at + 32);
+                redacted += c.redacted[i] ? 1 : 0;
                 if (tree == null) {
                     continue;
                 }
-                tree.append(e.hash());
-                byte[] expected = roots.get(seq);
-                if (expected != null) {
-                    if (!Arrays.equals(expected, tree.root())) {
+                tree.appendLeaf(c.leaf, at);
+                byte[] expectedRoot = roots.get(seq);
+                if (expectedRoot != null) {
+                    if (!Arrays.equals(expectedRoot, tree.root())) {
                         fail(matched + 1, "events " + (matched + 1) + ".." + seq + " do not match the signed checkpoint of size " + seq);
-                        return;
+                        return false;
                     }
                     matched = seq;
                 }
             }
+            return true;
         }
 
         void fail(long at, String why) {
@@ -303,12 +366,103 @@ public final class OfflineVerifier {
         }
     }
 
+    /**
+     * The events of one range of lines, checked apart from their neighbours (each against its own seq; the walk checks
+     * the seqs follow): flat arrays of 32-byte hashes, and for each line what went wrong, if anything.
+     */
+    static final class Chunk {
+        int n;
+        long[] seq = new long[1024];
+        byte[] prev = new byte[1024 * 32];
+        byte[] hash = new byte[1024 * 32];
+        /** The Merkle leaf of each event (SHA-256 of 0x00 and its hash), computed here, in parallel. */
+        byte[] leaf = new byte[1024 * 32];
+        boolean[] redacted = new boolean[1024];
+        String[] problem = new String[1024];
+        /** Why a line is not an event at all (reported at the seq expected there). */
+        String[] unparsed = new String[1024];
+
+        static Chunk of(byte[] buf, int from, int to, UUID tenant) {
+            return of(buf, from, to, tenant, true);
+        }
+
+        /** {@code useFast} false: every line through the general path (the tests compare the two). */
+        static Chunk of(byte[] buf, int from, int to, UUID tenant, boolean useFast) {
+            Chunk c = new Chunk();
+            FastLine fast = new FastLine(tenant);
+            int start = from;
+            for (int i = from; i <= to; i++) {
+                if (i < to && buf[i] != '\n') {
+                    continue;
+                }
+                if (!blank(buf, start, i)) {
+                    c.grow();
+                    if (!useFast || !fast.check(buf, start, i, c)) {
+                        c.slow(Arrays.copyOfRange(buf, start, i), tenant);
+                    }
+                    if (c.problem[c.n] == null && c.unparsed[c.n] == null) {
+                        fast.leaf(c.hash, c.n * 32, c.leaf, c.n * 32);
+                    }
+                    c.n++;
+                }
+                start = i + 1;
+            }
+            return c;
+        }
+
+        private static boolean blank(byte[] b, int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void grow() {
+            if (n < seq.length) {
+                return;
+            }
+            int size = seq.length * 2;
+            seq = Arrays.copyOf(seq, size);
+            prev = Arrays.copyOf(prev, size * 32);
+            hash = Arrays.copyOf(hash, size * 32);
+            leaf = Arrays.copyOf(leaf, size * 32);
+            redacted = Arrays.copyOf(redacted, size);
+            problem = Arrays.copyOf(problem, size);
+            unparsed = Arrays.copyOf(unparsed, size);
+        }
+
+        /** The general path (Jackson's parser), for every line the fast path does not take as it is. */
+        private void slow(byte[] line, UUID tenant) {
+            Line l;
+            try {
+                l = Line.parse(line);
+            } catch (RuntimeException ex) {
+                unparsed[n] = "not an event line: " + ex.getClass().getSimpleName();
+                return;
+            }
+            Event e = Event.check(l, tenant, l.seq);
+            seq[n] = l.seq;
+            if (e.problem() != null) {
+                problem[n] = e.problem();
+                return;
+            }
+            if (e.prevHash() == null || e.prevHash().length != 32) {
+                problem[n] = "previous hash does not match the event before";
+                return;
+            }
+            System.arraycopy(e.prevHash(), 0, prev, n * 32, 32);
+            System.arraycopy(e.hash(), 0, hash, n * 32, 32);
+            redacted[n] = e.redacted();
+        }
+    }
+
     /** One parsed and checked line. */
     private record Event(long seq, byte[] prevHash, byte[] hash, boolean redacted, String problem) {
 
-        static Event check(byte[] line, UUID tenant, long expectedSeq) {
+        static Event check(Line e, UUID tenant, long expectedSeq) {
             try {
-                Line e = Line.parse(line);
                 long seq = e.seq;
                 if (seq != expectedSeq) {
                     return bad(expectedSeq, seq > expectedSeq ? "event missing" : "sequence out of order");
@@ -566,7 +720,13 @@ public final class OfflineVerifier {
         void append(byte[] eventHash) {
             sha.update((byte) 0);
             sha.update(eventHash);
-            byte[] h = sha.digest();
+            byte[] leaf = sha.digest();
+            appendLeaf(leaf, 0);
+        }
+
+        /** Appends a leaf whose hash (SHA-256 of 0x00 and the event hash) was computed already, at {@code leaf[off..]}. */
+        void appendLeaf(byte[] leaf, int off) {
+            byte[] h = Arrays.copyOfRange(leaf, off, off + 32);
             for (long s = size; (s & 1) == 1; s >>= 1) {
                 sha.update((byte) 1);
                 sha.update(stack.removeLast());

@@ -174,6 +174,9 @@ class TrustCenterTest {
         }
         assertThat(organisations).isGreaterThanOrEqualTo(2);
         assertThat(operatorOnly("audit-integrity", "audit.chains-verify")).containsEntry("chainsVerified", (int) organisations);
+        // The chains are verified by the independent offline verifier, not the writer's code.
+        assertThat(runner.operatorView().stream().filter(c -> c.id().equals("audit-integrity")).findFirst().orElseThrow()
+                .evidence().get("audit.chains-verify").evidence()).containsEntry("verifier", "independent (audit-verify)");
 
         // Row-level security no longer forced on one tenant table.
         asSuperuser("ALTER TABLE bulwark.contacts NO FORCE ROW LEVEL SECURITY");

@@ -1,8 +1,6 @@
 package dev.bulwark.recovery.internal;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +12,10 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import dev.bulwark.audit.AuditIntegrity;
-import dev.bulwark.audit.AuditReader;
 import dev.bulwark.audit.AuditSignatures;
+import dev.bulwark.recovery.IndependentChainCheck;
 import dev.bulwark.verifier.OfflineVerifier;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * What a drill checks on the restored copy, from inside the application started on it: every organisation's chain is
@@ -42,15 +39,13 @@ public class Drill {
     private static final int PAGE = 500;
 
     private final AuditIntegrity integrity;
-    private final AuditReader reader;
+    private final IndependentChainCheck chains;
     private final AuditSignatures signatures;
-    private final ObjectMapper json;
 
-    Drill(AuditIntegrity integrity, AuditReader reader, AuditSignatures signatures, ObjectMapper json) {
+    Drill(AuditIntegrity integrity, IndependentChainCheck chains, AuditSignatures signatures) {
         this.integrity = integrity;
-        this.reader = reader;
+        this.chains = chains;
         this.signatures = signatures;
-        this.json = json;
     }
 
     /** Verifies every chain; {@code copies} are directories of checkpoint copies ({@code <tenant>/<size>.note}). */
@@ -116,21 +111,7 @@ public class Drill {
 
     /** Writes the tenant's chain as the export endpoint does; the last seq written (0 for none). */
     private long export(UUID tenant, Path file) {
-        long[] last = {0};
-        try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            reader.each(tenant, event -> {
-                try {
-                    writer.write(json.writeValueAsString(event));
-                    writer.write('\n');
-                    last[0] = event.seq();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return last[0];
+        return chains.export(tenant, file);
     }
 
     private static List<Path> notes(Path dir) throws IOException {

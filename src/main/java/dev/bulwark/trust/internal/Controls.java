@@ -17,7 +17,6 @@ import java.util.function.Supplier;
 import dev.bulwark.ai.AiAssurance;
 import dev.bulwark.access.RateLimitProperties;
 import dev.bulwark.audit.AuditIntegrity;
-import dev.bulwark.audit.Verification;
 import dev.bulwark.egress.EgressProbe;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.MfaStatus;
@@ -26,6 +25,7 @@ import dev.bulwark.keys.KeyStatus;
 import dev.bulwark.privacy.RetentionStatus;
 import dev.bulwark.shared.ModuleTables;
 import dev.bulwark.recovery.DrillReports;
+import dev.bulwark.recovery.IndependentChainCheck;
 import dev.bulwark.tenancy.DatabaseBackups;
 import dev.bulwark.tenancy.DatabaseSupervision;
 import dev.bulwark.tenancy.IsolationCatalog;
@@ -74,7 +74,7 @@ public class Controls {
              RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
              TrustProperties properties, List<ModuleTables> modules, DatabaseSupervision database,
              EgressProbe egressProbe, WebhookSigning webhookSigning, DatabaseBackups backups, DrillReports drills,
-             AiAssurance ai) {
+             AiAssurance ai, IndependentChainCheck independent) {
         this.jdbc = jdbc;
         this.encrypted = Sweeps.Scanned.of(modules);
         this.sweeps = sweeps;
@@ -97,7 +97,7 @@ public class Controls {
                 check("isolation.canary", this::canary))));
         controls.add(new Control("audit-integrity", "Audit", "Tamper-evident audit log",
                 "Every organisation's audit chain verifies end to end against its hashes and signed checkpoints.",
-                List.of("SOC 2 CC7.2", "ASVS 5 V16.4.2"), List.of(check("audit.chains-verify", () -> chains(audit)),
+                List.of("SOC 2 CC7.2", "ASVS 5 V16.4.2"), List.of(check("audit.chains-verify", () -> chains(independent)),
                 check("audit.checkpoints-fresh", this::checkpoints))));
         controls.add(new Control("audit-append-only", "Audit", "Audit log is append-only",
                 "The application's database role can add audit events and read them, never change or delete one.",
@@ -265,16 +265,21 @@ public class Controls {
                 .forOperators(map("otherOrganisations", organisations - 1));
     }
 
-    /** A slice of organisations' chains verified end to end, and every chain found broken verified again until mended. */
-    private Check.Result chains(AuditIntegrity audit) {
+    /**
+     * A slice of organisations' chains verified end to end, and every chain found broken verified again until mended. The
+     * verification is the independent verifier's ({@code audit-verify}), on each chain exported as the export endpoint
+     * writes it, against the database's newest checkpoint and the copies outside it: not the writer's own code.
+     */
+    private Check.Result chains(IndependentChainCheck independent) {
         long[] events = {0};
         Sweeps.OrgOutcome outcome = sweeps.organisations("audit.chains-verify", SLICE, tenant -> {
-            Verification v = audit.verify(tenant);
+            IndependentChainCheck.Outcome v = independent.verify(tenant);
             events[0] += v.checked();
             return v.valid() ? Optional.empty() : Optional.of("invalid at seq " + v.firstInvalidSeq());
         });
         return ConfigChecks.swept(outcome.open(), outcome.cycle(), properties.scanCycle(), Instant.now(),
-                map("chainsInvalid", outcome.open()), map("chainsVerified", outcome.checked(), "eventsChecked", events[0]));
+                map("chainsInvalid", outcome.open(), "verifier", "independent (audit-verify)"),
+                map("chainsVerified", outcome.checked(), "eventsChecked", events[0]));
     }
 
     /**

@@ -7,13 +7,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Request budgets per minute, after authentication: per signed-in user, per API key, and per organisation (all its
  * users and keys together). Sign-in, signup and other anonymous paths have their own per-IP budget
  * ({@code bulwark.http.auth-requests-per-minute}).
+ *
+ * @param userPerMinute         requests a minute per signed-in user
+ * @param apiKeyPerMinute       requests a minute per API key
+ * @param organisationPerMinute requests a minute per organisation, all its users and keys together
+ * @param store                 where every budget's buckets live, the per-IP sign-in budget's too: {@code in-process}
+ *                              or {@code postgresql} (shared by all instances)
  */
 @ConfigurationProperties("bulwark.rate-limits")
 public record RateLimitProperties(
         @DefaultValue("600") int userPerMinute,
         @DefaultValue("600") int apiKeyPerMinute,
         @DefaultValue("3000") int organisationPerMinute,
-        // Where every budget's buckets live (the per-IP sign-in budget's too): see Store.
         @DefaultValue("in-process") Store store) {
 
     /** Where buckets live; docs/access-control.md weighs the two. */

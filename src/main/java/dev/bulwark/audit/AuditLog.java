@@ -16,6 +16,8 @@ import dev.bulwark.audit.internal.Payloads;
 import dev.bulwark.keys.KeysDestroyedException;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.tenancy.TenantScope;
+import dev.bulwark.shared.AfterCommit;
+import io.micrometer.core.instrument.Metrics;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -169,6 +171,8 @@ public class AuditLog {
                 .param("genesis", ChainCodec.GENESIS)
                 .query((rs, n) -> new Appended(id, rs.getLong("appended_seq"), rs.getBytes("appended_hash")))
                 .single();
+        // Appends by type (a closed enum, so a bounded tag), counted once committed (docs/observability.md).
+        AfterCommit.run(() -> Metrics.counter("bulwark.audit.appends", "type", event.type().dotted()).increment());
         CommittedEvents.noteOnCommit(new CommittedEvents.Committed(tenant, event.type(), event.actor().type(),
                 event.actor().id(), facts.ip(), facts.requestId()));
         return appended;

@@ -12,6 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * covers) is also written to {@code checkpointDir}, which should be storage the database's owner cannot rewrite
  * (another disk, a WORM bucket mount, a log shipper's spool). An empty {@code checkpointDir} turns that copy off.
  * {@code origin} names the logs: tenant {@code t}'s checkpoints say {@code <origin>/t}; it is also the key's name.
+ *
+ * @param checkpointInterval how often each grown chain gets a signed checkpoint
+ * @param checkpointDir      where checkpoints are copied, outside the database (empty: no copy)
+ * @param keyDir             where the Ed25519 checkpoint signing key lives
+ * @param origin             the name of the logs and of their key ({@code <origin>/<tenant>})
  */
 @ConfigurationProperties("bulwark.audit")
 public record AuditProperties(

@@ -6,6 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Inbound billing (docs/billing.md). {@code stripe.webhookSecret} is the signing secret of the Stripe webhook endpoint
  * ({@code whsec_…}, from Stripe's dashboard or CLI). It has no default: unset, the webhook endpoint does not exist (404)
  * and no billing event is ever accepted. Never printed.
+ *
+ * @param stripe Stripe's side of billing
  */
 @ConfigurationProperties("bulwark.billing")
 public record BillingProperties(Stripe stripe) {
@@ -14,7 +16,12 @@ public record BillingProperties(Stripe stripe) {
         stripe = stripe == null ? new Stripe(null) : stripe;
     }
 
-    /** Stripe's side: the webhook endpoint's signing secret. */
+    /**
+     * Stripe's side: the webhook endpoint's signing secret.
+     *
+     * @param webhookSecret the Stripe webhook endpoint's signing secret ({@code whsec_…}); unset, the endpoint answers 404.
+     *                      Set it in the environment only
+     */
     public record Stripe(String webhookSecret) {
 
         public Stripe {

@@ -6,21 +6,28 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** Sign-in, tokens, sessions and lockout. */
+/**
+ * Sign-in, tokens, sessions and lockout.
+ *
+ * @param issuer             the {@code iss} of access tokens; set it per environment
+ * @param audience           the {@code aud} of access tokens; set it per environment
+ * @param signingAlgorithm   how access tokens are signed: ES256, or RS256, or HS256 (a shared secret, never published)
+ * @param accessTokenTtl     how long an access token is valid (1 minute to 1 hour)
+ * @param sessionIdleTtl     a session ends when its refresh token is unused this long
+ * @param sessionAbsoluteTtl a session ends this long after sign-in in any case
+ * @param keyDir             where the token signing keys live (mode 600)
+ * @param stepUpWindow       sensitive actions need a factor verified this recently (signing in counts)
+ * @param lockout            the per-email lockout after failed sign-ins
+ */
 @ConfigurationProperties("bulwark.auth")
 public record AuthProperties(
-        // The "iss" and "aud" of access tokens; set both per environment.
         @DefaultValue("http://localhost:8080") String issuer,
         @DefaultValue("bulwark-api") String audience,
-        // ES256 by default; RS256 or HS256 (a shared secret, never published) by choice.
         @DefaultValue("ES256") SigningAlgorithm signingAlgorithm,
         @DefaultValue("15m") Duration accessTokenTtl,
-        // A session ends when its refresh token is unused this long, and in any case after the absolute lifetime.
         @DefaultValue("24h") Duration sessionIdleTtl,
         @DefaultValue("14d") Duration sessionAbsoluteTtl,
-        // Where the JWT signing keys live (mode 600); until the encryption work seals them under the root key.
         @DefaultValue("./var/keys") Path keyDir,
-        // Sensitive actions need a factor verified this recently (signing in counts).
         @DefaultValue("10m") Duration stepUpWindow,
         @DefaultValue Lockout lockout) {
 
@@ -29,7 +36,13 @@ public record AuthProperties(
         ES256, RS256, HS256
     }
 
-    /** Consecutive failures per email before a lock, and how long locks last (doubling from first to max). */
+    /**
+     * Consecutive failures per email before a lock, and how long locks last (doubling from first to max).
+     *
+     * @param threshold consecutive failed sign-ins of one email address that lock it
+     * @param firstLock how long the first lock lasts; each further lock doubles it
+     * @param maxLock   the longest a lock lasts
+     */
     public record Lockout(
             @DefaultValue("5") int threshold,
             @DefaultValue("1m") Duration firstLock,

@@ -26,6 +26,7 @@ public class ReencryptionJob {
     private static final Logger log = LoggerFactory.getLogger(ReencryptionJob.class);
     private static final Duration LEASE = Duration.ofMinutes(2);
     private static final String LEASE_PREFIX = "key-reencryption:";
+    private static final java.util.concurrent.atomic.AtomicLong REMAINING = new java.util.concurrent.atomic.AtomicLong();
 
     private final JdbcClient jdbc;
     private final KeyRotation rotation;
@@ -80,7 +81,11 @@ public class ReencryptionJob {
             log.warn("Re-encryption of organisation {} failed; it will be retried: {}", tenant, e.toString());
             return;
         }
+        // Rows still under a retired key, as this organisation's work stops (docs/observability.md).
+        long remaining = progress.remaining().values().stream().mapToLong(Long::longValue).sum();
+        io.micrometer.core.instrument.Metrics.gauge("bulwark.keys.reencryption.remaining.rows", REMAINING).set(remaining);
         if (progress.done()) {
+            io.micrometer.core.instrument.Metrics.counter("bulwark.keys.reencryptions.completed").increment();
             jdbc.sql("DELETE FROM key_reencryption_queue WHERE tenant_id = :tenant").param("tenant", tenant).update();
             log.info("Re-encryption of organisation {} is complete", tenant);
         }

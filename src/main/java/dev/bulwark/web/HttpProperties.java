@@ -7,36 +7,45 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
-/** Limits and switches of the HTTP edge. */
+/**
+ * Limits and switches of the HTTP edge.
+ *
+ * @param maxBodySize           request bodies past this answer 413, before any handler reads them
+ * @param metricsToken          bearer token that unlocks {@code /actuator/prometheus} (at least 32 characters); unset,
+ *                              metrics are not served over HTTP
+ * @param authRequestsPerMinute per client IP, per minute, for sign-in, MFA, step-up and signup together
+ * @param trustedProxies        proxies (IPs or CIDR ranges) whose {@code X-Forwarded-For} is believed; from anyone else
+ *                              the header is ignored
+ * @param hstsAlways            HSTS on every response, not only on HTTPS ones: for a proxy that terminates TLS, where
+ *                              this application sees plain HTTP but every client uses HTTPS
+ * @param corsOrigins           origins (scheme://host[:port]) allowed cross-origin requests; none by default, so no
+ *                              CORS header is ever sent
+ * @param headerTimeout         a client that stalls sending its request line and headers is cut off after this (also
+ *                              the keep-alive idle time)
+ * @param bodyTimeout           a client that stalls in the middle of its body is cut off after this
+ * @param maxHeaderSize         request line and headers together; past it, 431 (or the connection is closed)
+ * @param maxJsonDepth          JSON bodies nested deeper than this are refused with 400
+ * @param maxJsonStringLength   JSON strings longer than this are refused with 400
+ * @param publicOrigin          where clients reach this application (scheme://host[:port]): the one host the HTTPS
+ *                              redirect names, and the origin a cookie sign-in must come from; never taken from a
+ *                              request's Host header
+ * @param ipv6BudgetPrefix      the per-IP budget counts an IPv6 client by this leading part of its address, since one
+ *                              host is routinely given a whole /64
+ */
 @ConfigurationProperties("bulwark.http")
 public record HttpProperties(
-        // Request bodies past this answer 413, before any handler reads them.
         @DefaultValue("1MB") DataSize maxBodySize,
-        // Bearer token that unlocks /actuator/prometheus; with none set, metrics are not served over HTTP.
         String metricsToken,
-        // Per client IP, per minute, for sign-in, MFA, step-up and signup together (default 30, docs/api.md).
         @DefaultValue("30") int authRequestsPerMinute,
-        // Proxies (IPs or CIDR ranges) whose X-Forwarded-For is believed; from anyone else the header is ignored.
         @DefaultValue("") List<String> trustedProxies,
-        // HSTS on every response, not only on HTTPS ones: behind a proxy that terminates TLS, where this application
-        // sees plain HTTP but every client uses HTTPS.
         @DefaultValue("false") boolean hstsAlways,
-        // Origins (scheme://host[:port]) allowed cross-origin requests; none by default: no CORS header is ever sent.
         @DefaultValue("") List<String> corsOrigins,
-        // A client that stalls sending its request line and headers is cut off after this (also the keep-alive idle time).
         @DefaultValue("20s") java.time.Duration headerTimeout,
-        // A client that stalls in the middle of its body is cut off after this.
         @DefaultValue("30s") java.time.Duration bodyTimeout,
-        // Request line and headers together; past it, 431 (or the connection is closed).
         @DefaultValue("16KB") DataSize maxHeaderSize,
-        // JSON bodies: nesting deeper than this, or a string longer than this, is refused with 400.
         @DefaultValue("32") int maxJsonDepth,
         @DefaultValue("1048576") int maxJsonStringLength,
-        // Where clients reach this application (scheme://host[:port]; a URL's path is dropped): the one host the HTTPS
-        // redirect names, and the origin a cookie sign-in must come from. Never taken from a request's Host header.
         @DefaultValue("http://localhost:8080") URI publicOrigin,
-        // The per-IP budget counts an IPv6 client by this leading part of its address: one host is routinely given a
-        // whole /64, and would otherwise get a fresh budget from each of its 2^64 addresses.
         @DefaultValue("64") int ipv6BudgetPrefix) {
 
     public HttpProperties {

@@ -9,6 +9,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The delivery worker (docs/webhooks.md). Every {@code pollInterval} an instance claims the deliveries that are due
  * (and again at once while it finds more), sends at most {@code concurrency} at a time, and allows each attempt
  * {@code timeout} in all (connecting, sending and reading the answer); an attempt that takes longer is a failure.
+ *
+ * @param pollInterval how often an instance claims the deliveries that are due
+ * @param concurrency  deliveries sent at once by one instance
+ * @param timeout      the longest one delivery attempt may take in all (1 second to 2 minutes)
  */
 @ConfigurationProperties("bulwark.webhooks")
 public record WebhookProperties(

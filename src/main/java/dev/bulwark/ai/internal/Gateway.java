@@ -545,6 +545,11 @@ public class Gateway {
             details.put(PROBLEM, problem);
             details.put(STREAMED, request.stream());
             audit.callerAction(caller, AuditType.AI_COMPLETION, Entity.of("ai_completion", id), details);
+            // Calls by provider kind and outcome, and the gateway's own time (docs/observability.md); never an org or model.
+            String kind = provider.kind() == null ? "unknown" : provider.kind();
+            io.micrometer.core.instrument.Metrics.counter("bulwark.ai.calls", "kind", kind, "outcome", outcome).increment();
+            io.micrometer.core.instrument.Metrics.timer("bulwark.ai.overhead", "kind", kind)
+                    .record(Math.max(0, total - providerNanos), java.util.concurrent.TimeUnit.NANOSECONDS);
             return new Provenance(request.provider(), request.model(), provider.region(), UsageRecords.hex(promptSha256),
                     UsageRecords.hex(outputSha256), refs, latency, overhead, inputTokens, outputTokens, costUsd);
         }

@@ -431,6 +431,8 @@ public class ChainVerifier {
         }
 
         Verification result() {
+            io.micrometer.core.instrument.Metrics.counter("bulwark.audit.verifications",
+                    "result", firstInvalid == null ? "valid" : "invalid").increment();
             return new Verification(firstInvalid == null, checked, firstInvalid, problem, redacted, lastSeq,
                     HexFormat.of().formatHex(lastHash), lastMatched, checkpoints, purgedThrough);
         }

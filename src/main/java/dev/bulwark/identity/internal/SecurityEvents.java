@@ -11,6 +11,8 @@ import dev.bulwark.audit.RequestFacts;
 import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.TenantScope;
+import dev.bulwark.shared.AfterCommit;
+import io.micrometer.core.instrument.Metrics;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -48,6 +50,7 @@ public class SecurityEvents {
 
     /** An event about {@code userId} (the actor), in each of their organisations, or the platform's if none. */
     public void userEvent(AuditType type, UUID userId, ClientInfo client, Map<String, ?> details) {
+        count(type);
         List<UUID> orgs = tenantScope.asUser(userId, () -> jdbc.sql("SELECT tenant_id FROM memberships WHERE user_id = :user")
                 .param("user", userId)
                 .query(UUID.class)
@@ -59,7 +62,24 @@ public class SecurityEvents {
 
     /** An event with no known user (a sign-in attempt for an unknown email): the platform's chain. */
     public void anonymousEvent(AuditType type, ClientInfo client, Map<String, ?> details) {
+        count(type);
         audit.anonymousEvent(Organisation.PLATFORM_ID, type, null, facts(client), details);
+    }
+
+    /**
+     * Sign-ins by outcome, lockouts and step-ups by outcome (docs/observability.md), once per event however many chains
+     * it goes to, and only once it is committed.
+     */
+    private static void count(AuditType type) {
+        switch (type) {
+            case LOGIN_SUCCEEDED -> AfterCommit.run(() -> Metrics.counter("bulwark.auth.signins", "outcome", "succeeded").increment());
+            case LOGIN_FAILED -> AfterCommit.run(() -> Metrics.counter("bulwark.auth.signins", "outcome", "failed").increment());
+            case ACCOUNT_LOCKED -> AfterCommit.run(() -> Metrics.counter("bulwark.auth.lockouts").increment());
+            case STEP_UP_SUCCEEDED -> AfterCommit.run(() -> Metrics.counter("bulwark.auth.stepups", "outcome", "succeeded").increment());
+            case STEP_UP_FAILED -> AfterCommit.run(() -> Metrics.counter("bulwark.auth.stepups", "outcome", "failed").increment());
+            default -> {
+            }
+        }
     }
 
     /** The facts of a request as identity's controllers read them (null: the current request's). */

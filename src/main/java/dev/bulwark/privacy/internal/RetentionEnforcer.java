@@ -149,6 +149,10 @@ public class RetentionEnforcer {
             if (counts.values().stream().anyMatch(n -> n > 0)) {
                 audit.organisationAction(org, actor, AuditType.RETENTION_PURGED, "retention",
                         Map.of(PURGED, counts, AT, now.toString()));
+                // Purged rows by data class (a fixed set), counted once the purge commits (docs/observability.md).
+                Map<String, Integer> purgedNow = Map.copyOf(counts);
+                dev.bulwark.shared.AfterCommit.run(() -> purgedNow.forEach((dataClass, n) -> io.micrometer.core.instrument.Metrics
+                        .counter("bulwark.retention.purged.rows", "class", dataClass).increment(n)));
             }
             return counts;
         }));

@@ -178,6 +178,9 @@ public class TrustRunner implements DisposableBean {
         }
     }
 
+    private static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> STATUS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private int runChecks() {
         int failing = 0;
         for (Control control : controls.all()) {
@@ -200,6 +203,11 @@ public class TrustRunner implements DisposableBean {
                 if (result.status() != Check.Status.PASS) {
                     failing++;
                 }
+                // 1 while the check passes, 0 otherwise: one series per check, a fixed set (docs/observability.md).
+                STATUS.computeIfAbsent(check.id(), id -> io.micrometer.core.instrument.Metrics.gauge("bulwark.trust.check.passing",
+                                io.micrometer.core.instrument.Tags.of("control", control.id(), "check", id),
+                                new java.util.concurrent.atomic.AtomicInteger()))
+                        .set(result.status() == Check.Status.PASS ? 1 : 0);
                 jdbc.sql("""
                                 INSERT INTO trust_results (check_id, control_id, status, evidence, operator_evidence, checked_at)
                                 VALUES (:check, :control, :status, :evidence, :operatorEvidence, :at)

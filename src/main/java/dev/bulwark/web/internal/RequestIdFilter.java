@@ -30,7 +30,7 @@ class RequestIdFilter extends OncePerRequestFilter {
     static final String MDC_KEY = "requestId";
     private static final Pattern ACCEPTABLE = Pattern.compile("[A-Za-z0-9._-]{8,64}");
 
-    private static final String ATTRIBUTE = RequestIdFilter.class.getName();
+    static final String ATTRIBUTE = RequestIdFilter.class.getName();
 
     @Override
     protected boolean shouldNotFilterErrorDispatch() {

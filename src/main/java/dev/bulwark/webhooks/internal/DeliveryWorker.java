@@ -258,6 +258,9 @@ public class DeliveryWorker implements SmartLifecycle {
         }
         Integer answered = status;
         String failed = failure;
+        // Attempts by outcome (docs/observability.md); never a URL or an organisation.
+        io.micrometer.core.instrument.Metrics.counter("bulwark.webhooks.deliveries",
+                "outcome", failure == null ? "succeeded" : "failed").increment();
         return Optional.of(tenantScope.inTenant(c.tenant(), null, () -> failed == null
                 ? succeeded(c, prepared, now, answered)
                 : failed(c, prepared, now, answered, failed)));

@@ -11,6 +11,14 @@ import org.springframework.util.unit.DataSize;
  * Where Bulwark's database lives. With no {@code url}, an embedded PostgreSQL 17 runs under {@code dataDir};
  * with one, Bulwark connects to that server as two roles: the owner (migrations only) and the app role.
  *
+ * @param url               the JDBC URL of an external PostgreSQL; unset: an embedded PostgreSQL 17 under
+ *                          {@code embedded.data-dir}
+ * @param ownerUser         the role that owns the schema and runs the migrations
+ * @param ownerPassword     the owner role's password (external database; set it in the environment only)
+ * @param appUser           the role requests run as: it owns nothing and is subject to row-level security
+ * @param appPassword       the app role's password (external database; set it in the environment only)
+ * @param schema            the schema Bulwark's tables live in
+ * @param poolSize          connections in the app role's pool (one of them listens for session revocations)
  * @param connectionTimeout how long a request waits for a pooled connection before it answers 503: short, so a saturated
  *                          pool or an unreachable database fails fast instead of holding the caller
  * @param probeTimeout      the longest a readiness probe waits for the database on its own connection
@@ -31,14 +39,16 @@ public record DatabaseProperties(
     /**
      * The embedded server: its data directory, whether commits are durable, and its supervision.
      *
+     * @param dataDir         where the embedded server's data directory (and by default keys, mail, checkpoints) live
+     * @param durable         fsync and synchronous commit on; off only for a throwaway test cluster
      * @param supervise       restart the server when it dies (docs/resilience.md); off only for a test of a database
      *                        that stays gone, or when something else supervises it
      * @param restartAttempts failed restarts in a row after which liveness turns DOWN (the attempts go on)
      * @param minFreeSpace    readiness is DOWN, with the reason, while the data directory's file system has less free
+     *                        space than this
      */
     public record Embedded(
             @DefaultValue("./var") Path dataDir,
-            // Durable unless a throwaway test cluster says otherwise: fsync and synchronous commit on.
             @DefaultValue("true") boolean durable,
             @DefaultValue("true") boolean supervise,
             @DefaultValue("20") int restartAttempts,

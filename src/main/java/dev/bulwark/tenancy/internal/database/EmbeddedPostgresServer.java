@@ -151,6 +151,10 @@ final class EmbeddedPostgresServer {
                     .setConnectConfig("password", superPassword)
                     // crash recovery after a kill can take longer than zonky's 10 s default
                     .setPGStartupWait(Duration.ofSeconds(120))
+                    // The server's own lines (start, SIGHUP reloads) go to the file the supervisor also writes, not to
+                    // the console, where a user could not act on them.
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(dataDir.resolve("postgres.log").toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(dataDir.resolve("postgres.log").toFile()))
                     .start();
             DataSource admin = postgres.getDatabase(SUPERUSER, "postgres");
             bootstrap(admin, properties, superPassword, ownerPassword, appPassword);

@@ -31,13 +31,15 @@ CREATE TABLE guest_links (
     tenant_id   uuid        NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
     id          uuid        NOT NULL,
     guest_id    uuid        NOT NULL,
-    token_hash  bytea       NOT NULL UNIQUE CHECK (octet_length(token_hash) = 32),
+    token_hash  bytea       NOT NULL CHECK (octet_length(token_hash) = 32),
     created_at  timestamptz NOT NULL,
     expires_at  timestamptz NOT NULL,
     used_at     timestamptz,
     PRIMARY KEY (tenant_id, id),
+    UNIQUE (tenant_id, token_hash),
     FOREIGN KEY (tenant_id, guest_id) REFERENCES guests (tenant_id, id) ON DELETE CASCADE
 );
+CREATE INDEX guest_links_guest_idx ON guest_links (tenant_id, guest_id);
 ALTER TABLE guest_links ENABLE ROW LEVEL SECURITY;
 ALTER TABLE guest_links FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON guest_links
@@ -50,12 +52,13 @@ CREATE TABLE guest_sessions (
     tenant_id     uuid        NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
     id            uuid        NOT NULL,
     guest_id      uuid        NOT NULL,
-    token_hash    bytea       NOT NULL UNIQUE CHECK (octet_length(token_hash) = 32),
+    token_hash    bytea       NOT NULL CHECK (octet_length(token_hash) = 32),
     browser_hash  bytea       NOT NULL CHECK (octet_length(browser_hash) = 32),
     created_at    timestamptz NOT NULL,
     expires_at    timestamptz NOT NULL,
     ended_at      timestamptz,
     PRIMARY KEY (tenant_id, id),
+    UNIQUE (tenant_id, token_hash),
     FOREIGN KEY (tenant_id, guest_id) REFERENCES guests (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX guest_sessions_guest_idx ON guest_sessions (tenant_id, guest_id);

@@ -42,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GuestPortalTest extends IntegrationTest {
 
     private static final String AGENT = "GuestPortalTest/1 (a browser)";
+    private static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
     private static final Pattern LINK = Pattern.compile("(/portal/magic\\?token=[A-Za-z0-9_-]{43})");
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([A-Za-z0-9_-]+)\"");
 
@@ -146,7 +147,8 @@ class GuestPortalTest extends IntegrationTest {
     }
 
     private Page open(String link) {
-        HttpResponse<String> page = send(HttpRequest.newBuilder(uri(link)).header("User-Agent", AGENT).GET().build());
+        HttpResponse<String> page = send(HttpRequest.newBuilder(uri(link)).header("User-Agent", AGENT).header("Accept", BROWSER_ACCEPT)
+                .GET().build());
         String cookie = page.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("__Host-bulwark-guest-form="))
                 .findFirst().map(c -> c.substring(c.indexOf('=') + 1, c.indexOf(';'))).orElse(null);
         Matcher m = CSRF.matcher(page.body());
@@ -161,6 +163,7 @@ class GuestPortalTest extends IntegrationTest {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri("/portal/magic"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("User-Agent", AGENT)
+                .header("Accept", BROWSER_ACCEPT)
                 .POST(HttpRequest.BodyPublishers.ofString(formBody));
         boolean origin = false;
         for (int i = 0; i < headers.length; i += 2) {
@@ -488,9 +491,15 @@ class GuestPortalTest extends IntegrationTest {
     void malformedUnknownOrMissingTokensAnswer401AndChangeNothing() {
         for (String link : List.of("/portal/magic", "/portal/magic?token=", "/portal/magic?token=short",
                 "/portal/magic?token=" + "A".repeat(43), "/portal/magic?token=%3Cscript%3E")) {
-            HttpResponse<String> page = get(link);
+            HttpResponse<String> page = get(link, "Accept", BROWSER_ACCEPT);
             assertThat(page.statusCode()).as(link).isEqualTo(401);
+            assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
             assertThat(page.body()).as(link).contains("This link is not valid").doesNotContain("<script>");
+            // Any other client: the same refusal as a problem.
+            HttpResponse<String> problem = get(link);
+            assertThat(problem.statusCode()).as(link).isEqualTo(401);
+            assertThat(problem.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+            assertThat(body(problem).get("type").asString()).endsWith("magic-link-invalid");
         }
         Page none = new Page(0, "", "form", csrf("form", "A".repeat(43)));
         assertThat(confirm("A".repeat(43), none).statusCode()).isEqualTo(401);

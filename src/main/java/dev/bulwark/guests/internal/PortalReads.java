@@ -5,13 +5,14 @@ import java.util.UUID;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
-import dev.bulwark.shared.UnauthenticatedException;
+import dev.bulwark.shared.RefusedException;
 import dev.bulwark.workspace.SharedDocuments;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * What a guest session reads: its project's effective documents. The session is checked in the transaction that reads,
+ * What a guest session reads: its project's effective documents. Without a live session: 401 {@code
+ * guest-session-required}, with no {@code WWW-Authenticate: Bearer} challenge (no bearer token would do). The session is checked in the transaction that reads,
  * so a revocation committed before it is seen and the read answers 401; a document of another project, another
  * organisation or any other status answers 404.
  */
@@ -45,6 +46,7 @@ public class PortalReads {
 
     private GuestAccess.Session live(String sessionToken, String userAgent) {
         return access.session(sessionToken, userAgent)
-                .orElseThrow(() -> new UnauthenticatedException("A live guest session is required: open the link you were mailed."));
+                .orElseThrow(() -> new RefusedException(401, "guest-session-required", "Guest session required",
+                        "A live guest session is required: open the link you were mailed."));
     }
 }

@@ -64,13 +64,13 @@ class PortalController {
         this.publicOrigin = http.publicOrigin();
     }
 
-    @GetMapping(value = "/portal/magic", produces = MediaType.TEXT_HTML_VALUE)
+    @GetMapping("/portal/magic")
     @Public
     ResponseEntity<String> page(HttpServletRequest request, @RequestParam(required = false) String token) {
-        String nonce = PageNonce.of(request);
         if (!GuestAccess.wellFormed(token) || !access.linkUsable(token)) {
-            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).contentType(HTML).body(MagicPage.invalid(nonce));
+            return invalidLink(request);
         }
+        String nonce = PageNonce.of(request);
         String form = randomValue();
         ResponseCookie cookie = ResponseCookie.from(FORM, form).httpOnly(true).secure(true).sameSite("Strict").path("/")
                 .maxAge(GuestAccess.LINK_LIFETIME).build();
@@ -96,7 +96,7 @@ class PortalController {
         }
         Optional<GuestAccess.Started> started = access.signIn(token, request.getHeader(HttpHeaders.USER_AGENT));
         if (started.isEmpty()) {
-            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).contentType(HTML).body(MagicPage.invalid(PageNonce.of(request)));
+            return invalidLink(request);
         }
         Duration lives = Duration.between(access.now(), started.get().expiresAt());
         ResponseCookie session = ResponseCookie.from(SESSION, started.get().token()).httpOnly(true).secure(true).sameSite("Strict")
@@ -121,6 +121,19 @@ class PortalController {
     @Public
     SharedDocuments.Shared document(HttpServletRequest request, @PathVariable UUID documentId) {
         return reads.one(cookie(request, SESSION), request.getHeader(HttpHeaders.USER_AGENT), documentId);
+    }
+
+    /**
+     * A link that cannot sign in (unknown, malformed, used, expired, or its guest's access ended, all alike): 401, as a
+     * page for a browser (which asks for HTML) and as a problem for any other client, like every other error answer.
+     */
+    private static ResponseEntity<String> invalidLink(HttpServletRequest request) {
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("text/html")) {
+            throw new RefusedException(401, "magic-link-invalid", "Link not valid",
+                    "The link is unknown, used, expired, or access has ended; ask for a new one.");
+        }
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).contentType(HTML).body(MagicPage.invalid(PageNonce.of(request)));
     }
 
     /** The page's anti-CSRF field: bound to the browser (its form cookie) and to the link it was rendered for. */

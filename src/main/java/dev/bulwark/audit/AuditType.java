@@ -82,7 +82,11 @@ public enum AuditType {
     AUDIT_PURGED("audit.purged", Category.CONFIG_CHANGED),
     AUDIT_REDACTED("audit.redacted", Category.CONFIG_CHANGED),
 
-    BILLING_SUBSCRIPTION_UPDATED("billing.subscription.updated", Category.CONFIG_CHANGED);
+    BILLING_SUBSCRIPTION_UPDATED("billing.subscription.updated", Category.CONFIG_CHANGED),
+
+    GUEST_INVITED("guest.invited", Category.ACCESS_CHANGED),
+    GUEST_SIGNED_IN("guest.signed_in", Category.LOGIN),
+    GUEST_REVOKED("guest.revoked", Category.ACCESS_CHANGED);
 
     /** What kind of thing happened, coarser than the type. */
     public enum Category {

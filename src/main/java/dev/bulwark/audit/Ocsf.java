@@ -94,6 +94,10 @@ public final class Ocsf {
             case APIKEY_REVOKED -> account(5, "Disable", INFORMATIONAL);
             // A key reported leaked is revoked at once.
             case APIKEY_LEAK_REPORTED -> account(5, "Disable", HIGH);
+            // A guest of a project's portal: invited (or mailed a fresh link), signed in by a magic link, revoked.
+            case GUEST_INVITED -> account(99, "Invite", INFORMATIONAL);
+            case GUEST_SIGNED_IN -> auth(1, "Logon", INFORMATIONAL, SUCCESS);
+            case GUEST_REVOKED -> account(5, "Disable", INFORMATIONAL);
 
             // A completion is made (and its receipt written); the organisation's provider keys are its own configuration.
             case AI_COMPLETION -> api(1, "Create");
@@ -222,7 +226,7 @@ public final class Ocsf {
         return event;
     }
 
-    /** Who acted: a person, an API key (its id is the credential), Bulwark itself, or nobody known. */
+    /** Who acted: a person, an API key (its id is the credential), a portal guest, Bulwark itself, or nobody known. */
     private static ObjectNode actor(AuditRecord.Party actor) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         if (actor.type().equals("system")) {
@@ -238,6 +242,7 @@ public final class Ocsf {
         switch (actor.type()) {
             case "user" -> user.put("uid", actor.id()).put("type_id", 1).put("type", "User");
             case "apikey" -> user.put("uid", actor.id()).put("credential_uid", actor.id()).put("type_id", 99).put("type", "API Key");
+            case "guest" -> user.put("uid", actor.id()).put("type_id", 99).put("type", "Guest");
             case "system" -> user.put("name", "bulwark").put("type_id", 3).put("type", "System");
             default -> user.put("name", "anonymous").put("type_id", 0).put("type", "Unknown");
         }

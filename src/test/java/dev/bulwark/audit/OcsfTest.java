@@ -58,7 +58,7 @@ class OcsfTest {
     private static AuditRecord record(AuditType type, String actorType, String entityType, String ip) {
         JsonNode data = JsonNodeFactory.instance.objectNode().put("email", "secret-person@example.com");
         return new AuditRecord(UUID.fromString("01900000-0000-7000-8000-000000000001"), 42, OCCURRED_AT, type.dotted(),
-                new AuditRecord.Party(actorType, actorType.equals("user") || actorType.equals("apikey")
+                new AuditRecord.Party(actorType, actorType.equals("user") || actorType.equals("apikey") || actorType.equals("guest")
                         ? "01900000-0000-7000-8000-0000000000bb" : null),
                 entityType == null ? new AuditRecord.Party(null, null)
                         : new AuditRecord.Party(entityType, "01900000-0000-7000-8000-0000000000cc"),
@@ -74,8 +74,8 @@ class OcsfTest {
             Ocsf.Mapping mapping = Ocsf.mapping(type);
             assertThat(mapping).as(type.dotted()).isNotNull();
             assertThat(SCHEMAS).as("a schema for %s's class", type.dotted()).containsKey(mapping.ocsfClass());
-            for (String actor : List.of("user", "apikey", "system", "anonymous")) {
-                for (String entity : new String[] {null, "member", "apikey", "invitation", "contact", "organisation"}) {
+            for (String actor : List.of("user", "apikey", "system", "anonymous", "guest")) {
+                for (String entity : new String[] {null, "member", "apikey", "invitation", "contact", "organisation", "guest"}) {
                     for (String ip : new String[] {null, "203.0.113.9"}) {
                         ObjectNode event = Ocsf.event(ORG, record(type, actor, entity, ip));
                         List<Error> errors = validate(event);
@@ -100,7 +100,7 @@ class OcsfTest {
             }
         }
         assertThat(failures).isEmpty();
-        assertThat(validated).isEqualTo(AuditType.values().length * 4 * 6 * 2);
+        assertThat(validated).isEqualTo(AuditType.values().length * 5 * 7 * 2);
     }
 
     /** The documented table is the mapping: one row per type, in the order of {@link AuditType}. */

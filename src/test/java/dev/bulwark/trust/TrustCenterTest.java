@@ -524,7 +524,8 @@ class TrustCenterTest {
             Map.entry("ai.off-unless-enabled", "dev.bulwark.trust.internal.ConfigChecksTest#aiOffByDefaultFailsWhenAnOrganisationWithoutPolicyReadsAiOnOrACallOfItIsAdmitted"),
             Map.entry("ai.prompts-sanitised", "dev.bulwark.trust.internal.ConfigChecksTest#aiPromptsSanitisedFailsWhenAnOriginalWouldBeSentOrTheEmailIsNotRestored"),
             Map.entry("ai.usage-retention", "dev.bulwark.trust.TrustCenterTest#anAiUsageRecordPastItsRetentionFailsItsCheck"),
-            Map.entry("ai.providers-published", "dev.bulwark.trust.internal.ConfigChecksTest#aiProvidersFailWhenOneIsPublishedWithoutRegionOrModels"));
+            Map.entry("ai.providers-published", "dev.bulwark.trust.internal.ConfigChecksTest#aiProvidersFailWhenOneIsPublishedWithoutRegionOrModels"),
+            Map.entry("guests.links-hashed", "dev.bulwark.trust.internal.GuestLinksCheckTest#guestLinksFailWhenAnyPartOfTheProbeFails"));
 
     @Test
     void everyControlHasACheckAndEveryCheckATestThatBreaksIt() throws Exception {

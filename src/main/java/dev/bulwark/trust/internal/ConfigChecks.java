@@ -21,6 +21,7 @@ import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.MfaStatus;
 import dev.bulwark.identity.PasskeyProperties;
 import dev.bulwark.identity.PasswordHashingParameters;
+import dev.bulwark.guests.GuestAssurance;
 import dev.bulwark.trust.Check;
 import dev.bulwark.webhooks.WebhookSigning;
 import dev.bulwark.web.HttpProperties;
@@ -83,6 +84,18 @@ final class ConfigChecks {
                 test.tamperedBodyRefused(), "otherSecretRefused", test.otherSecretRefused(), "noPersonalDataInBody",
                 test.noPersonalData());
         return test.passed() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    /**
+     * Magic links of the guest portal stored hashed, used once, and guest sessions revocable at once, as the live probe
+     * on a synthetic guest of the platform organisation saw them (guests/GuestAssurance).
+     */
+    static Check.Result guestLinks(GuestAssurance.Probe probe) {
+        Map<String, Object> evidence = map("storedValueIsNotTheToken", probe.storedNotToken(), "storedValueIsSha256OfToken",
+                probe.storedIsSha256(), "linkSignsInOnce", probe.signsInOnce(), "revocationEndsSessionAtOnce",
+                probe.revocationEndsSession());
+        boolean passed = probe.storedNotToken() && probe.storedIsSha256() && probe.signsInOnce() && probe.revocationEndsSession();
+        return passed ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
     private static boolean originFits(String origin, String rpId) {

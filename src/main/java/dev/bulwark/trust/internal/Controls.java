@@ -18,6 +18,7 @@ import dev.bulwark.ai.AiAssurance;
 import dev.bulwark.access.RateLimitProperties;
 import dev.bulwark.audit.AuditIntegrity;
 import dev.bulwark.egress.EgressProbe;
+import dev.bulwark.guests.GuestAssurance;
 import dev.bulwark.identity.AuthProperties;
 import dev.bulwark.identity.MfaStatus;
 import dev.bulwark.identity.PasswordHashingParameters;
@@ -74,7 +75,7 @@ public class Controls {
              RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
              TrustProperties properties, List<ModuleTables> modules, DatabaseSupervision database,
              EgressProbe egressProbe, WebhookSigning webhookSigning, DatabaseBackups backups, DrillReports drills,
-             AiAssurance ai, IndependentChainCheck independent) {
+             AiAssurance ai, IndependentChainCheck independent, GuestAssurance guests) {
         this.jdbc = jdbc;
         this.encrypted = Sweeps.Scanned.of(modules);
         this.sweeps = sweeps;
@@ -216,6 +217,11 @@ public class Controls {
                 "The AI providers prompts may be sent to are listed on this page as subprocessors, with their kind, region"
                         + " and models.",
                 List.of("SOC 2 P6.1"), List.of(check("ai.providers-published", () -> ConfigChecks.aiProviders(ai.providers())))));
+        controls.add(new Control("guest-links-hashed", "Identity", "Guest magic links stored hashed, guest sessions revocable",
+                "A guest portal's magic link is stored only as the SHA-256 of its 256-bit token, signs in once, and revoking"
+                        + " the guest ends the session it started at once, as a live probe on a synthetic guest shows.",
+                List.of("SOC 2 CC6.1", "ASVS 5 V7.4.1"), List.of(check("guests.links-hashed",
+                        () -> ConfigChecks.guestLinks(guests.probe())))));
         this.all = List.copyOf(controls);
     }
 

@@ -35,7 +35,9 @@ class AuthRateLimitFilter extends OncePerRequestFilter {
     private static final Set<String> GUARDED = Set.of("/api/v1/signup", "/api/v1/auth/login", "/api/v1/auth/login/mfa",
             "/api/v1/auth/step-up", "/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm",
             "/api/v1/auth/passkey/options", "/api/v1/auth/passkey", "/api/v1/auth/login/mfa/passkey",
-            "/api/v1/auth/step-up/passkey", "/api/v1/api-keys/report-leak");
+            "/api/v1/auth/step-up/passkey", "/api/v1/api-keys/report-leak",
+            // The guest portal's magic link: its page and its sign-in (guests/web/PortalController).
+            "/portal/magic");
 
     private final Budget budget;
     private final RateLimitStore store;

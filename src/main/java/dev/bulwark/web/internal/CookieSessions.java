@@ -37,7 +37,9 @@ final class CookieSessions {
 
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     private static final Set<String> NO_SESSION_YET = Set.of("/api/v1/signup", "/api/v1/auth/login", "/api/v1/auth/login/mfa",
-            "/api/v1/auth/passkey", "/api/v1/auth/passkey/options", "/api/v1/auth/login/mfa/passkey");
+            "/api/v1/auth/passkey", "/api/v1/auth/passkey/options", "/api/v1/auth/login/mfa/passkey",
+            // The guest portal's sign-in form: it checks its own origin and page-bound field (guests/web/PortalController).
+            "/portal/magic");
 
     static String accessToken(HttpServletRequest request) {
         return cookie(request, ACCESS);

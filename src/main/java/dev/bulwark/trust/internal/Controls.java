@@ -216,6 +216,11 @@ public class Controls {
                 "The AI providers prompts may be sent to are listed on this page as subprocessors, with their kind, region"
                         + " and models.",
                 List.of("SOC 2 P6.1"), List.of(check("ai.providers-published", () -> ConfigChecks.aiProviders(ai.providers())))));
+        controls.add(new Control("subprocessors", "Privacy", "Subprocessors published",
+                "Every third party that processes customer data is listed on this page with its purpose, the data it"
+                        + " receives, its region and its data processing agreement.",
+                List.of("SOC 2 P6.1", "SOC 2 CC9.2"), List.of(check("privacy.subprocessors",
+                        () -> ConfigChecks.subprocessors(properties.subprocessors(), properties.noSubprocessors())))));
         this.all = List.copyOf(controls);
     }
 

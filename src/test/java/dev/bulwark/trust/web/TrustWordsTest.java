@@ -65,11 +65,13 @@ class TrustWordsTest {
 
                 <script>alert(1)</script>
 
-                Text with <img src=x onerror=alert(1)> inline, [a doc](encryption.md#keys), [evil](javascript:alert(1)).
+                Text with <img src=x onerror=alert(1)> inline, [a doc][enc], [evil](javascript:alert(1)).
 
                 | a | b |
                 |---|---|
                 | 1 | 2 |
+
+                [enc]: encryption.md#keys
                 """);
         assertThat(html).contains("<h1>Title</h1>", "&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;",
                 "href=\"/trust/docs/encryption#keys\"", "<table>", "<td>1</td>");

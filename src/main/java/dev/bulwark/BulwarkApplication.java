@@ -2,6 +2,7 @@ package dev.bulwark;
 
 import dev.bulwark.recovery.DrillCommand;
 import dev.bulwark.tenancy.BackupCommands;
+import dev.bulwark.verifier.EvidenceVerifier;
 import dev.bulwark.verifier.OfflineVerifier;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -18,6 +19,10 @@ public class BulwarkApplication {
         if (args.length > 0 && args[0].equals("audit-verify")) {
             // The offline verifier: no Spring, no database (docs/audit-chain.md, "Verifying offline").
             System.exit(OfflineVerifier.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals("evidence-verify")) {
+            // The trust center's signed evidence bundle, offline (docs/trust-center.md, "The signed evidence bundle").
+            System.exit(EvidenceVerifier.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         if (args.length > 0 && COMMANDS.contains(args[0])) {
             // Backups (docs/backups.md): no HTTP server; one line on stderr and a non-zero status on failure.

@@ -69,7 +69,10 @@ class TlsEdgeTest {
                 "--bulwark.mail.dir=" + dir.resolve("mail"),
                 "--bulwark.tls.enabled=true", "--bulwark.tls.port=0", "--bulwark.tls.dir=" + tls,
                 "--bulwark.http.header-timeout=" + TIMEOUT.toMillis() + "ms", "--bulwark.http.body-timeout=" + TIMEOUT.toMillis() + "ms",
-                "--bulwark.http.cors-origins=https://app.example");
+                "--bulwark.http.cors-origins=https://app.example",
+                // A real contact and policy: the placeholders are shown as not configured (docs/trust-center.md).
+                "--bulwark.security-txt.contact=mailto:security@tls-edge-test.eu",
+                "--bulwark.security-txt.policy=https://tls-edge-test.eu/security-policy");
         httpPort = Integer.parseInt(app.getEnvironment().getRequiredProperty("local.server.port"));
         TomcatWebServer server = (TomcatWebServer) ((WebServerApplicationContext) app).getWebServer();
         for (var connector : server.getTomcat().getService().findConnectors()) {

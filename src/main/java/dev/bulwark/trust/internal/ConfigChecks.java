@@ -214,21 +214,53 @@ final class ConfigChecks {
     }
 
     /**
-     * The security.txt the application serves: a contact, and an expiry more than 30 days ahead and, as RFC 9116
-     * recommends, not more than a year (a file that never expires goes stale unnoticed).
+     * The security.txt the application serves: a contact and a policy, and an expiry more than 30 days ahead and, as
+     * RFC 9116 recommends, not more than a year (a file that never expires goes stale unnoticed). A contact or policy
+     * at a placeholder address (the defaults, {@link Placeholders}) is not configured: nobody reads what is sent there.
      */
     static Check.Result securityTxt(int status, String body, Instant now) {
-        String expires = body.lines().filter(l -> l.startsWith("Expires: ")).map(l -> l.substring(9).strip()).findFirst().orElse(null);
-        boolean contact = body.lines().anyMatch(l -> l.startsWith("Contact: "));
+        String expires = field(body, "Expires");
+        List<String> contacts = body.lines().filter(l -> l.startsWith("Contact: ")).map(l -> l.substring(9).strip()).toList();
+        String policy = field(body, "Policy");
         Instant until;
         try {
             until = expires == null ? null : OffsetDateTime.parse(expires).toInstant();
         } catch (java.time.format.DateTimeParseException e) {
             until = null;
         }
-        Map<String, Object> evidence = map("status", status, "expires", expires == null ? "missing" : expires, "contact", contact);
-        return status == 200 && contact && until != null && until.isAfter(now.plus(Duration.ofDays(30)))
-                && !until.isAfter(now.plus(Duration.ofDays(366))) ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        boolean placeholder = contacts.stream().anyMatch(Placeholders::isPlaceholder) || (policy != null && Placeholders.isPlaceholder(policy));
+        Map<String, Object> evidence = map("status", status, "expires", expires == null ? "missing" : expires,
+                "contact", !contacts.isEmpty(), "policy", policy != null, "placeholder", placeholder);
+        if (status != 200 || contacts.isEmpty() || policy == null || until == null || !until.isAfter(now.plus(Duration.ofDays(30)))
+                || until.isAfter(now.plus(Duration.ofDays(366)))) {
+            return Check.Result.fail(evidence);
+        }
+        return placeholder ? Check.Result.notConfigured(evidence) : Check.Result.pass(evidence);
+    }
+
+    private static String field(String body, String name) {
+        return body.lines().filter(l -> l.startsWith(name + ": ")).map(l -> l.substring(name.length() + 2).strip()).findFirst().orElse(null);
+    }
+
+    /**
+     * The subprocessors published on the page: each with a name, purpose, data, region and DPA. An empty list is not
+     * configured unless the operator said there are none ({@code bulwark.trust.no-subprocessors}): an empty list is
+     * as often a list nobody wrote as a platform with no third party.
+     */
+    static Check.Result subprocessors(List<dev.bulwark.trust.TrustProperties.Subprocessor> listed, boolean declaredNone) {
+        List<String> incomplete = listed.stream()
+                .filter(s -> blank(s.name()) || blank(s.purpose()) || blank(s.data()) || blank(s.region()) || blank(s.dpa()))
+                .map(s -> blank(s.name()) ? "(no name)" : s.name())
+                .toList();
+        Map<String, Object> evidence = map("listed", listed.size(), "declaredNone", declaredNone, "incomplete", incomplete);
+        if (listed.isEmpty()) {
+            return declaredNone ? Check.Result.pass(evidence) : Check.Result.notConfigured(evidence);
+        }
+        return incomplete.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     /**

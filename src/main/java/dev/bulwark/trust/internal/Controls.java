@@ -222,6 +222,11 @@ public class Controls {
                         + " the guest ends the session it started at once, as a live probe on a synthetic guest shows.",
                 List.of("SOC 2 CC6.1", "ASVS 5 V7.4.1"), List.of(check("guests.links-hashed",
                         () -> ConfigChecks.guestLinks(guests.probe())))));
+        controls.add(new Control("subprocessors", "Privacy", "Subprocessors published",
+                "Every third party that processes customer data is listed on this page with its purpose, the data it"
+                        + " receives, its region and its data processing agreement.",
+                List.of("SOC 2 P6.1", "SOC 2 CC9.2"), List.of(check("privacy.subprocessors",
+                        () -> ConfigChecks.subprocessors(properties.subprocessors(), properties.noSubprocessors())))));
         this.all = List.copyOf(controls);
     }
 

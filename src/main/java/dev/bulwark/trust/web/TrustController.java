@@ -18,6 +18,7 @@ import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.trust.TrustProperties;
 import dev.bulwark.trust.internal.TrustRunner;
 import dev.bulwark.web.PageNonce;
+import dev.bulwark.web.SecurityTxtProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -53,9 +54,14 @@ class TrustController {
     private final AuditSignatures signatures;
     private final ObjectMapper json;
     private final AiAssurance ai;
+    private final TrustTemplates templates;
+    private final SecurityTxtProperties securityTxt;
 
-    TrustController(TrustRunner runner, TrustProperties properties, AuditSignatures signatures, ObjectMapper json, AiAssurance ai) {
+    TrustController(TrustRunner runner, TrustProperties properties, AuditSignatures signatures, ObjectMapper json, AiAssurance ai,
+                    TrustTemplates templates, SecurityTxtProperties securityTxt) {
         this.ai = ai;
+        this.templates = templates;
+        this.securityTxt = securityTxt;
         this.runner = runner;
         this.properties = properties;
         this.signatures = signatures;
@@ -68,11 +74,30 @@ class TrustController {
         return new Trust(runner.view(), Instant.now());
     }
 
+    /** The public page: claims, their status and when they were checked; no evidence (docs/trust-center.md). */
     @GetMapping(value = "/trust", produces = MediaType.TEXT_HTML_VALUE)
     @Public
     ResponseEntity<String> page(HttpServletRequest request) {
-        return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/html;charset=utf-8"))
-                .body(TrustPage.render(runner.view(), properties, ai.providers(), PageNonce.of(request), Instant.now()));
+        Instant now = Instant.now();
+        return html(templates.render("trust", TrustPage.model(runner.view(), properties, securityTxt.contact(), ai.providers(),
+                PageNonce.of(request), now, false, List.of())));
+    }
+
+    /**
+     * The operators' page: the same with every check's evidence, the operator-only part included, and the sweeps' open
+     * findings. A signed-in platform operator only (a browser session's cookie or a bearer token); anyone else 401/403.
+     */
+    @GetMapping(value = "/trust/operator", produces = MediaType.TEXT_HTML_VALUE)
+    @SignedIn
+    ResponseEntity<String> operatorPage(@AuthenticationPrincipal Jwt jwt, HttpServletRequest request) {
+        requireOperator(jwt);
+        Instant now = Instant.now();
+        return html(templates.render("trust", TrustPage.model(runner.operatorView(), properties, securityTxt.contact(), ai.providers(),
+                PageNonce.of(request), now, true, runner.openFindings())));
+    }
+
+    private static ResponseEntity<String> html(String body) {
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/html;charset=utf-8")).body(body);
     }
 
     @GetMapping("/api/v1/trust/evidence")

@@ -389,14 +389,51 @@ class ConfigChecksTest {
 
     @Test
     void securityTxtFailsWithoutAContactOrCloseToExpiry() {
-        String good = "Contact: mailto:security@example.org\nExpires: 2027-05-01T00:00:00Z\n";
+        String policy = "Policy: https://acme-saas.eu/security\n";
+        String good = "Contact: mailto:security@acme-saas.eu\nExpires: 2027-05-01T00:00:00Z\n" + policy;
         assertThat(ConfigChecks.securityTxt(200, good, NOW).status()).isEqualTo(Check.Status.PASS);
-        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:a@b.c\nExpires: 2026-12-20T00:00:00Z\n", NOW).status()).isEqualTo(Check.Status.FAIL);
-        assertThat(ConfigChecks.securityTxt(200, "Expires: 2027-05-01T00:00:00Z\n", NOW).status()).isEqualTo(Check.Status.FAIL);
-        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:a@b.c\nExpires: soon\n", NOW).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:a@b.c\nExpires: 2026-12-20T00:00:00Z\n" + policy, NOW).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.securityTxt(200, "Expires: 2027-05-01T00:00:00Z\n" + policy, NOW).status()).isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:a@b.c\nExpires: soon\n" + policy, NOW).status()).isEqualTo(Check.Status.FAIL);
         assertThat(ConfigChecks.securityTxt(404, good, NOW).status()).isEqualTo(Check.Status.FAIL);
-        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:a@b.c\nExpires: 2028-01-01T00:00:00Z\n", NOW).status())
+        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:a@b.c\nExpires: 2028-01-01T00:00:00Z\n" + policy, NOW).status())
                 .as("more than a year ahead (RFC 9116)").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:security@acme-saas.eu\nExpires: 2027-05-01T00:00:00Z\n", NOW).status())
+                .as("no policy, which the claim names").isEqualTo(Check.Status.FAIL);
+    }
+
+    /** The addresses Bulwark ships with, and any at a reserved name, are not configured: never a pass. */
+    @Test
+    void securityTxtAtAPlaceholderAddressIsNotConfiguredNotAPass() {
+        String expires = "Expires: 2027-05-01T00:00:00Z\n";
+        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:security@bulwark.localhost\n" + expires
+                + "Policy: https://bulwark.localhost/security-policy\n", NOW).status()).as("the shipped defaults").isEqualTo(Check.Status.NOT_CONFIGURED);
+        for (String contact : List.of("mailto:security@example.org", "mailto:a@sub.example.com", "https://report.test/x",
+                "https://localhost/report", "mailto:x@corp.invalid", "mailto:x@acme.example")) {
+            assertThat(ConfigChecks.securityTxt(200, "Contact: " + contact + "\n" + expires + "Policy: https://acme-saas.eu/p\n", NOW).status())
+                    .as(contact).isEqualTo(Check.Status.NOT_CONFIGURED);
+        }
+        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:security@acme-saas.eu\nContact: mailto:x@example.net\n" + expires
+                + "Policy: https://acme-saas.eu/p\n", NOW).status()).as("one placeholder among real ones").isEqualTo(Check.Status.NOT_CONFIGURED);
+        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:security@acme-saas.eu\n" + expires + "Policy: https://www.example.com/p\n",
+                NOW).status()).as("a placeholder policy").isEqualTo(Check.Status.NOT_CONFIGURED);
+        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:security@example-corp.com\n" + expires + "Policy: https://notexample.org/p\n",
+                NOW).status()).as("names that merely contain a reserved one").isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.securityTxt(200, "Contact: mailto:security@bulwark.localhost\nExpires: 2026-12-20T00:00:00Z\n"
+                + "Policy: https://acme-saas.eu/p\n", NOW).status()).as("a failure stays a failure").isEqualTo(Check.Status.FAIL);
+    }
+
+    /** No list is not configured (never "none"); a listed subprocessor missing a field fails; said-none passes. */
+    @Test
+    void subprocessorsAreNotConfiguredWithoutAListAndFailWhenOneIsIncomplete() {
+        var full = new dev.bulwark.trust.TrustProperties.Subprocessor("Hetzner", "Hosting", "All", "EU", "Signed");
+        var partial = new dev.bulwark.trust.TrustProperties.Subprocessor("Mailer", "Email", "Addresses", " ", "Signed");
+        assertThat(ConfigChecks.subprocessors(List.of(), false).status()).isEqualTo(Check.Status.NOT_CONFIGURED);
+        assertThat(ConfigChecks.subprocessors(List.of(), true).status()).as("the operator said there are none").isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.subprocessors(List.of(full), false).status()).isEqualTo(Check.Status.PASS);
+        Check.Result incomplete = ConfigChecks.subprocessors(List.of(full, partial), false);
+        assertThat(incomplete.status()).isEqualTo(Check.Status.FAIL);
+        assertThat(incomplete.evidence()).containsEntry("incomplete", List.of("Mailer"));
     }
 
     @Test

@@ -17,9 +17,12 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
+import org.springdoc.core.customizers.PropertyCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.web.method.HandlerMethod;
 
 /**
@@ -34,10 +37,15 @@ class OpenApiDescription {
 
     static final String ACCESS = "x-bulwark-access";
     static final String PERMISSION = "x-required-permission";
+    static final String COOKIE = "cookieSession";
 
     static {
         // Resolved by OrganisationAccess from the path and the credential, never sent by the client.
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
+        // Jackson 3's tree types are free-form JSON; read as beans they would show their accessors (isArray, ...).
+        SpringDocUtils.getConfig()
+                .replaceWithSchema(tools.jackson.databind.JsonNode.class, freeForm())
+                .replaceWithSchema(tools.jackson.databind.node.ObjectNode.class, freeForm());
     }
 
     @Bean
@@ -52,6 +60,10 @@ class OpenApiDescription {
                                 .bearerFormat("JWT").description("A short-lived access token from /api/v1/auth/login."))
                         .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .bearerFormat("bwk_ API key").description("An organisation's API key: Authorization: Bearer bwk_..."))
+                        .addSecuritySchemes(COOKIE, new SecurityScheme().type(SecurityScheme.Type.APIKEY)
+                                .in(SecurityScheme.In.COOKIE).name("__Host-bulwark-access")
+                                .description("A browser session from sign-in with ?session=cookie. Every state-changing request "
+                                        + "must echo the __Host-bulwark-csrf cookie in X-CSRF-Token (403 csrf-token-missing otherwise)."))
                 );
     }
 
@@ -63,6 +75,12 @@ class OpenApiDescription {
     static Operation describe(Operation operation, HandlerMethod method) {
         ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
         operation.setResponses(responses);
+        String module = ApiConventions.module(method.getBeanType());
+        if (module != null) {
+            operation.setOperationId(ApiConventions.operationId(module, method));
+            operation.setTags(List.of(module));
+        }
+        ApiConventions.describeWrites(operation, method);
         boolean takesInput = (operation.getParameters() != null && !operation.getParameters().isEmpty())
                 || operation.getRequestBody() != null;
         if (takesInput) {
@@ -75,7 +93,7 @@ class OpenApiDescription {
             }
             case Declaration.Personal personal -> {
                 operation.addExtension(ACCESS, "signed-in person");
-                operation.setSecurity(List.of(new SecurityRequirement().addList("accessToken")));
+                operation.setSecurity(List.of(new SecurityRequirement().addList("accessToken"), new SecurityRequirement().addList(COOKIE)));
                 problem(responses, "401", "No valid access token.");
                 problem(responses, "403", "An API key: only a signed-in person may do this.");
                 responses.putIfAbsent("429", OpenApiProblems.tooManyRequests("Over the user's rate-limit budget."));
@@ -89,8 +107,10 @@ class OpenApiDescription {
                         "Requires the permission " + requires.value().name() + " (roles: " + roles + ")."
                                 + (requires.enforcePolicy() ? " The organisation's security policy (MFA, verified e-mail) applies." : "")
                                 + (organisation.peopleOnly() ? " A signed-in person only: never an API key." : "")));
-                operation.setSecurity(organisation.peopleOnly() ? List.of(new SecurityRequirement().addList("accessToken"))
-                        : List.of(new SecurityRequirement().addList("accessToken"), new SecurityRequirement().addList("apiKey")));
+                operation.setSecurity(organisation.peopleOnly()
+                        ? List.of(new SecurityRequirement().addList("accessToken"), new SecurityRequirement().addList(COOKIE))
+                        : List.of(new SecurityRequirement().addList("accessToken"), new SecurityRequirement().addList(COOKIE),
+                                new SecurityRequirement().addList("apiKey")));
                 problem(responses, "401", "No valid access token or API key.");
                 problem(responses, "403", "A member whose role (or a key whose role) lacks " + requires.value().name()
                         + ", or the organisation's policy is not met.");
@@ -122,13 +142,37 @@ class OpenApiDescription {
                 }
                 item.readOperations().forEach(operation -> {
                     if (operation.getParameters() == null || operation.getParameters().stream().noneMatch(p -> "orgId".equals(p.getName()))) {
-                        operation.addParametersItem(new PathParameter().name("orgId").required(true)
+                        // First, as in the path: a generated client's methods then take the organisation first.
+                        List<io.swagger.v3.oas.models.parameters.Parameter> parameters = new java.util.ArrayList<>();
+                        parameters.add(new PathParameter().name("orgId").required(true)
                                 .description("The organisation: 404 unless the caller is a member, or holds one of its API keys.")
                                 .schema(new UUIDSchema()));
+                        if (operation.getParameters() != null) {
+                            parameters.addAll(operation.getParameters());
+                        }
+                        operation.setParameters(parameters);
                     }
                 });
             });
         };
+    }
+
+    /** The rules that need the whole description ({@link ApiConventions#complete}), after every other customizer. */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    OpenApiCustomizer conventions() {
+        return ApiConventions::complete;
+    }
+
+    /** Hibernate Validator's {@code @CodePointLength} as minLength and maxLength. */
+    @Bean
+    PropertyCustomizer codePointLengths() {
+        return (property, type) -> ApiConventions.limits(property, type.getCtxAnnotations());
+    }
+
+    private static io.swagger.v3.oas.models.media.Schema<?> freeForm() {
+        return new io.swagger.v3.oas.models.media.ObjectSchema().additionalProperties(true)
+                .description("A JSON object whose fields depend on the event or record type.");
     }
 
     private static void problem(ApiResponses responses, String status, String description) {

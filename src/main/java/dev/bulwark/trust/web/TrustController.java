@@ -18,6 +18,7 @@ import dev.bulwark.shared.ForbiddenException;
 import dev.bulwark.trust.TrustProperties;
 import dev.bulwark.trust.internal.TrustRunner;
 import dev.bulwark.web.PageNonce;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -62,12 +63,14 @@ class TrustController {
         this.json = json;
     }
 
+    @Operation(summary = "The trust center: every control and its latest check", operationId = "trust.status")
     @GetMapping("/api/v1/trust")
     @Public
     Trust trust() {
         return new Trust(runner.view(), Instant.now());
     }
 
+    @Operation(summary = "The trust page (HTML)")
     @GetMapping(value = "/trust", produces = MediaType.TEXT_HTML_VALUE)
     @Public
     ResponseEntity<String> page(HttpServletRequest request) {
@@ -75,6 +78,7 @@ class TrustController {
                 .body(TrustPage.render(runner.view(), properties, ai.providers(), PageNonce.of(request), Instant.now()));
     }
 
+    @Operation(summary = "The evidence behind the trust center's checks")
     @GetMapping("/api/v1/trust/evidence")
     @Public
     Evidence evidence() {
@@ -85,6 +89,7 @@ class TrustController {
     }
 
     /** The full evidence: how many organisations, how the root key is held, open findings by organisation. */
+    @Operation(summary = "The operator's view of the trust checks")
     @GetMapping("/api/v1/trust/operator")
     @SignedIn
     OperatorTrust operator(@AuthenticationPrincipal Jwt jwt) {
@@ -92,6 +97,7 @@ class TrustController {
         return new OperatorTrust(runner.operatorView(), runner.openFindings(), Instant.now());
     }
 
+    @Operation(summary = "Run the trust checks now", operationId = "trust.runChecks")
     @PostMapping("/api/v1/trust/run")
     @Audited(none = "runs read-only checks of the platform; their stored results are the record")
     @SignedIn

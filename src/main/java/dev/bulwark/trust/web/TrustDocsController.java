@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 
 import dev.bulwark.access.Public;
 import dev.bulwark.shared.NotFoundException;
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,6 +24,7 @@ class TrustDocsController {
 
     static final MediaType MARKDOWN = MediaType.parseMediaType("text/markdown; charset=utf-8");
 
+    @Operation(summary = "A documentation page that the trust page links to")
     @GetMapping("/trust/docs/{name}")
     @Public
     ResponseEntity<String> doc(@PathVariable String name) {

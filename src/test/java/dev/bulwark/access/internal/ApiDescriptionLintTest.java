@@ -173,6 +173,40 @@ class ApiDescriptionLintTest extends IntegrationTest {
     }
 
     @Test
+    void headersAndProblemAnswersAreStatedByRule() {
+        var contacts = openApi.getPaths().get("/api/v1/orgs/{orgId}/contacts");
+        var contact = openApi.getPaths().get("/api/v1/orgs/{orgId}/contacts/{contactId}");
+        assertThat(contacts.getPost().getOperationId()).isEqualTo("workspace.createContact");
+        assertThat(contacts.getPost().getTags()).containsExactly("workspace");
+        assertThat(contacts.getPost().getParameters().getFirst().getName()).as("the organisation first").isEqualTo("orgId");
+        assertThat(contacts.getPost().getResponses().get("201").getHeaders()).containsKeys("Location", "ETag", "RateLimit", "RateLimit-Policy");
+        assertThat(contacts.getPost().getResponses()).containsKeys("400", "401", "403", "404", "409", "413", "415", "429");
+        assertThat(contacts.getPost().getRequestBody().getContent()).containsOnlyKeys("application/json");
+        assertThat(contacts.getPost().getResponses().get("201").getContent()).containsOnlyKeys("application/json");
+        assertThat(contacts.getGet().getResponses().get("200").getHeaders()).containsKeys("RateLimit").doesNotContainKey("ETag");
+        assertThat(contact.getGet().getResponses().get("200").getHeaders()).containsKeys("ETag");
+        assertThat(contact.getPatch().getResponses()).containsKeys("409", "412", "415");
+        assertThat(contacts.getPost().getResponses().get("429").getHeaders()).containsKey("Retry-After");
+
+        Schema<?> newContact = openApi.getComponents().getSchemas().get("NewContact");
+        assertThat(newContact.getRequired()).contains("name");
+        Schema<?> name = (Schema<?>) newContact.getProperties().get("name");
+        assertThat(name.getMaxLength()).as("from @CodePointLength").isEqualTo(200);
+        assertThat(name.getExample()).isEqualTo("Ada Lovelace");
+        assertThat(((Schema<?>) newContact.getProperties().get("phone")).getPattern()).isNotBlank();
+
+        var login = openApi.getPaths().get("/api/v1/auth/login").getPost();
+        assertThat(login.getOperationId()).isEqualTo("identity.login");
+        assertThat(login.getResponses().get("200").getContent().get("application/json").getSchema().get$ref()).endsWith("/SignInAnswer");
+        assertThat(login.getResponses().get("429").getHeaders()).containsKey("Retry-After");
+        assertThat(login.getResponses()).doesNotContainKey("409");
+
+        Schema<?> problem = openApi.getComponents().getSchemas().get("Problem");
+        assertThat(problem.getRequired()).containsExactlyInAnyOrder("type", "title", "status");
+        assertThat(problem.getProperties()).containsKeys("detail", "instance", "requestId", "errors");
+    }
+
+    @Test
     void theSecuritySchemesCoverEveryCredential() {
         assertThat(openApi.getComponents().getSecuritySchemes()).containsKeys("accessToken", "apiKey", "cookieSession");
     }

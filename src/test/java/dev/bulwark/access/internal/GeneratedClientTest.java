@@ -88,7 +88,7 @@ class GeneratedClientTest extends IntegrationTest {
                     out.put("userId", account.getUserId());
 
                     SignInAnswer tokens = identity.identityLogin(new LoginRequest().email(in.get("email")).password(in.get("password")), null);
-                    out.put("tokenType", tokens.getTokenType());
+                    out.put("tokenType", tokens.getTokenType() == SignInAnswer.TokenTypeEnum.BEARER ? "Bearer" : "other");
                     String token = tokens.getAccessToken();
 
                     ApiClient signedIn = new ApiClient();
@@ -143,6 +143,7 @@ class GeneratedClientTest extends IntegrationTest {
                 .addAdditionalProperty("useJakartaEe", true)
                 .addAdditionalProperty("annotationLibrary", "none")
                 .addAdditionalProperty("hideGenerationTimestamp", true)
+                .addAdditionalProperty("supportUrlQuery", false) // no toUrlQueryString in every model: half the code to compile
                 .addGlobalProperty("apiTests", "false")
                 .addGlobalProperty("modelTests", "false")
                 .addGlobalProperty("apiDocs", "false")

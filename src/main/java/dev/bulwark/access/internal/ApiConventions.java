@@ -128,6 +128,11 @@ final class ApiConventions {
             boolean limited = operation.getResponses().containsKey("429");
             boolean tagged = versioned.contains(path)
                     || (verb == PathItem.HttpMethod.POST && versioned.stream().anyMatch(v -> isItemOf(v, path)));
+            if (versioned.contains(path) && verb == PathItem.HttpMethod.GET) {
+                operation.getResponses().putIfAbsent("304", new ApiResponse()
+                        .description("Not modified: If-None-Match names the current version.")
+                        .addHeaderObject(HttpHeaders.ETAG, new Header().schema(new StringSchema()).description("The current version.")));
+            }
             operation.getResponses().forEach((status, answer) -> {
                 if (!status.startsWith("2")) {
                     return;

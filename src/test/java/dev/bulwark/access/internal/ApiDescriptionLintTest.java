@@ -185,6 +185,10 @@ class ApiDescriptionLintTest extends IntegrationTest {
         assertThat(contacts.getPost().getResponses().get("201").getContent()).containsOnlyKeys("application/json");
         assertThat(contacts.getGet().getResponses().get("200").getHeaders()).containsKeys("RateLimit").doesNotContainKey("ETag");
         assertThat(contact.getGet().getResponses().get("200").getHeaders()).containsKeys("ETag");
+        assertThat(contact.getGet().getResponses().get("304").getHeaders()).containsKeys("ETag");
+        Schema<?> password = (Schema<?>) openApi.getComponents().getSchemas().get("SignupRequest").getProperties().get("password");
+        assertThat(password.getMinLength()).isEqualTo(12);
+        assertThat(password.getMaxLength()).isEqualTo(128);
         assertThat(contact.getPatch().getResponses()).containsKeys("409", "412", "415");
         assertThat(contacts.getPost().getResponses().get("429").getHeaders()).containsKey("Retry-After");
 

@@ -36,10 +36,16 @@ public final class OpenApiProblems {
     public static Schema<?> schema() {
         Map<String, Schema> fieldError = Map.of("field", new StringSchema(), "message", new StringSchema());
         return new ObjectSchema().description("An RFC 9457 problem. Never carries a stack trace, SQL or a class name.")
-                .addProperty("type", new StringSchema())
-                .addProperty("title", new StringSchema())
-                .addProperty("status", new IntegerSchema())
-                .addProperty("detail", new StringSchema())
-                .addProperty("errors", new ArraySchema().items(new ObjectSchema().properties(fieldError)));
+                .addProperty("type", new StringSchema().format("uri").description("https://bulwark.dev/problems/<slug>, a stable slug.")
+                        .example("https://bulwark.dev/problems/validation-failed"))
+                .addProperty("title", new StringSchema().example("Validation failed"))
+                .addProperty("status", new IntegerSchema().minimum(java.math.BigDecimal.valueOf(400)).maximum(java.math.BigDecimal.valueOf(599))
+                        .example(400))
+                .addProperty("detail", new StringSchema().example("The request has invalid fields."))
+                .addProperty("instance", new StringSchema().format("uri-reference").description("The path of the request."))
+                .addProperty("requestId", new StringSchema().description("The X-Request-Id of the request, for support."))
+                .addProperty("errors", new ArraySchema().description("For validation-failed: each field and what is wrong with it.")
+                        .items(new ObjectSchema().properties(fieldError).required(java.util.List.of("field", "message"))))
+                .required(java.util.List.of("type", "title", "status"));
     }
 }

@@ -1,5 +1,8 @@
 package dev.bulwark.ai.web;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -23,6 +26,7 @@ import dev.bulwark.shared.PageRequest;
 import dev.bulwark.shared.RefusedException;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.workspace.WorkspaceReferences;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -145,12 +149,14 @@ class AiController {
         this.json = json;
     }
 
+    @Operation(summary = "The organisation's AI policy")
     @GetMapping("/api/v1/orgs/{orgId}/ai/policy")
     @Requires(Permission.READ_ORGANISATION)
     PolicyView policy(Caller caller) {
         return PolicyView.of(policies.get(caller));
     }
 
+    @Operation(summary = "Set the organisation's AI policy")
     @PutMapping("/api/v1/orgs/{orgId}/ai/policy")
     @Audited(AuditType.AI_POLICY_UPDATED)
     @Requires(value = Permission.MANAGE_AI, personOnly = true)
@@ -158,12 +164,14 @@ class AiController {
         return PolicyView.of(policies.set(caller, body.enabled(), body.providers(), body.regions(), body.autoSendThreshold()));
     }
 
+    @Operation(summary = "The AI providers and whether the organisation has its own key for each")
     @GetMapping("/api/v1/orgs/{orgId}/ai/providers")
     @Requires(Permission.READ_ORGANISATION)
     Page<ProviderListing.ProviderView> providers(Caller caller) {
         return listing.list(caller);
     }
 
+    @Operation(summary = "Store the organisation's own key for an AI provider", operationId = "ai.setProviderKey")
     @PutMapping("/api/v1/orgs/{orgId}/ai/providers/{providerId}/key")
     @Audited(AuditType.AI_KEY_SET)
     @Requires(value = Permission.MANAGE_AI_KEYS, personOnly = true)
@@ -171,6 +179,7 @@ class AiController {
         return keys.set(caller, providerId, body.apiKey());
     }
 
+    @Operation(summary = "Remove the organisation's own key for an AI provider", operationId = "ai.removeProviderKey")
     @DeleteMapping("/api/v1/orgs/{orgId}/ai/providers/{providerId}/key")
     @Audited(AuditType.AI_KEY_REMOVED)
     @Requires(value = Permission.MANAGE_AI_KEYS, personOnly = true)
@@ -187,6 +196,11 @@ class AiController {
      * and the stream ends with {@code event: done} and the provenance once the receipt is committed, or with
      * {@code event: error} and the problem when the provider failed in the middle.
      */
+    @Operation(summary = "A completion through the AI gateway, sanitised")
+    @ApiResponse(responseCode = "200", description = "The completion as one JSON object; with stream true, server-sent events "
+            + "(data: {\"delta\": ...} pieces, then event: done, or event: error and a problem).",
+            content = {@Content(mediaType = "application/json", schema = @Schema(implementation = AiController.CompletionView.class)),
+                    @Content(mediaType = "text/event-stream", schema = @Schema(type = "string"))})
     @PostMapping("/api/v1/orgs/{orgId}/ai/completions")
     @Audited(value = AuditType.AI_COMPLETION,
             alsoOnFailure = "every call that reaches the gateway leaves its receipt: refused and failed calls too")
@@ -271,6 +285,7 @@ class AiController {
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 
+    @Operation(summary = "The organisation's AI usage records")
     @GetMapping("/api/v1/orgs/{orgId}/ai/usage")
     @Requires(Permission.READ_AUDIT)
     Page<UsageRecords.UsageView> usage(Caller caller, @RequestParam(required = false) Instant from,

@@ -1,5 +1,8 @@
 package dev.bulwark.ai.web;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,6 +22,7 @@ import dev.bulwark.tenancy.Permission;
 import dev.bulwark.workspace.Document;
 import dev.bulwark.workspace.DocumentDrafts;
 import dev.bulwark.workspace.WorkspaceReferences;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -75,6 +79,9 @@ class AiDraftsController {
      * Answered as a body written after the handler returns, like a completion, so no connection is held while the
      * provider works; the document is made (and its {@code document.created} committed) before the first byte.
      */
+    @Operation(summary = "Draft a document with AI")
+    @ApiResponse(responseCode = "201", description = "The new draft document (status draft, origin ai).",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = dev.bulwark.workspace.Document.class)))
     @PostMapping("/api/v1/orgs/{orgId}/projects/{projectId}/documents/ai-draft")
     @Audited(AuditType.DOCUMENT_CREATED)
     @Requires(Permission.USE_AI)

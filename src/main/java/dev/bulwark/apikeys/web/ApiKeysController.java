@@ -15,6 +15,7 @@ import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -54,6 +55,7 @@ class ApiKeysController {
         this.keys = keys;
     }
 
+    @Operation(summary = "Create an API key", operationId = "apikeys.createKey")
     @PostMapping("/api/v1/orgs/{orgId}/api-keys")
     @Audited(AuditType.APIKEY_CREATED)
     @Requires(value = Permission.MANAGE_API_KEYS, personOnly = true)
@@ -62,12 +64,14 @@ class ApiKeysController {
         return keys.create(caller, body.name(), body.role(), body.projectId(), body.expiresAt());
     }
 
+    @Operation(summary = "The organisation's API keys", operationId = "apikeys.listKeys")
     @GetMapping("/api/v1/orgs/{orgId}/api-keys")
     @Requires(Permission.MANAGE_API_KEYS)
     Page<ApiKeyView> list(Caller caller, @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         return keys.list(caller, PageRequest.of(limit, cursor));
     }
 
+    @Operation(summary = "Revoke an API key", operationId = "apikeys.revokeKey")
     @DeleteMapping("/api/v1/orgs/{orgId}/api-keys/{keyId}")
     @Audited(AuditType.APIKEY_REVOKED)
     @Requires(Permission.MANAGE_API_KEYS)
@@ -80,6 +84,7 @@ class ApiKeysController {
      * Anyone may report a leaked key; a live key is revoked at once. The answer is 202 whatever the key was, so the
      * endpoint tells nobody whether a string is a live key.
      */
+    @Operation(summary = "Report a leaked API key")
     @PostMapping("/api/v1/api-keys/report-leak")
     @Audited(value = AuditType.APIKEY_LEAK_REPORTED, unless = "the reported text is no live key: the answer is the same either way")
     @Public

@@ -1,5 +1,8 @@
 package dev.bulwark.audit.web;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -23,6 +26,7 @@ import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.web.LongAnswers;
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.http.MediaType;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.http.ResponseEntity;
@@ -71,6 +75,7 @@ class AuditController {
         this.transactions = transactions;
     }
 
+    @Operation(summary = "Audit events of the organisation, filtered")
     @GetMapping("/api/v1/orgs/{orgId}/audit")
     @Requires(Permission.READ_AUDIT)
     Page<AuditRecord> query(Caller caller, @RequestParam(required = false) String type,
@@ -103,23 +108,13 @@ class AuditController {
         return result;
     }
 
+    @Operation(summary = "Verify the organisation's audit chain")
     @GetMapping("/api/v1/orgs/{orgId}/audit/verify")
     @Requires(Permission.READ_AUDIT)
-    Map<String, Object> verify(Caller caller) {
+    Verification verify(Caller caller) {
         Verification v = verifier.verify(caller.orgId());
         record(caller, AuditType.AUDIT_VERIFIED, Map.of(VALID, v.valid(), CHECKED, v.checked()));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("valid", v.valid());
-        body.put("checked", v.checked());
-        body.put("firstInvalidSeq", v.firstInvalidSeq());
-        body.put("problem", v.problem());
-        body.put("redacted", v.redacted());
-        body.put("headSeq", v.headSeq());
-        body.put("headHash", v.headHash());
-        body.put("checkpointSize", v.checkpointSize());
-        body.put("checkpointsMatched", v.checkpointsMatched());
-        body.put("purgedThrough", v.purgedThrough());
-        return body;
+        return v;
     }
 
     /**
@@ -128,6 +123,9 @@ class AuditController {
      * own event) and written to a spool file in one transaction, then streamed with no connection held
      * ({@link LongAnswers}; 429 past the organisation's limit of long answers).
      */
+    @Operation(summary = "Export the organisation's audit events")
+    @ApiResponse(responseCode = "200", description = "Every event, oldest first: one JSON object (an AuditRecord) a line.",
+            content = @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string")))
     @GetMapping("/api/v1/orgs/{orgId}/audit/export")
     @Requires(Permission.READ_AUDIT)
     ResponseEntity<StreamingResponseBody> export(Caller caller) {

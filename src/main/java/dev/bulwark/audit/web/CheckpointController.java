@@ -9,6 +9,7 @@ import dev.bulwark.audit.internal.AuditProofs;
 import dev.bulwark.audit.internal.CheckpointKey;
 import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.tenancy.Permission;
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -31,6 +32,7 @@ class CheckpointController {
         this.key = key;
     }
 
+    @Operation(summary = "The latest signed checkpoint of the audit log", operationId = "audit.latestCheckpoint")
     @GetMapping("/api/v1/orgs/{orgId}/audit/checkpoint")
     @Requires(Permission.READ_AUDIT)
     AuditProofs.Checkpoint latest(Caller caller) {
@@ -38,18 +40,21 @@ class CheckpointController {
                 .orElseThrow(() -> new NotFoundException("No checkpoint yet: one is signed within the checkpoint interval"));
     }
 
+    @Operation(summary = "A proof that an event is in a checkpoint", operationId = "audit.inclusionProof")
     @GetMapping("/api/v1/orgs/{orgId}/audit/proof/inclusion")
     @Requires(Permission.READ_AUDIT)
     AuditProofs.Inclusion inclusion(Caller caller, @RequestParam long seq, @RequestParam(required = false) Long treeSize) {
         return proofs.inclusion(caller.orgId(), seq, treeSize != null ? treeSize : latestSize(caller));
     }
 
+    @Operation(summary = "A proof that one checkpoint extends another", operationId = "audit.consistencyProof")
     @GetMapping("/api/v1/orgs/{orgId}/audit/proof/consistency")
     @Requires(Permission.READ_AUDIT)
     AuditProofs.Consistency consistency(Caller caller, @RequestParam long from, @RequestParam(required = false) Long to) {
         return proofs.consistency(caller.orgId(), from, to != null ? to : latestSize(caller));
     }
 
+    @Operation(summary = "The signed anchor left by the last purge of audit events")
     @GetMapping("/api/v1/orgs/{orgId}/audit/purge")
     @Requires(Permission.READ_AUDIT)
     AuditProofs.PurgeAnchor purgeAnchor(Caller caller) {
@@ -58,6 +63,7 @@ class CheckpointController {
     }
 
     /** The C2SP verifier key of the checkpoint signatures: {@code <name>+<key id>+<base64 key>}. */
+    @Operation(summary = "The public key that signs audit checkpoints")
     @GetMapping(value = "/.well-known/bulwark-audit-key", produces = MediaType.TEXT_PLAIN_VALUE)
     @Public
     ResponseEntity<String> publicKey() {

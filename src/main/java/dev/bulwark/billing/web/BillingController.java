@@ -10,6 +10,7 @@ import dev.bulwark.billing.internal.BillingState.Billing;
 import dev.bulwark.billing.internal.BillingWebhooks;
 import dev.bulwark.billing.internal.BillingWebhooks.Outcome;
 import dev.bulwark.tenancy.Permission;
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -40,6 +41,7 @@ class BillingController {
      * The body is taken as raw bytes: the signature covers exactly those, so it is checked before any parsing. Without
      * the endpoint's secret configured, 404.
      */
+    @Operation(summary = "Receive a Stripe event (signed by Stripe)")
     @PostMapping("/api/v1/billing/stripe/webhook")
     @Audited(value = AuditType.BILLING_SUBSCRIPTION_UPDATED, unless = "the event changes nothing: a redelivery, older than "
             + "the state it meets, of another type, or for no organisation here; it is acknowledged all the same")
@@ -49,6 +51,7 @@ class BillingController {
         return new Received(webhooks.receive(signature, body));
     }
 
+    @Operation(summary = "The organisation's billing state")
     @GetMapping("/api/v1/orgs/{orgId}/billing")
     @Requires(Permission.READ_ORGANISATION)
     Billing billing(Caller caller) {

@@ -8,6 +8,10 @@ import dev.bulwark.identity.LoginResult;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.identity.internal.AuthService;
 import dev.bulwark.shared.InvalidInputException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
@@ -26,6 +30,22 @@ import org.springframework.web.bind.annotation.RestController;
 /** Sign-in, token refresh and sign-out (docs/api.md, Identity). */
 @RestController
 class AuthController {
+
+    /**
+     * What sign-in, its second step and refresh answer, stated as one shape for the API description: the fields of
+     * {@link TokenPair}, {@link dev.bulwark.identity.MfaChallenge} and {@link BrowserSessions.Session}; an answer
+     * carries the fields of exactly one of them.
+     */
+    @Schema(description = "Tokens (accessToken, refreshToken, tokenType Bearer, expiresIn); or an MFA challenge "
+            + "(mfaRequired, mfaToken); or a cookie session (tokenType cookie, expiresIn, csrfToken).")
+    record SignInAnswer(@Schema(description = "An ES256 JWT, sent as Authorization: Bearer.") String accessToken,
+                        @Schema(description = "Single use: each refresh answers a new one.") String refreshToken,
+                        @Schema(allowableValues = {"Bearer", "cookie"}) String tokenType,
+                        @Schema(description = "Seconds until the access token expires.", example = "900") Long expiresIn,
+                        Boolean mfaRequired,
+                        @Schema(description = "Sent with a code to /api/v1/auth/login/mfa.") String mfaToken,
+                        @Schema(description = "Echo in X-CSRF-Token on every state-changing request.") String csrfToken) {
+    }
 
     /** Credentials. Their content is never logged. */
     record LoginRequest(@NotNull @Size(max = 254) String email, @NotNull @Size(max = 1024) String password) {
@@ -57,6 +77,9 @@ class AuthController {
     }
 
     /** Public. */
+    @Operation(summary = "Sign in with email and password")
+    @ApiResponse(responseCode = "200", description = "Tokens; or, when the account has a second factor, an MFA challenge (mfaRequired, mfaToken); with ?session=cookie, the cookie session (tokenType cookie, csrfToken).",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SignInAnswer.class)))
     @PostMapping("/api/v1/auth/login")
     @Audited(value = AuditType.LOGIN_SUCCEEDED, unless = "the password was right and a second factor is due: the event comes with it")
     @Public
@@ -67,6 +90,9 @@ class AuthController {
     }
 
     /** Public: the MFA token of a sign-in is the credential, with a TOTP or recovery code. */
+    @Operation(summary = "Complete a sign-in with an authenticator code")
+    @ApiResponse(responseCode = "200", description = "Tokens; with ?session=cookie, the cookie session (tokenType cookie, csrfToken).",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SignInAnswer.class)))
     @PostMapping("/api/v1/auth/login/mfa")
     @Audited(AuditType.LOGIN_SUCCEEDED)
     @Public
@@ -77,6 +103,9 @@ class AuthController {
     }
 
     /** Public: the refresh token is the credential. */
+    @Operation(summary = "Renew the tokens with the refresh token")
+    @ApiResponse(responseCode = "200", description = "New tokens (the refresh token rotates); with ?session=cookie, the cookie session.",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SignInAnswer.class)))
     @PostMapping("/api/v1/auth/refresh")
     @Audited(none = "rotates a session's refresh token, routine and frequent; a replayed token is recorded as auth.token.reuse_detected")
     @Public
@@ -93,6 +122,7 @@ class AuthController {
     }
 
     /** Authenticated: ends the caller's current session. */
+    @Operation(summary = "Sign out and end the session")
     @PostMapping("/api/v1/auth/logout")
     @Audited(value = AuditType.LOGOUT, unless = "the session had already ended")
     @SignedIn

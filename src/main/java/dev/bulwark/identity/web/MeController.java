@@ -9,6 +9,7 @@ import dev.bulwark.identity.internal.Accounts;
 import dev.bulwark.identity.internal.AuthService;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -32,12 +33,14 @@ class MeController {
         this.auth = auth;
     }
 
+    @Operation(summary = "The signed-in person's account")
     @GetMapping("/api/v1/me")
     @SignedIn
     Accounts.Me me(@AuthenticationPrincipal Jwt jwt) {
         return accounts.me(Requests.userId(jwt));
     }
 
+    @Operation(summary = "The signed-in person's sessions")
     @GetMapping("/api/v1/me/sessions")
     @SignedIn
     Page<AuthService.SessionView> sessions(@AuthenticationPrincipal Jwt jwt, @RequestParam(required = false) Integer limit,
@@ -45,6 +48,7 @@ class MeController {
         return auth.sessions(Requests.userId(jwt), Requests.sessionId(jwt), PageRequest.of(limit, cursor));
     }
 
+    @Operation(summary = "End one of the signed-in person's sessions")
     @DeleteMapping("/api/v1/me/sessions/{sessionId}")
     @Audited(AuditType.SESSION_REVOKED)
     @SignedIn

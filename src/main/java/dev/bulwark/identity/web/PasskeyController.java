@@ -1,7 +1,11 @@
 package dev.bulwark.identity.web;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import dev.bulwark.access.Public;
@@ -11,6 +15,7 @@ import dev.bulwark.audit.Audited;
 import dev.bulwark.identity.TokenPair;
 import dev.bulwark.identity.internal.Passkeys;
 import dev.bulwark.shared.InvalidInputException;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -31,6 +36,38 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class PasskeyController {
 
+    // The WebAuthn options are built as maps in identity.internal.Passkeys; these records state their shape for the API
+    // description (DescribedShapesTest reads served options into them).
+
+    /** Options for navigator.credentials.get(). */
+    record PasskeyAuthenticationOptions(String challenge, String rpId, long timeout, String userVerification) {
+    }
+
+    /** Options for navigator.credentials.create(). */
+    record PasskeyRegistrationOptions(String challenge, RelyingParty rp, PasskeyUser user, List<CredentialParameters> pubKeyCredParams,
+                                      long timeout, List<CredentialDescriptor> excludeCredentials,
+                                      AuthenticatorSelection authenticatorSelection) {
+    }
+
+    record RelyingParty(String id, String name) {
+    }
+
+    record PasskeyUser(String id, String name, String displayName) {
+    }
+
+    record CredentialParameters(String type, int alg) {
+    }
+
+    record CredentialDescriptor(String type, String id) {
+    }
+
+    record AuthenticatorSelection(String residentKey, String userVerification) {
+    }
+
+    /** The new passkey\'s credential id (base64url). */
+    record PasskeyCreated(String id) {
+    }
+
     record Registration(@NotNull @Size(max = 8192) String clientDataJSON, @NotNull @Size(max = 65536) String attestationObject,
                         @Size(max = 200) String name) {
     }
@@ -50,6 +87,9 @@ class PasskeyController {
         this.passkeys = passkeys;
     }
 
+    @Operation(summary = "Options for registering a passkey", operationId = "identity.passkeyRegistrationOptions")
+    @ApiResponse(responseCode = "200", description = "Options for navigator.credentials.create(), binary values in base64url.",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PasskeyRegistrationOptions.class)))
     @PostMapping("/api/v1/me/passkeys/registration-options")
     @Audited(none = "issues a one-time WebAuthn challenge; the registration it allows records auth.passkey.added")
     @SignedIn
@@ -57,17 +97,21 @@ class PasskeyController {
         return passkeys.registrationOptions(Requests.userId(jwt), Requests.sessionId(jwt));
     }
 
+    @Operation(summary = "Register a passkey", operationId = "identity.registerPasskey")
     @PostMapping("/api/v1/me/passkeys")
     @Audited(AuditType.PASSKEY_ADDED)
     @ResponseStatus(HttpStatus.CREATED)
     @SignedIn
-    ResponseEntity<Map<String, String>> register(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody Registration body,
+    ResponseEntity<PasskeyCreated> register(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody Registration body,
                                                  HttpServletRequest request) {
         String id = passkeys.register(Requests.userId(jwt), Requests.sessionId(jwt), decode("clientDataJSON", body.clientDataJSON()),
                 decode("attestationObject", body.attestationObject()), body.name(), Requests.client(request));
-        return ResponseEntity.created(URI.create("/api/v1/me/passkeys/" + id)).body(Map.of("id", id));
+        return ResponseEntity.created(URI.create("/api/v1/me/passkeys/" + id)).body(new PasskeyCreated(id));
     }
 
+    @Operation(summary = "Options for signing in with a passkey", operationId = "identity.passkeyAuthenticationOptions")
+    @ApiResponse(responseCode = "200", description = "Options for navigator.credentials.get(), the challenge in base64url.",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PasskeyAuthenticationOptions.class)))
     @PostMapping("/api/v1/auth/passkey/options")
     @Audited(none = "issues a one-time WebAuthn challenge; the sign-in it allows is recorded")
     @Public
@@ -75,6 +119,7 @@ class PasskeyController {
         return passkeys.authenticationOptions();
     }
 
+    @Operation(summary = "Sign in with a passkey", operationId = "identity.signInWithPasskey")
     @PostMapping("/api/v1/auth/passkey")
     @Audited(AuditType.LOGIN_SUCCEEDED)
     @Public
@@ -84,6 +129,7 @@ class PasskeyController {
     }
 
     /** Public: the MFA token of a password sign-in plus a passkey assertion of the same user. */
+    @Operation(summary = "Complete a sign-in with a passkey as second factor", operationId = "identity.loginMfaPasskey")
     @PostMapping("/api/v1/auth/login/mfa/passkey")
     @Audited(AuditType.LOGIN_SUCCEEDED)
     @Public
@@ -94,6 +140,7 @@ class PasskeyController {
     }
 
     /** Authenticated: step-up with one of the caller's own passkeys. */
+    @Operation(summary = "Step up with a passkey", operationId = "identity.stepUpWithPasskey")
     @PostMapping("/api/v1/auth/step-up/passkey")
     @Audited(AuditType.STEP_UP_SUCCEEDED)
     @SignedIn

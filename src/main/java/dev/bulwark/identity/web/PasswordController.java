@@ -5,6 +5,7 @@ import dev.bulwark.access.SignedIn;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Audited;
 import dev.bulwark.identity.internal.PasswordService;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -44,6 +45,7 @@ class PasswordController {
         this.passwords = passwords;
     }
 
+    @Operation(summary = "Change the signed-in person's password", operationId = "identity.changePassword")
     @PostMapping("/api/v1/me/password")
     @Audited(AuditType.PASSWORD_CHANGED)
     @SignedIn
@@ -54,6 +56,7 @@ class PasswordController {
     }
 
     /** Public. 202 whether or not the email has an account. */
+    @Operation(summary = "Ask for a password reset mail", operationId = "identity.requestPasswordReset")
     @PostMapping("/api/v1/auth/password-reset")
     @Audited(value = AuditType.PASSWORD_RESET_REQUESTED, unless = "the email belongs to no account: the answer is the same either way")
     @Public
@@ -63,6 +66,7 @@ class PasswordController {
     }
 
     /** Public: the mailed token is the credential. */
+    @Operation(summary = "Set a new password with a reset token", operationId = "identity.confirmPasswordReset")
     @PostMapping("/api/v1/auth/password-reset/confirm")
     @Audited(AuditType.PASSWORD_RESET)
     @Public

@@ -10,6 +10,7 @@ import dev.bulwark.identity.SignupRequest;
 import dev.bulwark.identity.SignupResult;
 import dev.bulwark.identity.internal.SignupService;
 import dev.bulwark.shared.NotFoundException;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -24,6 +25,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class SignupController {
 
+    /** The answer to a followed verification link. */
+    record EmailVerified(boolean emailVerified) {
+    }
+
     private final SignupService signups;
 
     SignupController(SignupService signups) {
@@ -31,15 +36,17 @@ class SignupController {
     }
 
     /** Public: the link of the verification mail. */
+    @Operation(summary = "Verify an email address with the mailed link")
     @GetMapping("/api/v1/auth/verify-email")
     @Public
-    Map<String, Boolean> verifyEmail(@RequestParam String token) {
+    EmailVerified verifyEmail(@RequestParam String token) {
         if (!signups.verifyEmail(token)) {
             throw new NotFoundException("This link is not valid, already used, or expired.");
         }
-        return Map.of("emailVerified", true);
+        return new EmailVerified(true);
     }
 
+    @Operation(summary = "Create an account and its organisation")
     @PostMapping("/api/v1/signup")
     @Audited({AuditType.ORG_CREATED, AuditType.MEMBER_JOINED})
     @ResponseStatus(HttpStatus.CREATED)

@@ -4,6 +4,7 @@ import dev.bulwark.access.SignedIn;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Audited;
 import dev.bulwark.identity.internal.AuthService;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -34,6 +35,7 @@ class StepUpController {
         this.auth = auth;
     }
 
+    @Operation(summary = "Step up: verify a factor again before a sensitive action")
     @PostMapping("/api/v1/auth/step-up")
     @Audited(AuditType.STEP_UP_SUCCEEDED)
     @SignedIn

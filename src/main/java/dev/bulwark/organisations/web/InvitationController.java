@@ -18,6 +18,7 @@ import dev.bulwark.shared.TextRules;
 import dev.bulwark.tenancy.Invitations;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -57,6 +58,10 @@ class InvitationController {
     }
 
     /** The answer to an invitation: never its token, which goes only to the invited mailbox. */
+    /** The organisation joined by accepting, and the role held in it. */
+    record Joined(UUID organisationId, Role role) {
+    }
+
     record InvitationCreated(UUID id, String email, Role role, Instant expiresAt) {
     }
 
@@ -66,6 +71,7 @@ class InvitationController {
         this.invitations = invitations;
     }
 
+    @Operation(summary = "Invite someone to the organisation")
     @PostMapping("/api/v1/orgs/{orgId}/invitations")
     @Audited(AuditType.MEMBER_INVITED)
     @ResponseStatus(HttpStatus.CREATED)
@@ -83,6 +89,7 @@ class InvitationController {
                 .body(new InvitationCreated(i.id(), body.email(), i.role(), i.expiresAt()));
     }
 
+    @Operation(summary = "The organisation's pending invitations")
     @GetMapping("/api/v1/orgs/{orgId}/invitations")
     @Requires(Permission.MANAGE_MEMBERS)
     Page<InvitationService.Listed> pending(Caller caller, @RequestParam(required = false) Integer limit,
@@ -90,6 +97,7 @@ class InvitationController {
         return invitations.pending(caller.orgId(), caller.userId(), PageRequest.of(limit, cursor));
     }
 
+    @Operation(summary = "Revoke an invitation", operationId = "organisations.revokeInvitation")
     @DeleteMapping("/api/v1/orgs/{orgId}/invitations/{invitationId}")
     @Audited(AuditType.MEMBER_INVITATION_REVOKED)
     @Requires(Permission.MANAGE_MEMBERS)
@@ -98,11 +106,12 @@ class InvitationController {
         invitations.revoke(caller, invitationId);
     }
 
+    @Operation(summary = "Accept an invitation", operationId = "organisations.acceptInvitation")
     @PostMapping("/api/v1/invitations/accept")
     @Audited(AuditType.MEMBER_JOINED)
     @SignedIn
-    Map<String, Object> accept(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody AcceptRequest body) {
+    Joined accept(@AuthenticationPrincipal Jwt jwt, @Valid @RequestBody AcceptRequest body) {
         Invitations.Invitation joined = invitations.accept(UUID.fromString(jwt.getSubject()), body.token());
-        return Map.of("organisationId", joined.organisationId(), "role", joined.role());
+        return new Joined(joined.organisationId(), joined.role());
     }
 }

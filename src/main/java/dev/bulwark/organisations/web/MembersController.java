@@ -12,6 +12,7 @@ import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.tenancy.Role;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.http.HttpStatus;
@@ -41,6 +42,7 @@ class MembersController {
         this.members = members;
     }
 
+    @Operation(summary = "The organisation's members", operationId = "organisations.listMembers")
     @GetMapping("/api/v1/orgs/{orgId}/members")
     @Requires(Permission.READ_ORGANISATION)
     Page<MemberView> list(Caller caller, @RequestParam(required = false) Integer limit,
@@ -48,6 +50,7 @@ class MembersController {
         return members.list(caller.orgId(), caller.userId(), PageRequest.of(limit, cursor));
     }
 
+    @Operation(summary = "Change a member's role")
     @PatchMapping(value = "/api/v1/orgs/{orgId}/members/{userId}", consumes = {"application/json", "application/merge-patch+json"})
     @Audited(AuditType.MEMBER_ROLE_CHANGED)
     @Requires(Permission.MANAGE_MEMBERS)
@@ -55,6 +58,7 @@ class MembersController {
         return members.changeRole(caller, userId, body.role());
     }
 
+    @Operation(summary = "Remove a member", operationId = "organisations.removeMember")
     @DeleteMapping("/api/v1/orgs/{orgId}/members/{userId}")
     @Audited(AuditType.MEMBER_REMOVED)
     @Requires(value = Permission.READ_ORGANISATION, enforcePolicy = false)

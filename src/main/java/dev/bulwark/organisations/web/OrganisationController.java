@@ -5,6 +5,7 @@ import dev.bulwark.access.Requires;
 import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.Organisations;
 import dev.bulwark.tenancy.Permission;
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -18,6 +19,7 @@ class OrganisationController {
         this.organisations = organisations;
     }
 
+    @Operation(summary = "The organisation")
     @GetMapping("/api/v1/orgs/{orgId}")
     @Requires(Permission.READ_ORGANISATION)
     Organisation get(Caller caller) {

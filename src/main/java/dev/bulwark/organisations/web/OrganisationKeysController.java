@@ -6,6 +6,7 @@ import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Audited;
 import dev.bulwark.organisations.internal.OrganisationKeys;
 import dev.bulwark.tenancy.Permission;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -37,12 +38,14 @@ class OrganisationKeysController {
         this.keys = keys;
     }
 
+    @Operation(summary = "The organisation's encryption keys", operationId = "organisations.keyStatus")
     @GetMapping("/api/v1/orgs/{orgId}/keys")
     @Requires(value = Permission.MANAGE_KEYS, personOnly = true)
     OrganisationKeys.Status status(Caller caller) {
         return keys.status(caller);
     }
 
+    @Operation(summary = "Rotate the organisation's data key", operationId = "organisations.rotateKeys")
     @PostMapping("/api/v1/orgs/{orgId}/keys/rotate")
     @Audited(AuditType.ORG_KEYS_ROTATED)
     @Requires(value = Permission.MANAGE_KEYS, personOnly = true)
@@ -51,6 +54,7 @@ class OrganisationKeysController {
         return keys.rotate(caller);
     }
 
+    @Operation(summary = "Wrap the organisation's keys with its own KMS key", operationId = "organisations.useKms")
     @PutMapping("/api/v1/orgs/{orgId}/keys/kms")
     @Audited(AuditType.ORG_KEYS_KMS_SET)
     @Requires(value = Permission.MANAGE_KEYS, personOnly = true)
@@ -58,6 +62,7 @@ class OrganisationKeysController {
         return keys.useKms(caller, body.keyUri());
     }
 
+    @Operation(summary = "Stop using the organisation's own KMS key")
     @DeleteMapping("/api/v1/orgs/{orgId}/keys/kms")
     @Audited(AuditType.ORG_KEYS_KMS_REMOVED)
     @Requires(value = Permission.MANAGE_KEYS, personOnly = true)

@@ -9,6 +9,7 @@ import dev.bulwark.audit.Audited;
 import dev.bulwark.organisations.internal.OrganisationPolicies;
 import dev.bulwark.tenancy.OrganisationPolicy;
 import dev.bulwark.tenancy.Permission;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -42,12 +43,14 @@ class PolicyController {
         this.policies = policies;
     }
 
+    @Operation(summary = "The organisation's security policy", operationId = "organisations.getSecurityPolicy")
     @GetMapping("/api/v1/orgs/{orgId}/security-policy")
     @Requires(Permission.READ_ORGANISATION)
     PolicyBody get(Caller caller) {
         return PolicyBody.of(policies.policy(caller));
     }
 
+    @Operation(summary = "Set the organisation's security policy", operationId = "organisations.setSecurityPolicy")
     @PutMapping("/api/v1/orgs/{orgId}/security-policy")
     @Audited(AuditType.ORG_POLICY_UPDATED)
     @Requires(Permission.MANAGE_SECURITY_POLICY)

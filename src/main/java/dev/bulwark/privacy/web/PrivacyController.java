@@ -1,5 +1,8 @@
 package dev.bulwark.privacy.web;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,6 +15,7 @@ import dev.bulwark.privacy.internal.OrganisationExport;
 import dev.bulwark.privacy.internal.PrivacyRequests;
 import dev.bulwark.shared.TextRules;
 import dev.bulwark.tenancy.Permission;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -58,6 +62,10 @@ class PrivacyController {
         this.deletion = deletion;
     }
 
+    @Operation(summary = "Answer a data subject's access request", operationId = "privacy.accessRequest")
+    @ApiResponse(responseCode = "200", description = "Everything held about the person: JSON, or a ZIP archive when Accept asks for application/zip.",
+            content = {@Content(mediaType = "application/json", schema = @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)),
+                    @Content(mediaType = "application/zip", schema = @Schema(type = "string", format = "binary"))})
     @PostMapping("/api/v1/orgs/{orgId}/privacy/access-requests")
     @Audited(AuditType.PRIVACY_ACCESS_EXPORTED)
     @Requires(value = Permission.PRIVACY_REQUESTS, personOnly = true)
@@ -81,6 +89,7 @@ class PrivacyController {
         }
     }
 
+    @Operation(summary = "Erase a data subject's personal data", operationId = "privacy.erasureRequest")
     @PostMapping("/api/v1/orgs/{orgId}/privacy/erasure-requests")
     @Audited(AuditType.PRIVACY_ERASURE_COMPLETED)
     @Requires(value = Permission.PRIVACY_REQUESTS, personOnly = true)
@@ -88,6 +97,9 @@ class PrivacyController {
         return requests.erase(caller, body.email());
     }
 
+    @Operation(summary = "Export all of the organisation's data")
+    @ApiResponse(responseCode = "200", description = "A ZIP archive of the organisation's data, one JSON file a table.",
+            content = @Content(mediaType = "application/zip", schema = @Schema(type = "string", format = "binary")))
     @GetMapping("/api/v1/orgs/{orgId}/export")
     @Requires(value = Permission.EXPORT_ORGANISATION, personOnly = true)
     ResponseEntity<StreamingResponseBody> export(Caller caller) {
@@ -102,6 +114,7 @@ class PrivacyController {
     record DeletionRequest(@NotBlank @Size(max = 200) String confirmName) {
     }
 
+    @Operation(summary = "Schedule the organisation's deletion", operationId = "privacy.requestDeletion")
     @PostMapping("/api/v1/orgs/{orgId}/deletion")
     @Audited(AuditType.ORG_DELETION_REQUESTED)
     @Requires(value = Permission.DELETE_ORGANISATION, personOnly = true)
@@ -109,6 +122,7 @@ class PrivacyController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(deletion.request(caller, body.confirmName()));
     }
 
+    @Operation(summary = "Cancel the organisation's pending deletion")
     @DeleteMapping("/api/v1/orgs/{orgId}/deletion")
     @Audited(AuditType.ORG_DELETION_CANCELLED)
     @Requires(value = Permission.DELETE_ORGANISATION, personOnly = true, whileDeletionPending = true)

@@ -12,6 +12,7 @@ import dev.bulwark.privacy.internal.Retention;
 import dev.bulwark.privacy.internal.RetentionEnforcer;
 import dev.bulwark.shared.Page;
 import dev.bulwark.tenancy.Permission;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -31,6 +32,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class RetentionController {
 
+    /** How many rows each data class lost to the run. */
+    record RetentionRun(Map<String, Integer> purged) {
+    }
+
     record PolicyBody(@NotNull @Min(1) @Max(36_500) Integer retentionDays) {
     }
 
@@ -46,12 +51,14 @@ class RetentionController {
     }
 
     /** The list envelope, like every list; one page always holds them (one policy a data class, far fewer than 200). */
+    @Operation(summary = "The organisation's retention policies", operationId = "privacy.listRetentionPolicies")
     @GetMapping("/api/v1/orgs/{orgId}/retention-policies")
     @Requires(Permission.READ_ORGANISATION)
     Page<Retention.Policy> list(Caller caller) {
         return new Page<>(retention.policies(caller.orgId()), null);
     }
 
+    @Operation(summary = "Set the retention of one data class", operationId = "privacy.setRetentionPolicy")
     @PutMapping("/api/v1/orgs/{orgId}/retention-policies/{dataClass}")
     @Audited(AuditType.RETENTION_POLICY_UPDATED)
     @Requires(Permission.MANAGE_RETENTION)
@@ -59,19 +66,22 @@ class RetentionController {
         return retention.update(caller, dataClass, body.retentionDays());
     }
 
+    @Operation(summary = "Purge what is past its retention now", operationId = "privacy.runRetention")
     @PostMapping("/api/v1/orgs/{orgId}/retention/run")
     @Audited(value = AuditType.RETENTION_PURGED, unless = "nothing was past its retention period, or the organisation is on legal hold")
     @Requires(Permission.MANAGE_RETENTION)
-    Map<String, Object> run(Caller caller) {
-        return Map.of("purged", enforcer.runFor(caller.orgId(), Instant.now(), Actor.of(caller)));
+    RetentionRun run(Caller caller) {
+        return new RetentionRun(enforcer.runFor(caller.orgId(), Instant.now(), Actor.of(caller)));
     }
 
+    @Operation(summary = "The organisation's legal hold")
     @GetMapping("/api/v1/orgs/{orgId}/legal-hold")
     @Requires(Permission.READ_ORGANISATION)
     Retention.LegalHold legalHold(Caller caller) {
         return retention.legalHold(caller.orgId());
     }
 
+    @Operation(summary = "Place or lift the legal hold")
     @PutMapping("/api/v1/orgs/{orgId}/legal-hold")
     @Audited(AuditType.RETENTION_LEGAL_HOLD_UPDATED)
     @Requires(value = Permission.PRIVACY_REQUESTS, personOnly = true)

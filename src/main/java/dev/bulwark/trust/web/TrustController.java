@@ -19,6 +19,7 @@ import dev.bulwark.trust.TrustProperties;
 import dev.bulwark.trust.internal.TrustRunner;
 import dev.bulwark.web.PageNonce;
 import dev.bulwark.web.SecurityTxtProperties;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -68,6 +69,7 @@ class TrustController {
         this.json = json;
     }
 
+    @Operation(summary = "The trust center: every control and its latest check", operationId = "trust.status")
     @GetMapping("/api/v1/trust")
     @Public
     Trust trust() {
@@ -75,6 +77,7 @@ class TrustController {
     }
 
     /** The public page: claims, their status and when they were checked; no evidence (docs/trust-center.md). */
+    @Operation(summary = "The trust page (HTML)")
     @GetMapping(value = "/trust", produces = MediaType.TEXT_HTML_VALUE)
     @Public
     ResponseEntity<String> page(HttpServletRequest request) {
@@ -100,6 +103,7 @@ class TrustController {
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/html;charset=utf-8")).body(body);
     }
 
+    @Operation(summary = "The evidence behind the trust center's checks")
     @GetMapping("/api/v1/trust/evidence")
     @Public
     Evidence evidence() {
@@ -110,6 +114,7 @@ class TrustController {
     }
 
     /** The full evidence: how many organisations, how the root key is held, open findings by organisation. */
+    @Operation(summary = "The operator's view of the trust checks")
     @GetMapping("/api/v1/trust/operator")
     @SignedIn
     OperatorTrust operator(@AuthenticationPrincipal Jwt jwt) {
@@ -117,6 +122,7 @@ class TrustController {
         return new OperatorTrust(runner.operatorView(), runner.openFindings(), Instant.now());
     }
 
+    @Operation(summary = "Run the trust checks now", operationId = "trust.runChecks")
     @PostMapping("/api/v1/trust/run")
     @Audited(none = "runs read-only checks of the platform; their stored results are the record")
     @SignedIn

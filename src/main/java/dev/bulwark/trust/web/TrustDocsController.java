@@ -20,6 +20,7 @@ import org.commonmark.node.Text;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.AttributeProvider;
 import org.commonmark.renderer.html.HtmlRenderer;
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -49,6 +50,7 @@ class TrustDocsController {
         this.properties = properties;
     }
 
+    @Operation(summary = "A documentation page that the trust page links to")
     @GetMapping(value = "/trust/docs/{name}", produces = MediaType.TEXT_HTML_VALUE)
     @Public
     ResponseEntity<String> doc(@PathVariable String name, HttpServletRequest request) {

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 
 import dev.bulwark.access.Public;
 import dev.bulwark.web.SecurityTxtProperties;
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,6 +23,7 @@ class SecurityTxtController {
         this.properties = properties;
     }
 
+    @Operation(summary = "How to report a vulnerability (security.txt)")
     @GetMapping("/.well-known/security.txt")
     @Public
     ResponseEntity<String> securityTxt() {

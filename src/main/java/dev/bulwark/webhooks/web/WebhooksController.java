@@ -18,6 +18,7 @@ import dev.bulwark.webhooks.internal.WebhookManagement.CreatedWebhook;
 import dev.bulwark.webhooks.internal.WebhookManagement.DeliveryView;
 import dev.bulwark.webhooks.internal.WebhookManagement.RotatedSecret;
 import dev.bulwark.webhooks.internal.WebhookManagement.WebhookView;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -95,6 +96,7 @@ class WebhooksController {
         this.webhooks = webhooks;
     }
 
+    @Operation(summary = "Register a webhook", operationId = "webhooks.createWebhook")
     @PostMapping
     @Audited(AuditType.WEBHOOK_CREATED)
     @Requires(value = Permission.MANAGE_WEBHOOKS, personOnly = true)
@@ -103,18 +105,21 @@ class WebhooksController {
         return webhooks.create(caller, body.url(), body.events(), body.format());
     }
 
+    @Operation(summary = "The organisation's webhooks", operationId = "webhooks.listWebhooks")
     @GetMapping
     @Requires(Permission.MANAGE_WEBHOOKS)
     Page<WebhookView> list(Caller caller, @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         return webhooks.list(caller, PageRequest.of(limit, cursor));
     }
 
+    @Operation(summary = "Read a webhook", operationId = "webhooks.getWebhook")
     @GetMapping("/{webhookId}")
     @Requires(Permission.MANAGE_WEBHOOKS)
     WebhookView get(Caller caller, @PathVariable UUID webhookId) {
         return webhooks.get(caller, webhookId);
     }
 
+    @Operation(summary = "Change a webhook", operationId = "webhooks.updateWebhook")
     @PatchMapping(value = "/{webhookId}", consumes = {"application/json", "application/merge-patch+json"})
     @Audited(AuditType.WEBHOOK_UPDATED)
     @Requires(Permission.MANAGE_WEBHOOKS)
@@ -122,6 +127,7 @@ class WebhooksController {
         return webhooks.update(caller, webhookId, body.change());
     }
 
+    @Operation(summary = "Delete a webhook", operationId = "webhooks.deleteWebhook")
     @DeleteMapping("/{webhookId}")
     @Audited(AuditType.WEBHOOK_DELETED)
     @Requires(Permission.MANAGE_WEBHOOKS)
@@ -130,6 +136,7 @@ class WebhooksController {
         webhooks.delete(caller, webhookId);
     }
 
+    @Operation(summary = "Rotate a webhook's signing secret", operationId = "webhooks.rotateSecret")
     @PostMapping("/{webhookId}/rotate-secret")
     @Audited(AuditType.WEBHOOK_SECRET_ROTATED)
     @Requires(value = Permission.MANAGE_WEBHOOKS, personOnly = true)
@@ -137,6 +144,7 @@ class WebhooksController {
         return webhooks.rotate(caller, webhookId);
     }
 
+    @Operation(summary = "A webhook's delivery log")
     @GetMapping("/{webhookId}/deliveries")
     @Requires(Permission.MANAGE_WEBHOOKS)
     Page<DeliveryView> deliveries(Caller caller, @PathVariable UUID webhookId, @RequestParam(required = false) Integer limit,
@@ -144,6 +152,7 @@ class WebhooksController {
         return webhooks.deliveries(caller, webhookId, PageRequest.of(limit, cursor));
     }
 
+    @Operation(summary = "Deliver a failed delivery again", operationId = "webhooks.retryDelivery")
     @PostMapping("/{webhookId}/deliveries/{deliveryId}/retry")
     @Audited(none = "makes an existing delivery due again; the delivery log records the attempt, and the event it carries is"
             + " already in the chain")

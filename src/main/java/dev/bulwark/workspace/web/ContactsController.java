@@ -14,6 +14,7 @@ import dev.bulwark.tenancy.Permission;
 import dev.bulwark.workspace.internal.Contacts;
 import dev.bulwark.workspace.internal.Contacts.Contact;
 import dev.bulwark.workspace.internal.Contacts.ContactData;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -91,6 +92,7 @@ class ContactsController {
         this.contacts = contacts;
     }
 
+    @Operation(summary = "Create a contact", operationId = "workspace.createContact")
     @PostMapping
     @Audited(AuditType.CONTACT_CREATED)
     @ResponseStatus(HttpStatus.CREATED)
@@ -100,6 +102,7 @@ class ContactsController {
         return Responses.created(contact, contact.id());
     }
 
+    @Operation(summary = "The organisation's contacts, or those with one email address", operationId = "workspace.listContacts")
     @GetMapping
     @Requires(Permission.READ_WORKSPACE)
     Page<Contact> list(Caller caller, @RequestParam(required = false) String email,
@@ -108,6 +111,7 @@ class ContactsController {
         return email == null ? contacts.list(caller, page) : contacts.findByEmail(caller, Workspace.emailQuery(email), page);
     }
 
+    @Operation(summary = "Read a contact", operationId = "workspace.getContact")
     @GetMapping("/{contactId}")
     @Requires(Permission.READ_WORKSPACE)
     ResponseEntity<Contact> get(Caller caller, @PathVariable UUID contactId, WebRequest request) {
@@ -115,6 +119,7 @@ class ContactsController {
         return Responses.read(request, contact, contact.version());
     }
 
+    @Operation(summary = "Change a contact", operationId = "workspace.updateContact")
     @PatchMapping(value = "/{contactId}", consumes = {"application/json", "application/merge-patch+json"})
     @Audited(AuditType.CONTACT_UPDATED)
     @Requires(Permission.WRITE_WORKSPACE)
@@ -126,6 +131,7 @@ class ContactsController {
         return Responses.written(contact, contact.version());
     }
 
+    @Operation(summary = "Delete a contact", operationId = "workspace.deleteContact")
     @DeleteMapping("/{contactId}")
     @Audited(AuditType.CONTACT_DELETED)
     @Requires(Permission.WRITE_WORKSPACE)

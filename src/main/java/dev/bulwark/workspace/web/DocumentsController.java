@@ -16,6 +16,7 @@ import dev.bulwark.workspace.internal.DocumentExports;
 import dev.bulwark.workspace.internal.Documents.DocumentSummary;
 import dev.bulwark.workspace.internal.Documents.DocumentVersion;
 import dev.bulwark.workspace.internal.Documents.VersionSummary;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -102,6 +103,7 @@ class DocumentsController {
         this.exports = exports;
     }
 
+    @Operation(summary = "Create a document in a project", operationId = "workspace.createDocument")
     @PostMapping
     @Audited(AuditType.DOCUMENT_CREATED)
     @ResponseStatus(HttpStatus.CREATED)
@@ -111,6 +113,7 @@ class DocumentsController {
         return Responses.created(document, document.id());
     }
 
+    @Operation(summary = "The documents of a project", operationId = "workspace.listDocuments")
     @GetMapping
     @Requires(Permission.READ_WORKSPACE)
     Page<DocumentSummary> list(Caller caller, @PathVariable UUID projectId, @RequestParam(required = false) Integer limit,
@@ -118,6 +121,7 @@ class DocumentsController {
         return documents.list(caller, projectId, PageRequest.of(limit, cursor));
     }
 
+    @Operation(summary = "Read a document", operationId = "workspace.getDocument")
     @GetMapping("/{documentId}")
     @Requires(Permission.READ_WORKSPACE)
     ResponseEntity<Document> get(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId, WebRequest request) {
@@ -125,6 +129,7 @@ class DocumentsController {
         return Responses.read(request, document, document.version());
     }
 
+    @Operation(summary = "Change a document", operationId = "workspace.updateDocument")
     @PatchMapping(value = "/{documentId}", consumes = {"application/json", "application/merge-patch+json"})
     @Audited(AuditType.DOCUMENT_UPDATED)
     @Requires(Permission.WRITE_WORKSPACE)
@@ -136,6 +141,7 @@ class DocumentsController {
         return Responses.written(document, document.version());
     }
 
+    @Operation(summary = "Delete a document", operationId = "workspace.deleteDocument")
     @DeleteMapping("/{documentId}")
     @Audited(AuditType.DOCUMENT_DELETED)
     @Requires(Permission.WRITE_WORKSPACE)
@@ -149,6 +155,7 @@ class DocumentsController {
      * Always 409 {@code signatures-required} for a document that exists: promotion to effective needs a person's
      * electronic signatures, which Bulwark cannot record yet (docs/workspace.md, "Status and origin").
      */
+    @Operation(summary = "Promote an AI draft to a final document", operationId = "workspace.promoteDocument")
     @PostMapping("/{documentId}/promote")
     @Audited(none = "promotion is refused until signatures exist: it changes nothing")
     @Requires(Permission.WRITE_WORKSPACE)
@@ -159,6 +166,7 @@ class DocumentsController {
     }
 
     /** The document as PDF or DOCX; an AI-origin document carries its marks (docs/workspace.md, "Exports"). */
+    @Operation(summary = "Export a document as PDF or DOCX", operationId = "workspace.exportDocument")
     @GetMapping("/{documentId}/export")
     @Requires(Permission.READ_WORKSPACE)
     ResponseEntity<byte[]> export(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,
@@ -176,6 +184,7 @@ class DocumentsController {
                 .body(file);
     }
 
+    @Operation(summary = "The versions of a document", operationId = "workspace.listDocumentVersions")
     @GetMapping("/{documentId}/versions")
     @Requires(Permission.READ_WORKSPACE)
     Page<VersionSummary> versions(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,
@@ -183,6 +192,7 @@ class DocumentsController {
         return documents.versions(caller, projectId, documentId, PageRequest.of(limit, cursor));
     }
 
+    @Operation(summary = "Read one version of a document", operationId = "workspace.getDocumentVersion")
     @GetMapping("/{documentId}/versions/{version}")
     @Requires(Permission.READ_WORKSPACE)
     ResponseEntity<DocumentVersion> version(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,

@@ -15,6 +15,7 @@ import dev.bulwark.workspace.Channel;
 import dev.bulwark.workspace.internal.Documents;
 import dev.bulwark.workspace.internal.Interactions;
 import dev.bulwark.workspace.internal.Interactions.Interaction;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -86,6 +87,7 @@ class InteractionsController {
         this.interactions = interactions;
     }
 
+    @Operation(summary = "Record an interaction with a contact", operationId = "workspace.createInteraction")
     @PostMapping
     @Audited(AuditType.INTERACTION_CREATED)
     @ResponseStatus(HttpStatus.CREATED)
@@ -96,6 +98,7 @@ class InteractionsController {
         return Responses.created(interaction, interaction.id());
     }
 
+    @Operation(summary = "The interactions with a contact", operationId = "workspace.listInteractions")
     @GetMapping
     @Requires(Permission.READ_WORKSPACE)
     Page<Interaction> list(Caller caller, @PathVariable UUID contactId, @RequestParam(required = false) Integer limit,
@@ -103,6 +106,7 @@ class InteractionsController {
         return interactions.list(caller, contactId, PageRequest.of(limit, cursor));
     }
 
+    @Operation(summary = "Read an interaction", operationId = "workspace.getInteraction")
     @GetMapping("/{interactionId}")
     @Requires(Permission.READ_WORKSPACE)
     ResponseEntity<Interaction> get(Caller caller, @PathVariable UUID contactId, @PathVariable UUID interactionId,
@@ -111,6 +115,7 @@ class InteractionsController {
         return Responses.read(request, interaction, interaction.version());
     }
 
+    @Operation(summary = "Change an interaction", operationId = "workspace.updateInteraction")
     @PatchMapping(value = "/{interactionId}", consumes = {"application/json", "application/merge-patch+json"})
     @Audited(AuditType.INTERACTION_UPDATED)
     @Requires(Permission.WRITE_WORKSPACE)
@@ -123,6 +128,7 @@ class InteractionsController {
         return Responses.written(interaction, interaction.version());
     }
 
+    @Operation(summary = "Delete an interaction", operationId = "workspace.deleteInteraction")
     @DeleteMapping("/{interactionId}")
     @Audited(AuditType.INTERACTION_DELETED)
     @Requires(Permission.WRITE_WORKSPACE)

@@ -12,6 +12,7 @@ import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.Permission;
 import dev.bulwark.workspace.internal.Projects;
 import dev.bulwark.workspace.internal.Projects.Project;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -65,6 +66,7 @@ class ProjectsController {
         this.projects = projects;
     }
 
+    @Operation(summary = "Create a project", operationId = "workspace.createProject")
     @PostMapping
     @Audited(AuditType.PROJECT_CREATED)
     @ResponseStatus(HttpStatus.CREATED)
@@ -74,12 +76,14 @@ class ProjectsController {
         return Responses.created(project, project.id());
     }
 
+    @Operation(summary = "The organisation's projects", operationId = "workspace.listProjects")
     @GetMapping
     @Requires(Permission.READ_WORKSPACE)
     Page<Project> list(Caller caller, @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
         return projects.list(caller, PageRequest.of(limit, cursor));
     }
 
+    @Operation(summary = "Read a project", operationId = "workspace.getProject")
     @GetMapping("/{projectId}")
     @Requires(Permission.READ_WORKSPACE)
     ResponseEntity<Project> get(Caller caller, @PathVariable UUID projectId, WebRequest request) {
@@ -87,6 +91,7 @@ class ProjectsController {
         return Responses.read(request, project, project.version());
     }
 
+    @Operation(summary = "Change a project", operationId = "workspace.updateProject")
     @PatchMapping(value = "/{projectId}", consumes = {"application/json", "application/merge-patch+json"})
     @Audited(AuditType.PROJECT_UPDATED)
     @Requires(Permission.WRITE_WORKSPACE)
@@ -98,6 +103,7 @@ class ProjectsController {
         return Responses.written(project, project.version());
     }
 
+    @Operation(summary = "Delete a project", operationId = "workspace.deleteProject")
     @DeleteMapping("/{projectId}")
     @Audited(AuditType.PROJECT_DELETED)
     @Requires(Permission.WRITE_WORKSPACE)

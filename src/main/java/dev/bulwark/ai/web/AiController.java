@@ -299,6 +299,7 @@ class AiController {
      * The auto-send decision for an answered completion (MEMBER and above, people and keys alike: the products that send
      * are usually keys). Compared with the organisation's threshold; written once with its receipt.
      */
+    @Operation(summary = "Decide whether an answered completion may be sent without a person reading it")
     @PostMapping("/api/v1/orgs/{orgId}/ai/auto-send-decisions")
     @Audited(AuditType.AI_AUTO_SEND_DECIDED)
     @Requires(Permission.USE_AI)
@@ -307,6 +308,7 @@ class AiController {
         return autoSend.decide(caller, body.completionId(), body.channel(), body.score());
     }
 
+    @Operation(summary = "List auto-send decisions, newest first")
     @GetMapping("/api/v1/orgs/{orgId}/ai/auto-send-decisions")
     @Requires(Permission.READ_AUDIT)
     Page<AutoSendDecisions.Decision> autoSendDecisions(Caller caller, @RequestParam(required = false) Integer limit,

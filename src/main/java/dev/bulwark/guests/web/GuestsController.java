@@ -1,5 +1,6 @@
 package dev.bulwark.guests.web;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -53,6 +54,7 @@ class GuestsController {
         this.guests = guests;
     }
 
+    @Operation(summary = "Invite a guest to a project (mails a magic link)")
     @PostMapping("/api/v1/orgs/{orgId}/projects/{projectId}/guests")
     @Audited(AuditType.GUEST_INVITED)
     @Requires(value = Permission.WRITE_WORKSPACE, personOnly = true)
@@ -61,6 +63,7 @@ class GuestsController {
         return GuestAnswer.of(guests.invite(caller, projectId, body.email(), body.expiresAt()));
     }
 
+    @Operation(summary = "List a project's guests")
     @GetMapping("/api/v1/orgs/{orgId}/projects/{projectId}/guests")
     @Requires(Permission.WRITE_WORKSPACE)
     Page<GuestAnswer> list(Caller caller, @PathVariable UUID projectId, @RequestParam(required = false) Integer limit,
@@ -69,6 +72,7 @@ class GuestsController {
         return new Page<>(page.items().stream().map(GuestAnswer::of).toList(), page.nextCursor());
     }
 
+    @Operation(summary = "Mail a guest a fresh magic link")
     @PostMapping("/api/v1/orgs/{orgId}/projects/{projectId}/guests/{guestId}/link")
     @Audited(AuditType.GUEST_INVITED)
     @Requires(value = Permission.WRITE_WORKSPACE, personOnly = true)
@@ -77,6 +81,7 @@ class GuestsController {
         return GuestAnswer.of(guests.freshLink(caller, projectId, guestId));
     }
 
+    @Operation(summary = "Revoke a guest (ends the guest's session at once)")
     @DeleteMapping("/api/v1/orgs/{orgId}/projects/{projectId}/guests/{guestId}")
     @Audited(AuditType.GUEST_REVOKED)
     @Requires(Permission.WRITE_WORKSPACE)

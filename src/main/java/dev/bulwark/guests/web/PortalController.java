@@ -1,5 +1,6 @@
 package dev.bulwark.guests.web;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -64,6 +65,7 @@ class PortalController {
         this.publicOrigin = http.publicOrigin();
     }
 
+    @Operation(summary = "The magic link's confirmation page (HTML; does not use the link)")
     @GetMapping("/portal/magic")
     @Public
     ResponseEntity<String> page(HttpServletRequest request, @RequestParam(required = false) String token) {
@@ -79,6 +81,7 @@ class PortalController {
                 .body(MagicPage.confirm(nonce, token, csrfFor(form, token)));
     }
 
+    @Operation(summary = "Sign in as a guest with a magic link (form post from the confirmation page)")
     @PostMapping(value = "/portal/magic", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     @Public
     @Audited(AuditType.GUEST_SIGNED_IN)
@@ -109,6 +112,7 @@ class PortalController {
                 .build();
     }
 
+    @Operation(summary = "The guest's project: its effective documents")
     @GetMapping("/api/v1/portal/documents")
     @Public
     Page<SharedDocuments.Listed> documents(HttpServletRequest request, @RequestParam(required = false) Integer limit,
@@ -117,6 +121,7 @@ class PortalController {
         return reads.list(cookie(request, SESSION), request.getHeader(HttpHeaders.USER_AGENT), page);
     }
 
+    @Operation(summary = "One effective document of the guest's project")
     @GetMapping("/api/v1/portal/documents/{documentId}")
     @Public
     SharedDocuments.Shared document(HttpServletRequest request, @PathVariable UUID documentId) {

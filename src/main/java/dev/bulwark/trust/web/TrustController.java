@@ -90,6 +90,7 @@ class TrustController {
      * The operators' page: the same with every check's evidence, the operator-only part included, and the sweeps' open
      * findings. A signed-in platform operator only (a browser session's cookie or a bearer token); anyone else 401/403.
      */
+    @Operation(summary = "The operators' trust page, with every check's evidence (HTML)")
     @GetMapping(value = "/trust/operator", produces = MediaType.TEXT_HTML_VALUE)
     @SignedIn
     ResponseEntity<String> operatorPage(@AuthenticationPrincipal Jwt jwt, HttpServletRequest request) {

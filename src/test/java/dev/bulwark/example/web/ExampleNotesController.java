@@ -8,6 +8,7 @@ import dev.bulwark.example.internal.ExampleNotes.Note;
 import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.tenancy.Permission;
+import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -39,6 +40,7 @@ class ExampleNotesController {
         this.notes = notes;
     }
 
+    @Operation(summary = "Write a note (the guide's example module)")
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.WRITE_WORKSPACE)
@@ -50,6 +52,7 @@ class ExampleNotesController {
         return notes.create(caller, body.title().strip(), body.body());
     }
 
+    @Operation(summary = "List the organisation's notes (the guide's example module)")
     @GetMapping
     @Requires(Permission.READ_WORKSPACE)
     Page<Note> list(Caller caller, @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {

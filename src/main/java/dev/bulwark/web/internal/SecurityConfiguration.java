@@ -74,6 +74,8 @@ class SecurityConfiguration {
                                 "/api/v1/auth/verify-email", "/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm",
                                 "/api/v1/auth/passkey/options", "/api/v1/auth/passkey", "/api/v1/auth/login/mfa/passkey",
                                 "/api/v1/api-keys/report-leak", "/api/v1/billing/stripe/webhook", "/api/v1/trust", "/api/v1/trust/evidence", "/trust", "/trust/docs/*").permitAll()
+                        // Single sign-on: its start and the identity provider's redirect back (docs/sso.md).
+                        .requestMatchers("/api/v1/auth/sso/start", "/api/v1/auth/sso/callback").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness").permitAll()
                         .requestMatchers("/actuator/prometheus").access((authentication, context) ->
                                 new AuthorizationDecision(scrapeTokenMatches(context.getRequest(), properties.metricsToken())))

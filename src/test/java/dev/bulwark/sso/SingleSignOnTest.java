@@ -193,12 +193,13 @@ class SingleSignOnTest extends IntegrationTest {
                 started.cookie())));
         cases.add(tampered(org, "no code", (started, back) -> callback(back.replaceAll("code=[^&]+&?", ""), started.cookie())));
         cases.add(tampered(org, "wrong PKCE verifier", (started, back) -> {
-            sql("UPDATE bulwark.sso_logins SET code_verifier = ? WHERE tenant_id = ? AND used_at IS NULL", "v".repeat(43), org.tenant().id());
+            sql("UPDATE bulwark.sso_logins SET code_verifier = ? WHERE tenant_id = ? AND state_sha256 = ?", "v".repeat(43), org.tenant().id(),
+                    started);
             return callback(back, started.cookie());
         }));
         cases.add(tampered(org, "expired state", (started, back) -> {
-            sql("UPDATE bulwark.sso_logins SET expires_at = now() - interval '1 second' WHERE tenant_id = ? AND used_at IS NULL", null,
-                    org.tenant().id());
+            sql("UPDATE bulwark.sso_logins SET expires_at = now() - interval '1 second' WHERE tenant_id = ? AND state_sha256 = ?", null,
+                    org.tenant().id(), started);
             return callback(back, started.cookie());
         }));
         cases.add(tampered(org, "replayed code under a new state", (started, back) -> {
@@ -308,6 +309,29 @@ class SingleSignOnTest extends IntegrationTest {
             if (refused) {
                 assertThat(body(joined).get("type").asString()).endsWith("/sso-required");
             }
+        }
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private SsoProbe probe;
+
+    /** The trust center's live probe: an enforced synthetic domain refuses a password; nothing of it is left. */
+    @Test
+    void theTrustProbeSeesAPasswordRefusedAtAnEnforcedDomainAndLeavesNothing() throws Exception {
+        List<String> before = tenantRows(PLATFORM_ORG);
+        long indexed = count("SELECT count(*) FROM bulwark.sso_domain_index");
+        SsoProbe.Observed observed = probe.observe();
+        assertThat(observed.enforcedRefused()).as(observed.enforcedAnswer()).isTrue();
+        assertThat(observed.enforcedAnswer()).isEqualTo("403 sso-required");
+        assertThat(observed.unverifiedEnforced()).isFalse();
+        assertThat(tenantRows(PLATFORM_ORG)).isEqualTo(before);
+        assertThat(count("SELECT count(*) FROM bulwark.sso_domain_index")).isEqualTo(indexed);
+    }
+
+    private static long count(String query) throws SQLException {
+        try (Connection c = connectAs("postgres"); ResultSet rs = c.createStatement().executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -592,13 +616,16 @@ class SingleSignOnTest extends IntegrationTest {
         }
     }
 
-    private static void sql(String statement, String first, UUID tenant) {
+    /** Changes the sign-in row of {@code started}'s state (found by the state's hash, as Bulwark stores it). */
+    private static void sql(String statement, String first, UUID tenant, Started started) throws Exception {
+        String state = URLDecoder.decode(query(URI.create(started.location()).getRawQuery()).get("state"), StandardCharsets.UTF_8);
         try (Connection c = connectAs("postgres"); PreparedStatement ps = c.prepareStatement(statement)) {
             int i = 1;
             if (first != null) {
                 ps.setString(i++, first);
             }
-            ps.setObject(i, tenant);
+            ps.setObject(i++, tenant);
+            ps.setBytes(i, java.security.MessageDigest.getInstance("SHA-256").digest(state.getBytes(StandardCharsets.US_ASCII)));
             assertThat(ps.executeUpdate()).as(statement).isEqualTo(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);

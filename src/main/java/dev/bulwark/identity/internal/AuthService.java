@@ -44,7 +44,7 @@ import static dev.bulwark.identity.internal.SecurityEvents.SESSION_ID;
  * the events and counters a failure causes are committed before it is answered.
  */
 @Service
-public class AuthService {
+public class AuthService implements dev.bulwark.identity.PasswordSignIn {
 
     static final String INVALID_CREDENTIALS = "The email or password is not correct.";
     static final String INVALID_TOKEN = "The token is not valid.";
@@ -84,6 +84,7 @@ public class AuthService {
         this.dummyHash = passwords.encode(Tokens.issue(Tokens.Type.PASSWORD_RESET).value());
     }
 
+    @Override
     public LoginResult login(String email, String password, ClientInfo client) {
         // An address of a domain whose organisation enforces single sign-on never signs in by password (docs/sso.md).
         ssoGate.refuseEnforced(email);

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /** Email domains as single sign-on compares them: ASCII (IDNA), lower case, no trailing dot; and their index hash. */
 final class Domains {
 
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]|[a-z0-9][a-z0-9-]{0,61}[a-z0-9]");
 
     /** {@code domain} in its compared form, or empty when it is no domain name with at least two labels. */
     static Optional<String> normalise(String domain) {

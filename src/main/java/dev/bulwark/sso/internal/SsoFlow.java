@@ -172,7 +172,12 @@ public class SsoFlow {
                     .query((rs, n) -> new Row(rs.getBytes(1), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class),
                             rs.getTimestamp(5).toInstant(), rs.getBoolean(6)))
                     .optional();
-            if (row.isEmpty() || row.get().used()) {
+            if (row.isEmpty()) {
+                // No sign-in of this organisation has this state: nothing is recorded, so made-up states cannot fill
+                // an organisation's chain.
+                return null;
+            }
+            if (row.get().used()) {
                 return Optional.<Pending>empty();
             }
             jdbc.sql("UPDATE sso_logins SET used_at = :now WHERE tenant_id = :org AND state_sha256 = :state")
@@ -183,6 +188,9 @@ public class SsoFlow {
             }
             return Optional.of(new Pending(row.get().nonce(), row.get().verifier(), row.get().link()));
         });
+        if (pending == null) {
+            throw refused();
+        }
         if (pending.isEmpty()) {
             throw failed(org, client, "state");
         }

@@ -183,8 +183,12 @@ class SingleSignOnTest extends IntegrationTest {
             String url = started.location().replaceAll("nonce=[^&]+", "nonce=" + "n".repeat(43));
             return callback(authorize(url), started.cookie());
         }));
-        cases.add(tampered(org, "tampered state", (started, back) -> callback(back.replaceAll("(state=[^&]+)[A-Za-z0-9_-]", "$1" + "A"),
-                started.cookie())));
+        cases.add(tampered(org, "tampered state", (started, back) -> {
+            String state = query(back).get("state");
+            char last = state.charAt(state.length() - 1);
+            String changed = state.substring(0, state.length() - 1) + (last == 'A' ? 'B' : 'A');
+            return callback(back.replace("state=" + state, "state=" + changed), started.cookie());
+        }));
         cases.add(tampered(org, "unknown state", (started, back) -> callback(back.replaceAll("state=[^&]+",
                 "state=" + org.tenant().id() + "." + "B".repeat(43)), started.cookie())));
         cases.add(tampered(org, "no state cookie", (started, back) -> callback(back, null)));

@@ -76,6 +76,11 @@ public enum AuditType {
     AI_KEY_REMOVED("ai.key.removed", Category.CREDENTIAL_CHANGED),
     AI_AUTO_SEND_DECIDED("ai.auto_send.decided", Category.DATA_WRITE),
 
+    SSO_SUCCEEDED("auth.sso.succeeded", Category.LOGIN),
+    SSO_FAILED("auth.sso.failed", Category.LOGIN_FAILED),
+    SSO_CONFIGURED("sso.configured", Category.CONFIG_CHANGED),
+    SSO_DOMAIN_VERIFIED("sso.domain.verified", Category.CONFIG_CHANGED),
+
     AUDIT_READ("audit.read", Category.AUDIT_ACCESSED),
     AUDIT_VERIFIED("audit.verified", Category.AUDIT_ACCESSED),
     AUDIT_EXPORTED("audit.exported", Category.CUSTOMER_DATA_EXPORTED),

@@ -81,6 +81,10 @@ public final class Ocsf {
             // A spent refresh token presented again: a failed authentication, and a sign of a stolen token.
             case TOKEN_REUSE_DETECTED -> auth(1, "Logon", HIGH, FAILURE);
             case LOGOUT, SESSION_REVOKED -> auth(2, "Logoff", INFORMATIONAL, SUCCESS);
+            // A sign-in through the organisation's identity provider (single sign-on), and one it refused.
+            case SSO_SUCCEEDED -> auth(1, "Logon", INFORMATIONAL, SUCCESS);
+            case SSO_FAILED -> auth(1, "Logon", LOW, FAILURE);
+            case SSO_CONFIGURED, SSO_DOMAIN_VERIFIED -> api(3, "Update");
 
             case ACCOUNT_LOCKED -> account(9, "Lock", MEDIUM);
             case MFA_ENABLED, PASSKEY_ADDED -> account(10, "MFA Factor Enable", INFORMATIONAL);

@@ -64,4 +64,19 @@ public class Organisations {
             return new Organisation(id, name, now);
         });
     }
+
+    /**
+     * Makes {@code userId} a member of {@code orgId} with {@code role} unless they already are one, in the caller's
+     * transaction bound to {@code orgId}; true when the membership is new.
+     */
+    public boolean addMember(UUID orgId, UUID userId, Role role) {
+        return jdbc.sql("""
+                        INSERT INTO memberships (tenant_id, user_id, role) VALUES (:tenant, :user, :role)
+                        ON CONFLICT DO NOTHING
+                        """)
+                .param("tenant", orgId)
+                .param("user", userId)
+                .param("role", role.name())
+                .update() == 1;
+    }
 }

@@ -22,7 +22,8 @@ public enum Permission {
     MANAGE_SECURITY_POLICY(Role.OWNER),
     USE_AI(Role.MEMBER, Role.ADMIN, Role.OWNER),
     MANAGE_AI(Role.ADMIN, Role.OWNER),
-    MANAGE_AI_KEYS(Role.OWNER);
+    MANAGE_AI_KEYS(Role.OWNER),
+    MANAGE_SSO(Role.OWNER);
 
     private final Set<Role> roles;
 
@@ -44,7 +45,7 @@ public enum Permission {
      */
     public boolean heldByKeys() {
         return switch (this) {
-            case MANAGE_OWNERS, MANAGE_KEYS, MANAGE_SECURITY_POLICY, MANAGE_AI, MANAGE_AI_KEYS -> false;
+            case MANAGE_OWNERS, MANAGE_KEYS, MANAGE_SECURITY_POLICY, MANAGE_AI, MANAGE_AI_KEYS, MANAGE_SSO -> false;
             default -> true;
         };
     }

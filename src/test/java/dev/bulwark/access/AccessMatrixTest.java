@@ -63,10 +63,11 @@ class AccessMatrixTest extends IntegrationTest {
             Map.entry("PUT /api/v1/orgs/{orgId}/retention-policies/{dataClass}", "{\"retentionDays\":3000}"),
             Map.entry("PUT /api/v1/orgs/{orgId}/ai/providers/{providerId}/key", "{\"apiKey\":\"sk-matrix-0123456789abcdef\"}"),
             Map.entry("POST /api/v1/orgs/{orgId}/projects/{projectId}/guests", "{\"email\":\"matrix-guest@example.com\"}"),
-            Map.entry("POST /api/v1/orgs/{orgId}/projects/{projectId}/guests/{guestId}/link", "{}"));
+            Map.entry("POST /api/v1/orgs/{orgId}/projects/{projectId}/guests/{guestId}/link", "{}"),
+            Map.entry("POST /api/v1/orgs/{orgId}/sso/oidc/domains/{domain}/verify", "{}"));
 
     /** Path variables that name no organisation's resource (the same in every organisation). */
-    private static final java.util.Set<String> NOT_IDS = java.util.Set.of("dataClass", "providerId");
+    private static final java.util.Set<String> NOT_IDS = java.util.Set.of("dataClass", "providerId", "domain");
 
     private record Endpoint(String method, String path, Permission permission, boolean personOnly) {
 
@@ -153,6 +154,7 @@ class AccessMatrixTest extends IntegrationTest {
         ids.put("version", "1");
         ids.put("dataClass", "interaction.call");
         ids.put("providerId", "stub-openai"); // an AI provider of the test configuration, the same in every organisation
+        ids.put("domain", "matrix.example"); // a domain name, claimed by no organisation (single sign-on)
         return ids;
     }
 

@@ -522,6 +522,7 @@ class TrustCenterTest {
             Map.entry("access.rate-limits", "dev.bulwark.trust.internal.ConfigChecksTest#rateLimitsFailWhenABudgetIsOff"),
             Map.entry("resilience.database", "dev.bulwark.trust.internal.ConfigChecksTest#theDatabaseCheckFailsWhileItsDatabaseIsDownAndShowsRestarts"),
             Map.entry("egress.internal-addresses", "dev.bulwark.trust.internal.ConfigChecksTest#egressFailsWhenAnInternalAddressIsReachable"),
+            Map.entry("sso.enforced-refuses-passwords", "dev.bulwark.trust.internal.ConfigChecksTest#ssoFailsWhenAnEnforcedDomainTakesAPasswordOrAnUnverifiedOneIsEnforced"),
             Map.entry("webhooks.signed", "dev.bulwark.trust.internal.ConfigChecksTest#webhookSigningFailsWhenAnyPartOfTheCanaryMisbehaves"),
             Map.entry("backup.fresh", "dev.bulwark.trust.internal.ConfigChecksTest#backupFreshnessFailsWhenTheArchiveFailsOrLagsOrTheBackupIsOverdue"),
             Map.entry("backup.drill", "dev.bulwark.trust.internal.ConfigChecksTest#theDrillCheckFailsWhenTheLastDrillFailedIsUnsignedOrOld"),

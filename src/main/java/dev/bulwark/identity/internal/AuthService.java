@@ -44,7 +44,7 @@ import static dev.bulwark.identity.internal.SecurityEvents.SESSION_ID;
  * the events and counters a failure causes are committed before it is answered.
  */
 @Service
-public class AuthService {
+public class AuthService implements dev.bulwark.identity.PasswordSignIn {
 
     static final String INVALID_CREDENTIALS = "The email or password is not correct.";
     static final String INVALID_TOKEN = "The token is not valid.";
@@ -62,12 +62,14 @@ public class AuthService {
     private final AuthProperties properties;
     private final SecondFactors factors;
     private final MailOutbox outbox;
+    private final SsoGate ssoGate;
     // Verified when the email is unknown, so both answers take the time of one Argon2id verification.
     private final String dummyHash;
 
     AuthService(Users users, PasswordEncoder passwords, LoginThrottle throttle, SessionStore sessions,
                 AccessTokens accessTokens, SecurityEvents events, TenantScope tenantScope, TransactionTemplate transactions,
-                AuthProperties properties, SecondFactors factors, MailOutbox outbox) {
+                AuthProperties properties, SecondFactors factors, MailOutbox outbox, SsoGate ssoGate) {
+        this.ssoGate = ssoGate;
         this.factors = factors;
         this.outbox = outbox;
         this.users = users;
@@ -82,7 +84,10 @@ public class AuthService {
         this.dummyHash = passwords.encode(Tokens.issue(Tokens.Type.PASSWORD_RESET).value());
     }
 
+    @Override
     public LoginResult login(String email, String password, ClientInfo client) {
+        // An address of a domain whose organisation enforces single sign-on never signs in by password (docs/sso.md).
+        ssoGate.refuseEnforced(email);
         Instant now = now();
         Optional<Users.Credentials> account = users.credentialsByEmail(email);
         Optional<Duration> locked = throttle.lockedFor(email, now);
@@ -90,7 +95,9 @@ public class AuthService {
             transactions.executeWithoutResult(s -> failed(account, client, "locked"));
             throw new TooManyRequestsException("Too many failed sign-ins for this email. Try again later.", locked.get());
         }
-        boolean matches = passwords.matches(password, account.map(Users.Credentials::passwordHash).orElse(dummyHash));
+        // An account made by single sign-on has no password: the dummy is verified instead, and nothing matches.
+        boolean hasPassword = account.map(Users.Credentials::passwordHash).isPresent();
+        boolean matches = passwords.matches(password, account.map(Users.Credentials::passwordHash).orElse(dummyHash)) && hasPassword;
         if (!matches || account.isEmpty()) {
             transactions.executeWithoutResult(s -> {
                 failed(account, client, "bad_credentials");
@@ -205,6 +212,29 @@ public class AuthService {
             throttle.recordSuccess(email);
             TokenPair pair = tenantScope.asUser(userId, () -> openSession(userId, now, client));
             events.userEvent(AuditType.LOGIN_SUCCEEDED, userId, client, Map.of(METHOD, factor));
+            return pair;
+        });
+    }
+
+    /**
+     * Opens a session for a user an identity provider signed in (single sign-on). The session has verified a factor
+     * for step-up only when {@code factorVerified} (the provider asserted multi-factor authentication); otherwise its
+     * factor time is left at the epoch, so the first sensitive action asks for step-up.
+     */
+    TokenPair signInExternally(UUID userId, ClientInfo client, String method, boolean factorVerified) {
+        Instant now = now();
+        return transactions.execute(s -> {
+            TokenPair pair = tenantScope.asUser(userId, () -> {
+                UUID sessionId = Ids.newId();
+                Instant expires = now.plus(properties.sessionAbsoluteTtl());
+                Instant idle = min(now.plus(properties.sessionIdleTtl()), expires);
+                sessions.create(userId, sessionId, now, idle, expires, client);
+                if (!factorVerified) {
+                    sessions.markFactorVerified(userId, sessionId, Instant.EPOCH);
+                }
+                return pair(userId, sessionId, now, idle);
+            });
+            events.userEvent(AuditType.LOGIN_SUCCEEDED, userId, client, Map.of(METHOD, method));
             return pair;
         });
     }

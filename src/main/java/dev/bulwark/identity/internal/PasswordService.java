@@ -42,10 +42,12 @@ public class PasswordService {
     private final Reclaims reclaims;
     private final TenantScope tenantScope;
     private final TransactionTemplate transactions;
+    private final SsoGate ssoGate;
 
     PasswordService(Users users, PasswordEncoder encoder, PasswordPolicy policy, AuthService auth, SessionStore sessions,
                     UserTokens userTokens, SecurityEvents events, MailOutbox outbox, TenantScope tenantScope,
-                    TransactionTemplate transactions, Reclaims reclaims) {
+                    TransactionTemplate transactions, Reclaims reclaims, SsoGate ssoGate) {
+        this.ssoGate = ssoGate;
         this.users = users;
         this.encoder = encoder;
         this.policy = policy;
@@ -82,6 +84,8 @@ public class PasswordService {
      * is (one row either way) and resolved after the answer by {@link #resolveReset}.
      */
     public void requestReset(String email, ClientInfo client) {
+        // Single sign-on replaces the password of an enforcing organisation's domains: no reset (docs/sso.md).
+        ssoGate.refuseEnforced(email);
         Map<String, String> request = new HashMap<>();
         request.put("email", email);
         if (client != null) {
@@ -124,6 +128,8 @@ public class PasswordService {
             UUID userId = userTokens.consume(token, UserTokens.Purpose.PASSWORD_RESET, now)
                     .orElseThrow(() -> new NotFoundException("This reset token is not valid, already used, or expired."));
             Profile profile = users.profile(userId).orElseThrow();
+            // A token mailed before the organisation enforced single sign-on sets no password either (rolled back).
+            ssoGate.refuseEnforced(profile.email());
             users.setPasswordHash(userId, acceptable(next, profile));
             // The token proves control of the mailbox; its use ends every session.
             int ended = tenantScope.asUser(userId, () -> sessions.revokeOthers(userId, new UUID(0, 0), "password_changed", now));

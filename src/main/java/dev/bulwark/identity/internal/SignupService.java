@@ -45,10 +45,12 @@ public class SignupService {
     private final AuditLog audit;
     private final MailOutbox outbox;
     private final InvitedSignup invitedSignup;
+    private final SsoGate ssoGate;
 
     SignupService(Validator validator, PasswordPolicy passwordPolicy, PasswordEncoder passwordEncoder, Users users,
                   Organisations organisations, TransactionTemplate transactions, UserTokens userTokens, AuditLog audit,
-                  MailOutbox outbox, InvitedSignup invitedSignup) {
+                  MailOutbox outbox, InvitedSignup invitedSignup, SsoGate ssoGate) {
+        this.ssoGate = ssoGate;
         this.invitedSignup = invitedSignup;
         this.userTokens = userTokens;
         this.audit = audit;
@@ -63,6 +65,10 @@ public class SignupService {
 
     public SignupResult signUp(SignupRequest request, ClientInfo client) {
         EmailAddresses.Keys keys = validate(request);
+        if (request.invitationToken() != null) {
+            // Joining an organisation that enforces single sign-on is its IdP's first sign-in, never a password.
+            ssoGate.refuseEnforced(request.email());
+        }
         // Argon2id is slow by design: hash before the transaction so no connection waits on it.
         String hash = passwordEncoder.encode(request.password());
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);

@@ -394,6 +394,16 @@ final class ConfigChecks {
         return holds ? Check.Result.pass(observed.evidence()) : Check.Result.fail(observed.evidence());
     }
 
+    /**
+     * {@code sso.enforced-refuses-passwords}: a password sign-in at a verified domain of an organisation that enforces
+     * single sign-on answered 403 {@code sso-required}, and the same domain unverified was not enforced.
+     */
+    static Check.Result sso(dev.bulwark.sso.SsoProbe.Observed observed) {
+        boolean holds = observed.enforcedRefused() && !observed.unverifiedEnforced();
+        return (holds ? Check.Result.pass(observed.evidence()) : Check.Result.fail(observed.evidence()))
+                .forOperators(Map.of("organisationsWithVerifiedDomains", observed.enforcingOrganisations()));
+    }
+
     /** How much later than its schedule a base backup may finish: a large database takes a while to copy. */
     static final Duration BACKUP_GRACE = Duration.ofHours(1);
     /** A drill counts for this long. */

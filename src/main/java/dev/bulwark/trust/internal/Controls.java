@@ -75,7 +75,7 @@ public class Controls {
              RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
              TrustProperties properties, List<ModuleTables> modules, DatabaseSupervision database,
              EgressProbe egressProbe, WebhookSigning webhookSigning, DatabaseBackups backups, DrillReports drills,
-             AiAssurance ai, IndependentChainCheck independent, GuestAssurance guests) {
+             AiAssurance ai, IndependentChainCheck independent, GuestAssurance guests, dev.bulwark.sso.SsoProbe ssoProbe) {
         this.jdbc = jdbc;
         this.encrypted = Sweeps.Scanned.of(modules);
         this.sweeps = sweeps;
@@ -180,6 +180,17 @@ public class Controls {
                 List.of("ASVS 5 V1.3.6"), List.of(check("egress.internal-addresses", () -> {
                     try {
                         return ConfigChecks.egress(egressProbe.observe());
+                    } catch (Exception e) {
+                        return unreadable(e);
+                    }
+                }))));
+        controls.add(new Control("sso-enforced", "Identity", "Single sign-on replaces passwords where it is enforced",
+                "When an organisation enforces single sign-on for its verified domains, password sign-in, password reset and"
+                        + " sign-up by invitation refuse its addresses, as a live probe shows: a synthetic organisation setting,"
+                        + " rolled back, whose enforced domain refuses a password sign-in through the real sign-in path.",
+                List.of("SOC 2 CC6.1"), List.of(check("sso.enforced-refuses-passwords", () -> {
+                    try {
+                        return ConfigChecks.sso(ssoProbe.observe());
                     } catch (Exception e) {
                         return unreadable(e);
                     }

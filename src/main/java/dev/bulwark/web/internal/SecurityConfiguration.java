@@ -76,6 +76,8 @@ class SecurityConfiguration {
                                 "/api/v1/api-keys/report-leak", "/api/v1/billing/stripe/webhook", "/api/v1/trust", "/api/v1/trust/evidence", "/trust", "/trust/docs/*").permitAll()
                         // The guest portal: its endpoints check the guest's own cookie (guests/web/PortalController).
                         .requestMatchers("/portal/magic", "/api/v1/portal/documents", "/api/v1/portal/documents/*").permitAll()
+                        // Single sign-on: its start and the identity provider's redirect back (docs/sso.md).
+                        .requestMatchers("/api/v1/auth/sso/start", "/api/v1/auth/sso/callback").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness").permitAll()
                         .requestMatchers("/actuator/prometheus").access((authentication, context) ->
                                 new AuthorizationDecision(scrapeTokenMatches(context.getRequest(), properties.metricsToken())))

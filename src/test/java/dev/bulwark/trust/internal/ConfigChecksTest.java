@@ -498,6 +498,22 @@ class ConfigChecksTest {
      * client that forgot loopback — it sends to 127.0.0.1 and [::1] with the JDK's HttpClient and refuses the rest —
      * the loopback listener sees connections and the check fails, naming the vectors that got through.
      */
+    /**
+     * The single sign-on check: it passes only when the probe's password sign-in at an enforced domain answered
+     * sso-required and the unverified domain was not enforced; the live probe itself runs in SingleSignOnTest.
+     */
+    @Test
+    void ssoFailsWhenAnEnforcedDomainTakesAPasswordOrAnUnverifiedOneIsEnforced() {
+        assertThat(ConfigChecks.sso(new dev.bulwark.sso.SsoProbe.Observed(true, "403 sso-required", false, 3)).status())
+                .isEqualTo(Check.Status.PASS);
+        Check.Result accepted = ConfigChecks.sso(new dev.bulwark.sso.SsoProbe.Observed(false, "UnauthenticatedException", false, 3));
+        assertThat(accepted.status()).isEqualTo(Check.Status.FAIL);
+        assertThat(accepted.evidence()).containsEntry("passwordSignInAtEnforcedDomain", "UnauthenticatedException")
+                .doesNotContainKey("organisationsWithVerifiedDomains");
+        assertThat(ConfigChecks.sso(new dev.bulwark.sso.SsoProbe.Observed(true, "403 sso-required", true, 3)).status())
+                .isEqualTo(Check.Status.FAIL);
+    }
+
     @Test
     void egressFailsWhenAnInternalAddressIsReachable() throws Exception {
         EgressProperties defaults = DEFAULTS.bindOrCreate("bulwark.egress", EgressProperties.class);

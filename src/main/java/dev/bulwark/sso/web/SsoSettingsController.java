@@ -1,5 +1,6 @@
 package dev.bulwark.sso.web;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
 
 import dev.bulwark.access.Caller;
@@ -44,6 +45,7 @@ class SsoSettingsController {
         this.settings = settings;
     }
 
+    @Operation(summary = "Configure the organisation's OpenID Connect single sign-on")
     @PutMapping("/api/v1/orgs/{orgId}/sso/oidc")
     @Audited(AuditType.SSO_CONFIGURED)
     @Requires(value = Permission.MANAGE_SSO, personOnly = true)
@@ -52,12 +54,14 @@ class SsoSettingsController {
                 body.enforced());
     }
 
+    @Operation(summary = "The organisation's single sign-on settings and domains")
     @GetMapping("/api/v1/orgs/{orgId}/sso/oidc")
     @Requires(value = Permission.MANAGE_SSO, personOnly = true)
     ConfigView get(Caller caller) {
         return settings.get(caller);
     }
 
+    @Operation(summary = "Remove the organisation's single sign-on")
     @DeleteMapping("/api/v1/orgs/{orgId}/sso/oidc")
     @Audited(AuditType.SSO_CONFIGURED)
     @Requires(value = Permission.MANAGE_SSO, personOnly = true)
@@ -66,6 +70,7 @@ class SsoSettingsController {
         settings.delete(caller);
     }
 
+    @Operation(summary = "Verify a domain by its DNS TXT record")
     @PostMapping("/api/v1/orgs/{orgId}/sso/oidc/domains/{domain}/verify")
     @Audited(AuditType.SSO_DOMAIN_VERIFIED)
     @Requires(value = Permission.MANAGE_SSO, personOnly = true)

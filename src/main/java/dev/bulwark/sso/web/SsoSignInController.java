@@ -1,5 +1,9 @@
 package dev.bulwark.sso.web;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -45,6 +49,9 @@ class SsoSignInController {
     }
 
     /** Public: 302 to the identity provider of the organisation that verified the address's domain; 404 when none. */
+    @Operation(summary = "Start single sign-on for an email address (redirects to the identity provider)")
+    @ApiResponse(responseCode = "302", description = "To the identity provider's authorization endpoint, with state, nonce and PKCE S256.",
+            headers = @Header(name = "Location", description = "The identity provider's authorization URL", schema = @Schema(type = "string")))
     @GetMapping("/api/v1/auth/sso/start")
     @Public
     ResponseEntity<Void> start(@RequestParam(required = false) String email) {
@@ -63,6 +70,9 @@ class SsoSignInController {
      * Public: the identity provider sends the browser back here. 303 to {@code /console} with a cookie session, or a
      * 401 problem and no session (409 {@code account-exists} for an account that has not linked itself).
      */
+    @Operation(summary = "The identity provider's redirect back (opens a browser session)")
+    @ApiResponse(responseCode = "303", description = "To /console, with the browser session's cookies set.",
+            headers = @Header(name = "Location", description = "/console", schema = @Schema(type = "string")))
     @GetMapping("/api/v1/auth/sso/callback")
     @Public
     ResponseEntity<Void> callback(@RequestParam(required = false) String code, @RequestParam(required = false) String state,
@@ -81,6 +91,7 @@ class SsoSignInController {
      * Signed in: starts the flow at {@code org}'s identity provider to link the caller's account to its identity there
      * (the only way an existing account gets one). Answers where to send the browser, and sets the state cookie.
      */
+    @Operation(summary = "Link the signed-in account to the organisation's identity provider")
     @PostMapping("/api/v1/me/sso/link")
     @Audited(none = "starts a sign-in; the link itself is recorded as auth.sso.succeeded when the provider sends the browser back")
     @SignedIn

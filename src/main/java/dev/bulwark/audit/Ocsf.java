@@ -83,6 +83,9 @@ public final class Ocsf {
             case LOGOUT, SESSION_REVOKED -> auth(2, "Logoff", INFORMATIONAL, SUCCESS);
 
             case ACCOUNT_LOCKED -> account(9, "Lock", MEDIUM);
+            // A wrong signing component is a failed re-authentication; the third in 15 minutes locks signing (an alert).
+            case SIGNATURE_FAILED -> auth(1, "Logon", LOW, FAILURE);
+            case SIGNATURE_LOCKED -> account(9, "Lock", HIGH);
             case MFA_ENABLED, PASSKEY_ADDED -> account(10, "MFA Factor Enable", INFORMATIONAL);
             case PASSWORD_CHANGED -> account(3, "Password Change", INFORMATIONAL);
             case PASSWORD_RESET_REQUESTED, PASSWORD_RESET -> account(4, "Password Reset", INFORMATIONAL);
@@ -98,6 +101,8 @@ public final class Ocsf {
             // A completion is made (and its receipt written); the organisation's provider keys are its own configuration.
             case AI_COMPLETION -> api(1, "Create");
             case AI_KEY_REMOVED -> api(4, "Delete");
+            case SIGNATURE_CHALLENGE_ISSUED, SIGNATURE_CREATED -> api(1, "Create");
+            case DOCUMENT_PROMOTED -> api(3, "Update");
             case ORG_CREATED, WEBHOOK_CREATED, PROJECT_CREATED, DOCUMENT_CREATED, CONTACT_CREATED, INTERACTION_CREATED -> api(1, "Create");
             case ORG_EXPORTED, PRIVACY_ACCESS_EXPORTED, CONTACT_READ, AUDIT_READ, AUDIT_VERIFIED, AUDIT_EXPORTED -> api(2, "Read");
             case ORG_POLICY_UPDATED, ORG_KEYS_ROTATED, ORG_KEYS_KMS_SET, ORG_KEYS_KMS_REMOVED, ORG_DELETION_CANCELLED,

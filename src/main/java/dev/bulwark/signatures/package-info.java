@@ -3,5 +3,5 @@
  * append-only signature records bound to a document version's SHA-256, the approvals promotion needs, each
  * organisation's seal key and the sealed evidence PDF.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "tenancy", "keys", "access", "audit", "identity", "workspace"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "tenancy", "keys", "access", "audit", "identity", "workspace", "verifier"})
 package dev.bulwark.signatures;

@@ -516,6 +516,7 @@ class TrustCenterTest {
             Map.entry("resilience.database", "dev.bulwark.trust.internal.ConfigChecksTest#theDatabaseCheckFailsWhileItsDatabaseIsDownAndShowsRestarts"),
             Map.entry("egress.internal-addresses", "dev.bulwark.trust.internal.ConfigChecksTest#egressFailsWhenAnInternalAddressIsReachable"),
             Map.entry("webhooks.signed", "dev.bulwark.trust.internal.ConfigChecksTest#webhookSigningFailsWhenAnyPartOfTheCanaryMisbehaves"),
+            Map.entry("signatures.bound", "dev.bulwark.trust.internal.ConfigChecksTest#signaturesFailWhenAnyPartOfTheCanaryMisbehaves"),
             Map.entry("backup.fresh", "dev.bulwark.trust.internal.ConfigChecksTest#backupFreshnessFailsWhenTheArchiveFailsOrLagsOrTheBackupIsOverdue"),
             Map.entry("backup.drill", "dev.bulwark.trust.internal.ConfigChecksTest#theDrillCheckFailsWhenTheLastDrillFailedIsUnsignedOrOld"),
             Map.entry("ai.off-unless-enabled", "dev.bulwark.trust.internal.ConfigChecksTest#aiOffByDefaultFailsWhenAnOrganisationWithoutPolicyReadsAiOnOrACallOfItIsAdmitted"),

@@ -118,8 +118,8 @@ public class SignatureCost {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(SignatureCost.class.getName() + ".*")
                 .forks(1)
-                .warmupIterations(2).warmupTime(TimeValue.seconds(5))
-                .measurementIterations(3).measurementTime(TimeValue.seconds(10))
+                .warmupIterations(2).warmupTime(TimeValue.seconds(3))
+                .measurementIterations(3).measurementTime(TimeValue.seconds(5))
                 .build()).run();
         System.out.println();
         System.out.println("| operation | p50 ms | p95 ms | p99 ms | samples |");

@@ -59,10 +59,12 @@ CREATE TABLE signing_periods (
 
 -- TENANT: failed signing attempts (a wrong component) and the locks three of them in 15 minutes set.
 CREATE TABLE signing_failures (
-    tenant_id  uuid        NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
-    user_id    uuid        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    failed_at  timestamptz NOT NULL,
-    locked_until timestamptz
+    tenant_id     uuid        NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    id            uuid        NOT NULL DEFAULT gen_random_uuid(),
+    user_id       uuid        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    failed_at     timestamptz NOT NULL,
+    locked_until  timestamptz,
+    PRIMARY KEY (tenant_id, id)
 );
 CREATE INDEX signing_failures_idx ON signing_failures (tenant_id, user_id, failed_at);
 

@@ -108,9 +108,14 @@ public class Signing implements ApprovalGate {
     private final UserDirectory users;
     private final AuditLog audit;
     private final Clock clock;
+    /** A failure is recorded in a transaction of its own: the request's transaction rolls back with the 401. */
+    private final TransactionTemplate ownTransaction;
 
     Signing(JdbcClient jdbc, TenantScope tenantScope, TransactionTemplate transactions, DocumentRecords records,
-            SignerFactors factors, UserDirectory users, AuditLog audit, java.util.Optional<Clock> clock) {
+            SignerFactors factors, UserDirectory users, AuditLog audit, java.util.Optional<Clock> clock,
+            org.springframework.transaction.PlatformTransactionManager transactionManager) {
+        this.ownTransaction = new TransactionTemplate(transactionManager);
+        this.ownTransaction.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.transactions = transactions;
@@ -299,7 +304,22 @@ public class Signing implements ApprovalGate {
     private RuntimeException failed(Caller caller, UUID challengeId, String component, Instant now) {
         UUID org = caller.orgId();
         UUID user = caller.userId();
-        transactions.executeWithoutResult(s -> tenantScope.inTenant(org, user, () -> {
+        ownTransaction.executeWithoutResult(s -> {
+            // A new transaction on another connection: bind it by a statement of its own, then let the scope adopt it
+            // (the request's binding is a thread resource the new transaction does not suspend).
+            jdbc.sql("SELECT set_config('app.tenant_id', :tenant, true), set_config('app.user_id', :user, true)")
+                    .param("tenant", org.toString()).param("user", user.toString()).query((rs, n) -> 1).single();
+            tenantScope.adoptBinding(org, user);
+            recordFailure(caller, challengeId, component, now);
+        });
+        return new RefusedException(401, "signature-reauth-failed", "Re-authentication failed",
+                "A component given for signing was not correct.");
+    }
+
+    private void recordFailure(Caller caller, UUID challengeId, String component, Instant now) {
+        UUID org = caller.orgId();
+        UUID user = caller.userId();
+        tenantScope.inTenant(org, user, () -> {
             Instant since = jdbc.sql("""
                             SELECT max(failed_at) FROM signing_failures WHERE tenant_id = :org AND user_id = :user AND locked_until IS NOT NULL
                             """)
@@ -320,9 +340,7 @@ public class Signing implements ApprovalGate {
                 audit.callerAction(caller, AuditType.SIGNATURE_FAILED, Entity.of("signature_challenge", challengeId),
                         Map.of("component", component));
             }
-        }));
-        return new RefusedException(401, "signature-reauth-failed", "Re-authentication failed",
-                "A component given for signing was not correct.");
+        });
     }
 
     private Optional<Instant> lockedUntil(UUID org, UUID user, Instant now) {

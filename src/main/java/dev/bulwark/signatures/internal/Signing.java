@@ -331,7 +331,7 @@ public class Signing implements ApprovalGate {
             Instant until = now.plus(PERIOD);
             jdbc.sql("INSERT INTO signing_failures (tenant_id, user_id, failed_at, locked_until) VALUES (:org, :user, :now, :until)")
                     .param("org", org).param("user", user).param("now", Timestamp.from(now))
-                    .param("until", locks ? Timestamp.from(until) : null, java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+                    .param("until", locks ? Timestamp.from(until) : null, java.sql.Types.TIMESTAMP)
                     .update();
             if (locks) {
                 audit.callerAction(caller, AuditType.SIGNATURE_LOCKED, Entity.of("user", user),

@@ -24,6 +24,10 @@ public class BulwarkApplication {
             // The trust center's signed evidence bundle, offline (docs/trust-center.md, "The signed evidence bundle").
             System.exit(EvidenceVerifier.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
+        if (args.length > 0 && args[0].equals("signature-verify")) {
+            // The evidence PDF's offline verifier: no Spring, no database, no network (docs/signatures.md).
+            System.exit(dev.bulwark.verifier.SignatureVerifier.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         if (args.length > 0 && COMMANDS.contains(args[0])) {
             // Backups (docs/backups.md): no HTTP server; one line on stderr and a non-zero status on failure.
             String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);

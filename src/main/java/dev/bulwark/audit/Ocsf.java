@@ -87,6 +87,9 @@ public final class Ocsf {
             case SSO_CONFIGURED, SSO_DOMAIN_VERIFIED -> api(3, "Update");
 
             case ACCOUNT_LOCKED -> account(9, "Lock", MEDIUM);
+            // A wrong signing component is a failed re-authentication; the third in 15 minutes locks signing (an alert).
+            case SIGNATURE_FAILED -> auth(1, "Logon", LOW, FAILURE);
+            case SIGNATURE_LOCKED -> account(9, "Lock", HIGH);
             case MFA_ENABLED, PASSKEY_ADDED -> account(10, "MFA Factor Enable", INFORMATIONAL);
             case PASSWORD_CHANGED -> account(3, "Password Change", INFORMATIONAL);
             case PASSWORD_RESET_REQUESTED, PASSWORD_RESET -> account(4, "Password Reset", INFORMATIONAL);
@@ -108,6 +111,8 @@ public final class Ocsf {
             // The decision is a record of its own (the receipt of a product's choice to send or hold an answer).
             case AI_AUTO_SEND_DECIDED -> api(1, "Create");
             case AI_KEY_REMOVED -> api(4, "Delete");
+            case SIGNATURE_CHALLENGE_ISSUED, SIGNATURE_CREATED -> api(1, "Create");
+            case DOCUMENT_PROMOTED -> api(3, "Update");
             case ORG_CREATED, WEBHOOK_CREATED, PROJECT_CREATED, DOCUMENT_CREATED, CONTACT_CREATED, INTERACTION_CREATED -> api(1, "Create");
             case ORG_EXPORTED, PRIVACY_ACCESS_EXPORTED, CONTACT_READ, AUDIT_READ, AUDIT_VERIFIED, AUDIT_EXPORTED -> api(2, "Read");
             case ORG_POLICY_UPDATED, ORG_KEYS_ROTATED, ORG_KEYS_KMS_SET, ORG_KEYS_KMS_REMOVED, ORG_DELETION_CANCELLED,

@@ -524,6 +524,7 @@ class TrustCenterTest {
             Map.entry("egress.internal-addresses", "dev.bulwark.trust.internal.ConfigChecksTest#egressFailsWhenAnInternalAddressIsReachable"),
             Map.entry("sso.enforced-refuses-passwords", "dev.bulwark.trust.internal.ConfigChecksTest#ssoFailsWhenAnEnforcedDomainTakesAPasswordOrAnUnverifiedOneIsEnforced"),
             Map.entry("webhooks.signed", "dev.bulwark.trust.internal.ConfigChecksTest#webhookSigningFailsWhenAnyPartOfTheCanaryMisbehaves"),
+            Map.entry("signatures.bound", "dev.bulwark.trust.internal.ConfigChecksTest#signaturesFailWhenAnyPartOfTheCanaryMisbehaves"),
             Map.entry("backup.fresh", "dev.bulwark.trust.internal.ConfigChecksTest#backupFreshnessFailsWhenTheArchiveFailsOrLagsOrTheBackupIsOverdue"),
             Map.entry("backup.drill", "dev.bulwark.trust.internal.ConfigChecksTest#theDrillCheckFailsWhenTheLastDrillFailedIsUnsignedOrOld"),
             Map.entry("ai.off-unless-enabled", "dev.bulwark.trust.internal.ConfigChecksTest#aiOffByDefaultFailsWhenAnOrganisationWithoutPolicyReadsAiOnOrACallOfItIsAdmitted"),

@@ -188,6 +188,54 @@ public class Passkeys {
         auth.stepUpVerified(userId, sessionId, client, "passkey");
     }
 
+    /**
+     * An assertion over a challenge the caller derived itself (a signing ceremony's, docs/signatures.md), by one of
+     * {@code userId}'s passkeys, user verification required. Not a sign-in: no session, throttle or event. Runs in a
+     * transaction of its own; the signature counter advances as for any use.
+     */
+    public Optional<dev.bulwark.identity.SignerFactors.VerifiedPasskey> verifyForSigning(UUID userId, byte[] expectedChallenge,
+            byte[] credentialId, byte[] clientDataJson, byte[] authenticatorData, byte[] signature) {
+        AuthenticationData parsed;
+        try {
+            parsed = webauthn.parse(new AuthenticationRequest(credentialId, authenticatorData, clientDataJson, signature));
+        } catch (RuntimeException malformed) {
+            return Optional.empty();
+        }
+        return transactions.execute(s -> tenantScope.asUser(userId, () -> {
+            record Stored(byte[] data, long count) {
+            }
+            Optional<Stored> stored = jdbc.sql("""
+                            SELECT attested_credential_data, sign_count FROM passkeys
+                            WHERE user_id = :user AND credential_id = :id FOR UPDATE
+                            """)
+                    .param("user", userId)
+                    .param("id", credentialId)
+                    .query((rs, n) -> new Stored(rs.getBytes(1), rs.getLong(2)))
+                    .optional();
+            if (stored.isEmpty()) {
+                return Optional.<dev.bulwark.identity.SignerFactors.VerifiedPasskey>empty();
+            }
+            AttestedCredentialData data = credentials.convert(stored.get().data());
+            CredentialRecordImpl record = new CredentialRecordImpl(new NoneAttestationStatement(), null, null, null,
+                    stored.get().count(), data, null, null, null, null);
+            Set<Origin> origins = properties.origins().stream().map(Origin::new).collect(Collectors.toSet());
+            try {
+                webauthn.verify(parsed, new AuthenticationParameters(
+                        new ServerProperty(origins, properties.rpId(), new DefaultChallenge(expectedChallenge)), record, null, true, true));
+            } catch (RuntimeException rejected) {
+                return Optional.<dev.bulwark.identity.SignerFactors.VerifiedPasskey>empty();
+            }
+            jdbc.sql("UPDATE passkeys SET sign_count = :count, last_used_at = :now WHERE user_id = :user AND credential_id = :id")
+                    .param("count", parsed.getAuthenticatorData().getSignCount())
+                    .param("now", Timestamp.from(now()))
+                    .param("user", userId)
+                    .param("id", credentialId)
+                    .update();
+            java.security.PublicKey key = data.getCOSEKey().getPublicKey();
+            return Optional.of(new dev.bulwark.identity.SignerFactors.VerifiedPasskey(credentialId, key.getEncoded(), key.getAlgorithm()));
+        }));
+    }
+
     private UnauthenticatedException refused(byte[] credentialId, ClientInfo client) {
         jdbc.sql("SELECT user_id FROM passkey_index WHERE credential_hash = :hash")
                 .param("hash", Tokens.hash(B64.encodeToString(credentialId)))

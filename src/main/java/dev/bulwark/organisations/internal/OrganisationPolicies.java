@@ -28,6 +28,9 @@ public class OrganisationPolicies {
     static final String REQUIRE_VERIFIED_EMAIL = "requireVerifiedEmail";
     static final String STEP_UP_WINDOW_SECONDS = "stepUpWindowSeconds";
     static final String API_KEY_MAX_LIFETIME_DAYS = "apiKeyMaxLifetimeDays";
+    static final String APPROVALS_REQUIRED = "approvalsRequired";
+    /** Approvals a version needs to become effective when the organisation has set none (docs/signatures.md). */
+    public static final int DEFAULT_APPROVALS = 1;
 
     private final JdbcClient jdbc;
     private final TenantScope tenantScope;
@@ -51,11 +54,20 @@ public class OrganisationPolicies {
         return caller.policy();
     }
 
+    /** How many distinct approval signatures a document version needs to become effective (1-5, default 1). */
+    public int approvalsRequired(UUID orgId) {
+        return tenantScope.inTenant(orgId, null, () -> jdbc.sql("SELECT approvals_required FROM organisation_policies WHERE tenant_id = :org")
+                .param("org", orgId)
+                .query(Integer.class)
+                .optional()
+                .orElse(DEFAULT_APPROVALS));
+    }
+
     /**
      * An OWNER in person, with step-up (never an API key). An owner cannot set a policy they do not meet themselves:
      * they would lock themselves out.
      */
-    public OrganisationPolicy setPolicy(Caller caller, OrganisationPolicy policy) {
+    public OrganisationPolicy setPolicy(Caller caller, OrganisationPolicy policy, int approvalsRequired) {
         UUID orgId = caller.orgId();
         UUID actorId = caller.userId();
         // The gate refuses keys already (no key holds the permission); kept here so no other path lets one through.
@@ -71,10 +83,10 @@ public class OrganisationPolicies {
         transactions.executeWithoutResult(s -> {
             tenantScope.inTenant(orgId, actorId, () -> jdbc.sql("""
                             INSERT INTO organisation_policies (tenant_id, require_mfa, require_verified_email, step_up_window_seconds,
-                                                               api_key_max_lifetime_days, updated_at, updated_by)
-                            VALUES (:org, :mfa, :verified, :window, :keyDays, now(), :actor)
+                                                               api_key_max_lifetime_days, approvals_required, updated_at, updated_by)
+                            VALUES (:org, :mfa, :verified, :window, :keyDays, :approvals, now(), :actor)
                             ON CONFLICT (tenant_id) DO UPDATE SET require_mfa = :mfa, require_verified_email = :verified,
-                                step_up_window_seconds = :window, api_key_max_lifetime_days = :keyDays, updated_at = now(),
+                                step_up_window_seconds = :window, api_key_max_lifetime_days = :keyDays, approvals_required = :approvals, updated_at = now(),
                                 updated_by = :actor
                             """)
                     .param("org", orgId)
@@ -82,13 +94,15 @@ public class OrganisationPolicies {
                     .param("verified", policy.requireVerifiedEmail())
                     .param("window", (int) policy.stepUpWindow().toSeconds())
                     .param("keyDays", policy.apiKeyMaxLifetimeDays(), java.sql.Types.INTEGER)
+                    .param("approvals", approvalsRequired)
                     .param("actor", actorId)
                     .update());
             audit.callerAction(caller, AuditType.ORG_POLICY_UPDATED, Entity.organisation(orgId), Map.of(
                     REQUIRE_MFA, policy.requireMfa(),
                     REQUIRE_VERIFIED_EMAIL, policy.requireVerifiedEmail(),
                     STEP_UP_WINDOW_SECONDS, policy.stepUpWindow().toSeconds(),
-                    API_KEY_MAX_LIFETIME_DAYS, policy.apiKeyMaxLifetimeDays() == null ? "none" : policy.apiKeyMaxLifetimeDays()));
+                    API_KEY_MAX_LIFETIME_DAYS, policy.apiKeyMaxLifetimeDays() == null ? "none" : policy.apiKeyMaxLifetimeDays(),
+                    APPROVALS_REQUIRED, approvalsRequired));
         });
         return policy;
     }

@@ -26,14 +26,18 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class PolicyController {
 
-    /** {@code apiKeyMaxLifetimeDays}: null or absent for no cap. */
+    /**
+     * {@code apiKeyMaxLifetimeDays}: null or absent for no cap. {@code approvalsRequired}: distinct approval signatures
+     * a document version needs to become effective (docs/signatures.md); absent means the default, 1.
+     */
     record PolicyBody(@NotNull Boolean requireMfa, @NotNull Boolean requireVerifiedEmail,
                       @NotNull @Min(60) @Max(3600) Integer stepUpWindowSeconds,
-                      @Min(1) @Max(3650) Integer apiKeyMaxLifetimeDays) {
+                      @Min(1) @Max(3650) Integer apiKeyMaxLifetimeDays,
+                      @Min(1) @Max(5) Integer approvalsRequired) {
 
-        static PolicyBody of(OrganisationPolicy p) {
+        static PolicyBody of(OrganisationPolicy p, int approvalsRequired) {
             return new PolicyBody(p.requireMfa(), p.requireVerifiedEmail(), (int) p.stepUpWindow().toSeconds(),
-                    p.apiKeyMaxLifetimeDays());
+                    p.apiKeyMaxLifetimeDays(), approvalsRequired);
         }
     }
 
@@ -47,7 +51,7 @@ class PolicyController {
     @GetMapping("/api/v1/orgs/{orgId}/security-policy")
     @Requires(Permission.READ_ORGANISATION)
     PolicyBody get(Caller caller) {
-        return PolicyBody.of(policies.policy(caller));
+        return PolicyBody.of(policies.policy(caller), policies.approvalsRequired(caller.orgId()));
     }
 
     @Operation(summary = "Set the organisation's security policy", operationId = "organisations.setSecurityPolicy")
@@ -57,6 +61,7 @@ class PolicyController {
     PolicyBody put(Caller caller, @Valid @RequestBody PolicyBody body) {
         OrganisationPolicy policy = new OrganisationPolicy(body.requireMfa(), body.requireVerifiedEmail(),
                 Duration.ofSeconds(body.stepUpWindowSeconds()), body.apiKeyMaxLifetimeDays());
-        return PolicyBody.of(policies.setPolicy(caller, policy));
+        int approvals = body.approvalsRequired() == null ? OrganisationPolicies.DEFAULT_APPROVALS : body.approvalsRequired();
+        return PolicyBody.of(policies.setPolicy(caller, policy, approvals), approvals);
     }
 }

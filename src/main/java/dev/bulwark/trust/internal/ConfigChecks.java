@@ -98,6 +98,15 @@ final class ConfigChecks {
         return passed ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
     }
 
+    /** The electronic-signature canary (docs/signatures.md): sealed evidence verifies, and every mutation is refused. */
+    static Check.Result signatures(dev.bulwark.signatures.SignatureSelfTest.SelfTest test) {
+        Map<String, Object> evidence = map("seal", "PAdES B-B, ECDSA P-256, the platform organisation's seal key",
+                "verifiedWith", "the offline verifier (signature-verify)", "sealedEvidenceVerifies", test.sealedEvidenceVerifies(),
+                "changedByteRefused", test.changedByteRefused(), "signatureMovedToAnotherVersionRefused", test.movedSignatureRefused(),
+                "otherCertificateRefused", test.otherCertificateRefused());
+        return test.passed() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+    }
+
     private static boolean originFits(String origin, String rpId) {
         try {
             java.net.URI uri = java.net.URI.create(origin);

@@ -75,7 +75,8 @@ public class Controls {
              RateLimitProperties rateLimits, Environment environment, SelfRequests selfRequests, Sweeps sweeps,
              TrustProperties properties, List<ModuleTables> modules, DatabaseSupervision database,
              EgressProbe egressProbe, WebhookSigning webhookSigning, DatabaseBackups backups, DrillReports drills,
-             AiAssurance ai, IndependentChainCheck independent, GuestAssurance guests, dev.bulwark.sso.SsoProbe ssoProbe) {
+             AiAssurance ai, IndependentChainCheck independent, GuestAssurance guests, dev.bulwark.sso.SsoProbe ssoProbe,
+             dev.bulwark.signatures.SignatureSelfTest signatureSelfTest) {
         this.jdbc = jdbc;
         this.encrypted = Sweeps.Scanned.of(modules);
         this.sweeps = sweeps;
@@ -201,6 +202,19 @@ public class Controls {
                         + " body fails verification, as a canary delivery verified with the reference library shows.",
                 List.of("SOC 2 CC6.7"), List.of(check("webhooks.signed",
                         () -> ConfigChecks.webhookSigning(webhookSigning.run())))));
+        controls.add(new Control("electronic-signatures", "Records", "Electronic signatures bound to their records",
+                "A signature binds its signer to one version of one record by the record's SHA-256, and the evidence PDF is"
+                        + " sealed by the organisation's key: a synthetic record signed and sealed in the platform organisation"
+                        + " verifies offline, and a changed byte, a signature moved to another version or another certificate"
+                        + " fails verification (21 CFR 11.70).",
+                List.of("21 CFR 11.70", "21 CFR 11.50"), List.of(check("signatures.bound",
+                        () -> {
+                            try {
+                                return ConfigChecks.signatures(signatureSelfTest.run());
+                            } catch (Exception e) {
+                                return unreadable(e);
+                            }
+                        }))));
         controls.add(new Control("backups", "Resilience", "Backups that restore",
                 "Base backups are taken on their schedule and every WAL segment reaches the archive within the archive"
                         + " timeout, so the database can be restored to any moment since the oldest backup kept; a"

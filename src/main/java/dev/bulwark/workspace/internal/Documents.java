@@ -15,7 +15,10 @@ import dev.bulwark.shared.Page;
 import dev.bulwark.shared.PageRequest;
 import dev.bulwark.shared.RefusedException;
 import dev.bulwark.tenancy.TenantScope;
+import dev.bulwark.workspace.ApprovalGate;
 import dev.bulwark.workspace.Document;
+import dev.bulwark.workspace.DocumentRecords;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -24,7 +27,7 @@ import org.springframework.stereotype.Service;
  * kept, readable by number, until the document is deleted. Bodies are sanitised HTML.
  */
 @Service
-public class Documents {
+public class Documents implements DocumentRecords {
 
     public static final int MAX_BODY = 500_000;
 
@@ -63,8 +66,11 @@ public class Documents {
     private final Projects projects;
     private final WorkspaceAudit audit;
     private final Sealed sealed;
+    private final ObjectProvider<ApprovalGate> approvals;
 
-    Documents(JdbcClient jdbc, TenantScope tenantScope, Projects projects, WorkspaceAudit audit, Sealed sealed) {
+    Documents(JdbcClient jdbc, TenantScope tenantScope, Projects projects, WorkspaceAudit audit, Sealed sealed,
+              ObjectProvider<ApprovalGate> approvals) {
+        this.approvals = approvals;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.projects = projects;
@@ -146,13 +152,18 @@ public class Documents {
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             Document current = find(caller.orgId(), projectId, documentId, true);
             ifMatch.requireMatches(current.version());
+            // An edit makes a new version, which is a draft: an effective document's effective version stays recorded
+            // (effective_version) until another version is promoted.
+            String status = Document.EFFECTIVE.equals(current.status()) ? Document.DRAFT : current.status();
             Document next = new Document(current.id(), projectId, title.applyTo(current.title()),
-                    body.present() ? clean : current.body(), current.status(), current.origin(), current.aiGenerated(),
+                    body.present() ? clean : current.body(), status, current.origin(), current.aiGenerated(),
                     current.aiCompletionId(), current.version() + 1, current.createdAt(), Rows.now());
             jdbc.sql("""
-                            UPDATE documents SET title = :title, body_ct = :body, body = NULL, version = :version, updated_at = :now
+                            UPDATE documents SET title = :title, body_ct = :body, body = NULL, version = :version, updated_at = :now,
+                                                 status = :status
                             WHERE tenant_id = :org AND id = :id
                             """)
+                    .param("status", next.status())
                     .param("title", next.title())
                     .param("body", sealed.seal(caller.orgId(), "documents", "body", documentId, next.body()))
                     .param("version", next.version())
@@ -167,17 +178,66 @@ public class Documents {
     }
 
     /**
-     * Promotion to {@code effective} (docs/workspace.md, "Status and origin"): it needs a person's electronic
-     * signatures, and Bulwark records none yet, so after the document is found this is always 409
-     * {@code signatures-required}, for every caller. The app role cannot write the status column at all (V51).
+     * Promotion to {@code effective} (docs/workspace.md, "Status and origin"; docs/signatures.md): the version must
+     * exist (else 404) and carry the organisation's required approvals, distinct signers, on exactly that version
+     * (the {@link ApprovalGate}; else 409 {@code signatures-required}). The document then answers {@code effective}
+     * and names that version; an earlier effective version is superseded. The database refuses {@code effective}
+     * for a version without an approval signature whatever the application does (V52).
      */
     public Document promote(Caller caller, UUID projectId, UUID documentId, int version) {
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
-            Document current = find(caller.orgId(), projectId, documentId, false);
-            throw new RefusedException(409, "signatures-required", "Signatures required",
-                    "Version " + version + " of this document (now " + current.status() + ") becomes effective only with a person's"
-                            + " electronic signatures, and none have been given.");
+            Document current = find(caller.orgId(), projectId, documentId, true);
+            if (version > current.version()) {
+                throw new NotFoundException("There is no such version of this document.");
+            }
+            ApprovalGate gate = approvals.getIfAvailable();
+            if (gate == null) {
+                throw new RefusedException(409, "signatures-required", "Signatures required",
+                        "Version " + version + " of this document becomes effective only with its approvals.");
+            }
+            gate.requireApprovals(caller.orgId(), documentId, version);
+            Integer before = jdbc.sql("SELECT effective_version FROM documents WHERE tenant_id = :org AND id = :id")
+                    .param("org", caller.orgId()).param("id", documentId).query(Integer.class).optional().orElse(null);
+            jdbc.sql("UPDATE documents SET status = 'effective', effective_version = :version WHERE tenant_id = :org AND id = :id")
+                    .param("version", version)
+                    .param("org", caller.orgId())
+                    .param("id", documentId)
+                    .update();
+            Document promoted = new Document(current.id(), current.projectId(), current.title(), current.body(), Document.EFFECTIVE,
+                    current.origin(), current.aiGenerated(), current.aiCompletionId(), current.version(), current.createdAt(),
+                    current.updatedAt());
+            audit.updated(caller, AuditType.DOCUMENT_PROMOTED, "document", documentId,
+                    WorkspaceAudit.fields(STATUS, current.status(), "effectiveVersion", before),
+                    WorkspaceAudit.fields(STATUS, Document.EFFECTIVE, "effectiveVersion", version,
+                            "supersededVersion", before == null || before == version ? null : before));
+            return promoted;
         });
+    }
+
+    @Override
+    public java.util.Optional<RecordVersion> version(UUID orgId, UUID documentId, int version) {
+        return tenantScope.inTenant(orgId, null, () -> jdbc.sql("""
+                        SELECT v.document_id, d.project_id, v.version, v.title, v.body_ct, v.body, v.created_at
+                        FROM document_versions v JOIN documents d ON d.tenant_id = v.tenant_id AND d.id = v.document_id
+                        WHERE v.tenant_id = :org AND v.document_id = :document AND v.version = :version
+                        """)
+                .param("org", orgId)
+                .param("document", documentId)
+                .param("version", version)
+                .query((rs, n) -> new RecordVersion(documentId, Rows.uuid(rs, "project_id"), rs.getInt("version"),
+                        rs.getString("title"), sealed.open(rs, orgId, "document_versions", "body", versionColumn(version), documentId),
+                        Rows.instant(rs, "created_at")))
+                .optional());
+    }
+
+    @Override
+    public boolean exists(UUID orgId, UUID projectId, UUID documentId) {
+        return tenantScope.inTenant(orgId, null, () -> jdbc.sql("SELECT count(*) FROM documents WHERE tenant_id = :org AND project_id = :project AND id = :id")
+                .param("org", orgId)
+                .param("project", projectId)
+                .param("id", documentId)
+                .query(Long.class)
+                .single() > 0);
     }
 
     /**

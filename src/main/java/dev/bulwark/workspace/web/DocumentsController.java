@@ -152,13 +152,13 @@ class DocumentsController {
     }
 
     /**
-     * Always 409 {@code signatures-required} for a document that exists: promotion to effective needs a person's
-     * electronic signatures, which Bulwark cannot record yet (docs/workspace.md, "Status and origin").
+     * Promotion to effective: 200 when the version carries the organisation's required approvals (distinct signers),
+     * else 409 {@code signatures-required} (docs/signatures.md). People only: an API key never promotes.
      */
     @Operation(summary = "Promote an AI draft to a final document", operationId = "workspace.promoteDocument")
     @PostMapping("/{documentId}/promote")
-    @Audited(none = "promotion is refused until signatures exist: it changes nothing")
-    @Requires(Permission.WRITE_WORKSPACE)
+    @Audited(AuditType.DOCUMENT_PROMOTED)
+    @Requires(value = Permission.WRITE_WORKSPACE, personOnly = true)
     ResponseEntity<Document> promote(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,
                                      @Valid @RequestBody Promotion body) {
         Document document = documents.promote(caller, projectId, documentId, body.version());

@@ -318,6 +318,20 @@ class ConfigChecksTest {
     }
 
     @Test
+    void signaturesFailWhenAnyPartOfTheCanaryMisbehaves() {
+        assertThat(ConfigChecks.signatures(new dev.bulwark.signatures.SignatureSelfTest.SelfTest(true, true, true, true)).status())
+                .isEqualTo(Check.Status.PASS);
+        assertThat(ConfigChecks.signatures(new dev.bulwark.signatures.SignatureSelfTest.SelfTest(false, true, true, true)).status())
+                .as("sealed evidence does not verify").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.signatures(new dev.bulwark.signatures.SignatureSelfTest.SelfTest(true, false, true, true)).status())
+                .as("a changed byte still verifies").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.signatures(new dev.bulwark.signatures.SignatureSelfTest.SelfTest(true, true, false, true)).status())
+                .as("a signature moved to another version still verifies").isEqualTo(Check.Status.FAIL);
+        assertThat(ConfigChecks.signatures(new dev.bulwark.signatures.SignatureSelfTest.SelfTest(true, true, true, false)).status())
+                .as("any certificate verifies").isEqualTo(Check.Status.FAIL);
+    }
+
+    @Test
     void webhookSigningFailsWhenAnyPartOfTheCanaryMisbehaves() {
         assertThat(ConfigChecks.webhookSigning(new WebhookSigning().run()).status()).as("the production signing, live")
                 .isEqualTo(Check.Status.PASS);

@@ -1,5 +1,6 @@
 package dev.bulwark.signatures.web;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
 import java.util.UUID;
 
@@ -68,6 +69,7 @@ class SignaturesController {
         this.records = records;
     }
 
+    @Operation(summary = "Request a signing challenge for a document version and meaning")
     @PostMapping("/api/v1/orgs/{orgId}/signatures/challenges")
     @Audited(AuditType.SIGNATURE_CHALLENGE_ISSUED)
     @Requires(value = Permission.WRITE_WORKSPACE, personOnly = true)
@@ -76,6 +78,7 @@ class SignaturesController {
         return signing.challenge(caller, body.documentId(), body.version(), body.meaning());
     }
 
+    @Operation(summary = "Sign: re-authenticate and bind a signature to the challenged version")
     @PostMapping("/api/v1/orgs/{orgId}/signatures")
     @Audited(value = {AuditType.SIGNATURE_CREATED, AuditType.SIGNATURE_FAILED, AuditType.SIGNATURE_LOCKED},
             alsoOnFailure = "a wrong re-authentication component is recorded (signature.failed, or signature.locked for the third)")
@@ -87,6 +90,7 @@ class SignaturesController {
                 a == null ? null : new Signing.AssertionInput(a.credentialId(), a.clientDataJSON(), a.authenticatorData(), a.signature()));
     }
 
+    @Operation(summary = "A document's signatures, each with whether it is valid now")
     @GetMapping("/api/v1/orgs/{orgId}/projects/{projectId}/documents/{documentId}/signatures")
     @Requires(Permission.READ_WORKSPACE)
     Page<Signing.SignatureView> list(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId) {
@@ -94,6 +98,7 @@ class SignaturesController {
         return new Page<>(items, null);
     }
 
+    @Operation(summary = "The sealed evidence PDF of a document version")
     @GetMapping("/api/v1/orgs/{orgId}/projects/{projectId}/documents/{documentId}/versions/{version}/evidence.pdf")
     @Requires(Permission.READ_WORKSPACE)
     ResponseEntity<byte[]> evidence(Caller caller, @PathVariable UUID projectId, @PathVariable UUID documentId,
@@ -112,6 +117,7 @@ class SignaturesController {
                 .body(pdf);
     }
 
+    @Operation(summary = "The organisation's seal certificate (PEM)")
     @GetMapping("/api/v1/orgs/{orgId}/signatures/certificate")
     @Requires(Permission.READ_ORGANISATION)
     ResponseEntity<String> certificate(Caller caller) {

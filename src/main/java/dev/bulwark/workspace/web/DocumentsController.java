@@ -155,7 +155,7 @@ class DocumentsController {
      * Promotion to effective: 200 when the version carries the organisation's required approvals (distinct signers),
      * else 409 {@code signatures-required} (docs/signatures.md). People only: an API key never promotes.
      */
-    @Operation(summary = "Promote an AI draft to a final document", operationId = "workspace.promoteDocument")
+    @Operation(summary = "Promote a document version to effective (needs the organisation's approval signatures)", operationId = "workspace.promoteDocument")
     @PostMapping("/{documentId}/promote")
     @Audited(AuditType.DOCUMENT_PROMOTED)
     @Requires(value = Permission.WRITE_WORKSPACE, personOnly = true)

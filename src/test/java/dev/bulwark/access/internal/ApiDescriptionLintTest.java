@@ -117,6 +117,12 @@ class ApiDescriptionLintTest extends IntegrationTest {
                         if (!bodiless) {
                             problems.addAll(untyped("its " + status + " answer", answer.getContent()));
                         }
+                    } else if (status.startsWith("3")) {
+                        // A redirect is the answer of a browser flow (single sign-on): it names where it leads.
+                        success = true;
+                        if (answer.getHeaders() == null || !answer.getHeaders().containsKey("Location")) {
+                            problems.add("a Location header on its " + status + " answer");
+                        }
                     } else if (status.startsWith("4") || status.startsWith("5")) {
                         clientError |= status.startsWith("4");
                         MediaType problem = answer.getContent() == null ? null : answer.getContent().get("application/problem+json");
@@ -129,7 +135,7 @@ class ApiDescriptionLintTest extends IntegrationTest {
                     }
                 }
                 if (!success) {
-                    problems.add("a 2xx answer");
+                    problems.add("a 2xx answer (or a redirect with its Location)");
                 }
                 // Anything that takes input or a credential can be refused; a public GET of a fixed document cannot.
                 boolean takesInput = operation.getRequestBody() != null

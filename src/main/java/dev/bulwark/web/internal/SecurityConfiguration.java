@@ -74,6 +74,9 @@ class SecurityConfiguration {
                                 "/api/v1/auth/verify-email", "/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm",
                                 "/api/v1/auth/passkey/options", "/api/v1/auth/passkey", "/api/v1/auth/login/mfa/passkey",
                                 "/api/v1/api-keys/report-leak", "/api/v1/billing/stripe/webhook", "/api/v1/trust", "/api/v1/trust/evidence", "/trust", "/trust/docs/*").permitAll()
+                        // The console's pages answer without a session (its sign-in); each reads and changes only
+                        // through the API, which checks the session (docs/console.md).
+                        .requestMatchers("/", "/console", "/console/**").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness").permitAll()
                         .requestMatchers("/actuator/prometheus").access((authentication, context) ->
                                 new AuthorizationDecision(scrapeTokenMatches(context.getRequest(), properties.metricsToken())))
@@ -100,6 +103,15 @@ class SecurityConfiguration {
 
     private static AuthenticationEntryPoint unauthorized(ProblemWriter problems) {
         return (req, res, ex) -> {
+            if ("GET".equals(req.getMethod()) && (req.getRequestURI().equals("/console") || req.getRequestURI().startsWith("/console/"))) {
+                // A console page with a session cookie that no longer works (expired, signed out elsewhere): the
+                // cookie is dropped and the person goes back to the sign-in page, not to a JSON problem.
+                res.addHeader(HttpHeaders.SET_COOKIE, org.springframework.http.ResponseCookie.from(CookieSessions.ACCESS, "")
+                        .httpOnly(true).secure(true).sameSite("Lax").path("/").maxAge(0).build().toString());
+                res.setStatus(303);
+                res.setHeader(HttpHeaders.LOCATION, "/console");
+                return;
+            }
             res.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             problems.write(req, res, Problems.forStatus(401));
         };

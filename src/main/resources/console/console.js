@@ -1,5 +1,5 @@
-// The console's one script: passkeys, which the browser offers to scripts only (navigator.credentials). Everything
-// else in the console works without it. It keeps nothing in web storage; the CSRF token it sends comes from the page.
+// The console's one script: passkeys, which the browser offers to scripts only (navigator.credentials), and an access
+// request's answer, which the API streams as a download. Everything else in the console works without it. It keeps nothing in web storage; the CSRF token it sends comes from the page.
 (() => {
   'use strict';
   const b64d = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
@@ -51,6 +51,32 @@
           attestationObject: b64e(c.response.attestationObject), name: name}, csrf);
         if (done.ok) { location.assign('/console/account?done=passkey-added'); } else { say(await problem(done)); }
       } catch (e) { say('No passkey was added: ' + e.message); }
+    });
+  }
+
+  // An access request: its answer is a ZIP the API streams, saved as a download. The same call as any client's, with
+  // the session's CSRF token from the page.
+  const access = document.getElementById('access-form');
+  if (access) {
+    access.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const status = document.getElementById('access-status');
+      const email = document.getElementById('access-email').value;
+      status.textContent = 'Gathering everything held about ' + email + '…';
+      try {
+        const r = await fetch(access.dataset.api, {method: 'POST', credentials: 'same-origin', headers: {'Content-Type': 'application/json',
+          'Accept': 'application/zip', 'X-CSRF-Token': access.dataset.csrf}, body: JSON.stringify({email: email})});
+        if (r.status === 401) { status.textContent = 'Confirm it is you first (the form below), then run the request again.'; return; }
+        if (!r.ok) { status.textContent = await problem(r); return; }
+        const blob = await r.blob();
+        const link = document.createElement('a');
+        link.href = URL.createObjectURL(blob);
+        link.download = 'access-request.zip';
+        link.textContent = 'Download access-request.zip again';
+        status.textContent = 'The answer for ' + email + ' is ready: access-request.zip (' + blob.size + ' bytes). ';
+        status.appendChild(link);
+        link.click();
+      } catch (e) { status.textContent = 'The access request failed: ' + e.message; }
     });
   }
 })();

@@ -482,10 +482,17 @@ class ConsoleController {
 
     @PostMapping("/console/orgs/{orgId}/privacy/access-requests")
     @Public
-    @Audited(none = "the console's form: the API call it makes (POST /api/v1/orgs/{orgId}/privacy/access-requests) records its own events")
-    String accessRequest(@PathVariable UUID orgId, @RequestParam(defaultValue = "") String email, HttpServletRequest request,
-                         HttpServletResponse response, Model model) {
-        return subjectRequest(orgId, "access", email, request, response, model);
+    @Audited(none = "the console's fallback without script: it calls nothing and changes nothing")
+    String accessRequest(@PathVariable UUID orgId, HttpServletRequest request, HttpServletResponse response, Model model) {
+        // Reached without the page's script only. The API streams an access request's answer (a long answer, spooled
+        // off the connection), which an in-process dispatch cannot capture: the script fetches it as a download.
+        if (!signedIn()) {
+            return seeOther("/console");
+        }
+        String view = privacyPage(orgId, request, response, model, null);
+        model.addAttribute("error", "An access request's answer is a download: this needs JavaScript, or the API "
+                + "(POST /api/v1/orgs/{orgId}/privacy/access-requests).");
+        return view;
     }
 
     @PostMapping("/console/orgs/{orgId}/privacy/erasure-requests")
@@ -505,7 +512,6 @@ class ConsoleController {
         if (answer.ok()) {
             Map<String, Object> result = map(answer);
             model.addAttribute(kind + "Result", result);
-            model.addAttribute("resultJson", kind.equals("access") ? json.writerWithDefaultPrettyPrinter().writeValueAsString(answer.body()) : null);
             return privacyPage(orgId, request, response, model, null);
         }
         return refused(answer, request, response, model, "/console/orgs/" + orgId + "/privacy",
@@ -615,7 +621,6 @@ class ConsoleController {
             stepUp.put("fields", fields);
             stepUp.put("failed", request.getAttribute(STEP_UP_FAILED) != null);
             model.addAttribute("stepUp", stepUp);
-            response.setStatus(401);
             return render.get();
         }
         String view = render.get();

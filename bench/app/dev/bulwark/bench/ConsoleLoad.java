@@ -43,8 +43,8 @@ public final class ConsoleLoad {
         int members = Integer.parseInt(options[0]);
         int keys = Integer.parseInt(options[1]);
         int samples = Integer.parseInt(options[2]);
-        Path mail = Files.createTempDirectory("bulwark-consoleload-mail-");
-        try (ConfigurableApplicationContext context = BenchHttp.start("consoleload", "--bulwark.mail.dir=" + mail)) {
+        try (ConfigurableApplicationContext context = BenchHttp.start("consoleload")) {
+            Path mail = Path.of(context.getEnvironment().getRequiredProperty("bulwark.mail.dir"));
             String base = "http://localhost:" + context.getEnvironment().getRequiredProperty("local.server.port");
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             String email = "console-owner-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";

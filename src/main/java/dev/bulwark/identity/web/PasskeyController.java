@@ -17,6 +17,7 @@ import dev.bulwark.identity.internal.Passkeys;
 import dev.bulwark.shared.InvalidInputException;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -26,6 +27,7 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -123,9 +125,12 @@ class PasskeyController {
     @PostMapping("/api/v1/auth/passkey")
     @Audited(AuditType.LOGIN_SUCCEEDED)
     @Public
-    TokenPair signIn(@Valid @RequestBody Assertion body, HttpServletRequest request) {
-        return passkeys.authenticate(decode("credentialId", body.credentialId()), decode("clientDataJSON", body.clientDataJSON()),
+    Object signIn(@Valid @RequestBody Assertion body, @RequestParam(required = false) String session, HttpServletRequest request,
+                  HttpServletResponse response) {
+        TokenPair tokens = passkeys.authenticate(decode("credentialId", body.credentialId()), decode("clientDataJSON", body.clientDataJSON()),
                 decode("authenticatorData", body.authenticatorData()), decode("signature", body.signature()), Requests.client(request));
+        // ?session=cookie: the console's passkey sign-in, the session in cookies as for a password sign-in.
+        return BrowserSessions.wanted(session) ? BrowserSessions.deliver(tokens, response) : tokens;
     }
 
     /** Public: the MFA token of a password sign-in plus a passkey assertion of the same user. */

@@ -37,7 +37,9 @@ class AuthRateLimitFilter extends OncePerRequestFilter {
             "/api/v1/auth/passkey/options", "/api/v1/auth/passkey", "/api/v1/auth/login/mfa/passkey",
             "/api/v1/auth/step-up/passkey", "/api/v1/api-keys/report-leak",
             // The guest portal's magic link: its page and its sign-in (guests/web/PortalController).
-            "/portal/magic");
+            "/portal/magic",
+            // The console's sign-in forms, which call the sign-in endpoints inside the process (docs/console.md).
+            "/console/sign-in", "/console/sign-in/code", "/console/step-up");
 
     private final Budget budget;
     private final RateLimitStore store;
@@ -89,7 +91,12 @@ class AuthRateLimitFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !("POST".equals(request.getMethod()) && GUARDED.contains(request.getRequestURI()));
+        return !("POST".equals(request.getMethod()) && (GUARDED.contains(request.getRequestURI()) || consoleStepUp(request)));
+    }
+
+    /** A console form carrying a step-up password (asked in place): it guesses at a credential like step-up itself. */
+    private static boolean consoleStepUp(HttpServletRequest request) {
+        return request.getRequestURI().startsWith("/console/") && request.getParameter("stepUpPassword") != null;
     }
 
     @Override

@@ -34,6 +34,7 @@ final class CookieSessions {
     static final String REFRESH = "__Secure-bulwark-refresh";
     static final String CSRF = "__Host-bulwark-csrf";
     static final String CSRF_HEADER = "X-CSRF-Token";
+    static final String CONSOLE_FIELD = "_csrf";
 
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     private static final Set<String> NO_SESSION_YET = Set.of("/api/v1/signup", "/api/v1/auth/login", "/api/v1/auth/login/mfa",
@@ -94,9 +95,19 @@ final class CookieSessions {
         return origin.get().equals(publicOrigin) || origin.get().equals(own);
     }
 
+    /** The console's pages ({@code /console/…}): server-rendered forms, which carry the token in a field, not a header. */
+    static boolean consoleForm(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return !SAFE.contains(request.getMethod()) && (path.equals("/console") || path.startsWith("/console/"));
+    }
+
     static boolean csrfTokenMatches(HttpServletRequest request) {
         String expected = cookie(request, CSRF);
         String given = request.getHeader(CSRF_HEADER);
+        if (given == null && consoleForm(request)) {
+            // A console form's hidden field: the same token, bound to the session by its cookie (double submit).
+            given = request.getParameter(CONSOLE_FIELD);
+        }
         return expected != null && given != null
                 && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
@@ -137,6 +148,13 @@ final class CookieSessions {
                 // Login CSRF: another site signing the victim's browser into the attacker's account.
                 problems.write(request, response, Problems.of(HttpStatus.FORBIDDEN, "cross-origin-sign-in", "Cross-origin sign-in",
                         "A sign-in that starts a cookie session must come from this application's own pages."));
+                return;
+            }
+            if (consoleForm(request) && !fromOwnOrigin(request, publicOrigin)) {
+                // The console's forms, signed in or not (its sign-in included): never from another origin, whatever
+                // SameSite lets through from a sibling site.
+                problems.write(request, response, Problems.of(HttpStatus.FORBIDDEN, "cross-origin-form", "Cross-origin form",
+                        "A console form must be sent from this application's own pages."));
                 return;
             }
             if (needsCsrfToken(request) && !csrfTokenMatches(request)) {

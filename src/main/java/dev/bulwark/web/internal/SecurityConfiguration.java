@@ -78,6 +78,9 @@ class SecurityConfiguration {
                         .requestMatchers("/portal/magic", "/api/v1/portal/documents", "/api/v1/portal/documents/*").permitAll()
                         // Single sign-on: its start and the identity provider's redirect back (docs/sso.md).
                         .requestMatchers("/api/v1/auth/sso/start", "/api/v1/auth/sso/callback").permitAll()
+                        // The console's pages answer without a session (its sign-in); each reads and changes only
+                        // through the API, which checks the session (docs/console.md).
+                        .requestMatchers("/", "/console", "/console/**").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness").permitAll()
                         .requestMatchers("/actuator/prometheus").access((authentication, context) ->
                                 new AuthorizationDecision(scrapeTokenMatches(context.getRequest(), properties.metricsToken())))
@@ -104,6 +107,15 @@ class SecurityConfiguration {
 
     private static AuthenticationEntryPoint unauthorized(ProblemWriter problems) {
         return (req, res, ex) -> {
+            if ("GET".equals(req.getMethod()) && (req.getRequestURI().equals("/console") || req.getRequestURI().startsWith("/console/"))) {
+                // A console page with a session cookie that no longer works (expired, signed out elsewhere): the
+                // cookie is dropped and the person goes back to the sign-in page, not to a JSON problem.
+                res.addHeader(HttpHeaders.SET_COOKIE, org.springframework.http.ResponseCookie.from(CookieSessions.ACCESS, "")
+                        .httpOnly(true).secure(true).sameSite("Lax").path("/").maxAge(0).build().toString());
+                res.setStatus(303);
+                res.setHeader(HttpHeaders.LOCATION, "/console");
+                return;
+            }
             res.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             problems.write(req, res, Problems.forStatus(401));
         };

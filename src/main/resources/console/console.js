@@ -1,0 +1,82 @@
+// The console's one script: passkeys, which the browser offers to scripts only (navigator.credentials), and an access
+// request's answer, which the API streams as a download. Everything else in the console works without it. It keeps nothing in web storage; the CSRF token it sends comes from the page.
+(() => {
+  'use strict';
+  const b64d = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+  const b64e = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const say = (text) => { const s = document.getElementById('passkey-status'); if (s) { s.textContent = text; } };
+  const post = (url, body, csrf) => fetch(url, {
+    method: 'POST', credentials: 'same-origin',
+    headers: Object.assign({'Content-Type': 'application/json', 'Accept': 'application/json'}, csrf ? {'X-CSRF-Token': csrf} : {}),
+    body: body === undefined ? undefined : JSON.stringify(body)
+  });
+  const problem = async (r) => { try { const p = await r.json(); return p.detail || p.title || ('Refused (' + r.status + ').'); } catch (e) { return 'Refused (' + r.status + ').'; } };
+
+  const signInButton = document.getElementById('passkey-sign-in');
+  if (signInButton && window.PublicKeyCredential) {
+    document.getElementById('passkey-section').hidden = false;
+    signInButton.addEventListener('click', async () => {
+      try {
+        say('Waiting for your passkey…');
+        const r = await post('/api/v1/auth/passkey/options');
+        if (!r.ok) { say(await problem(r)); return; }
+        const o = await r.json();
+        const c = await navigator.credentials.get({publicKey: {challenge: b64d(o.challenge), rpId: o.rpId, timeout: o.timeout,
+          userVerification: o.userVerification}});
+        const done = await post('/api/v1/auth/passkey?session=cookie', {credentialId: b64e(c.rawId),
+          clientDataJSON: b64e(c.response.clientDataJSON), authenticatorData: b64e(c.response.authenticatorData),
+          signature: b64e(c.response.signature)});
+        if (done.ok) { location.assign('/console'); } else { say(await problem(done)); }
+      } catch (e) { say('The passkey was not used: ' + e.message); }
+    });
+  }
+
+  const registerButton = document.getElementById('passkey-register');
+  if (registerButton && window.PublicKeyCredential) {
+    document.getElementById('passkey-add').hidden = false;
+    registerButton.addEventListener('click', async () => {
+      const csrf = registerButton.dataset.csrf;
+      try {
+        say('Preparing…');
+        const r = await post('/api/v1/me/passkeys/registration-options', undefined, csrf);
+        if (r.status === 401) { say('Confirm it is you first (the form above), then add the passkey.'); return; }
+        if (!r.ok) { say(await problem(r)); return; }
+        const o = await r.json();
+        const c = await navigator.credentials.create({publicKey: {challenge: b64d(o.challenge), rp: o.rp,
+          user: {id: b64d(o.user.id), name: o.user.name, displayName: o.user.displayName}, pubKeyCredParams: o.pubKeyCredParams,
+          timeout: o.timeout, excludeCredentials: o.excludeCredentials.map((x) => ({type: x.type, id: b64d(x.id)})),
+          authenticatorSelection: o.authenticatorSelection}});
+        const name = document.getElementById('passkey-name').value || 'Passkey';
+        const done = await post('/api/v1/me/passkeys', {clientDataJSON: b64e(c.response.clientDataJSON),
+          attestationObject: b64e(c.response.attestationObject), name: name}, csrf);
+        if (done.ok) { location.assign('/console/account?done=passkey-added'); } else { say(await problem(done)); }
+      } catch (e) { say('No passkey was added: ' + e.message); }
+    });
+  }
+
+  // An access request: its answer is a ZIP the API streams, saved as a download. The same call as any client's, with
+  // the session's CSRF token from the page.
+  const access = document.getElementById('access-form');
+  if (access) {
+    access.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const status = document.getElementById('access-status');
+      const email = document.getElementById('access-email').value;
+      status.textContent = 'Gathering everything held about ' + email + '…';
+      try {
+        const r = await fetch(access.dataset.api, {method: 'POST', credentials: 'same-origin', headers: {'Content-Type': 'application/json',
+          'Accept': 'application/zip', 'X-CSRF-Token': access.dataset.csrf}, body: JSON.stringify({email: email})});
+        if (r.status === 401) { status.textContent = 'Confirm it is you first (the form below), then run the request again.'; return; }
+        if (!r.ok) { status.textContent = await problem(r); return; }
+        const blob = await r.blob();
+        const link = document.createElement('a');
+        link.href = URL.createObjectURL(blob);
+        link.download = 'access-request.zip';
+        link.textContent = 'Download access-request.zip again';
+        status.textContent = 'The answer for ' + email + ' is ready: access-request.zip (' + blob.size + ' bytes). ';
+        status.appendChild(link);
+        link.click();
+      } catch (e) { status.textContent = 'The access request failed: ' + e.message; }
+    });
+  }
+})();

@@ -107,6 +107,14 @@ public class AuditLog {
         return append(new AuditEvent(orgId, type, actor, Entity.organisation(orgId), reason, null, after, null));
     }
 
+    /**
+     * What an actor who is neither a caller, a user nor the system did to {@code entity} in {@code orgId}: a guest of
+     * the portal signing in (docs/guests.md). The current request's facts.
+     */
+    public Appended actorAction(UUID orgId, Actor actor, AuditType type, Entity entity, Map<String, ?> after) {
+        return append(new AuditEvent(orgId, type, actor, entity, null, null, after, null));
+    }
+
     /** The general form, for an event none of the entry points above describes. */
     public Appended append(AuditEvent event) {
         // The chain's tables are filtered by tenant only: an append joins the request's binding whoever acts.

@@ -23,7 +23,7 @@ class AuditEventConstructionTest {
                     .filter(f -> read(f).contains("new AuditEvent("))
                     .toList();
             assertThat(outside).as("use an AuditLog entry point (callerAction, userEvent, anonymousEvent, systemAction, "
-                    + "organisationAction)").isEmpty();
+                    + "organisationAction, actorAction)").isEmpty();
         }
     }
 

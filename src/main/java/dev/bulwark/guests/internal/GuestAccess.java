@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 
 import dev.bulwark.access.Caller;
 import dev.bulwark.audit.Actor;
-import dev.bulwark.audit.AuditEvent;
 import dev.bulwark.audit.AuditLog;
 import dev.bulwark.audit.AuditType;
 import dev.bulwark.audit.Entity;
@@ -255,8 +254,8 @@ public class GuestAccess {
             after.put("projectId", used.get().projectId().toString());
             after.put("sessionId", sessionId.toString());
             after.put("sessionExpiresAt", ends.toString());
-            audit.append(new AuditEvent(at.orgId(), AuditType.GUEST_SIGNED_IN, Actor.guest(used.get().guestId()),
-                    guest(used.get().guestId()), null, null, after, null));
+            audit.actorAction(at.orgId(), Actor.guest(used.get().guestId()), AuditType.GUEST_SIGNED_IN,
+                    guest(used.get().guestId()), after);
             return Optional.of(new Started(new Session(at.orgId(), used.get().guestId(), used.get().projectId(), sessionId), value, ends));
         }));
     }

@@ -1,5 +1,6 @@
 package dev.bulwark.guests.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,8 @@ class PortalController {
         this.publicOrigin = http.publicOrigin();
     }
 
-    @Operation(summary = "The magic link's confirmation page (HTML; does not use the link)")
+    // A page for people (the link in the guest's mail), not part of the API: hidden from its description.
+    @Hidden
     @GetMapping("/portal/magic")
     @Public
     ResponseEntity<String> page(HttpServletRequest request, @RequestParam(required = false) String token) {
@@ -81,7 +83,9 @@ class PortalController {
                 .body(MagicPage.confirm(nonce, token, csrfFor(form, token)));
     }
 
-    @Operation(summary = "Sign in as a guest with a magic link (form post from the confirmation page)")
+    // The confirmation page's own form post: a browser's, not a client's, so not in the API's description (whose
+    // generated clients would otherwise need a multipart library for this one form).
+    @Hidden
     @PostMapping(value = "/portal/magic", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     @Public
     @Audited(AuditType.GUEST_SIGNED_IN)

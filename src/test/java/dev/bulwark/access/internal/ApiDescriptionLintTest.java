@@ -117,7 +117,7 @@ class ApiDescriptionLintTest extends IntegrationTest {
                         if (!bodiless) {
                             problems.addAll(untyped("its " + status + " answer", answer.getContent()));
                         }
-                    } else if (status.startsWith("3")) {
+                    } else if (status.matches("30[12378]")) {
                         // A redirect is the answer of a browser flow (single sign-on): it names where it leads.
                         success = true;
                         if (answer.getHeaders() == null || !answer.getHeaders().containsKey("Location")) {

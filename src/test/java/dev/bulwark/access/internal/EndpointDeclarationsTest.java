@@ -76,9 +76,12 @@ class EndpointDeclarationsTest extends IntegrationTest {
         }
     }
 
-    /** Public endpoints that check a guest's own credential (docs/guests.md) and answer 401 without it. */
+    /**
+     * Public endpoints that check a credential of their own and answer 401 without it: a guest's link or cookie
+     * (docs/guests.md), and single sign-on's callback, whose state must match the browser's (docs/sso.md).
+     */
     private static final java.util.Set<String> GUEST_CREDENTIAL = java.util.Set.of("/portal/magic", "/api/v1/portal/documents",
-            "/api/v1/portal/documents/{documentId}");
+            "/api/v1/portal/documents/{documentId}", "/api/v1/auth/sso/callback");
 
     @Test
     void theSecurityPolicyLetsAnonymousCallersReachExactlyThePublicEndpoints() {
@@ -92,7 +95,7 @@ class EndpointDeclarationsTest extends IntegrationTest {
                 for (RequestMethod verb : info.getMethodsCondition().getMethods()) {
                     HttpResponse<String> response = call(verb.name(), path, null, verb == RequestMethod.GET ? null : "{}");
                     if (open && GUEST_CREDENTIAL.contains(pattern)) {
-                        // Public to the security chain, answering 401 itself without a guest's link or cookie: never the
+                        // Public to the security chain, answering 401 itself without its own credential: never the
                         // chain's bearer challenge.
                         assertThat(response.headers().firstValue("WWW-Authenticate")).as("%s %s is @Public", verb, pattern).isEmpty();
                     } else if (open) {

@@ -39,6 +39,12 @@ class OpenApiDescriptionTest extends IntegrationTest {
                     || method.getBeanType().getSimpleName().equals("ProblemErrorController")) {
                 continue;
             }
+            // Pages for people, not the API (docs/api.md): the console's, and the guest portal's confirmation form, each
+            // hidden from the description on purpose; every other endpoint is described.
+            if (method.getBeanType().getPackageName().startsWith("dev.bulwark.console")
+                    || method.hasMethodAnnotation(io.swagger.v3.oas.annotations.Hidden.class)) {
+                continue;
+            }
             for (String path : info.getPathPatternsCondition().getPatternValues()) {
                 for (RequestMethod verb : info.getMethodsCondition().getMethods()) {
                     JsonNode operation = paths.path(path).path(verb.name().toLowerCase(Locale.ROOT));

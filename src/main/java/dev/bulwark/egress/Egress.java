@@ -55,7 +55,7 @@ public interface Egress {
     /**
      * One request.
      *
-     * @param method  "GET" or "POST"
+     * @param method  "GET", "POST" or "PUT" (PUT: an object store's upload, docs/egress.md)
      * @param url     the destination
      * @param headers request headers, without Host and Content-Length (egress sets those)
      * @param body    the request body; null or empty for none

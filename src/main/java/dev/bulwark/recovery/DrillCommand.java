@@ -29,7 +29,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * source's), verifies every chain ({@link Drill}), prints {@code {restoredTo, orgs, eventsVerified, valid, seconds}},
  * writes the signed report to {@code <bulwark.backup.state-dir>/drills/}, stops everything and removes the copy. Exit
  * status 0 only when everything verified; 1 when something did not or the drill could not run (one line on stderr);
- * 2 when it was used wrongly.
+ * 2 when it was used wrongly. {@code dr-drill --database-url URL} drills an external PostgreSQL its platform's tools
+ * restored: nothing to restore, the rest the same ({@link #drillExternal}).
  */
 public final class DrillCommand {
 
@@ -51,6 +52,7 @@ public final class DrillCommand {
     public static int run(Class<?> application, String[] args, PrintStream out, PrintStream err) {
         Path from = null;
         Path archive = null;
+        String databaseUrl = null;
         List<String> settings = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -58,6 +60,7 @@ public final class DrillCommand {
                 switch (args[i]) {
                     case "--from" -> from = Path.of(required(args[i], value));
                     case "--archive" -> archive = Path.of(required(args[i], value));
+                    case "--database-url" -> databaseUrl = required(args[i], value);
                     default -> {
                         if (!args[i].startsWith("--") || !args[i].contains("=")) {
                             throw new IllegalArgumentException("unknown option " + args[i]);
@@ -68,14 +71,22 @@ public final class DrillCommand {
                 }
                 i++;
             }
-            if (from == null || archive == null) {
+            if (databaseUrl != null && (from != null || archive != null)) {
+                throw new IllegalArgumentException("--database-url drills a database restored by its platform's tools:"
+                        + " give neither --from nor --archive");
+            }
+            if (databaseUrl == null && (from == null || archive == null)) {
                 throw new IllegalArgumentException("--from and --archive are required");
             }
         } catch (IllegalArgumentException e) {
-            err.println("dr-drill: " + e.getMessage() + " (usage: dr-drill --from DIR --archive ARCHIVE)");
+            err.println("dr-drill: " + e.getMessage() + " (usage: dr-drill --from DIR --archive ARCHIVE, or dr-drill"
+                    + " --database-url URL-OF-A-RESTORED-COPY [--bulwark.setting=value]...)");
             return 2;
         }
         try {
+            if (databaseUrl != null) {
+                return drillExternal(application, databaseUrl, settings, out, err);
+            }
             return drill(application, from.toAbsolutePath().normalize(), archive.toAbsolutePath().normalize(), settings, out, err);
         } catch (RuntimeException e) {
             err.println("dr-drill: " + oneLine(e));
@@ -157,6 +168,78 @@ public final class DrillCommand {
                 context.close();
             }
             BackupCommands.stopEmbedded(data);
+            delete(temp);
+        }
+    }
+
+    /**
+     * The drill of an external PostgreSQL that its platform's tools restored (pgBackRest, WAL-G, a managed service's
+     * point-in-time recovery) and that {@code url} names: the application starts on it without an HTTP server, with the
+     * installation's settings (the roles' passwords, the key directories, which unseal the keys) except that its
+     * checkpoint copies, mail, TLS, backups, state and spool go to a temporary directory; every chain is verified against
+     * the installation's checkpoint copies (read only) as for a restored backup, and the report is signed and kept as
+     * any drill's. Point it at the restored copy, never at the live database: the application runs its migrations and
+     * background work there while the drill lasts.
+     */
+    private static int drillExternal(Class<?> application, String url, List<String> settings, PrintStream out,
+                                     PrintStream err) {
+        long began = System.nanoTime();
+        Instant drilledAt = Instant.now();
+        BackupCommands.Installation installation = BackupCommands.installation(settings);
+        Path reports = installation.backup().stateDirectory().resolve(DrillReports.DIR);
+        Path temp;
+        try {
+            temp = Files.createTempDirectory("bulwark-drill-");
+        } catch (IOException e) {
+            throw new BackupException("cannot create a temporary directory: " + e.getMessage());
+        }
+        Set<String> keys = Set.of("bulwark.keys.dir", "bulwark.auth.key-dir", "bulwark.audit.key-dir");
+        String where = url.replaceAll("\\?.*", ""); // the report names the database, never a query's parameters
+        ConfigurableApplicationContext context = null;
+        try {
+            List<String> args = new ArrayList<>(settings.stream().filter(a -> {
+                String name = a.substring(2, a.indexOf('='));
+                return !OWN.contains(name) || keys.contains(name);
+            }).toList());
+            args.addAll(List.of("--bulwark.database.url=" + url, "--bulwark.database.embedded.data-dir=" + temp.resolve("unused"),
+                    "--bulwark.audit.checkpoint-dir=" + temp.resolve("checkpoints"),
+                    "--bulwark.mail.dir=" + temp.resolve("mail"), "--bulwark.tls.dir=" + temp.resolve("tls"),
+                    "--bulwark.backup.archive-dir=", "--bulwark.backup.schedule=", "--bulwark.backup.dir=" + temp.resolve("backups"),
+                    "--bulwark.backup.state-dir=" + temp.resolve("state"),
+                    "--bulwark.http.long-answers.spool-dir=" + temp.resolve("spool"), "--logging.level.root=OFF"));
+            try {
+                context = new SpringApplicationBuilder(application)
+                        .web(WebApplicationType.NONE)
+                        .bannerMode(Banner.Mode.OFF)
+                        .logStartupInfo(false)
+                        .registerShutdownHook(false)
+                        .run(args.toArray(String[]::new));
+            } catch (RuntimeException cannotStart) {
+                DrillReport failed = new DrillReport(null, 0, 0, false, seconds(began), drilledAt, where,
+                        List.of("the application does not start on the restored database: " + oneLine(cannotStart)));
+                OwnerOnlyFiles.write(reports.resolve(NAME.format(drilledAt)), failed.file(null, null));
+                throw new BackupException("the application does not start on " + where + ": " + oneLine(cannotStart), cannotStart);
+            }
+            Drill drill = context.getBean(Drill.class);
+            List<Path> copies = installation.checkpointDir() == null ? List.of() : List.of(installation.checkpointDir());
+            Path work = Files.createDirectories(temp.resolve("exports"));
+            Drill.Outcome outcome = drill.verifyAll(copies, work);
+            DrillReport report = new DrillReport(null, outcome.orgs(), outcome.eventsVerified(), outcome.valid(),
+                    seconds(began), drilledAt, where, outcome.problems());
+            byte[] signature = drill.sign(DrillReport.CONTEXT, report.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            OwnerOnlyFiles.write(reports.resolve(NAME.format(drilledAt)), report.file(drill.verifierKey(), signature));
+            out.println(report.summary());
+            if (!outcome.valid()) {
+                err.println("dr-drill: " + outcome.problems().size() + " problem(s), first: " + outcome.problems().getFirst());
+                return 1;
+            }
+            return 0;
+        } catch (IOException e) {
+            throw new BackupException("the drill failed: " + e.getMessage(), e);
+        } finally {
+            if (context != null) {
+                context.close();
+            }
             delete(temp);
         }
     }

@@ -27,6 +27,20 @@ public interface DatabaseBackups {
     /** Takes a base backup into {@code target} (absent or an empty directory) and records it. */
     LastBackup backupNow(Path target);
 
+    /** The copy to S3-compatible storage ({@code bulwark.backup.s3.*}); empty when none is configured. */
+    default Optional<OffsiteCopy> offsiteCopy() {
+        return Optional.empty();
+    }
+
+    /**
+     * The S3 copy's progress: where it goes ({@code s3://bucket/prefix}), the last backup copied and when, the last WAL
+     * segment copied and when, the end of the last complete round, and the last failure with its secret-free reason and
+     * the rounds failed since the last complete one. {@code failing}: the last round failed.
+     */
+    record OffsiteCopy(String destination, String lastBackup, Instant lastBackupAt, String lastWal, Instant lastWalAt,
+                       Instant lastCompleteAt, Instant lastFailureAt, String lastFailure, int failures, boolean failing) {
+    }
+
     /** A finished base backup: where, when it was consistent, and its size. */
     record LastBackup(Path dir, Instant finishedAt, int files, long bytes) {
     }

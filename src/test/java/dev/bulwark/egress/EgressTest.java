@@ -114,6 +114,27 @@ class EgressTest {
     }
 
     @Test
+    void putCarriesItsBodyAndLength() throws Exception {
+        List<String> heads = new CopyOnWriteArrayList<>();
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        try (LoopbackReceiver receiver = new LoopbackReceiver(socket -> {
+            InputStream in = socket.getInputStream();
+            String head = LoopbackReceiver.readHead(in);
+            heads.add(head);
+            int length = Integer.parseInt(head.replaceAll("(?s).*\r\nContent-Length: (\\d+)\r\n.*", "$1"));
+            bodies.add(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+            socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        })) {
+            Egress egress = egress("127.0.0.1:" + receiver.port());
+            Egress.Answer answer = egress.send(new Egress.Call("PUT", "http://127.0.0.1:" + receiver.port() + "/bucket/key",
+                    Map.of("Content-Type", "application/octet-stream"), "object".getBytes(StandardCharsets.UTF_8), null));
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(heads.getFirst()).startsWith("PUT /bucket/key HTTP/1.1\r\n").contains("\r\nContent-Length: 6\r\n");
+            assertThat(bodies).containsExactly("object");
+        }
+    }
+
+    @Test
     void dnsRebindingAfterTheCheckIsRefusedAtSendWithNoConnection() throws Exception {
         try (LoopbackReceiver listener = LoopbackReceiver.counting()) {
             // Registration sees a public address; by delivery the name points at loopback.

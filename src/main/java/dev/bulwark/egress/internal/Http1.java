@@ -48,8 +48,8 @@ final class Http1 {
 
     /** The request's bytes; {@link IllegalArgumentException} for a method, header name or value egress will not send. */
     static byte[] request(String method, Target target, Map<String, String> headers, byte[] body) {
-        if (!"GET".equals(method) && !"POST".equals(method)) {
-            throw new IllegalArgumentException("egress sends GET or POST only");
+        if (!"GET".equals(method) && !"POST".equals(method) && !"PUT".equals(method)) {
+            throw new IllegalArgumentException("egress sends GET, POST or PUT only");
         }
         boolean hasBody = body != null && body.length > 0;
         if (hasBody && "GET".equals(method)) {
@@ -79,7 +79,7 @@ final class Http1 {
         if (!userAgent) {
             head.append("User-Agent: Bulwark\r\n");
         }
-        if ("POST".equals(method)) {
+        if ("POST".equals(method) || "PUT".equals(method)) {
             head.append("Content-Length: ").append(hasBody ? body.length : 0).append("\r\n");
         }
         head.append("Connection: close\r\n\r\n");

@@ -429,6 +429,7 @@ final class ConfigChecks {
         }
         Map<String, Object> evidence = new java.util.LinkedHashMap<>();
         List<String> problems = new java.util.ArrayList<>();
+        Map<String, Object> operators = new java.util.LinkedHashMap<>();
         var last = backups.lastBackup();
         evidence.put("lastBackupAt", last.map(b -> b.finishedAt().toString()).orElse("none"));
         if (last.isEmpty()) {
@@ -462,8 +463,26 @@ final class ConfigChecks {
                 problems.add("WAL written since the last archived segment is older than " + limit.toSeconds() + " s");
             }
         }
+        backups.offsiteCopy().ifPresent(copy -> {
+            Map<String, Object> s3 = new java.util.LinkedHashMap<>();
+            s3.put("lastBackupCopied", copy.lastBackup());
+            s3.put("lastBackupCopiedAt", copy.lastBackupAt() == null ? null : copy.lastBackupAt().toString());
+            s3.put("lastWalCopied", copy.lastWal());
+            s3.put("lastWalCopiedAt", copy.lastWalAt() == null ? null : copy.lastWalAt().toString());
+            s3.put("lastCompleteAt", copy.lastCompleteAt() == null ? null : copy.lastCompleteAt().toString());
+            s3.put("lastFailureAt", copy.lastFailureAt() == null ? null : copy.lastFailureAt().toString());
+            s3.put("failures", copy.failures());
+            evidence.put("s3Copy", s3);
+            if (copy.failing()) {
+                problems.add("the copy to S3 failed");
+                operators.put("s3CopyFailure", copy.lastFailure());
+                operators.put("s3Destination", copy.destination());
+            } else if (copy.lastCompleteAt() == null) {
+                problems.add("the copy to S3 has not completed a round yet");
+            }
+        });
         evidence.put("problems", problems);
-        return problems.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence);
+        return problems.isEmpty() ? Check.Result.pass(evidence) : Check.Result.fail(evidence).forOperators(operators);
     }
 
     /** {@code backup.drill}: the newest drill passed, its report's signature verifies, and it is at most 7 days old. */

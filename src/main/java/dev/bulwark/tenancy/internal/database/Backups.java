@@ -49,6 +49,7 @@ class Backups implements DatabaseBackups {
 
     private final DatabaseProperties database;
     private final BackupProperties properties;
+    private final S3Properties s3;
     private final Environment environment;
     private final Lease leases;
     private final Clock clock;
@@ -56,10 +57,11 @@ class Backups implements DatabaseBackups {
     private volatile boolean closed;
     private Thread runner;
 
-    Backups(DatabaseProperties database, BackupProperties properties, Environment environment, Lease leases,
+    Backups(DatabaseProperties database, BackupProperties properties, S3Properties s3, Environment environment, Lease leases,
             ObjectProvider<Clock> clock) {
         this.database = database;
         this.properties = properties;
+        this.s3 = s3;
         this.environment = environment;
         this.leases = leases;
         this.clock = clock.getIfAvailable(Clock::systemUTC);
@@ -97,6 +99,17 @@ class Backups implements DatabaseBackups {
     @Override
     public Optional<Instant> dueAfter(Instant last) {
         return schedule == null ? Optional.empty() : Optional.of(schedule.apply(last));
+    }
+
+    @Override
+    public Optional<OffsiteCopy> offsiteCopy() {
+        if (!s3.configured()) {
+            return Optional.empty();
+        }
+        S3Copy.State st = S3Copy.read(properties.stateDirectory());
+        String prefix = s3.prefix().isEmpty() ? "" : "/" + s3.prefix();
+        return Optional.of(new OffsiteCopy("s3://" + s3.bucket() + prefix, st.backup(), st.backupAt(), st.wal(), st.walAt(),
+                st.okAt(), st.failedAt(), st.failure(), st.failures(), st.failing()));
     }
 
     @Override

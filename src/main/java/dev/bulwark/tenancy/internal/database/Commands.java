@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.bulwark.egress.EgressProperties;
+import dev.bulwark.egress.StandaloneEgress;
 import dev.bulwark.tenancy.BackupCommands;
 import dev.bulwark.tenancy.BackupException;
 import dev.bulwark.tenancy.BackupProperties;
@@ -43,7 +45,8 @@ public final class Commands {
 
     /** The configuration alone: what {@code backup} needs to find the database, its keys and its checkpoints. */
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({DatabaseProperties.class, BackupProperties.class})
+    @EnableConfigurationProperties({DatabaseProperties.class, BackupProperties.class, S3Properties.class,
+            EgressProperties.class})
     static class ConfigurationOnly {
     }
 
@@ -85,31 +88,48 @@ public final class Commands {
 
     public static int restore(String[] args, PrintStream out, PrintStream err) {
         Map<String, String> options = new LinkedHashMap<>();
+        List<String> settings = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--from", "--archive", "--to-time", "--data-dir" -> {
+                    case "--from", "--archive", "--to-time", "--data-dir", "--from-s3" -> {
                         if (options.put(args[i], value(args, i++)) != null) {
                             throw new IllegalArgumentException(args[i - 1] + " is given twice");
                         }
                     }
-                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                    default -> {
+                        if (args[i].startsWith("--") && args[i].contains("=")) {
+                            settings.add(args[i]);
+                        } else {
+                            throw new IllegalArgumentException("unknown option " + args[i]);
+                        }
+                    }
                 }
             }
-            for (String required : List.of("--from", "--archive", "--data-dir")) {
+            boolean s3 = options.containsKey("--from-s3");
+            if (s3 && (options.containsKey("--from") || options.containsKey("--archive"))) {
+                throw new IllegalArgumentException("--from-s3 fetches the backup and its WAL: give neither --from nor --archive");
+            }
+            for (String required : s3 ? List.of("--data-dir") : List.of("--from", "--archive", "--data-dir")) {
                 if (!options.containsKey(required)) {
                     throw new IllegalArgumentException(required + " is required");
                 }
             }
         } catch (IllegalArgumentException e) {
             err.println("restore: " + e.getMessage()
-                    + " (usage: restore --from DIR --archive ARCHIVE [--to-time RFC3339] --data-dir NEW)");
+                    + " (usage: restore --from DIR --archive ARCHIVE [--to-time RFC3339] --data-dir NEW,"
+                    + " or restore --from-s3 BACKUP-NAME [--to-time RFC3339] --data-dir NEW [--bulwark.setting=value]...)");
             return 2;
         }
         try {
             Instant toTime = options.containsKey("--to-time") ? parseTime(options.get("--to-time")) : null;
-            BackupCommands.Restored r = restoreInto(Path.of(options.get("--from")), Path.of(options.get("--archive")), toTime,
-                    Path.of(options.get("--data-dir")));
+            BackupCommands.Restored r;
+            if (options.containsKey("--from-s3")) {
+                r = restoreFromS3(options.get("--from-s3"), toTime, Path.of(options.get("--data-dir")), settings, out);
+            } else {
+                r = restoreInto(Path.of(options.get("--from")), Path.of(options.get("--archive")), toTime,
+                        Path.of(options.get("--data-dir")));
+            }
             out.printf("restore: %s restored up to %s; start it with BULWARK_DATA_DIR=%s%n", r.dataDir(),
                     r.restoredTo() == null ? "the end of the backup" : r.restoredTo(), r.dataDir());
             return 0;
@@ -119,6 +139,43 @@ public final class Commands {
         } catch (RuntimeException e) {
             err.println("restore: " + Manifest.oneLine(rootCause(e)));
             return 1;
+        }
+    }
+
+    /**
+     * Fetches the backup {@code name} and the WAL after it from the configured S3 copy into a hidden sibling of
+     * {@code target}, restores from there, and removes the fetched copy whatever happens. The S3 settings and the egress
+     * allow list are read like {@code backup} reads its configuration; answers of up to 1 GiB are accepted (a relation
+     * file is at most that).
+     */
+    static BackupCommands.Restored restoreFromS3(String name, Instant toTime, Path target, List<String> settings,
+                                                 PrintStream out) {
+        Path dir = target.toAbsolutePath().normalize();
+        BaseBackup.requireEmptyTarget(dir, "restore into");
+        S3Properties s3;
+        EgressProperties egress;
+        try (ConfigurableApplicationContext context = configuration(settings)) {
+            s3 = context.getBean(S3Properties.class);
+            egress = context.getBean(EgressProperties.class);
+        }
+        if (!s3.configured()) {
+            throw new BackupException("--from-s3 needs bulwark.backup.s3.endpoint, bucket, access-key and secret-key");
+        }
+        EgressProperties large = new EgressProperties(egress.allow(), egress.connectTimeout(), egress.readTimeout(),
+                egress.totalTimeout(), 1L << 30);
+        S3Store store = new S3Store(s3, StandaloneEgress.create(large), java.time.Clock.systemUTC());
+        Path work = dir.resolveSibling("." + dir.getFileName() + ".s3-" + java.util.UUID.randomUUID());
+        try {
+            Files.createDirectories(work, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            S3Fetch.Fetched fetched = S3Fetch.fetch(store, name, work);
+            out.printf("restore: fetched %s (%d files) and %d WAL segments from %s%n", name, fetched.files(),
+                    fetched.segments(), store.where(store.key("")));
+            return restoreInto(fetched.backup(), fetched.archive(), toTime, dir);
+        } catch (java.io.IOException e) {
+            throw new BackupException("cannot fetch the backup from S3 into " + work + ": " + Manifest.oneLine(e), e);
+        } finally {
+            BaseBackup.deleteTree(work);
         }
     }
 

@@ -97,6 +97,15 @@ record Manifest(String format, String database, Instant startedAt, Instant finis
         return manifest;
     }
 
+    /** {@code dir}'s manifest, parsed, nothing checked against it yet. */
+    static Manifest parseFile(Path dir) {
+        try {
+            return parse(JSON.readTree(Files.readString(dir.resolve(FILE))));
+        } catch (IOException | RuntimeException e) {
+            throw new BackupException("the manifest in " + dir + " cannot be read: " + oneLine(e));
+        }
+    }
+
     private static Manifest parse(JsonNode n) {
         if (!FORMAT.equals(n.path("format").asString(""))) {
             throw new IllegalArgumentException("not a " + FORMAT + " manifest");

@@ -448,7 +448,7 @@ class SignaturesTest extends IntegrationTest {
         // A row copied to another record (version 2): invalid there, and version 2 still cannot be promoted.
         sql("INSERT INTO bulwark.signatures SELECT tenant_id, gen_random_uuid(), document_id, 2, record_sha256, meaning, reason,"
                 + " signer_id, signer_name, signer_role, signed_at, auth_method, nonce, assertion, manifest_sha256 FROM bulwark.signatures"
-                + " WHERE version = 1");
+                + " WHERE version = 1 AND tenant_id = '" + s.tenant().id() + "' AND document_id = '" + s.documentId() + "'");
         mutations++;
         for (JsonNode item : body(call("GET", s.docs() + "/signatures", owner, null)).get("items")) {
             assertThat(item.get("valid").asBoolean()).as("version " + item.get("version")).isEqualTo(item.get("version").asInt() == 1);

@@ -67,6 +67,7 @@ public enum AuditType {
     SIGNATURE_CREATED("signature.created", Category.DATA_WRITE),
     SIGNATURE_FAILED("signature.failed", Category.LOGIN_FAILED),
     SIGNATURE_LOCKED("signature.locked", Category.SECURITY_ALERT),
+    SIGNATURE_CERTIFIED("signature.certified", Category.CREDENTIAL_CHANGED),
     CONTACT_CREATED("contact.created", Category.CUSTOMER_DATA_WRITE),
     CONTACT_READ("contact.read", Category.CUSTOMER_DATA_ACCESSED),
     CONTACT_UPDATED("contact.updated", Category.CUSTOMER_DATA_WRITE),

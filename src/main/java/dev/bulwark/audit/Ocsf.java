@@ -90,6 +90,8 @@ public final class Ocsf {
             // A wrong signing component is a failed re-authentication; the third in 15 minutes locks signing (an alert).
             case SIGNATURE_FAILED -> auth(1, "Logon", LOW, FAILURE);
             case SIGNATURE_LOCKED -> account(9, "Lock", HIGH);
+            // The first-use certification (11.100(c)) is a change to what the account may do: an account change.
+            case SIGNATURE_CERTIFIED -> account(99, "Certify Signature", INFORMATIONAL);
             case MFA_ENABLED, PASSKEY_ADDED -> account(10, "MFA Factor Enable", INFORMATIONAL);
             case PASSWORD_CHANGED -> account(3, "Password Change", INFORMATIONAL);
             case PASSWORD_RESET_REQUESTED, PASSWORD_RESET -> account(4, "Password Reset", INFORMATIONAL);

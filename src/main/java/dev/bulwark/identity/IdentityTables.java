@@ -33,6 +33,7 @@ public final class IdentityTables extends ModuleTables {
                 Table.user("totp_factors").sealed("user_id", null, List.of("secret"), List.of("secret")),
                 Table.user("recovery_codes"),
                 Table.user("passkeys"),
+                Table.user("signature_certifications"),
                 Table.tenant("mail_outbox"));
     }
 }

@@ -23,6 +23,12 @@ public interface DocumentRecords {
     /** Version {@code version} of document {@code documentId} of {@code orgId}, or empty. */
     Optional<RecordVersion> version(UUID orgId, UUID documentId, int version);
 
+    /**
+     * Moves a {@code draft} document whose current version is {@code version} to {@code in_review} (its first
+     * signature); true when it changed, false when the document was not a draft at that version.
+     */
+    boolean markInReview(UUID orgId, UUID documentId, int version);
+
     /** Whether {@code documentId} is a document of project {@code projectId} of {@code orgId}. */
     boolean exists(UUID orgId, UUID projectId, UUID documentId);
 }

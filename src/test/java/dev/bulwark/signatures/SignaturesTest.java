@@ -182,35 +182,77 @@ class SignaturesTest extends IntegrationTest {
         HttpResponse<String> early = call("POST", s.docs() + "/promote", owner, "{\"version\":1}");
         assertThat(early.statusCode()).isEqualTo(409);
         assertThat(body(early).get("type").asString()).endsWith("/signatures-required");
-        // A review signature does not count.
+        assertThat(body(call("GET", s.docs(), owner, null)).get("status").asString()).isEqualTo("draft");
+        assertThat(body(call("GET", s.docs(), owner, null)).get("effectiveVersion").isNull()).isTrue();
+        // A review signature does not count for promotion, but the first signature of any meaning puts the draft in review,
+        // recorded in that signature's event; a second signature changes nothing more.
         assertThat(sign(s, owner, challenge(s, owner, 1, "review"), Map.of("password", STRONG_PASSWORD, "code", totp(s.totpSeed(), 0))).statusCode()).isEqualTo(201);
+        assertThat(body(call("GET", s.docs(), owner, null)).get("status").asString()).isEqualTo("in_review");
+        List<JsonNode> created = events(s, owner, "signature.created");
+        assertThat(created).hasSize(1);
+        assertThat(created.getFirst().get("after").get("documentStatusBefore").asString()).isEqualTo("draft");
+        assertThat(created.getFirst().get("after").get("documentStatus").asString()).isEqualTo("in_review");
         assertThat(call("POST", s.docs() + "/promote", owner, "{\"version\":1}").statusCode()).isEqualTo(409);
         assertThat(sign(s, owner, challenge(s, owner, 1, "approval"), Map.of("password", STRONG_PASSWORD)).statusCode()).isEqualTo(201);
+        assertThat(body(call("GET", s.docs(), owner, null)).get("status").asString()).isEqualTo("in_review");
+        assertThat(events(s, owner, "signature.created")).hasSize(2)
+                .filteredOn(e -> e.get("after").has("documentStatus")).hasSize(1);
         HttpResponse<String> promoted = call("POST", s.docs() + "/promote", owner, "{\"version\":1}");
         assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
         assertThat(body(promoted).get("status").asString()).isEqualTo("effective");
+        assertThat(body(promoted).get("effectiveVersion").asInt()).isEqualTo(1);
         assertThat(eventsOfType(s.tenant().id(), "document.promoted")).isEqualTo(1);
 
         // An edit makes version 2, a draft and unsigned; version 1's signatures stay valid and do not move.
         HttpResponse<String> edited = call("PATCH", s.docs(), owner, "{\"body\":\"<p>changed</p>\"}", "If-Match", "\"1\"");
         assertThat(edited.statusCode()).as(edited.body()).isEqualTo(200);
         assertThat(body(edited).get("status").asString()).isEqualTo("draft");
+        assertThat(body(edited).get("effectiveVersion").asInt()).as("version 1 stays the effective one").isEqualTo(1);
         assertThat(call("POST", s.docs() + "/promote", owner, "{\"version\":2}").statusCode()).isEqualTo(409);
         JsonNode list = body(call("GET", s.docs() + "/signatures", owner, null));
         list.get("items").forEach(item -> {
             assertThat(item.get("version").asInt()).isEqualTo(1);
             assertThat(item.get("valid").asBoolean()).isTrue();
         });
-        // Two approvals required: one signer twice is not two.
-        sql("INSERT INTO bulwark.organisation_policies (tenant_id, approvals_required, updated_at) VALUES ('"
-                + s.tenant().id() + "', 2, now()) ON CONFLICT (tenant_id) DO UPDATE SET approvals_required = 2");
+        // Two approvals required, set through the API; 0, 6 and a non-number are refused and change nothing.
+        String policy = "/api/v1/orgs/" + s.tenant().id() + "/security-policy";
+        for (String bad : List.of("0", "6", "\"x\"")) {
+            HttpResponse<String> refused = call("PUT", policy, owner,
+                    "{\"requireMfa\":false,\"requireVerifiedEmail\":false,\"stepUpWindowSeconds\":900,\"approvalsRequired\":" + bad + "}");
+            assertThat(refused.statusCode()).as(bad + ": " + refused.body()).isEqualTo(400);
+            JsonNode unchanged = body(call("GET", policy, owner, null));
+            assertThat(unchanged.get("approvalsRequired").asInt()).isEqualTo(1);
+            assertThat(unchanged.get("stepUpWindowSeconds").asInt()).isNotEqualTo(900);
+        }
+        assertThat(eventsOfType(s.tenant().id(), "org.policy.updated")).isZero();
+        HttpResponse<String> two = call("PUT", policy, owner,
+                "{\"requireMfa\":false,\"requireVerifiedEmail\":false,\"stepUpWindowSeconds\":600,\"approvalsRequired\":2}");
+        assertThat(two.statusCode()).as(two.body()).isEqualTo(200);
+        assertThat(body(call("GET", policy, owner, null)).get("approvalsRequired").asInt()).isEqualTo(2);
+        // One signer twice is not two. The first signature on version 2 puts the draft in review again.
         assertThat(sign(s, owner, challenge(s, owner, 2, "approval"), Map.of("password", STRONG_PASSWORD)).statusCode()).isEqualTo(201);
+        assertThat(body(call("GET", s.docs(), owner, null)).get("status").asString()).isEqualTo("in_review");
         assertThat(sign(s, owner, challenge(s, owner, 2, "approval"), Map.of("password", STRONG_PASSWORD)).statusCode()).isEqualTo(201);
         assertThat(call("POST", s.docs() + "/promote", owner, "{\"version\":2}").statusCode()).isEqualTo(409);
         Person admin = joined(s.tenant().id(), "ADMIN");
         String adminSeed = enrolTotp(admin);
         assertThat(sign(s, admin, challenge(s, admin, 2, "approval"), Map.of("password", STRONG_PASSWORD, "code", totp(adminSeed, 1))).statusCode()).isEqualTo(201);
-        assertThat(call("POST", s.docs() + "/promote", owner, "{\"version\":2}").statusCode()).isEqualTo(200);
+        HttpResponse<String> second = call("POST", s.docs() + "/promote", owner, "{\"version\":2}");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(body(second).get("effectiveVersion").asInt()).isEqualTo(2);
+        // An edit of a document in review sends it back to draft, its new version unsigned.
+        Setup r = setup(true);
+        assertThat(sign(r, r.tenant().owner(), challenge(r, r.tenant().owner(), 1, "authorship"),
+                Map.of("password", STRONG_PASSWORD, "code", totp(r.totpSeed(), 0))).statusCode()).isEqualTo(201);
+        assertThat(body(call("GET", r.docs(), r.tenant().owner(), null)).get("status").asString()).isEqualTo("in_review");
+        HttpResponse<String> back = call("PATCH", r.docs(), r.tenant().owner(), "{\"title\":\"Changed\"}", "If-Match", "\"1\"");
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        assertThat(body(back).get("status").asString()).isEqualTo("draft");
+        assertThat(body(back).get("effectiveVersion").isNull()).isTrue();
+        List<JsonNode> updated = events(r, r.tenant().owner(), "document.updated");
+        assertThat(updated).hasSize(1);
+        assertThat(updated.getFirst().get("before").get("status").asString()).isEqualTo("in_review");
+        assertThat(updated.getFirst().get("after").get("status").asString()).isEqualTo("draft");
         // Bad input and other organisations.
         assertThat(call("POST", s.docs() + "/promote", owner, "{\"version\":7}").statusCode()).isEqualTo(404);
         assertThat(call("POST", s.docs() + "/promote", owner, "{\"version\":0}").statusCode()).isEqualTo(400);
@@ -224,6 +266,54 @@ class SignaturesTest extends IntegrationTest {
         assertThat(call("GET", s.docs() + "/versions/9/evidence.pdf", owner, null).statusCode()).isEqualTo(404);
         // The app role can neither change nor remove a signature.
         assertThat(grants("signatures")).contains("SELECT", "INSERT").doesNotContain("UPDATE", "DELETE");
+    }
+
+    @Test
+    void firstUseCertificationIsRecordedOnce() throws Exception {
+        Setup s = setup(true);
+        Person owner = s.tenant().owner();
+        String path = "/api/v1/me/signature-certification";
+        assertThat(call("GET", path, owner, null).statusCode()).isEqualTo(404);
+        // Bad input changes nothing.
+        for (String bad : List.of("{}", "{\"statement\":\"  \"}", "{\"statement\":\"" + "x".repeat(2001) + "\"}", "{\"statement\":7}")) {
+            HttpResponse<String> refused = call("POST", path, owner, bad);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        }
+        assertThat(call("GET", path, owner, null).statusCode()).isEqualTo(404);
+        // An organisation may require the certification before signing: refused (403), nothing recorded.
+        String policy = "/api/v1/orgs/" + s.tenant().id() + "/security-policy";
+        HttpResponse<String> set = call("PUT", policy, owner,
+                "{\"requireMfa\":false,\"requireVerifiedEmail\":false,\"stepUpWindowSeconds\":600,\"requireSignatureCertification\":true}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(body(call("GET", policy, owner, null)).get("requireSignatureCertification").asBoolean()).isTrue();
+        String early = challenge(s, owner, 1, "review");
+        HttpResponse<String> uncertified = sign(s, owner, early, Map.of("password", STRONG_PASSWORD));
+        assertThat(uncertified.statusCode()).as(uncertified.body()).isEqualTo(403);
+        assertThat(body(uncertified).get("type").asString()).endsWith("/signature-certification-required");
+        assertThat(eventsOfType(s.tenant().id(), "signature.created")).isZero();
+        assertThat(eventsOfType(s.tenant().id(), "signature.failed")).isZero();
+        String statement = "I certify that my electronic signature is the legally binding equivalent of my handwritten signature.";
+        HttpResponse<String> made = call("POST", path, owner, "{\"statement\":\"" + statement + "\"}");
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        assertThat(body(made).get("userId").asString()).isEqualTo(owner.id().toString());
+        JsonNode shown = body(call("GET", path, owner, null));
+        assertThat(shown.get("statement").asString()).isEqualTo(statement);
+        assertThat(shown.get("certifiedAt").asString()).isEqualTo(body(made).get("certifiedAt").asString());
+        assertThat(eventsOfType(s.tenant().id(), "signature.certified")).isEqualTo(1);
+        // Certified, the same challenge now signs, with the usual re-authentication.
+        HttpResponse<String> signed = sign(s, owner, early, Map.of("password", STRONG_PASSWORD, "code", totp(s.totpSeed(), 0)));
+        assertThat(signed.statusCode()).as(signed.body()).isEqualTo(201);
+        // Once only: a second answers 409 and keeps the first.
+        HttpResponse<String> again = call("POST", path, owner, "{\"statement\":\"something else\"}");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+        assertThat(body(again).get("type").asString()).endsWith("/already-certified");
+        assertThat(body(call("GET", path, owner, null)).get("statement").asString()).isEqualTo(statement);
+        assertThat(eventsOfType(s.tenant().id(), "signature.certified")).isEqualTo(1);
+        // Another person sees only their own (none), and the app role can neither change nor remove a certification.
+        Person member = joined(s.tenant().id(), "MEMBER");
+        assertThat(call("GET", path, member, null).statusCode()).isEqualTo(404);
+        assertThat(grants("signature_certifications")).contains("SELECT", "INSERT").doesNotContain("UPDATE", "DELETE");
+        assertThat(call("GET", path, (Person) null, null).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -358,7 +448,7 @@ class SignaturesTest extends IntegrationTest {
         // A row copied to another record (version 2): invalid there, and version 2 still cannot be promoted.
         sql("INSERT INTO bulwark.signatures SELECT tenant_id, gen_random_uuid(), document_id, 2, record_sha256, meaning, reason,"
                 + " signer_id, signer_name, signer_role, signed_at, auth_method, nonce, assertion, manifest_sha256 FROM bulwark.signatures"
-                + " WHERE version = 1");
+                + " WHERE version = 1 AND tenant_id = '" + s.tenant().id() + "' AND document_id = '" + s.documentId() + "'");
         mutations++;
         for (JsonNode item : body(call("GET", s.docs() + "/signatures", owner, null)).get("items")) {
             assertThat(item.get("valid").asBoolean()).as("version " + item.get("version")).isEqualTo(item.get("version").asInt() == 1);
@@ -535,6 +625,15 @@ class SignaturesTest extends IntegrationTest {
             }
         }
         return out.toString();
+    }
+
+    /** The organisation's events of {@code type}, read through the audit API (the stored details are sealed). */
+    private List<JsonNode> events(Setup s, Person as, String type) {
+        HttpResponse<String> page = call("GET", "/api/v1/orgs/" + s.tenant().id() + "/audit?type=" + type + "&limit=100", as, null);
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        List<JsonNode> out = new ArrayList<>();
+        body(page).get("items").forEach(out::add);
+        return out;
     }
 
     private static String grants(String table) throws Exception {

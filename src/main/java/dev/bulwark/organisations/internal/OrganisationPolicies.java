@@ -29,6 +29,7 @@ public class OrganisationPolicies {
     static final String STEP_UP_WINDOW_SECONDS = "stepUpWindowSeconds";
     static final String API_KEY_MAX_LIFETIME_DAYS = "apiKeyMaxLifetimeDays";
     static final String APPROVALS_REQUIRED = "approvalsRequired";
+    static final String REQUIRE_SIGNATURE_CERTIFICATION = "requireSignatureCertification";
     /** Approvals a version needs to become effective when the organisation has set none (docs/signatures.md). */
     public static final int DEFAULT_APPROVALS = 1;
 
@@ -63,11 +64,21 @@ public class OrganisationPolicies {
                 .orElse(DEFAULT_APPROVALS));
     }
 
+    /** Whether signing needs the signer's first-use certification (docs/signatures.md; default false). */
+    public boolean requiresSignatureCertification(UUID orgId) {
+        return tenantScope.inTenant(orgId, null, () -> jdbc.sql("SELECT require_signature_certification FROM organisation_policies WHERE tenant_id = :org")
+                .param("org", orgId)
+                .query(Boolean.class)
+                .optional()
+                .orElse(false));
+    }
+
     /**
      * An OWNER in person, with step-up (never an API key). An owner cannot set a policy they do not meet themselves:
      * they would lock themselves out.
      */
-    public OrganisationPolicy setPolicy(Caller caller, OrganisationPolicy policy, int approvalsRequired) {
+    public OrganisationPolicy setPolicy(Caller caller, OrganisationPolicy policy, int approvalsRequired,
+                                        boolean requireSignatureCertification) {
         UUID orgId = caller.orgId();
         UUID actorId = caller.userId();
         // The gate refuses keys already (no key holds the permission); kept here so no other path lets one through.
@@ -83,10 +94,12 @@ public class OrganisationPolicies {
         transactions.executeWithoutResult(s -> {
             tenantScope.inTenant(orgId, actorId, () -> jdbc.sql("""
                             INSERT INTO organisation_policies (tenant_id, require_mfa, require_verified_email, step_up_window_seconds,
-                                                               api_key_max_lifetime_days, approvals_required, updated_at, updated_by)
-                            VALUES (:org, :mfa, :verified, :window, :keyDays, :approvals, now(), :actor)
+                                                               api_key_max_lifetime_days, approvals_required,
+                                                               require_signature_certification, updated_at, updated_by)
+                            VALUES (:org, :mfa, :verified, :window, :keyDays, :approvals, :certification, now(), :actor)
                             ON CONFLICT (tenant_id) DO UPDATE SET require_mfa = :mfa, require_verified_email = :verified,
-                                step_up_window_seconds = :window, api_key_max_lifetime_days = :keyDays, approvals_required = :approvals, updated_at = now(),
+                                step_up_window_seconds = :window, api_key_max_lifetime_days = :keyDays, approvals_required = :approvals,
+                                require_signature_certification = :certification, updated_at = now(),
                                 updated_by = :actor
                             """)
                     .param("org", orgId)
@@ -95,6 +108,7 @@ public class OrganisationPolicies {
                     .param("window", (int) policy.stepUpWindow().toSeconds())
                     .param("keyDays", policy.apiKeyMaxLifetimeDays(), java.sql.Types.INTEGER)
                     .param("approvals", approvalsRequired)
+                    .param("certification", requireSignatureCertification)
                     .param("actor", actorId)
                     .update());
             audit.callerAction(caller, AuditType.ORG_POLICY_UPDATED, Entity.organisation(orgId), Map.of(
@@ -102,7 +116,8 @@ public class OrganisationPolicies {
                     REQUIRE_VERIFIED_EMAIL, policy.requireVerifiedEmail(),
                     STEP_UP_WINDOW_SECONDS, policy.stepUpWindow().toSeconds(),
                     API_KEY_MAX_LIFETIME_DAYS, policy.apiKeyMaxLifetimeDays() == null ? "none" : policy.apiKeyMaxLifetimeDays(),
-                    APPROVALS_REQUIRED, approvalsRequired));
+                    APPROVALS_REQUIRED, approvalsRequired,
+                    REQUIRE_SIGNATURE_CERTIFICATION, requireSignatureCertification));
         });
         return policy;
     }

@@ -29,15 +29,16 @@ class PolicyController {
     /**
      * {@code apiKeyMaxLifetimeDays}: null or absent for no cap. {@code approvalsRequired}: distinct approval signatures
      * a document version needs to become effective (docs/signatures.md); absent means the default, 1.
+     * {@code requireSignatureCertification}: signing needs the signer's first-use certification; absent means false.
      */
     record PolicyBody(@NotNull Boolean requireMfa, @NotNull Boolean requireVerifiedEmail,
                       @NotNull @Min(60) @Max(3600) Integer stepUpWindowSeconds,
                       @Min(1) @Max(3650) Integer apiKeyMaxLifetimeDays,
-                      @Min(1) @Max(5) Integer approvalsRequired) {
+                      @Min(1) @Max(5) Integer approvalsRequired, Boolean requireSignatureCertification) {
 
-        static PolicyBody of(OrganisationPolicy p, int approvalsRequired) {
+        static PolicyBody of(OrganisationPolicy p, int approvalsRequired, boolean requireSignatureCertification) {
             return new PolicyBody(p.requireMfa(), p.requireVerifiedEmail(), (int) p.stepUpWindow().toSeconds(),
-                    p.apiKeyMaxLifetimeDays(), approvalsRequired);
+                    p.apiKeyMaxLifetimeDays(), approvalsRequired, requireSignatureCertification);
         }
     }
 
@@ -51,7 +52,8 @@ class PolicyController {
     @GetMapping("/api/v1/orgs/{orgId}/security-policy")
     @Requires(Permission.READ_ORGANISATION)
     PolicyBody get(Caller caller) {
-        return PolicyBody.of(policies.policy(caller), policies.approvalsRequired(caller.orgId()));
+        return PolicyBody.of(policies.policy(caller), policies.approvalsRequired(caller.orgId()),
+                policies.requiresSignatureCertification(caller.orgId()));
     }
 
     @Operation(summary = "Set the organisation's security policy", operationId = "organisations.setSecurityPolicy")
@@ -62,6 +64,7 @@ class PolicyController {
         OrganisationPolicy policy = new OrganisationPolicy(body.requireMfa(), body.requireVerifiedEmail(),
                 Duration.ofSeconds(body.stepUpWindowSeconds()), body.apiKeyMaxLifetimeDays());
         int approvals = body.approvalsRequired() == null ? OrganisationPolicies.DEFAULT_APPROVALS : body.approvalsRequired();
-        return PolicyBody.of(policies.setPolicy(caller, policy, approvals), approvals);
+        boolean certification = Boolean.TRUE.equals(body.requireSignatureCertification());
+        return PolicyBody.of(policies.setPolicy(caller, policy, approvals, certification), approvals, certification);
     }
 }

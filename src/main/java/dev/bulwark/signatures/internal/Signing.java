@@ -106,13 +106,14 @@ public class Signing implements ApprovalGate {
     private final DocumentRecords records;
     private final SignerFactors factors;
     private final UserDirectory users;
+    private final dev.bulwark.identity.SignatureCertificationRecords certifications;
     private final AuditLog audit;
     private final Clock clock;
     /** A failure is recorded in a transaction of its own: the request's transaction rolls back with the 401. */
     private final TransactionTemplate ownTransaction;
 
     Signing(JdbcClient jdbc, TenantScope tenantScope, TransactionTemplate transactions, DocumentRecords records,
-            SignerFactors factors, UserDirectory users, AuditLog audit, java.util.Optional<Clock> clock,
+            SignerFactors factors, UserDirectory users, dev.bulwark.identity.SignatureCertificationRecords certifications, AuditLog audit, java.util.Optional<Clock> clock,
             org.springframework.transaction.PlatformTransactionManager transactionManager) {
         this.ownTransaction = new TransactionTemplate(transactionManager);
         this.ownTransaction.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -122,6 +123,7 @@ public class Signing implements ApprovalGate {
         this.records = records;
         this.factors = factors;
         this.users = users;
+        this.certifications = certifications;
         this.audit = audit;
         this.clock = clock.orElse(Clock.systemUTC());
     }
@@ -181,6 +183,13 @@ public class Signing implements ApprovalGate {
             throw new TooManyRequestsException("Signing is locked after repeated failures; try again later.",
                     Duration.between(now, until).plusSeconds(1));
         });
+        boolean certificationRequired = tenantScope.inTenant(org, user, () -> jdbc.sql("""
+                        SELECT require_signature_certification FROM organisation_policies WHERE tenant_id = :org
+                        """).param("org", org).query(Boolean.class).optional().orElse(false));
+        if (certificationRequired && !certifications.hasCertified(user)) {
+            throw new RefusedException(403, "signature-certification-required", "Certification required",
+                    "This organisation requires your first-use certification (POST /api/v1/me/signature-certification) before you sign.");
+        }
         Pending pending = tenantScope.inTenant(org, user, () -> jdbc.sql("""
                         SELECT document_id, version, meaning, nonce, record_sha256, challenge, expires_at, used_at, user_id
                         FROM signature_challenges WHERE tenant_id = :org AND id = :id
@@ -283,6 +292,8 @@ public class Signing implements ApprovalGate {
                             """)
                     .param("org", org).param("user", user).param("session", caller.sessionId()).param("now", Timestamp.from(now))
                     .update();
+            // The first signature on a draft's current version puts the document in review (docs/signatures.md).
+            boolean toReview = records.markInReview(org, signed.documentId(), signed.version());
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("documentId", signed.documentId().toString());
             details.put("version", signed.version());
@@ -292,6 +303,10 @@ public class Signing implements ApprovalGate {
             details.put("authMethod", method);
             details.put("signerName", name);
             details.put("signerRole", signed.signerRole());
+            if (toReview) {
+                details.put("documentStatusBefore", "draft");
+                details.put("documentStatus", "in_review");
+            }
             audit.callerAction(caller, AuditType.SIGNATURE_CREATED, Entity.of("signature", signed.id()), details);
         }));
         return signed.view(null);

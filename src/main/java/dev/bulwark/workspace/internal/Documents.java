@@ -103,7 +103,7 @@ public class Documents implements DocumentRecords {
         Instant now = Rows.now();
         boolean ai = completionId != null;
         Document document = new Document(Ids.newId(), projectId, title, clean, Document.DRAFT, ai ? Document.AI : Document.HUMAN,
-                ai, completionId, 1, now, now);
+                ai, completionId, 1, null, now, now);
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             projects.requireParent(caller.orgId(), projectId, true);
             jdbc.sql("""
@@ -152,12 +152,13 @@ public class Documents implements DocumentRecords {
         return tenantScope.inTenant(caller.orgId(), caller.userId(), () -> {
             Document current = find(caller.orgId(), projectId, documentId, true);
             ifMatch.requireMatches(current.version());
-            // An edit makes a new version, which is a draft: an effective document's effective version stays recorded
-            // (effective_version) until another version is promoted.
-            String status = Document.EFFECTIVE.equals(current.status()) ? Document.DRAFT : current.status();
+            // An edit makes a new version, which is a draft and unsigned: an effective document's effective version stays
+            // recorded (effective_version) until another version is promoted, and a document in review goes back to draft.
+            String status = Document.EFFECTIVE.equals(current.status()) || Document.IN_REVIEW.equals(current.status())
+                    ? Document.DRAFT : current.status();
             Document next = new Document(current.id(), projectId, title.applyTo(current.title()),
                     body.present() ? clean : current.body(), status, current.origin(), current.aiGenerated(),
-                    current.aiCompletionId(), current.version() + 1, current.createdAt(), Rows.now());
+                    current.aiCompletionId(), current.version() + 1, current.effectiveVersion(), current.createdAt(), Rows.now());
             jdbc.sql("""
                             UPDATE documents SET title = :title, body_ct = :body, body = NULL, version = :version, updated_at = :now,
                                                  status = :status
@@ -204,7 +205,7 @@ public class Documents implements DocumentRecords {
                     .param("id", documentId)
                     .update();
             Document promoted = new Document(current.id(), current.projectId(), current.title(), current.body(), Document.EFFECTIVE,
-                    current.origin(), current.aiGenerated(), current.aiCompletionId(), current.version(), current.createdAt(),
+                    current.origin(), current.aiGenerated(), current.aiCompletionId(), current.version(), version, current.createdAt(),
                     current.updatedAt());
             audit.updated(caller, AuditType.DOCUMENT_PROMOTED, "document", documentId,
                     WorkspaceAudit.fields(STATUS, current.status(), "effectiveVersion", before),
@@ -228,6 +229,23 @@ public class Documents implements DocumentRecords {
                         rs.getString("title"), sealed.open(rs, orgId, "document_versions", "body", versionColumn(version), documentId),
                         Rows.instant(rs, "created_at")))
                 .optional());
+    }
+
+    /**
+     * A draft goes to {@code in_review} when its current version receives its first signature: only a {@code draft}
+     * whose current version is {@code version} changes; anything else (an older version, a document in review,
+     * effective or superseded) stays as it is. The caller (the signing ceremony) records the change in its event.
+     */
+    @Override
+    public boolean markInReview(UUID orgId, UUID documentId, int version) {
+        return tenantScope.inTenant(orgId, null, () -> jdbc.sql("""
+                        UPDATE documents SET status = 'in_review'
+                        WHERE tenant_id = :org AND id = :id AND version = :version AND status = 'draft'
+                        """)
+                .param("org", orgId)
+                .param("id", documentId)
+                .param("version", version)
+                .update() == 1);
     }
 
     @Override
@@ -336,8 +354,8 @@ public class Documents implements DocumentRecords {
     /** 404 unless the document exists in this project of this organisation. */
     private Document find(UUID orgId, UUID projectId, UUID documentId, boolean lock) {
         return jdbc.sql("""
-                        SELECT tenant_id, id, project_id, title, body_ct, body, status, origin, ai_completion_id, version, created_at,
-                               updated_at FROM documents
+                        SELECT tenant_id, id, project_id, title, body_ct, body, status, origin, ai_completion_id, version,
+                               effective_version, created_at, updated_at FROM documents
                         WHERE tenant_id = :org AND project_id = :project AND id = :id
                         """ + (lock ? "FOR UPDATE" : ""))
                 .param("org", orgId)
@@ -362,7 +380,7 @@ public class Documents implements DocumentRecords {
         return new Document(id, Rows.uuid(rs, "project_id"), rs.getString("title"),
                 sealed.open(rs, Rows.uuid(rs, "tenant_id"), "documents", "body", id), rs.getString("status"), origin,
                 Document.AI.equals(origin), Rows.uuid(rs, "ai_completion_id"), rs.getInt("version"),
-                Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
+                rs.getObject("effective_version", Integer.class), Rows.instant(rs, "created_at"), Rows.instant(rs, "updated_at"));
     }
 
     /** A kept version's body is bound to its version number: one version's ciphertext does not open as another's. */

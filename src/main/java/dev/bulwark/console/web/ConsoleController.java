@@ -60,7 +60,10 @@ class ConsoleController {
             Map.entry("stepped-up", "Confirmed: sensitive actions are allowed for a few minutes."),
             Map.entry("retention-saved", "Retention period saved."), Map.entry("legal-hold-saved", "Legal hold saved."),
             Map.entry("rotation-started", "Key rotation started: records are re-encrypted in the background."),
-            Map.entry("passkey-added", "Passkey added."));
+            Map.entry("passkey-added", "Passkey added."),
+            Map.entry("ai-policy-saved", "AI policy saved."), Map.entry("ai-key-set", "Provider key saved."),
+            Map.entry("ai-key-removed", "Provider key removed."), Map.entry("webhook-saved", "Webhook saved."),
+            Map.entry("webhook-deleted", "Webhook deleted."), Map.entry("delivery-retried", "Delivery queued again."));
 
     private final Api api;
     private final ObjectMapper json;
@@ -576,6 +579,231 @@ class ConsoleController {
                 () -> orgKeysPage(orgId, request, response, model, null));
     }
 
+    // ---------------------------------------------------------------- AI policy and usage
+
+    @GetMapping("/console/orgs/{orgId}/ai")
+    @Public
+    String ai(@PathVariable UUID orgId, @RequestParam(defaultValue = "") String cursor, @RequestParam(defaultValue = "") String decisionsCursor,
+              @RequestParam(required = false) String done, HttpServletRequest request, HttpServletResponse response, Model model) {
+        if (!signedIn()) {
+            return seeOther("/console");
+        }
+        return aiPage(orgId, cursor, decisionsCursor, request, response, model, done);
+    }
+
+    private String aiPage(UUID orgId, String cursor, String decisionsCursor, HttpServletRequest request, HttpServletResponse response,
+                          Model model, String done) {
+        Set<Permission> can = inOrg(orgId, request, response, model, done, "ai");
+        if (can == null) {
+            return notFound(response, model);
+        }
+        String base = "/api/v1/orgs/" + orgId + "/ai";
+        model.addAttribute("aiPolicy", map(api.get(request, response, base + "/policy")));
+        model.addAttribute("providers", list(api.get(request, response, base + "/providers")));
+        if (can.contains(Permission.READ_AUDIT)) {
+            Answer usage = api.get(request, response, base + "/usage?limit=25" + cursorParam("cursor", cursor));
+            model.addAttribute("usage", list(usage));
+            model.addAttribute("usageNext", usage.ok() ? usage.body().path("nextCursor").asString(null) : null);
+            Answer decisions = api.get(request, response, base + "/auto-send-decisions?limit=25" + cursorParam("cursor", decisionsCursor));
+            model.addAttribute("decisions", list(decisions));
+            model.addAttribute("decisionsNext", decisions.ok() ? decisions.body().path("nextCursor").asString(null) : null);
+        }
+        return "console/ai";
+    }
+
+    private static String cursorParam(String name, String cursor) {
+        return cursor.isBlank() ? "" : "&" + name + "=" + UriUtils.encodeQueryParam(cursor, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @PostMapping("/console/orgs/{orgId}/ai/policy")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (PUT /api/v1/orgs/{orgId}/ai/policy) records its own events")
+    String saveAiPolicy(@PathVariable UUID orgId, @RequestParam(defaultValue = "false") boolean enabled,
+                        @RequestParam(required = false) List<String> providers, @RequestParam(defaultValue = "") String regions,
+                        @RequestParam(defaultValue = "") String autoSendThreshold, HttpServletRequest request, HttpServletResponse response,
+                        Model model) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("enabled", enabled);
+        body.put("providers", providers == null ? List.of() : providers);
+        body.put("regions", words(regions));
+        body.put("autoSendThreshold", autoSendThreshold.isBlank() ? null : decimal(autoSendThreshold));
+        return act(request, response, model, "/console/orgs/" + orgId + "/ai", "ai-policy-saved",
+                () -> api.call(request, response, "PUT", "/api/v1/orgs/" + orgId + "/ai/policy", body),
+                () -> aiPage(orgId, "", "", request, response, model, null));
+    }
+
+    @PostMapping("/console/orgs/{orgId}/ai/providers/{providerId}/key")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (PUT /api/v1/orgs/{orgId}/ai/providers/{providerId}/key) records its own events")
+    String setAiKey(@PathVariable UUID orgId, @PathVariable String providerId, @RequestParam(defaultValue = "") String apiKey,
+                    HttpServletRequest request, HttpServletResponse response, Model model) {
+        // The key goes to the API and nowhere else: the page shows only the hint the API answers.
+        String path = "/api/v1/orgs/" + orgId + "/ai/providers/" + UriUtils.encodePathSegment(providerId, java.nio.charset.StandardCharsets.UTF_8) + "/key";
+        return act(request, response, model, "/console/orgs/" + orgId + "/ai", "ai-key-set",
+                () -> api.call(request, response, "PUT", path, Map.of("apiKey", apiKey)),
+                () -> aiPage(orgId, "", "", request, response, model, null));
+    }
+
+    @PostMapping("/console/orgs/{orgId}/ai/providers/{providerId}/key/remove")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (DELETE /api/v1/orgs/{orgId}/ai/providers/{providerId}/key) records its own events")
+    String removeAiKey(@PathVariable UUID orgId, @PathVariable String providerId, HttpServletRequest request, HttpServletResponse response,
+                       Model model) {
+        String path = "/api/v1/orgs/" + orgId + "/ai/providers/" + UriUtils.encodePathSegment(providerId, java.nio.charset.StandardCharsets.UTF_8) + "/key";
+        return act(request, response, model, "/console/orgs/" + orgId + "/ai", "ai-key-removed",
+                () -> api.call(request, response, "DELETE", path, null),
+                () -> aiPage(orgId, "", "", request, response, model, null));
+    }
+
+    // ---------------------------------------------------------------- webhooks
+
+    @GetMapping("/console/orgs/{orgId}/webhooks")
+    @Public
+    String webhooks(@PathVariable UUID orgId, @RequestParam(required = false) String done, HttpServletRequest request,
+                    HttpServletResponse response, Model model) {
+        if (!signedIn()) {
+            return seeOther("/console");
+        }
+        return webhooksPage(orgId, request, response, model, done);
+    }
+
+    private String webhooksPage(UUID orgId, HttpServletRequest request, HttpServletResponse response, Model model, String done) {
+        Set<Permission> can = inOrg(orgId, request, response, model, done, "webhooks");
+        if (can == null) {
+            return notFound(response, model);
+        }
+        if (can.contains(Permission.MANAGE_WEBHOOKS)) {
+            model.addAttribute("webhooks", list(api.get(request, response, "/api/v1/orgs/" + orgId + "/webhooks")));
+        }
+        return "console/webhooks";
+    }
+
+    @PostMapping("/console/orgs/{orgId}/webhooks")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (POST /api/v1/orgs/{orgId}/webhooks) records its own events")
+    String createWebhook(@PathVariable UUID orgId, @RequestParam(defaultValue = "") String url, @RequestParam(defaultValue = "") String events,
+                         @RequestParam(defaultValue = "standard") String format, HttpServletRequest request, HttpServletResponse response,
+                         Model model) {
+        if (!signedIn()) {
+            return seeOther("/console");
+        }
+        Map<String, Object> body = Map.of("url", url, "events", words(events), "format", format);
+        Answer answer = stepped(request, response, () -> api.call(request, response, "POST", "/api/v1/orgs/" + orgId + "/webhooks", body));
+        if (answer.ok()) {
+            // The one answer besides a rotation that shows the signing secret: rendered into this response only (no-store).
+            model.addAttribute("created", map(answer));
+            response.setStatus(201);
+            return webhooksPage(orgId, request, response, model, null);
+        }
+        return refused(answer, request, response, model, "/console/orgs/" + orgId + "/webhooks",
+                () -> webhooksPage(orgId, request, response, model, null));
+    }
+
+    @GetMapping("/console/orgs/{orgId}/webhooks/{webhookId}")
+    @Public
+    String webhook(@PathVariable UUID orgId, @PathVariable UUID webhookId, @RequestParam(required = false) String done,
+                   HttpServletRequest request, HttpServletResponse response, Model model) {
+        if (!signedIn()) {
+            return seeOther("/console");
+        }
+        return webhookPage(orgId, webhookId, request, response, model, done);
+    }
+
+    private String webhookPage(UUID orgId, UUID webhookId, HttpServletRequest request, HttpServletResponse response, Model model, String done) {
+        Set<Permission> can = inOrg(orgId, request, response, model, done, "webhooks");
+        if (can == null || !can.contains(Permission.MANAGE_WEBHOOKS)) {
+            return notFound(response, model);
+        }
+        String path = "/api/v1/orgs/" + orgId + "/webhooks/" + webhookId;
+        Answer hook = api.get(request, response, path);
+        if (!hook.ok()) {
+            return notFound(response, model);
+        }
+        Map<String, Object> webhook = map(hook);
+        model.addAttribute("webhook", webhook);
+        List<String> events = new ArrayList<>();
+        hook.body().path("events").forEach(e -> events.add(e.asString()));
+        model.addAttribute("webhookEvents", String.join(", ", events));
+        model.addAttribute("deliveries", list(api.get(request, response, path + "/deliveries")));
+        return "console/webhook";
+    }
+
+    @PostMapping("/console/orgs/{orgId}/webhooks/{webhookId}")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (PATCH /api/v1/orgs/{orgId}/webhooks/{webhookId}) records its own events")
+    String saveWebhook(@PathVariable UUID orgId, @PathVariable UUID webhookId, @RequestParam(defaultValue = "") String url,
+                       @RequestParam(defaultValue = "") String events, @RequestParam(defaultValue = "false") boolean enabled,
+                       HttpServletRequest request, HttpServletResponse response, Model model) {
+        String path = "/api/v1/orgs/" + orgId + "/webhooks/" + webhookId;
+        return act(request, response, model, "/console/orgs/" + orgId + "/webhooks/" + webhookId, "webhook-saved", () -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            // The URL only when it changes: a new destination needs step-up, the other changes do not.
+            Answer current = api.get(request, response, path);
+            if (!current.ok()) {
+                return current;
+            }
+            if (!url.equals(current.body().path("url").asString(""))) {
+                body.put("url", url);
+            }
+            body.put("events", words(events));
+            body.put("enabled", enabled);
+            return api.call(request, response, "PATCH", path, body);
+        }, () -> webhookPage(orgId, webhookId, request, response, model, null));
+    }
+
+    @PostMapping("/console/orgs/{orgId}/webhooks/{webhookId}/delete")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (DELETE /api/v1/orgs/{orgId}/webhooks/{webhookId}) records its own events")
+    String deleteWebhook(@PathVariable UUID orgId, @PathVariable UUID webhookId, HttpServletRequest request, HttpServletResponse response,
+                         Model model) {
+        return act(request, response, model, "/console/orgs/" + orgId + "/webhooks", "webhook-deleted",
+                () -> api.call(request, response, "DELETE", "/api/v1/orgs/" + orgId + "/webhooks/" + webhookId, null),
+                () -> webhooksPage(orgId, request, response, model, null));
+    }
+
+    @PostMapping("/console/orgs/{orgId}/webhooks/{webhookId}/rotate-secret")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (POST /api/v1/orgs/{orgId}/webhooks/{webhookId}/rotate-secret) records its own events")
+    String rotateWebhookSecret(@PathVariable UUID orgId, @PathVariable UUID webhookId, HttpServletRequest request, HttpServletResponse response,
+                               Model model) {
+        if (!signedIn()) {
+            return seeOther("/console");
+        }
+        Answer answer = stepped(request, response,
+                () -> api.call(request, response, "POST", "/api/v1/orgs/" + orgId + "/webhooks/" + webhookId + "/rotate-secret", null));
+        if (answer.ok()) {
+            // The new secret, in this response only (no-store), never kept.
+            model.addAttribute("newSecret", answer.body().path("secret").asString());
+            return webhookPage(orgId, webhookId, request, response, model, null);
+        }
+        return refused(answer, request, response, model, "/console/orgs/" + orgId + "/webhooks/" + webhookId,
+                () -> webhookPage(orgId, webhookId, request, response, model, null));
+    }
+
+    @PostMapping("/console/orgs/{orgId}/webhooks/{webhookId}/deliveries/{deliveryId}/retry")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (POST /api/v1/orgs/{orgId}/webhooks/{webhookId}/deliveries/{deliveryId}/retry) records its own events")
+    String retryDelivery(@PathVariable UUID orgId, @PathVariable UUID webhookId, @PathVariable UUID deliveryId, HttpServletRequest request,
+                         HttpServletResponse response, Model model) {
+        return act(request, response, model, "/console/orgs/" + orgId + "/webhooks/" + webhookId, "delivery-retried",
+                () -> api.call(request, response, "POST", "/api/v1/orgs/" + orgId + "/webhooks/" + webhookId + "/deliveries/" + deliveryId + "/retry", null),
+                () -> webhookPage(orgId, webhookId, request, response, model, null));
+    }
+
+    /** A form's list (commas, spaces or lines between the items) as the API's JSON array. */
+    private static List<String> words(String text) {
+        return java.util.Arrays.stream(text.split("[\\s,]+")).filter(w -> !w.isEmpty()).toList();
+    }
+
+    /** A form's decimal as the API's JSON number; text that is not one is passed on as text, for the API to refuse. */
+    private static Object decimal(String text) {
+        try {
+            return new java.math.BigDecimal(text.strip());
+        } catch (NumberFormatException notANumber) {
+            return text;
+        }
+    }
+
     // ---------------------------------------------------------------- the parts every page shares
 
     /** A redirect after a form (or to the sign-in): 303, so the browser follows with a GET. */
@@ -610,15 +838,25 @@ class ConsoleController {
     private String refused(Answer answer, HttpServletRequest request, HttpServletResponse response, Model model, String page,
                            Supplier<String> render) {
         if (answer.stepUpRequired() || "step-up".equals(request.getAttribute(STEP_UP_FAILED))) {
-            Map<String, String> fields = new LinkedHashMap<>();
-            request.getParameterMap().forEach((name, values) -> {
-                if (!name.equals("_csrf") && !name.startsWith("stepUp") && values.length > 0) {
-                    fields.put(name, values[0]);
+            // Every value of every field (a list of checkboxes included), except a secret the person typed: that is
+            // never written back into a page, the step-up form asks for it again.
+            List<Map.Entry<String, String>> fields = new ArrayList<>();
+            String secretField = null;
+            for (Map.Entry<String, String[]> field : request.getParameterMap().entrySet()) {
+                String name = field.getKey();
+                if (SECRET_FIELDS.containsKey(name)) {
+                    secretField = name;
+                } else if (!name.equals("_csrf") && !name.startsWith("stepUp")) {
+                    for (String value : field.getValue()) {
+                        fields.add(Map.entry(name, value));
+                    }
                 }
-            });
+            }
             Map<String, Object> stepUp = new LinkedHashMap<>();
             stepUp.put("action", request.getRequestURI());
             stepUp.put("fields", fields);
+            stepUp.put("secretField", secretField);
+            stepUp.put("secretLabel", secretField == null ? null : SECRET_FIELDS.get(secretField));
             stepUp.put("failed", request.getAttribute(STEP_UP_FAILED) != null);
             model.addAttribute("stepUp", stepUp);
             return render.get();
@@ -628,6 +866,9 @@ class ConsoleController {
         response.setStatus(answer.status());
         return view;
     }
+
+    /** Form fields holding a secret the person typed, with their label: never rendered back into a page. */
+    private static final Map<String, String> SECRET_FIELDS = Map.of("apiKey", "The provider key (again: it is not kept in the page)");
 
     private static final String STEP_UP_FAILED = ConsoleController.class.getName() + ".stepUpFailed";
 

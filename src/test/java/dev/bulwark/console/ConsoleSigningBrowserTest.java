@@ -42,6 +42,9 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -52,7 +55,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The console's single sign-on and signing pages in Debian's headless Chromium, on an application of its own: 1. an
  * owner with TOTP sees promotion refused in words without approvals, signs a version with password and code, sees the
- * signature valid, promotes the version and downloads the evidence PDF; 2. the single sign-on button leads to
+ * signature valid, promotes the version and downloads the evidence PDF, then adds a passkey and signs a review with it
+ * through the page's script; 2. the single sign-on button leads to
  * {@code /api/v1/auth/sso/start} with the address, the owner's SSO page renders (a refused save shows the refusal and
  * saves nothing), an ADMIN's forged save is refused, a VIEWER sees no form on either page; every page passes the CSP,
  * console-error and axe-core checks. One browser for the class.
@@ -195,6 +199,36 @@ class ConsoleSigningBrowserTest {
         assertThat(download.get("head")).isEqualTo("%PDF-");
         open(documentPage);
         checkPage("document, effective");
+
+        // A passkey (Chrome's virtual authenticator), added on the account page, signs a review through the page's script.
+        VirtualAuthenticator authenticator = ((HasVirtualAuthenticator) browser).addVirtualAuthenticator(new VirtualAuthenticatorOptions()
+                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2).setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+                .setHasResidentKey(true).setHasUserVerification(true).setIsUserVerified(true).setIsUserConsenting(true));
+        try {
+            open("/console/account");
+            browser.findElement(By.id("confirm-password")).sendKeys(PASSWORD);
+            browser.findElement(By.id("confirm-code")).sendKeys(recoveryCodes.removeFirst());
+            browser.findElement(By.xpath("//button[text()='Confirm']")).click();
+            assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).startsWith("Confirmed");
+            browser.findElement(By.id("passkey-register")).click();
+            waitFor(() -> browser.getCurrentUrl().contains("done=passkey-added"));
+            // Adding a factor ends the account's other sessions: the test's bearer token too.
+            JsonNode login = body(post("/api/v1/auth/login", null, Map.of("email", ownerEmail, "password", PASSWORD)));
+            ownerToken = body(post("/api/v1/auth/login/mfa", null, Map.of("mfaToken", login.get("mfaToken").asString(),
+                    "code", recoveryCodes.removeLast()))).get("accessToken").asString();
+            open(documentPage);
+            browser.findElement(By.cssSelector("#sign-meaning option[value='review']")).click();
+            browser.findElement(By.id("sign-reason")).sendKeys("Reviewed with a passkey");
+            browser.findElement(By.id("sign-passkey")).click();
+            waitFor(() -> browser.getCurrentUrl().contains("done=signed"));
+            assertThat(browser.findElements(By.cssSelector("#signatures tbody tr"))).hasSize(2);
+            JsonNode byPasskey = signatures().stream().filter(x -> x.path("meaning").asString().equals("review")).findFirst().orElseThrow();
+            assertThat(byPasskey.path("valid").asBoolean()).isTrue();
+            assertThat(byPasskey.path("authMethod").asString()).isEqualTo("passkey");
+            checkPage("document after a passkey signature");
+        } finally {
+            ((HasVirtualAuthenticator) browser).removeVirtualAuthenticator(authenticator);
+        }
     }
 
     @Test
@@ -260,7 +294,9 @@ class ConsoleSigningBrowserTest {
         }
         forge("/console/orgs/" + org + "/projects/" + project + "/documents/" + document + "/sign",
                 Map.of("version", "1", "meaning", "approval", "reason", "forged", "password", PASSWORD));
-        assertThat(signatures()).hasSize(1);
+        assertThat(browser.findElement(By.cssSelector("p.error")).getText()).isNotBlank();
+        assertThat(signatures()).as("the owner's two signatures only").hasSize(2)
+                .noneMatch(x -> x.path("reason").asString().equals("forged"));
     }
 
     // ------------------------------------------------------------------ helpers

@@ -292,6 +292,15 @@ class ConsoleSigningBrowserTest {
             assertThat(browser.findElements(By.cssSelector("main form, main select, main button"))).as("controls on %s", page).isEmpty();
             checkPage(page + " as a viewer");
         }
+        // Ids that are not the person's: another organisation's pages, another project's or an unknown document: not found.
+        for (String page : List.of("/console/orgs/" + UUID.randomUUID() + "/documents", "/console/orgs/" + UUID.randomUUID() + "/sso",
+                "/console/orgs/" + org + "/projects/" + UUID.randomUUID() + "/documents/" + document,
+                "/console/orgs/" + org + "/projects/" + project + "/documents/" + UUID.randomUUID())) {
+            open(page);
+            assertThat(browser.findElement(By.tagName("h1")).getText()).as(page).isEqualTo("Not found");
+        }
+        browser.manage().logs().get(LogType.BROWSER); // the 404 statuses are expected
+        open("/console/orgs/" + org + "/documents");
         forge("/console/orgs/" + org + "/projects/" + project + "/documents/" + document + "/sign",
                 Map.of("version", "1", "meaning", "approval", "reason", "forged", "password", PASSWORD));
         assertThat(browser.findElement(By.cssSelector("p.error")).getText()).isNotBlank();

@@ -113,12 +113,21 @@ class GuestPortalTest extends IntegrationTest {
         return UUID.fromString(body(created).get("id").asString());
     }
 
-    /** No endpoint promotes yet in this branch: the status is set as the superuser, as a fixture. */
+    /**
+     * A fixture: the document as promoted. Promotion itself (signatures, approvals) is tested in
+     * signatures/SignaturesTest; here the superuser sets the state with triggers off for this session only, since the
+     * trigger that asks for an approval signature would need a whole signing ceremony.
+     */
     private static void makeEffective(UUID document) throws SQLException {
-        try (Connection c = connectAs("postgres");
-             PreparedStatement ps = c.prepareStatement("UPDATE bulwark.documents SET status = 'effective' WHERE id = ?")) {
-            ps.setObject(1, document);
-            assertThat(ps.executeUpdate()).isEqualTo(1);
+        try (Connection c = connectAs("postgres")) {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("SET session_replication_role = replica");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE bulwark.documents SET status = 'effective', effective_version = version WHERE id = ?")) {
+                ps.setObject(1, document);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
         }
     }
 

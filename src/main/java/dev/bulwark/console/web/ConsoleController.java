@@ -89,6 +89,7 @@ class ConsoleController {
     }
 
     /** The console's one script (passkeys), as a file: the pages' CSP lets it run by the nonce on its tag. */
+    @io.swagger.v3.oas.annotations.Hidden
     @GetMapping(value = "/console/assets/console.js", produces = "text/javascript")
     @Public
     @org.springframework.web.bind.annotation.ResponseBody

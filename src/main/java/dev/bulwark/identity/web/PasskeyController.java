@@ -122,6 +122,8 @@ class PasskeyController {
     }
 
     @Operation(summary = "Sign in with a passkey", operationId = "identity.signInWithPasskey")
+    @ApiResponse(responseCode = "200", description = "Tokens; with ?session=cookie, the cookie session (tokenType cookie, csrfToken).",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = AuthController.SignInAnswer.class)))
     @PostMapping("/api/v1/auth/passkey")
     @Audited(AuditType.LOGIN_SUCCEEDED)
     @Public

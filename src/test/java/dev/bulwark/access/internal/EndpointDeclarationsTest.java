@@ -76,12 +76,15 @@ class EndpointDeclarationsTest extends IntegrationTest {
         }
     }
 
-    /**
-     * Public endpoints that check a credential of their own and answer 401 without it: a guest's link or cookie
-     * (docs/guests.md), and single sign-on's callback, whose state must match the browser's (docs/sso.md).
-     */
+    /** Public endpoints that check a guest's own credential (docs/guests.md) and answer 401 without it. */
     private static final java.util.Set<String> GUEST_CREDENTIAL = java.util.Set.of("/portal/magic", "/api/v1/portal/documents",
-            "/api/v1/portal/documents/{documentId}", "/api/v1/auth/sso/callback");
+            "/api/v1/portal/documents/{documentId}");
+
+    /**
+     * Single sign-on's callback: public, and any failure of the flow (here: no code, an unknown state, no state cookie)
+     * answers 401 with no session (docs/sso.md). The sign-in flow's own refusals are tested in sso/SingleSignOnTest.
+     */
+    private static final String SSO_CALLBACK = "/api/v1/auth/sso/callback";
 
     @Test
     void theSecurityPolicyLetsAnonymousCallersReachExactlyThePublicEndpoints() {
@@ -98,6 +101,10 @@ class EndpointDeclarationsTest extends IntegrationTest {
                         // Public to the security chain, answering 401 itself without its own credential: never the
                         // chain's bearer challenge.
                         assertThat(response.headers().firstValue("WWW-Authenticate")).as("%s %s is @Public", verb, pattern).isEmpty();
+                    } else if (open && pattern.equals(SSO_CALLBACK)) {
+                        assertThat(response.statusCode()).as("%s %s", verb, pattern).isEqualTo(401);
+                        assertThat(response.headers().allValues("Set-Cookie")).as("%s %s opens no session", verb, pattern)
+                                .noneMatch(c -> c.startsWith("__Host-bulwark-access=") && !c.startsWith("__Host-bulwark-access=;"));
                     } else if (open) {
                         assertThat(response.statusCode()).as("%s %s is @Public", verb, pattern).isNotEqualTo(401);
                     } else {

@@ -439,11 +439,14 @@ class EgressTest {
 
     @Test
     void nothingListeningIsRefusedAndGarbageIsAProtocolFailure() throws Exception {
-        LoopbackReceiver closed = LoopbackReceiver.counting();
-        int port = closed.port();
-        closed.close();
-        assertThat(failure(() -> egress("127.0.0.1:" + port).send(get("http://127.0.0.1:" + port + "/"))).reason())
-                .isEqualTo("refused");
+        // A port held by a bound socket that never listens: nothing can answer on it while the test runs (a port
+        // closed and then reused could be taken by any other process or thread in between).
+        try (java.net.Socket holder = new java.net.Socket()) {
+            holder.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), 0));
+            int port = holder.getLocalPort();
+            assertThat(failure(() -> egress("127.0.0.1:" + port).send(get("http://127.0.0.1:" + port + "/"))).reason())
+                    .isEqualTo("refused");
+        }
         try (LoopbackReceiver garbage = LoopbackReceiver.answering("SSH-2.0-OpenSSH_9.6\r\n\r\n")) {
             assertThat(failure(() -> egress("127.0.0.1:" + garbage.port()).send(get("http://127.0.0.1:" + garbage.port() + "/")))
                     .reason()).isEqualTo("protocol");

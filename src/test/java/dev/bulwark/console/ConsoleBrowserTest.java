@@ -144,12 +144,12 @@ class ConsoleBrowserTest {
         // TOTP: confirm it is you, set up, scan (the key is written out beside the QR code), turn on.
         open("/console/account");
         stepUpOnAccountPage(null);
-        browser.findElement(By.xpath("//button[text()='Set up an authenticator app']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Set up an authenticator app']")));
         assertThat(browser.findElement(By.cssSelector("img.qr")).getAttribute("src")).startsWith("data:image/svg+xml;base64,");
         totpSecret = browser.findElement(By.id("totp-secret")).getText();
         long step = Instant.now().getEpochSecond() / 30;
         browser.findElement(By.id("totp-code")).sendKeys(totp(totpSecret, step));
-        browser.findElement(By.xpath("//button[text()='Turn on']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Turn on']")));
         for (WebElement code : browser.findElements(By.cssSelector("#recovery-codes li"))) {
             recoveryCodes.add(code.getText());
         }
@@ -159,10 +159,10 @@ class ConsoleBrowserTest {
         signOut();
         browser.findElement(By.id("email")).sendKeys(ownerEmail);
         browser.findElement(By.id("password")).sendKeys(PASSWORD);
-        browser.findElement(By.xpath("//button[text()='Sign in']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Sign in']")));
         // The next step's code: the enrolment used this one, and each code counts once.
         browser.findElement(By.id("code")).sendKeys(totp(totpSecret, step + 1));
-        browser.findElement(By.xpath("//button[text()='Continue']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Continue']")));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your organisations");
 
         // Passkey: add one with Chrome's virtual authenticator, sign out, sign in with it alone.
@@ -190,14 +190,14 @@ class ConsoleBrowserTest {
         open("/console/orgs/" + org + "/api-keys");
         browser.findElement(By.id("key-name")).sendKeys("console key");
         choose(browser.findElement(By.id("key-role")), "VIEWER");
-        browser.findElement(By.xpath("//button[text()='Create key']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Create key']")));
         confirmInPlace();
         String key = browser.findElement(By.id("new-key")).getText();
         assertThat(key).startsWith("bwk_");
         assertThat(get("/api/v1/orgs/" + org + "/members", key).statusCode()).as("the new key works").isEqualTo(200);
         open("/console/orgs/" + org + "/api-keys");
         assertThat(browser.getPageSource()).as("a key is shown once").doesNotContain(key);
-        browser.findElement(By.xpath("//button[@aria-label='Revoke the key console key']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[@aria-label='Revoke the key console key']")));
         assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).isEqualTo("API key revoked.");
         assertThat(get("/api/v1/orgs/" + org + "/members", key).statusCode()).as("the revoked key").isEqualTo(401);
 
@@ -206,7 +206,7 @@ class ConsoleBrowserTest {
         open("/console/orgs/" + org);
         browser.findElement(By.id("invite-email")).sendKeys(memberEmail);
         choose(browser.findElement(By.id("invite-role")), "MEMBER");
-        browser.findElement(By.xpath("//button[text()='Invite']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Invite']")));
         assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).isEqualTo("Invitation sent.");
         assertThat(body(get("/api/v1/orgs/" + org + "/invitations", ownerToken)).toString()).contains(memberEmail);
         String invitation = mailedTo(memberEmail, "(bwi_[0-9A-Za-z]+)");
@@ -218,7 +218,7 @@ class ConsoleBrowserTest {
         open("/console/orgs/" + org);
         WebElement row = browser.findElement(By.xpath("//tr[td[text()='" + memberEmail + "']]"));
         choose(row.findElement(By.tagName("select")), "ADMIN");
-        row.findElement(By.xpath(".//button[text()='Change role']")).click();
+        Navigation.press(browser, row.findElement(By.xpath(".//button[text()='Change role']")));
         confirmInPlace();
         assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).isEqualTo("Role changed.");
         assertThat(roleOf(memberEmail)).isEqualTo("ADMIN");
@@ -226,7 +226,7 @@ class ConsoleBrowserTest {
         // The audit log: read, with the key's creation among its events, and verified.
         open("/console/orgs/" + org + "/audit?type=apikey.created");
         assertThat(browser.findElements(By.cssSelector("tr[data-type='apikey.created']"))).isNotEmpty();
-        browser.findElement(By.id("verify-link")).click();
+        Navigation.press(browser, browser.findElement(By.id("verify-link")));
         assertThat(browser.findElement(By.id("verification")).getAttribute("data-valid")).isEqualTo("true");
         assertThat(body(get("/api/v1/orgs/" + org + "/audit/verify", ownerToken)).get("valid").asBoolean()).isTrue();
 
@@ -234,10 +234,10 @@ class ConsoleBrowserTest {
         open("/console/orgs/" + org + "/privacy");
         browser.findElement(By.id("confirm-password")).sendKeys(PASSWORD);
         browser.findElement(By.id("confirm-code")).sendKeys(recoveryCodes.removeFirst());
-        browser.findElement(By.xpath("//button[text()='Confirm']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Confirm']")));
         assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).startsWith("Confirmed");
         browser.findElement(By.id("access-email")).sendKeys("casey@example.com");
-        browser.findElement(By.xpath("//button[text()='Run access request']")).click();
+        browser.findElement(By.xpath("//button[text()='Run access request']")).click(); // a download by script: no page loads
         waitFor(() -> browser.findElement(By.id("access-status")).getText().contains("access-request.zip ("));
         assertThat(browser.findElement(By.id("access-status")).getText()).contains("casey@example.com");
         assertThat(auditTypes("privacy.access.exported")).as("the access request, through the API").isEqualTo(1);
@@ -377,7 +377,7 @@ class ConsoleBrowserTest {
         waitFor(() -> browser.findElements(By.xpath("//h1[text()='Sign in']")).size() == 1 && !browser.findElements(By.id("email")).isEmpty());
         browser.findElement(By.id("email")).sendKeys(email);
         browser.findElement(By.id("password")).sendKeys(PASSWORD);
-        browser.findElement(By.xpath("//button[text()='Sign in']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Sign in']")));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your organisations");
     }
 
@@ -386,14 +386,14 @@ class ConsoleBrowserTest {
         waitFor(() -> browser.findElements(By.xpath("//h1[text()='Sign in']")).size() == 1 && !browser.findElements(By.id("email")).isEmpty());
         browser.findElement(By.id("email")).sendKeys(ownerEmail);
         browser.findElement(By.id("password")).sendKeys(PASSWORD);
-        browser.findElement(By.xpath("//button[text()='Sign in']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Sign in']")));
         browser.findElement(By.id("code")).sendKeys(recoveryCodes.removeFirst());
-        browser.findElement(By.xpath("//button[text()='Continue']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Continue']")));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your organisations");
     }
 
     private void signOut() {
-        browser.findElement(By.xpath("//button[text()='Sign out']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Sign out']")));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Sign in");
     }
 
@@ -402,7 +402,7 @@ class ConsoleBrowserTest {
         if (code != null) {
             browser.findElement(By.id("confirm-code")).sendKeys(code);
         }
-        browser.findElement(By.xpath("//button[text()='Confirm']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Confirm']")));
         assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).startsWith("Confirmed");
     }
 
@@ -412,7 +412,7 @@ class ConsoleBrowserTest {
         assertThat(browser.switchTo().activeElement()).as("focus moves to the step-up").isEqualTo(password);
         password.sendKeys(PASSWORD);
         browser.findElement(By.id("stepup-code")).sendKeys(recoveryCodes.removeFirst());
-        browser.findElement(By.xpath("//button[text()='Confirm and continue']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Confirm and continue']")));
     }
 
     /** Submits, from the current page, a form the page does not offer, with the session's own form token. */

@@ -159,7 +159,7 @@ class ConsoleIntegrationsBrowserTest {
         browser.findElement(By.cssSelector("input[name=providers][value='test-eu']")).click();
         browser.findElement(By.id("ai-regions")).sendKeys("EU");
         browser.findElement(By.id("ai-threshold")).sendKeys("0.85");
-        browser.findElement(By.xpath("//button[text()='Save the AI policy']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Save the AI policy']")));
         confirmInPlace(null);
         assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).isEqualTo("AI policy saved.");
         JsonNode policy = body(get("/api/v1/orgs/" + org + "/ai/policy", ownerToken));
@@ -171,7 +171,7 @@ class ConsoleIntegrationsBrowserTest {
         // The organisation's own key: step-up asked again, the key typed again there (never written into the page).
         ageRecentFactor();
         browser.findElement(By.cssSelector("tr[data-provider='test-eu'] input[name=apiKey]")).sendKeys(PROVIDER_KEY);
-        browser.findElement(By.xpath("//button[@aria-label='Save the key for test-eu']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[@aria-label='Save the key for test-eu']")));
         assertThat(browser.findElements(By.id("stepup-secret"))).as("the step-up form asks for the key: %s", browser.findElement(By.tagName("main")).getText()).hasSize(1);
         assertThat(browser.getPageSource()).as("the key is not carried into the step-up form").doesNotContain(PROVIDER_KEY);
         confirmInPlace(PROVIDER_KEY);
@@ -191,7 +191,7 @@ class ConsoleIntegrationsBrowserTest {
         assertThat(browser.findElement(By.cssSelector("#ai-usage td.outcome")).getText()).isEqualTo("answered");
 
         // Removing the key.
-        browser.findElement(By.xpath("//button[@aria-label='Remove the key for test-eu']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[@aria-label='Remove the key for test-eu']")));
         assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).isEqualTo("Provider key removed.");
         assertThat(testEu().path("orgKey").isNull()).isTrue();
         checkPage(ai + " after the changes");
@@ -202,7 +202,7 @@ class ConsoleIntegrationsBrowserTest {
         open(webhooks);
         checkPage(webhooks);
         browser.findElement(By.id("webhook-url")).sendKeys("http://127.0.0.1:" + receiverPort + "/hook");
-        browser.findElement(By.xpath("//button[text()='Create webhook']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Create webhook']")));
         confirmInPlace(null);
         String secret = browser.findElement(By.id("new-secret")).getText();
         assertThat(secret).startsWith("whsec_");
@@ -212,11 +212,11 @@ class ConsoleIntegrationsBrowserTest {
         checkPage(webhooks + " with the new secret");
         open(webhooks);
         assertThat(browser.getPageSource()).as("the secret is shown once").doesNotContain(secret);
-        browser.findElement(By.linkText("http://127.0.0.1:" + receiverPort + "/hook")).click();
+        Navigation.press(browser, browser.findElement(By.linkText("http://127.0.0.1:" + receiverPort + "/hook")));
         assertThat(browser.getPageSource()).doesNotContain(secret);
 
         // Rotating it: the new secret once, then never again.
-        browser.findElement(By.xpath("//button[text()='Rotate the signing secret']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Rotate the signing secret']")));
         String rotated = browser.findElement(By.id("new-secret")).getText();
         assertThat(rotated).startsWith("whsec_").isNotEqualTo(secret);
         String webhook = webhooks + "/" + webhookId;
@@ -230,13 +230,13 @@ class ConsoleIntegrationsBrowserTest {
         });
         checkPage(webhook);
         int before = received.get();
-        browser.findElement(By.cssSelector("#deliveries button")).click();
+        Navigation.press(browser, browser.findElement(By.cssSelector("#deliveries button")));
         assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).isEqualTo("Delivery queued again.");
         waitFor(() -> received.get() > before);
 
         // Switching it off through the form: no retry offered then.
         browser.findElement(By.id("edit-enabled")).click();
-        browser.findElement(By.xpath("//button[text()='Save the webhook']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Save the webhook']")));
         assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).isEqualTo("Webhook saved.");
         assertThat(body(get("/api/v1/orgs/" + org + "/webhooks/" + webhookId, ownerToken)).get("enabled").asBoolean()).isFalse();
         assertThat(browser.findElements(By.cssSelector("#deliveries button"))).isEmpty();
@@ -299,7 +299,7 @@ class ConsoleIntegrationsBrowserTest {
         waitFor(() -> !browser.findElements(By.id("email")).isEmpty());
         browser.findElement(By.id("email")).sendKeys(email);
         browser.findElement(By.id("password")).sendKeys(PASSWORD);
-        browser.findElement(By.xpath("//button[text()='Sign in']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Sign in']")));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your organisations");
     }
 
@@ -311,7 +311,7 @@ class ConsoleIntegrationsBrowserTest {
         if (secret != null) {
             browser.findElement(By.id("stepup-secret")).sendKeys(secret);
         }
-        browser.findElement(By.xpath("//button[text()='Confirm and continue']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Confirm and continue']")));
     }
 
     /** Submits, from the current page, a form the page does not offer, with the session's own form token. */

@@ -54,6 +54,36 @@
     });
   }
 
+  // Signing a document's version with a passkey: the same two calls as the form (the challenge, then the signature),
+  // with an assertion over the challenge instead of the password and code.
+  const signPasskey = document.getElementById('sign-passkey');
+  if (signPasskey && window.PublicKeyCredential) {
+    document.getElementById('sign-passkey-section').hidden = false;
+    signPasskey.addEventListener('click', async () => {
+      const d = signPasskey.dataset;
+      const reason = document.getElementById('sign-reason').value;
+      if (!reason) { say('Give the reason for signing first.'); document.getElementById('sign-reason').focus(); return; }
+      try {
+        say('Waiting for your passkey…');
+        const r = await post('/api/v1/orgs/' + d.org + '/signatures/challenges', {documentId: d.document, version: Number(d.version),
+          meaning: document.getElementById('sign-meaning').value}, d.csrf);
+        if (!r.ok) { say(await problem(r)); return; }
+        const ch = await r.json();
+        const c = await navigator.credentials.get({publicKey: {challenge: b64d(ch.challenge), userVerification: 'required'}});
+        const done = await post('/api/v1/orgs/' + d.org + '/signatures', {challengeId: ch.challengeId, reason: reason,
+          assertion: {credentialId: b64e(c.rawId), clientDataJSON: b64e(c.response.clientDataJSON),
+            authenticatorData: b64e(c.response.authenticatorData), signature: b64e(c.response.signature)}}, d.csrf);
+        if (done.ok) { location.assign(d.page + '?done=signed'); return; }
+        if (done.status === 429) {
+          const wait = Number(done.headers.get('Retry-After'));
+          say('Signing is locked after repeated failures. Try again in ' + Math.ceil(wait / 60) + ' minutes. Nothing was signed.');
+          return;
+        }
+        say(await problem(done));
+      } catch (e) { say('Nothing was signed: ' + e.message); }
+    });
+  }
+
   // An access request: its answer is a ZIP the API streams, saved as a download. The same call as any client's, with
   // the session's CSRF token from the page.
   const access = document.getElementById('access-form');

@@ -42,7 +42,11 @@ import tools.jackson.databind.node.NullNode;
 public class Api {
 
     /** What the API answered. {@code body} is JSON null when it answered nothing or not JSON. */
-    public record Answer(int status, JsonNode body, List<String> cookies) {
+    public record Answer(int status, JsonNode body, List<String> cookies, String retryAfter) {
+
+        public Answer(int status, JsonNode body, List<String> cookies) {
+            this(status, body, cookies, null);
+        }
 
         public boolean ok() {
             return status >= 200 && status < 300;
@@ -112,7 +116,9 @@ public class Api {
         if (out.length > 0 && (type.contains("json"))) {
             parsed = json.readTree(out);
         }
-        return new Answer(captured.status, parsed, List.copyOf(captured.cookies));
+        String retryAfter = captured.headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("Retry-After"))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        return new Answer(captured.status, parsed, List.copyOf(captured.cookies), retryAfter);
     }
 
     /** The person's request as the API sees it: another method, a JSON body, JSON accepted, no form fields. */

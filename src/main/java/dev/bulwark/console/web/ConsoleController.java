@@ -63,7 +63,10 @@ class ConsoleController {
             Map.entry("passkey-added", "Passkey added."),
             Map.entry("ai-policy-saved", "AI policy saved."), Map.entry("ai-key-set", "Provider key saved."),
             Map.entry("ai-key-removed", "Provider key removed."), Map.entry("webhook-saved", "Webhook saved."),
-            Map.entry("webhook-deleted", "Webhook deleted."), Map.entry("delivery-retried", "Delivery queued again."));
+            Map.entry("webhook-deleted", "Webhook deleted."), Map.entry("delivery-retried", "Delivery queued again."),
+            Map.entry("sso-saved", "Single sign-on settings saved."), Map.entry("domain-verified", "Domain verified."),
+            Map.entry("sso-deleted", "Single sign-on settings deleted."), Map.entry("signed", "Signed."),
+            Map.entry("promoted", "The version is now effective."));
 
     private final Api api;
     private final ObjectMapper json;
@@ -803,6 +806,227 @@ class ConsoleController {
         } catch (NumberFormatException notANumber) {
             return text;
         }
+    }
+
+    // ---------------------------------------------------------------- single sign-on
+
+    @GetMapping("/console/orgs/{orgId}/sso")
+    @Public
+    String sso(@PathVariable UUID orgId, HttpServletRequest request, HttpServletResponse response, Model model,
+               @RequestParam(required = false) String done) {
+        if (!signedIn()) {
+            return seeOther("/console");
+        }
+        return ssoPage(orgId, request, response, model, done);
+    }
+
+    private String ssoPage(UUID orgId, HttpServletRequest request, HttpServletResponse response, Model model, String done) {
+        Set<Permission> can = inOrg(orgId, request, response, model, done, "sso");
+        if (can == null) {
+            return notFound(response, model);
+        }
+        if (can.contains(Permission.MANAGE_SSO)) {
+            Answer settings = api.get(request, response, "/api/v1/orgs/" + orgId + "/sso/oidc");
+            if (settings.ok()) {
+                Map<String, Object> sso = map(settings);
+                List<String> domains = new ArrayList<>();
+                settings.body().path("domains").forEach(d -> domains.add(d.path("domain").asString()));
+                model.addAttribute("sso", sso);
+                model.addAttribute("ssoDomains", String.join("\n", domains));
+            }
+        }
+        model.addAttribute("ssoRoles", List.of("VIEWER", "MEMBER", "AUDITOR", "ADMIN"));
+        return "console/sso";
+    }
+
+    /**
+     * Saves the settings. The form carries the step-up (password, and code with TOTP) itself: the secret is posted once
+     * and is never written back into a page, so a refused save shows the refusal, not a second form holding it.
+     */
+    @PostMapping("/console/orgs/{orgId}/sso")
+    @Public
+    @Audited(none = "the console's form: the API calls it makes (POST /api/v1/auth/step-up, PUT /api/v1/orgs/{orgId}/sso/oidc) record their own events")
+    String saveSso(@PathVariable UUID orgId, @RequestParam(defaultValue = "") String issuer, @RequestParam(defaultValue = "") String clientId,
+                   @RequestParam(defaultValue = "") String clientSecret, @RequestParam(defaultValue = "") String domains,
+                   @RequestParam(defaultValue = "") String defaultRole, @RequestParam(defaultValue = "false") boolean enforced,
+                   HttpServletRequest request, HttpServletResponse response, Model model) {
+        if (!signedIn()) {
+            return seeOther("/console");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("issuer", issuer.strip());
+        body.put("clientId", clientId.strip());
+        body.put("clientSecret", clientSecret.strip());
+        body.put("domains", java.util.Arrays.stream(domains.split("[\\s,]+")).filter(d -> !d.isBlank()).toList());
+        body.put("defaultRole", defaultRole);
+        body.put("enforced", enforced);
+        Answer answer = stepped(request, response, () -> api.call(request, response, "PUT", "/api/v1/orgs/" + orgId + "/sso/oidc", body));
+        if (answer.ok()) {
+            return seeOther("/console/orgs/" + orgId + "/sso?done=sso-saved");
+        }
+        String view = ssoPage(orgId, request, response, model, null);
+        boolean stepUpFailed = request.getAttribute(STEP_UP_FAILED) != null;
+        model.addAttribute("error", stepUpFailed ? "The password or code was not accepted; nothing was saved."
+                : answer.stepUpRequired() ? "Saving needs your password (and code): nothing was saved." : answer.message());
+        response.setStatus(answer.status());
+        return view;
+    }
+
+    @PostMapping("/console/orgs/{orgId}/sso/domains/{domain}/verify")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (POST /api/v1/orgs/{orgId}/sso/oidc/domains/{domain}/verify) records its own events")
+    String verifyDomain(@PathVariable UUID orgId, @PathVariable String domain, HttpServletRequest request, HttpServletResponse response, Model model) {
+        String path = "/api/v1/orgs/" + orgId + "/sso/oidc/domains/" + UriUtils.encodePathSegment(domain, java.nio.charset.StandardCharsets.UTF_8) + "/verify";
+        return act(request, response, model, "/console/orgs/" + orgId + "/sso", "domain-verified",
+                () -> api.call(request, response, "POST", path, null),
+                () -> ssoPage(orgId, request, response, model, null));
+    }
+
+    @PostMapping("/console/orgs/{orgId}/sso/delete")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (DELETE /api/v1/orgs/{orgId}/sso/oidc) records its own events")
+    String deleteSso(@PathVariable UUID orgId, HttpServletRequest request, HttpServletResponse response, Model model) {
+        return act(request, response, model, "/console/orgs/" + orgId + "/sso", "sso-deleted",
+                () -> api.call(request, response, "DELETE", "/api/v1/orgs/" + orgId + "/sso/oidc", null),
+                () -> ssoPage(orgId, request, response, model, null));
+    }
+
+    // ---------------------------------------------------------------- documents and signing
+
+    private static final List<String> MEANINGS = List.of("approval", "review", "authorship", "responsibility");
+
+    @GetMapping("/console/orgs/{orgId}/documents")
+    @Public
+    String documents(@PathVariable UUID orgId, HttpServletRequest request, HttpServletResponse response, Model model) {
+        if (!signedIn()) {
+            return seeOther("/console");
+        }
+        Set<Permission> can = inOrg(orgId, request, response, model, null, "documents");
+        if (can == null) {
+            return notFound(response, model);
+        }
+        List<Map<String, Object>> projects = list(api.get(request, response, "/api/v1/orgs/" + orgId + "/projects"));
+        List<Map<String, Object>> shown = new ArrayList<>();
+        for (Map<String, Object> project : projects) {
+            Map<String, Object> withDocuments = new LinkedHashMap<>(project);
+            withDocuments.put("documents", list(api.get(request, response,
+                    "/api/v1/orgs/" + orgId + "/projects/" + UUID.fromString(project.get("id").toString()) + "/documents")));
+            shown.add(withDocuments);
+        }
+        model.addAttribute("projects", shown);
+        return "console/documents";
+    }
+
+    @GetMapping("/console/orgs/{orgId}/projects/{projectId}/documents/{documentId}")
+    @Public
+    String document(@PathVariable UUID orgId, @PathVariable UUID projectId, @PathVariable UUID documentId, HttpServletRequest request,
+                    HttpServletResponse response, Model model, @RequestParam(required = false) String done) {
+        if (!signedIn()) {
+            return seeOther("/console");
+        }
+        return documentPage(orgId, projectId, documentId, request, response, model, done);
+    }
+
+    private String documentPage(UUID orgId, UUID projectId, UUID documentId, HttpServletRequest request, HttpServletResponse response,
+                                Model model, String done) {
+        Set<Permission> can = inOrg(orgId, request, response, model, done, "documents");
+        if (can == null) {
+            return notFound(response, model);
+        }
+        String path = "/api/v1/orgs/" + orgId + "/projects/" + projectId + "/documents/" + documentId;
+        Answer document = api.get(request, response, path);
+        if (!document.ok()) {
+            return notFound(response, model);
+        }
+        model.addAttribute("document", map(document));
+        model.addAttribute("projectId", projectId.toString());
+        model.addAttribute("versions", list(api.get(request, response, path + "/versions")));
+        model.addAttribute("signatures", list(api.get(request, response, path + "/signatures")));
+        model.addAttribute("meanings", MEANINGS);
+        return "console/document";
+    }
+
+    /** Signs a version: the challenge first ({@code POST …/signatures/challenges}), then the signature with the re-authentication. */
+    @PostMapping("/console/orgs/{orgId}/projects/{projectId}/documents/{documentId}/sign")
+    @Public
+    @Audited(none = "the console's form: the API calls it makes (POST /api/v1/orgs/{orgId}/signatures/challenges, POST /api/v1/orgs/{orgId}/signatures) record their own events")
+    String sign(@PathVariable UUID orgId, @PathVariable UUID projectId, @PathVariable UUID documentId,
+                @RequestParam(defaultValue = "") String version, @RequestParam(defaultValue = "") String meaning,
+                @RequestParam(defaultValue = "") String reason, @RequestParam(defaultValue = "") String password,
+                @RequestParam(defaultValue = "") String code, HttpServletRequest request, HttpServletResponse response, Model model) {
+        if (!signedIn()) {
+            return seeOther("/console");
+        }
+        String page = "/console/orgs/" + orgId + "/projects/" + projectId + "/documents/" + documentId;
+        Answer challenge = api.call(request, response, "POST", "/api/v1/orgs/" + orgId + "/signatures/challenges",
+                Map.of("documentId", documentId.toString(), "version", number(version), "meaning", meaning));
+        Answer answer = challenge;
+        if (challenge.ok()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("challengeId", challenge.body().path("challengeId").asString());
+            body.put("reason", reason);
+            if (!password.isEmpty()) {
+                body.put("password", password);
+            }
+            if (!code.isBlank()) {
+                body.put("code", code.strip());
+            }
+            answer = api.call(request, response, "POST", "/api/v1/orgs/" + orgId + "/signatures", body);
+            if (answer.ok()) {
+                return seeOther(page + "?done=signed");
+            }
+        }
+        String view = documentPage(orgId, projectId, documentId, request, response, model, null);
+        model.addAttribute("error", signingRefusal(answer));
+        response.setStatus(answer.status());
+        return view;
+    }
+
+    /** A signing refusal in words (docs/signatures.md). */
+    private static String signingRefusal(Answer answer) {
+        return switch (answer.problem()) {
+            case "signature-reauth-required" -> "Signing needs your password and, with an authenticator app, its current code: "
+                    + "enter both. Nothing was signed.";
+            case "signature-reauth-failed" -> "The password or code was not accepted. Nothing was signed; repeated failures "
+                    + "lock signing for 15 minutes.";
+            case "challenge-invalid" -> "The signing request expired or was already used. Nothing was signed; try again.";
+            default -> answer.status() == 429
+                    ? "Signing is locked after repeated failures. Try again " + retryIn(answer.retryAfter()) + ". Nothing was signed."
+                    : answer.message();
+        };
+    }
+
+    private static String retryIn(String retryAfter) {
+        try {
+            long seconds = Long.parseLong(retryAfter == null ? "" : retryAfter.strip());
+            long minutes = (seconds + 59) / 60;
+            return "in " + minutes + (minutes == 1 ? " minute" : " minutes") + " (after "
+                    + TIME.format(Instant.now().plusSeconds(seconds)) + ")";
+        } catch (NumberFormatException noNumber) {
+            return "later";
+        }
+    }
+
+    @PostMapping("/console/orgs/{orgId}/projects/{projectId}/documents/{documentId}/promote")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (POST /api/v1/orgs/{orgId}/projects/{projectId}/documents/{documentId}/promote) records its own events")
+    String promote(@PathVariable UUID orgId, @PathVariable UUID projectId, @PathVariable UUID documentId,
+                   @RequestParam(defaultValue = "") String version, HttpServletRequest request, HttpServletResponse response, Model model) {
+        if (!signedIn()) {
+            return seeOther("/console");
+        }
+        String page = "/console/orgs/" + orgId + "/projects/" + projectId + "/documents/" + documentId;
+        Answer answer = api.call(request, response, "POST", "/api/v1/orgs/" + orgId + "/projects/" + projectId + "/documents/" + documentId + "/promote",
+                Map.of("version", number(version)));
+        if (answer.ok()) {
+            return seeOther(page + "?done=promoted");
+        }
+        String view = documentPage(orgId, projectId, documentId, request, response, model, null);
+        model.addAttribute("error", answer.problem().equals("signatures-required")
+                ? "This version cannot become effective yet: it lacks the approval signatures the organisation requires. " + answer.message()
+                : answer.message());
+        response.setStatus(answer.status());
+        return view;
     }
 
     // ---------------------------------------------------------------- the parts every page shares

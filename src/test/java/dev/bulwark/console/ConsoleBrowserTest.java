@@ -161,7 +161,7 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("password")).sendKeys(PASSWORD);
         Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Sign in']")));
         // The next step's code: the enrolment used this one, and each code counts once.
-        browser.findElement(By.id("code")).sendKeys(totp(totpSecret, step + 1));
+        browser.findElement(By.id("code")).sendKeys(totp(totpSecret, Math.max(step + 1, Instant.now().getEpochSecond() / 30 - 1)));
         Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Continue']")));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Your organisations");
 

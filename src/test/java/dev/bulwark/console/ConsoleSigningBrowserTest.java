@@ -149,12 +149,12 @@ class ConsoleSigningBrowserTest {
         assertThat(browser.findElement(By.cssSelector("tr[data-document-id='" + document + "']")).getText())
                 .contains("Release procedure", "draft", "human");
         checkPage("documents");
-        browser.findElement(By.linkText("Release procedure")).click();
+        Navigation.press(browser, browser.findElement(By.linkText("Release procedure")));
         assertThat(browser.findElement(By.id("document-status")).getText()).isEqualTo("draft");
         checkPage("document");
 
         // Promotion without the approval: refused in words, nothing changes.
-        browser.findElement(By.xpath("//button[text()='Promote this version']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Promote this version']")));
         assertThat(browser.findElement(By.cssSelector("p.error")).getText()).contains("lacks the approval signatures");
         assertThat(documentStatus()).isEqualTo("draft");
         browser.manage().logs().get(LogType.BROWSER); // the refusal's 409 status is logged by the browser: expected
@@ -166,9 +166,7 @@ class ConsoleSigningBrowserTest {
         browser.manage().logs().get(LogType.BROWSER);
 
         // Password and the authenticator's next code: signed, and the signature shows as valid.
-        long step = Math.max(lastStep + 1, Instant.now().getEpochSecond() / 30 - 1);
-        fillSignForm("approval", "Reviewed and approved", PASSWORD, totp(totpSecret, step));
-        lastStep = step;
+        fillSignForm("approval", "Reviewed and approved", PASSWORD, nextCode());
         assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).isEqualTo("Signed.");
         WebElement row = browser.findElement(By.cssSelector("#signatures tbody tr"));
         assertThat(row.findElement(By.cssSelector("td.valid")).getText()).isEqualTo("yes");
@@ -180,7 +178,7 @@ class ConsoleSigningBrowserTest {
         checkPage("document after signing");
 
         // The approval is met: promotion works.
-        browser.findElement(By.xpath("//button[text()='Promote this version']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Promote this version']")));
         assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).isEqualTo("The version is now effective.");
         assertThat(browser.findElement(By.id("document-status")).getText()).isEqualTo("effective");
         assertThat(documentStatus()).isEqualTo("effective");
@@ -208,7 +206,7 @@ class ConsoleSigningBrowserTest {
             open("/console/account");
             browser.findElement(By.id("confirm-password")).sendKeys(PASSWORD);
             browser.findElement(By.id("confirm-code")).sendKeys(recoveryCodes.removeFirst());
-            browser.findElement(By.xpath("//button[text()='Confirm']")).click();
+            Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Confirm']")));
             assertThat(browser.findElement(By.cssSelector("p.notice")).getText()).startsWith("Confirmed");
             browser.findElement(By.id("passkey-register")).click();
             waitFor(() -> browser.getCurrentUrl().contains("done=passkey-added"));
@@ -239,7 +237,7 @@ class ConsoleSigningBrowserTest {
         open("/console");
         checkPage("sign-in");
         browser.findElement(By.id("sso-email")).sendKeys("pat@sso.example.com");
-        browser.findElement(By.xpath("//button[text()='Sign in with single sign-on']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Sign in with single sign-on']")));
         waitFor(() -> browser.getCurrentUrl().contains("/api/v1/auth/sso/start"));
         assertThat(browser.getCurrentUrl()).isEqualTo(base + "/api/v1/auth/sso/start?email=pat%40sso.example.com");
         browser.manage().logs().get(LogType.BROWSER); // no organisation has the domain: the start's 404 is expected
@@ -257,10 +255,8 @@ class ConsoleSigningBrowserTest {
         browser.findElement(By.id("sso-client-secret")).sendKeys("client-secret-value");
         browser.findElement(By.id("sso-domains")).sendKeys("sso.example.com");
         browser.findElement(By.id("sso-stepup-password")).sendKeys(PASSWORD);
-        long step = Math.max(lastStep + 1, Instant.now().getEpochSecond() / 30 - 1);
-        browser.findElement(By.id("sso-stepup-code")).sendKeys(totp(totpSecret, step));
-        lastStep = step;
-        browser.findElement(By.xpath("//button[text()='Save single sign-on']")).click();
+        browser.findElement(By.id("sso-stepup-code")).sendKeys(nextCode());
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Save single sign-on']")));
         // The step-up on the form passed; the API refused the issuer (no discovery document at an internal address).
         assertThat(browser.findElement(By.cssSelector("p.error")).getText()).isNotBlank().doesNotContain("not accepted")
                 .doesNotContain("needs your password");
@@ -320,7 +316,7 @@ class ConsoleSigningBrowserTest {
             // The page asks for the code (required): taken off here to reach the API's own refusal.
             ((JavascriptExecutor) browser).executeScript("document.getElementById('sign-code').removeAttribute('required')");
         }
-        browser.findElement(By.xpath("//button[text()='Sign']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Sign']")));
     }
 
     private String documentStatus() throws Exception {
@@ -349,10 +345,10 @@ class ConsoleSigningBrowserTest {
         waitFor(() -> browser.findElements(By.xpath("//h1[text()='Sign in']")).size() == 1 && !browser.findElements(By.id("email")).isEmpty());
         browser.findElement(By.id("email")).sendKeys(email);
         browser.findElement(By.id("password")).sendKeys(PASSWORD);
-        browser.findElement(By.xpath("//button[text()='Sign in']")).click();
+        Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Sign in']")));
         if (code != null) {
             browser.findElement(By.id("code")).sendKeys(code);
-            browser.findElement(By.xpath("//button[text()='Continue']")).click();
+            Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Continue']")));
         }
         waitFor(() -> !browser.findElements(By.xpath("//h1[text()='Your organisations']")).isEmpty());
     }
@@ -396,6 +392,19 @@ class ConsoleSigningBrowserTest {
                 .filter(e -> !e.getMessage().contains("willReadFrequently"))
                 .map(e -> e.getLevel() + " " + e.getMessage()).toList();
         assertThat(problems).as("console errors and CSP violations on %s", page).isEmpty();
+    }
+
+    /**
+     * The authenticator's next unused code: a step after the last one used (each counts once) that the server still
+     * accepts (one step either side of now). When the next unused step lies further ahead, this waits for it.
+     */
+    private String nextCode() throws Exception {
+        long step = Math.max(lastStep + 1, Instant.now().getEpochSecond() / 30 - 1);
+        while (step > Instant.now().getEpochSecond() / 30 + 1) {
+            Thread.sleep(200);
+        }
+        lastStep = step;
+        return totp(totpSecret, step);
     }
 
     /** Polls {@code condition} until it holds; the bound is only reached when it never does. */

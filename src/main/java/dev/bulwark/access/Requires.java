@@ -35,7 +35,7 @@ public @interface Requires {
 
     /**
      * Whether the endpoint serves an organisation whose deletion is pending (disabled). Every other endpoint answers
-     * such an organisation 404, to its members and keys alike; only cancelling the deletion is allowed through.
+     * such an organisation 404, to its members and keys alike; only reading the deletion's state and cancelling it are allowed through.
      */
     boolean whileDeletionPending() default false;
 }

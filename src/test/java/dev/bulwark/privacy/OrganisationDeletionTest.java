@@ -43,7 +43,12 @@ class OrganisationDeletionTest extends IntegrationTest {
                 "{\"name\":\"k\",\"role\":\"VIEWER\"}")).get("key").asString();
         String name = orgName(t);
 
+        String state = "/api/v1/orgs/" + t.id() + "/deletion";
+        assertThat(body(call("GET", state, t.owner(), null)).get("status").asString()).isEqualTo("active");
+        assertThat(call("GET", state, member, null).statusCode()).as("an owner's only").isEqualTo(403);
+        assertThat(call("GET", state, newTenant().owner(), null).statusCode()).as("another organisation's owner").isEqualTo(404);
         assertThat(requestDeletion(t, "not the name").statusCode()).as("a wrong confirmation").isEqualTo(400);
+        assertThat(body(call("GET", state, t.owner(), null)).get("status").asString()).isEqualTo("active");
         assertThat(call("POST", "/api/v1/orgs/" + t.id() + "/deletion", member, "{\"confirmName\":\"" + name + "\"}").statusCode())
                 .isEqualTo(403);
         assertThat(call("GET", contact, member, null).statusCode()).isEqualTo(200);
@@ -62,6 +67,12 @@ class OrganisationDeletionTest extends IntegrationTest {
         assertThat(call("GET", contact, null, null, "Authorization", key).statusCode()).isEqualTo(404);
         assertThat(call("POST", "/api/v1/orgs/" + t.id() + "/contacts", t.owner(), "{\"name\":\"x\"}").statusCode()).isEqualTo(404);
         assertThat(requestDeletion(t, name).statusCode()).isEqualTo(404);
+        // The state is still served to the owner while pending, with the end of the grace period.
+        JsonNode pending = body(call("GET", state, t.owner(), null));
+        assertThat(pending.get("status").asString()).isEqualTo("deletion-pending");
+        assertThat(pending.get("purgeAfter").asString()).isEqualTo(status.get("purgeAfter").asString());
+        assertThat(call("GET", state, member, null).statusCode()).isEqualTo(403);
+        assertThat(call("GET", state, null, null, "Authorization", key).statusCode()).as("a key").isEqualTo(403);
         // Only an owner may cancel.
         assertThat(call("DELETE", "/api/v1/orgs/" + t.id() + "/deletion", member, null).statusCode()).isEqualTo(403);
 
@@ -73,6 +84,7 @@ class OrganisationDeletionTest extends IntegrationTest {
         assertThat(call("DELETE", "/api/v1/orgs/" + t.id() + "/deletion", t.owner(), null).statusCode())
                 .as("nothing pending").isEqualTo(409);
         assertThat(auditEvents(t.id(), "org.deletion.cancelled")).hasSize(1);
+        assertThat(body(call("GET", state, t.owner(), null)).get("status").asString()).isEqualTo("active");
     }
 
     @Test

@@ -98,6 +98,21 @@ public class OrganisationDeletion {
         return new Status("deletion-pending", now, purgeAfter);
     }
 
+    /** Whether a deletion is pending, and until when it may be cancelled: "active" or "deletion-pending". */
+    public Status status(Caller caller) {
+        return transactions.execute(s -> tenantScope.inTenant(caller.orgId(), caller.userId(), () -> jdbc.sql("""
+                        SELECT disabled_at, purge_after FROM organisations WHERE id = :org
+                        """)
+                .param("org", caller.orgId())
+                .query((rs, n) -> {
+                    Timestamp disabled = rs.getTimestamp("disabled_at");
+                    Timestamp purge = rs.getTimestamp("purge_after");
+                    return disabled == null ? new Status("active", null, null)
+                            : new Status("deletion-pending", disabled.toInstant(), purge == null ? null : purge.toInstant());
+                })
+                .single()));
+    }
+
     public Status cancel(Caller caller) {
         recentFactor.require(caller);
         Instant now = Instant.now();

@@ -122,6 +122,13 @@ class PrivacyController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(deletion.request(caller, body.confirmName()));
     }
 
+    @Operation(summary = "The organisation's deletion state", operationId = "privacy.deletionStatus")
+    @GetMapping("/api/v1/orgs/{orgId}/deletion")
+    @Requires(value = Permission.DELETE_ORGANISATION, personOnly = true, whileDeletionPending = true)
+    OrganisationDeletion.Status deletionStatus(Caller caller) {
+        return deletion.status(caller);
+    }
+
     @Operation(summary = "Cancel the organisation's pending deletion")
     @DeleteMapping("/api/v1/orgs/{orgId}/deletion")
     @Audited(AuditType.ORG_DELETION_CANCELLED)

@@ -1,5 +1,5 @@
-// The console's one script: passkeys, which the browser offers to scripts only (navigator.credentials), and an access
-// request's answer, which the API streams as a download. Everything else in the console works without it. It keeps nothing in web storage; the CSRF token it sends comes from the page.
+// The console's one script: passkeys, which the browser offers to scripts only (navigator.credentials), and the
+// downloads the API streams (an access request's answer, the organisation's export). Everything else in the console works without it. It keeps nothing in web storage; the CSRF token it sends comes from the page.
 (() => {
   'use strict';
   const b64d = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
@@ -84,29 +84,45 @@
     });
   }
 
-  // An access request: its answer is a ZIP the API streams, saved as a download. The same call as any client's, with
-  // the session's CSRF token from the page.
-  const access = document.getElementById('access-form');
-  if (access) {
-    access.addEventListener('submit', async (event) => {
+  // A download the API streams (an access request's answer, the organisation's export): the same call as any
+  // client's, with the session's cookie and the CSRF token from the page, its ZIP saved as a file. A form says what to
+  // call (data-api, data-method), where to report (data-status), what it is doing (data-busy) and the file's name
+  // (data-file); an email field, when the form has one, is the call's JSON body.
+  document.querySelectorAll('form[data-download]').forEach((form) => {
+    form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      const status = document.getElementById('access-status');
-      const email = document.getElementById('access-email').value;
-      status.textContent = 'Gathering everything held about ' + email + '…';
+      const d = form.dataset;
+      const status = document.getElementById(d.status);
+      const email = form.elements.namedItem('email');
+      const about = email ? ' about ' + email.value : '';
+      status.textContent = d.busy + (email ? ' ' + email.value : '') + '…';
       try {
-        const r = await fetch(access.dataset.api, {method: 'POST', credentials: 'same-origin', headers: {'Content-Type': 'application/json',
-          'Accept': 'application/zip', 'X-CSRF-Token': access.dataset.csrf}, body: JSON.stringify({email: email})});
-        if (r.status === 401) { status.textContent = 'Confirm it is you first (the form below), then run the request again.'; return; }
+        const options = {method: d.method, credentials: 'same-origin', headers: {'Accept': 'application/zip, application/problem+json', 'X-CSRF-Token': d.csrf}};
+        if (email) {
+          options.headers['Content-Type'] = 'application/json';
+          options.body = JSON.stringify({email: email.value});
+        }
+        const r = await fetch(d.api, options);
+        if (r.status === 401) {
+          let type = '';
+          try { type = (await r.clone().json()).type || ''; } catch (e) { type = ''; }
+          if (type.endsWith('/step-up-required')) {
+            status.textContent = 'Confirm it is you first (the form "Confirm it is you" on this page), then try again.';
+            const confirm = document.getElementById('confirm-password');
+            if (confirm) { confirm.focus(); }
+            return;
+          }
+        }
         if (!r.ok) { status.textContent = await problem(r); return; }
         const blob = await r.blob();
         const link = document.createElement('a');
         link.href = URL.createObjectURL(blob);
-        link.download = 'access-request.zip';
-        link.textContent = 'Download access-request.zip again';
-        status.textContent = 'The answer for ' + email + ' is ready: access-request.zip (' + blob.size + ' bytes). ';
+        link.download = d.file;
+        link.textContent = 'Download ' + d.file + ' again';
+        status.textContent = 'Ready' + about + ': ' + d.file + ' (' + blob.size + ' bytes). ';
         status.appendChild(link);
         link.click();
-      } catch (e) { status.textContent = 'The access request failed: ' + e.message; }
+      } catch (e) { status.textContent = 'The download failed: ' + e.message; }
     });
-  }
+  });
 })();

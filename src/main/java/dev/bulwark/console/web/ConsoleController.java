@@ -66,7 +66,11 @@ class ConsoleController {
             Map.entry("webhook-deleted", "Webhook deleted."), Map.entry("delivery-retried", "Delivery queued again."),
             Map.entry("sso-saved", "Single sign-on settings saved."), Map.entry("domain-verified", "Domain verified."),
             Map.entry("sso-deleted", "Single sign-on settings deleted."), Map.entry("signed", "Signed."),
-            Map.entry("promoted", "The version is now effective."));
+            Map.entry("promoted", "The version is now effective."),
+            Map.entry("deletion-scheduled", "The organisation's deletion is scheduled: it is disabled from now on."),
+            Map.entry("deletion-cancelled", "The deletion is cancelled: the organisation is active again."),
+            Map.entry("kms-set", "The organisation's keys are now wrapped by its own KMS key."),
+            Map.entry("kms-removed", "The organisation's own KMS key is no longer used: Bulwark's root key wraps its keys."));
 
     private final Api api;
     private final ObjectMapper json;
@@ -482,9 +486,36 @@ class ConsoleController {
         if (can == null) {
             return notFound(response, model);
         }
-        model.addAttribute("retention", list(api.get(request, response, "/api/v1/orgs/" + orgId + "/retention-policies")));
-        model.addAttribute("legalHold", map(api.get(request, response, "/api/v1/orgs/" + orgId + "/legal-hold")));
+        // While a deletion is pending the API serves nothing of the organisation but its deletion: the page shows that.
+        boolean pending = false;
+        if (can.contains(Permission.DELETE_ORGANISATION)) {
+            Map<String, Object> deletion = map(api.get(request, response, "/api/v1/orgs/" + orgId + "/deletion"));
+            model.addAttribute("deletion", deletion);
+            pending = "deletion-pending".equals(deletion.get("status"));
+        }
+        model.addAttribute("pending", pending);
+        model.addAttribute("retention", pending ? List.of() : list(api.get(request, response, "/api/v1/orgs/" + orgId + "/retention-policies")));
+        model.addAttribute("legalHold", pending ? Map.of() : map(api.get(request, response, "/api/v1/orgs/" + orgId + "/legal-hold")));
         return "console/privacy";
+    }
+
+    @PostMapping("/console/orgs/{orgId}/privacy/deletion")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (POST /api/v1/orgs/{orgId}/deletion) records its own events")
+    String requestDeletion(@PathVariable UUID orgId, @RequestParam(defaultValue = "") String confirmName, HttpServletRequest request,
+                           HttpServletResponse response, Model model) {
+        return act(request, response, model, "/console/orgs/" + orgId + "/privacy", "deletion-scheduled",
+                () -> api.call(request, response, "POST", "/api/v1/orgs/" + orgId + "/deletion", Map.of("confirmName", confirmName)),
+                () -> privacyPage(orgId, request, response, model, null));
+    }
+
+    @PostMapping("/console/orgs/{orgId}/privacy/deletion/cancel")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (DELETE /api/v1/orgs/{orgId}/deletion) records its own events")
+    String cancelDeletion(@PathVariable UUID orgId, HttpServletRequest request, HttpServletResponse response, Model model) {
+        return act(request, response, model, "/console/orgs/" + orgId + "/privacy", "deletion-cancelled",
+                () -> api.call(request, response, "DELETE", "/api/v1/orgs/" + orgId + "/deletion", null),
+                () -> privacyPage(orgId, request, response, model, null));
     }
 
     @PostMapping("/console/orgs/{orgId}/privacy/access-requests")
@@ -580,6 +611,25 @@ class ConsoleController {
     String rotate(@PathVariable UUID orgId, HttpServletRequest request, HttpServletResponse response, Model model) {
         return act(request, response, model, "/console/orgs/" + orgId + "/keys", "rotation-started",
                 () -> api.call(request, response, "POST", "/api/v1/orgs/" + orgId + "/keys/rotate", null),
+                () -> orgKeysPage(orgId, request, response, model, null));
+    }
+
+    @PostMapping("/console/orgs/{orgId}/keys/kms")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (PUT /api/v1/orgs/{orgId}/keys/kms) records its own events")
+    String useKms(@PathVariable UUID orgId, @RequestParam(defaultValue = "") String keyUri, HttpServletRequest request,
+                  HttpServletResponse response, Model model) {
+        return act(request, response, model, "/console/orgs/" + orgId + "/keys", "kms-set",
+                () -> api.call(request, response, "PUT", "/api/v1/orgs/" + orgId + "/keys/kms", Map.of("keyUri", keyUri)),
+                () -> orgKeysPage(orgId, request, response, model, null));
+    }
+
+    @PostMapping("/console/orgs/{orgId}/keys/kms/remove")
+    @Public
+    @Audited(none = "the console's form: the API call it makes (DELETE /api/v1/orgs/{orgId}/keys/kms) records its own events")
+    String releaseKms(@PathVariable UUID orgId, HttpServletRequest request, HttpServletResponse response, Model model) {
+        return act(request, response, model, "/console/orgs/" + orgId + "/keys", "kms-removed",
+                () -> api.call(request, response, "DELETE", "/api/v1/orgs/" + orgId + "/keys/kms", null),
                 () -> orgKeysPage(orgId, request, response, model, null));
     }
 

@@ -50,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * keys at a KMS key (a URI the API refuses shown in words; step-up asked in place) and stops using it; schedules the
  * deletion with a wrong name (refused, nothing scheduled) and the right one (the page then shows the pending state and
  * its date), and cancels it — each checked through the API; 2. an ADMIN and a VIEWER see none of these controls, the
- * ADMIN's forged posts and export are refused, another organisation's page is not found. Every page passes the
+ * ADMIN's forged posts and export are refused, another organisation's pages and forged posts are not found. Every page passes the
  * axe-core, CSP and console-error checks. One browser for the class.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -258,10 +258,25 @@ class ConsoleOrgLifecycleBrowserTest {
             assertThat(browser.findElement(By.tagName("h1")).getText()).as(page).isEqualTo("Not found");
         }
         forgetLog(browser);
-        String other = body(post("/api/v1/signup", null, Map.of("email", "other-" + UUID.randomUUID().toString().substring(0, 8)
-                + "@example.com", "password", PASSWORD, "name", "Other Owner", "organisationName", "Other Org"))).get("organisationId").asString();
+        String otherEmail = "other-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String other = body(post("/api/v1/signup", null, Map.of("email", otherEmail, "password", PASSWORD, "name", "Other Owner",
+                "organisationName", "Other Org"))).get("organisationId").asString();
+        String otherToken = body(post("/api/v1/auth/login", null, Map.of("email", otherEmail, "password", PASSWORD))).get("accessToken").asString();
         assertThat(get("/api/v1/orgs/" + other + "/deletion", ownerToken).statusCode()).isEqualTo(404);
         assertThat(call("DELETE", "/api/v1/orgs/" + other + "/deletion", ownerToken).statusCode()).isEqualTo(404);
+
+        // The owner of this organisation, forging the other organisation's deletion and KMS key from the console: not found.
+        browser.manage().deleteAllCookies();
+        signIn(ownerEmail);
+        open(privacy);
+        forge(browser, "/console/orgs/" + other + "/privacy/deletion", Map.of("confirmName", "Other Org", "stepUpPassword", PASSWORD));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
+        forge(browser, "/console/orgs/" + other + "/keys/kms", Map.of("keyUri", "local-kms://forged", "stepUpPassword", PASSWORD));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
+        assertThat(body(get("/api/v1/orgs/" + other + "/deletion", otherToken)).path("status").asString()).isEqualTo("active");
+        JsonNode otherKeys = body(get("/api/v1/orgs/" + other + "/keys", otherToken)).path("kmsKeyUri");
+        assertThat(otherKeys.isNull() || otherKeys.isMissingNode()).isTrue();
+        forgetLog(browser);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -359,6 +359,48 @@ class ConsoleBrowserTest {
         }
     }
 
+    // ------------------------------------------------------------------ long lists
+
+    /** Lists longer than a page: each page says whether more follow, and every item is reached through the links. */
+    @Test
+    @Order(5)
+    void aListLongerThanAPageIsReadPageByPage() throws Exception {
+        // The browser is still signed in as the owner (the previous test's session); what that test left in the
+        // browser's log (its refused posts, the blocked frame) is its own.
+        browser.manage().logs().get(LogType.BROWSER);
+        java.util.Set<String> invited = new java.util.HashSet<>();
+        for (JsonNode pending : body(get("/api/v1/orgs/" + org + "/invitations?limit=200", ownerToken)).path("items")) {
+            invited.add(pending.get("email").asString());
+        }
+        for (int i = 0; invited.size() < 60; i++) {
+            String email = "paged-" + i + "@example.com";
+            assertThat(post("/api/v1/orgs/" + org + "/invitations", ownerToken, Map.of("email", email, "role", "MEMBER")).statusCode()).isEqualTo(201);
+            invited.add(email);
+        }
+        open("/console/orgs/" + org);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int pages = 0;
+        while (true) {
+            pages++;
+            for (WebElement row : browser.findElements(By.xpath("//section[@aria-labelledby='invite-title']//tbody/tr/td[1]"))) {
+                assertThat(seen.add(row.getText())).as("an invitation shown twice: %s", row.getText()).isTrue();
+            }
+            List<WebElement> more = browser.findElements(By.linkText("More invitations"));
+            if (more.isEmpty()) {
+                break;
+            }
+            assertThat(pages).as("pages of 60 invitations").isLessThan(10);
+            Navigation.press(browser, more.getFirst());
+            checkPage("/console/orgs/{orgId} (invitations, page " + (pages + 1) + ")");
+        }
+        assertThat(pages).isEqualTo(2);
+        assertThat(seen).isEqualTo(invited);
+        // A cursor that is not the API's: the API's refusal, shown as a problem, not a page of something else.
+        open("/console/orgs/" + org + "?invitationsCursor=' OR 1=1 --");
+        assertThat(browser.findElements(By.xpath("//section[@aria-labelledby='invite-title']//tbody/tr"))).isEmpty();
+        assertThat(browser.findElement(By.cssSelector("p.error")).getText()).contains("cursor");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** Makes the owner's sessions' last verified factor an hour old: past any step-up window. */

@@ -287,10 +287,10 @@ class ConsoleController {
             return notFound(response, model);
         }
         String base = "/api/v1/orgs/" + orgId;
-        model.addAttribute("members", list(api.get(request, response, base + "/members")));
+        pageOf(model, "members", api.get(request, response, base + "/members" + cursorQuery(request, "membersCursor")));
         model.addAttribute("policy", map(api.get(request, response, base + "/security-policy")));
         if (can.contains(Permission.MANAGE_MEMBERS)) {
-            model.addAttribute("invitations", list(api.get(request, response, base + "/invitations")));
+            pageOf(model, "invitations", api.get(request, response, base + "/invitations" + cursorQuery(request, "invitationsCursor")));
         }
         List<String> grantable = can.contains(Permission.MANAGE_OWNERS) ? ROLES : ROLES.stream().filter(r -> !r.equals("OWNER")).toList();
         model.addAttribute("grantable", grantable);
@@ -372,7 +372,7 @@ class ConsoleController {
             return notFound(response, model);
         }
         if (can.contains(Permission.MANAGE_API_KEYS)) {
-            model.addAttribute("keys", list(api.get(request, response, "/api/v1/orgs/" + orgId + "/api-keys")));
+            pageOf(model, "keys", api.get(request, response, "/api/v1/orgs/" + orgId + "/api-keys" + cursorQuery(request, "keysCursor")));
         }
         // The roles a key of this person's may have: none holding a permission the person lacks (the API's rule).
         model.addAttribute("keyRoles", ROLES.stream().filter(r -> java.util.Arrays.stream(Permission.values())
@@ -663,6 +663,27 @@ class ConsoleController {
             model.addAttribute("decisionsNext", decisions.ok() ? decisions.body().path("nextCursor").asString(null) : null);
         }
         return "console/ai";
+    }
+
+    /**
+     * A list page's query for the page a GET names by {@code parameter} (the API's cursor, passed through as it
+     * came: the API checks it); none on a form's post, which re-renders from the first page.
+     */
+    private static String cursorQuery(HttpServletRequest request, String parameter) {
+        String cursor = "GET".equals(request.getMethod()) ? request.getParameter(parameter) : null;
+        return cursor == null || cursor.isBlank() ? "" : "?" + cursorParam("cursor", cursor).substring(1);
+    }
+
+    /**
+     * A list's items as {@code name}, and the cursor of the page after it as {@code name + "Next"} (null on the last);
+     * a refusal (a cursor the API does not accept) is shown as the page's error.
+     */
+    private void pageOf(Model model, String name, Answer answer) {
+        if (!answer.ok() && !model.containsAttribute("error")) {
+            model.addAttribute("error", answer.message());
+        }
+        model.addAttribute(name, list(answer));
+        model.addAttribute(name + "Next", answer.ok() ? answer.body().path("nextCursor").asString(null) : null);
     }
 
     private static String cursorParam(String name, String cursor) {

@@ -1,7 +1,5 @@
 package dev.bulwark.console;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -459,15 +457,7 @@ class ConsoleBrowserTest {
 
     /** Submits, from the current page, a form the page does not offer, with the session's own form token. */
     private void forge(String action, Map<String, String> fields) {
-        StringBuilder script = new StringBuilder("const f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];"
-                + "const add = (n, v) => { const i = document.createElement('input'); i.name = n; i.value = v; f.appendChild(i); };"
-                + "add('_csrf', document.cookie.split('; ').find(c => c.startsWith('__Host-bulwark-csrf=')).split('=')[1]);");
-        fields.forEach((name, value) -> script.append("add(").append(json.writeValueAsString(name)).append(", ")
-                .append(json.writeValueAsString(value)).append(");"));
-        script.append("document.body.appendChild(f); f.submit();");
-        String before = browser.getCurrentUrl();
-        ((JavascriptExecutor) browser).executeScript(script.toString(), action);
-        waitFor(() -> !browser.findElements(By.tagName("h1")).isEmpty() && (browser.getCurrentUrl().endsWith(action) || !browser.getCurrentUrl().equals(before)));
+        BrowserChecks.forge(browser, action, fields);
     }
 
     private void open(String path) {
@@ -476,41 +466,12 @@ class ConsoleBrowserTest {
 
     /** No CSP violation, no console error, no serious or critical axe-core violation on the page shown. */
     private void checkPage(String page) {
-        String axe;
-        try (var in = getClass().getClassLoader().getResourceAsStream("META-INF/resources/webjars/axe-core/4.6.3/axe.min.js")) {
-            assertThat(in).as("axe-core from its webjar").isNotNull();
-            axe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        JavascriptExecutor js = (JavascriptExecutor) browser;
-        js.executeScript(axe);
-        @SuppressWarnings("unchecked")
-        List<String> violations = (List<String>) js.executeAsyncScript("const done = arguments[arguments.length - 1];"
-                + "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations"
-                + ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                + ".map(v => v.id + ': ' + v.help + ' ' + v.nodes.map(n => n.target.join(' ')).join(', '))));");
-        assertThat(violations).as("serious or critical axe-core violations on %s", page).isEmpty();
-        List<String> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue() || e.getMessage().contains("Content Security Policy"))
-                // axe-core's own colour-contrast check reads canvas pixels, and Chromium advises it on how: not the page's.
-                .filter(e -> !e.getMessage().contains("willReadFrequently"))
-                .map(e -> e.getLevel() + " " + e.getMessage()).toList();
-        assertThat(problems).as("console errors and CSP violations on %s", page).isEmpty();
+        BrowserChecks.checkPage(browser, page);
     }
 
     /** Polls {@code condition} until it holds; the bound is only reached when it never does. */
     private void waitFor(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting in the browser at %s", browser.getCurrentUrl()).isLessThan(deadline);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        BrowserChecks.waitFor(browser, condition);
     }
 
     private static void choose(WebElement select, String value) {

@@ -17,7 +17,7 @@ import dev.bulwark.keys.KeysDestroyedException;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.tenancy.TenantScope;
 import dev.bulwark.shared.AfterCommit;
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -49,7 +49,11 @@ public class AuditLog {
     private final Clock clock;
     private final Payloads payloads;
 
-    AuditLog(JdbcClient jdbc, TenantScope tenantScope, ObjectProvider<Clock> clock, Payloads payloads) {
+    /** The application context's meter registry (not Micrometer's global one, which outlives a context). */
+    private final MeterRegistry meters;
+
+    AuditLog(JdbcClient jdbc, TenantScope tenantScope, ObjectProvider<Clock> clock, Payloads payloads, MeterRegistry meters) {
+        this.meters = meters;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.payloads = payloads;
@@ -180,7 +184,7 @@ public class AuditLog {
                 .query((rs, n) -> new Appended(id, rs.getLong("appended_seq"), rs.getBytes("appended_hash")))
                 .single();
         // Appends by type (a closed enum, so a bounded tag), counted once committed (docs/observability.md).
-        AfterCommit.run(() -> Metrics.counter("bulwark.audit.appends", "type", event.type().dotted()).increment());
+        AfterCommit.run(() -> meters.counter("bulwark.audit.appends", "type", event.type().dotted()).increment());
         CommittedEvents.noteOnCommit(new CommittedEvents.Committed(tenant, event.type(), event.actor().type(),
                 event.actor().id(), facts.ip(), facts.requestId()));
         return appended;

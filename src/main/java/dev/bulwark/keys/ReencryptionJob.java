@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.bulwark.tenancy.Lease;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -26,14 +27,18 @@ public class ReencryptionJob {
     private static final Logger log = LoggerFactory.getLogger(ReencryptionJob.class);
     private static final Duration LEASE = Duration.ofMinutes(2);
     private static final String LEASE_PREFIX = "key-reencryption:";
-    private static final java.util.concurrent.atomic.AtomicLong REMAINING = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong remainingRows = new java.util.concurrent.atomic.AtomicLong();
 
     private final JdbcClient jdbc;
     private final KeyRotation rotation;
     private final KeyProperties properties;
     private final Lease leases;
 
-    ReencryptionJob(JdbcClient jdbc, KeyRotation rotation, KeyProperties properties, Lease leases) {
+    /** The application context's meter registry (not Micrometer's global one, which outlives a context). */
+    private final MeterRegistry meters;
+
+    ReencryptionJob(JdbcClient jdbc, KeyRotation rotation, KeyProperties properties, Lease leases, MeterRegistry meters) {
+        this.meters = meters;
         this.leases = leases;
         this.jdbc = jdbc;
         this.rotation = rotation;
@@ -83,9 +88,9 @@ public class ReencryptionJob {
         }
         // Rows still under a retired key, as this organisation's work stops (docs/observability.md).
         long remaining = progress.remaining().values().stream().mapToLong(Long::longValue).sum();
-        io.micrometer.core.instrument.Metrics.gauge("bulwark.keys.reencryption.remaining.rows", REMAINING).set(remaining);
+        meters.gauge("bulwark.keys.reencryption.remaining.rows", remainingRows).set(remaining);
         if (progress.done()) {
-            io.micrometer.core.instrument.Metrics.counter("bulwark.keys.reencryptions.completed").increment();
+            meters.counter("bulwark.keys.reencryptions.completed").increment();
             jdbc.sql("DELETE FROM key_reencryption_queue WHERE tenant_id = :tenant").param("tenant", tenant).update();
             log.info("Re-encryption of organisation {} is complete", tenant);
         }

@@ -31,6 +31,7 @@ import dev.bulwark.shared.NotFoundException;
 import dev.bulwark.shared.RefusedException;
 import dev.bulwark.tenancy.TenantScope;
 import dev.bulwark.workspace.WorkspaceReferences;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -155,9 +156,13 @@ public class Gateway {
     private final AiProperties properties;
     private final Clock clock;
 
+    /** The application context's meter registry (not Micrometer's global one, which outlives a context). */
+    private final MeterRegistry meters;
+
     Gateway(Providers providers, AiPolicies policies, ProviderKeys keys, KnownPeopleCache knownPeople, Sanitiser sanitiser,
             Egress egress, WorkspaceReferences workspace, UsageRecords usage, AuditLog audit, TenantScope tenantScope,
-            AiProperties properties, ObjectProvider<Clock> clock) {
+            AiProperties properties, ObjectProvider<Clock> clock, MeterRegistry meters) {
+        this.meters = meters;
         this.providers = providers;
         this.policies = policies;
         this.keys = keys;
@@ -547,8 +552,8 @@ public class Gateway {
             audit.callerAction(caller, AuditType.AI_COMPLETION, Entity.of("ai_completion", id), details);
             // Calls by provider kind and outcome, and the gateway's own time (docs/observability.md); never an org or model.
             String kind = provider.kind() == null ? "unknown" : provider.kind();
-            io.micrometer.core.instrument.Metrics.counter("bulwark.ai.calls", "kind", kind, "outcome", outcome).increment();
-            io.micrometer.core.instrument.Metrics.timer("bulwark.ai.overhead", "kind", kind)
+            meters.counter("bulwark.ai.calls", "kind", kind, "outcome", outcome).increment();
+            meters.timer("bulwark.ai.overhead", "kind", kind)
                     .record(Math.max(0, total - providerNanos), java.util.concurrent.TimeUnit.NANOSECONDS);
             return new Provenance(request.provider(), request.model(), provider.region(), UsageRecords.hex(promptSha256),
                     UsageRecords.hex(outputSha256), refs, latency, overhead, inputTokens, outputTokens, costUsd);

@@ -19,6 +19,7 @@ import dev.bulwark.audit.CheckpointSink;
 import dev.bulwark.audit.Verification;
 import dev.bulwark.shared.UndecryptableFieldException;
 import dev.bulwark.tenancy.TenantScope;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.postgresql.PGStatement;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -49,9 +50,13 @@ public class ChainVerifier {
     private final Checkpointer checkpointer;
     private final List<CheckpointSink> sinks;
 
+    /** The application context's meter registry (not Micrometer's global one, which outlives a context). */
+    private final MeterRegistry meters;
+
     ChainVerifier(JdbcClient jdbc, DataSource dataSource, TenantScope tenantScope, CheckpointKey key,
                   Checkpointer checkpointer, List<CheckpointSink> sinks, Payloads payloads,
-                  @Value("${bulwark.audit.verify-parallel-from:20000}") long parallelFrom) {
+                  @Value("${bulwark.audit.verify-parallel-from:20000}") long parallelFrom, MeterRegistry meters) {
+        this.meters = meters;
         this.payloads = payloads;
         this.parallelFrom = parallelFrom;
         this.jdbc = jdbc;
@@ -81,7 +86,9 @@ public class ChainVerifier {
                 walk.fail(walk.lastSeq + 1, "the chain's head names an event that is not there");
             }
             walk.finish();
-            return walk.result();
+            Verification result = walk.result();
+            meters.counter("bulwark.audit.verifications", "result", result.valid() ? "valid" : "invalid").increment();
+            return result;
         });
     }
 
@@ -431,8 +438,6 @@ public class ChainVerifier {
         }
 
         Verification result() {
-            io.micrometer.core.instrument.Metrics.counter("bulwark.audit.verifications",
-                    "result", firstInvalid == null ? "valid" : "invalid").increment();
             return new Verification(firstInvalid == null, checked, firstInvalid, problem, redacted, lastSeq,
                     HexFormat.of().formatHex(lastHash), lastMatched, checkpoints, purgedThrough);
         }

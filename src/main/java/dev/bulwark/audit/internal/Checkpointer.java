@@ -11,6 +11,7 @@ import java.util.UUID;
 import dev.bulwark.audit.AuditProperties;
 import dev.bulwark.audit.CheckpointSink;
 import dev.bulwark.tenancy.TenantScope;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,7 +30,7 @@ import org.springframework.stereotype.Component;
 public class Checkpointer {
 
     private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);
-    private static final java.util.concurrent.atomic.AtomicLong LAG = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lag = new java.util.concurrent.atomic.AtomicLong();
     /** Advisory-lock namespace of checkpointing (the other key is the tenant's hash). */
     private static final int LOCK_SPACE = 0x6175_6431;
     private static final int BATCH = 1_000;
@@ -41,8 +42,12 @@ public class Checkpointer {
     private final List<CheckpointSink> sinks;
     private final Clock clock;
 
+    /** The application context's meter registry (not Micrometer's global one, which outlives a context). */
+    private final MeterRegistry meters;
+
     Checkpointer(JdbcClient jdbc, TenantScope tenantScope, CheckpointKey key, AuditProperties properties,
-                 List<CheckpointSink> sinks, ObjectProvider<Clock> clock) {
+                 List<CheckpointSink> sinks, ObjectProvider<Clock> clock, MeterRegistry meters) {
+        this.meters = meters;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.key = key;
@@ -65,7 +70,7 @@ public class Checkpointer {
     /** Checkpoints every tenant whose chain grew; returns how many checkpoints were signed. */
     public int checkpointAll(boolean wait) {
         // Checkpoint lag: audit events not yet covered by a signed checkpoint, over every chain, as this run starts.
-        io.micrometer.core.instrument.Metrics.gauge("bulwark.audit.checkpoint.lag.events", LAG).set(jdbc.sql("""
+        meters.gauge("bulwark.audit.checkpoint.lag.events", lag).set(jdbc.sql("""
                         SELECT coalesce(sum(h.seq - coalesce(c.tree_size, 0)), 0)
                         FROM audit_heads h LEFT JOIN audit_checkpointed c USING (tenant_id)
                         """).query(Long.class).single());

@@ -12,7 +12,7 @@ import dev.bulwark.identity.ClientInfo;
 import dev.bulwark.tenancy.Organisation;
 import dev.bulwark.tenancy.TenantScope;
 import dev.bulwark.shared.AfterCommit;
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -42,7 +42,11 @@ public class SecurityEvents {
     private final TenantScope tenantScope;
     private final AuditLog audit;
 
-    SecurityEvents(JdbcClient jdbc, TenantScope tenantScope, AuditLog audit) {
+    /** The application context's meter registry (not Micrometer's global one, which outlives a context). */
+    private final MeterRegistry meters;
+
+    SecurityEvents(JdbcClient jdbc, TenantScope tenantScope, AuditLog audit, MeterRegistry meters) {
+        this.meters = meters;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.audit = audit;
@@ -70,13 +74,13 @@ public class SecurityEvents {
      * Sign-ins by outcome, lockouts and step-ups by outcome (docs/observability.md), once per event however many chains
      * it goes to, and only once it is committed.
      */
-    private static void count(AuditType type) {
+    private void count(AuditType type) {
         switch (type) {
-            case LOGIN_SUCCEEDED -> AfterCommit.run(() -> Metrics.counter("bulwark.auth.signins", "outcome", "succeeded").increment());
-            case LOGIN_FAILED -> AfterCommit.run(() -> Metrics.counter("bulwark.auth.signins", "outcome", "failed").increment());
-            case ACCOUNT_LOCKED -> AfterCommit.run(() -> Metrics.counter("bulwark.auth.lockouts").increment());
-            case STEP_UP_SUCCEEDED -> AfterCommit.run(() -> Metrics.counter("bulwark.auth.stepups", "outcome", "succeeded").increment());
-            case STEP_UP_FAILED -> AfterCommit.run(() -> Metrics.counter("bulwark.auth.stepups", "outcome", "failed").increment());
+            case LOGIN_SUCCEEDED -> AfterCommit.run(() -> meters.counter("bulwark.auth.signins", "outcome", "succeeded").increment());
+            case LOGIN_FAILED -> AfterCommit.run(() -> meters.counter("bulwark.auth.signins", "outcome", "failed").increment());
+            case ACCOUNT_LOCKED -> AfterCommit.run(() -> meters.counter("bulwark.auth.lockouts").increment());
+            case STEP_UP_SUCCEEDED -> AfterCommit.run(() -> meters.counter("bulwark.auth.stepups", "outcome", "succeeded").increment());
+            case STEP_UP_FAILED -> AfterCommit.run(() -> meters.counter("bulwark.auth.stepups", "outcome", "failed").increment());
             default -> {
             }
         }

@@ -20,6 +20,7 @@ import dev.bulwark.tenancy.Lease;
 import dev.bulwark.tenancy.TenantScope;
 import dev.bulwark.workspace.Channel;
 import dev.bulwark.workspace.DataSubjects;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -59,9 +60,13 @@ public class RetentionEnforcer {
     private final Clock clock;
     private final Lease leases;
 
+    /** The application context's meter registry (not Micrometer's global one, which outlives a context). */
+    private final MeterRegistry meters;
+
     RetentionEnforcer(JdbcClient jdbc, TenantScope tenantScope, TransactionTemplate transactions, DataSubjects subjects,
                       AuditLog audit, Retention retention, OrganisationDeletion deletion, PrivacyProperties properties,
-                      ObjectProvider<Clock> clock, Lease leases) {
+                      ObjectProvider<Clock> clock, Lease leases, MeterRegistry meters) {
+        this.meters = meters;
         this.leases = leases;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
@@ -151,7 +156,7 @@ public class RetentionEnforcer {
                         Map.of(PURGED, counts, AT, now.toString()));
                 // Purged rows by data class (a fixed set), counted once the purge commits (docs/observability.md).
                 Map<String, Integer> purgedNow = Map.copyOf(counts);
-                dev.bulwark.shared.AfterCommit.run(() -> purgedNow.forEach((dataClass, n) -> io.micrometer.core.instrument.Metrics
+                dev.bulwark.shared.AfterCommit.run(() -> purgedNow.forEach((dataClass, n) -> meters
                         .counter("bulwark.retention.purged.rows", "class", dataClass).increment(n)));
             }
             return counts;

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.bulwark.tenancy.Lease;
 import dev.bulwark.trust.Check;
 import dev.bulwark.trust.Control;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -60,7 +61,11 @@ public class TrustRunner implements DisposableBean {
     private final JdbcClient jdbc;
     private final ObjectMapper json;
 
-    TrustRunner(Controls controls, Sweeps sweeps, JdbcClient jdbc, ObjectMapper json, Lease leases) {
+    /** The application context's meter registry (not Micrometer's global one, which outlives a context). */
+    private final MeterRegistry meters;
+
+    TrustRunner(Controls controls, Sweeps sweeps, JdbcClient jdbc, ObjectMapper json, Lease leases, MeterRegistry meters) {
+        this.meters = meters;
         this.leases = leases;
         this.controls = controls;
         this.sweeps = sweeps;
@@ -178,7 +183,7 @@ public class TrustRunner implements DisposableBean {
         }
     }
 
-    private static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> STATUS =
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> passing =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private int runChecks() {
@@ -204,7 +209,7 @@ public class TrustRunner implements DisposableBean {
                     failing++;
                 }
                 // 1 while the check passes, 0 otherwise: one series per check, a fixed set (docs/observability.md).
-                STATUS.computeIfAbsent(check.id(), id -> io.micrometer.core.instrument.Metrics.gauge("bulwark.trust.check.passing",
+                passing.computeIfAbsent(check.id(), id -> meters.gauge("bulwark.trust.check.passing",
                                 io.micrometer.core.instrument.Tags.of("control", control.id(), "check", id),
                                 new java.util.concurrent.atomic.AtomicInteger()))
                         .set(result.status() == Check.Status.PASS ? 1 : 0);

@@ -27,6 +27,7 @@ import dev.bulwark.egress.EgressFailure;
 import dev.bulwark.keys.FieldCipher;
 import dev.bulwark.tenancy.TenantScope;
 import dev.bulwark.webhooks.WebhookProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -94,8 +95,12 @@ public class DeliveryWorker implements SmartLifecycle {
     private Thread dispatcher;
     private ExecutorService senders;
 
+    /** The application context's meter registry (not Micrometer's global one, which outlives a context). */
+    private final MeterRegistry meters;
+
     DeliveryWorker(JdbcClient jdbc, TenantScope tenantScope, FieldCipher cipher, Egress egress, AuditLog audit, AuditReader events,
-                   Bodies bodies, WebhookProperties properties, ObjectProvider<Clock> clock) {
+                   Bodies bodies, WebhookProperties properties, ObjectProvider<Clock> clock, MeterRegistry meters) {
+        this.meters = meters;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.cipher = cipher;
@@ -259,7 +264,7 @@ public class DeliveryWorker implements SmartLifecycle {
         Integer answered = status;
         String failed = failure;
         // Attempts by outcome (docs/observability.md); never a URL or an organisation.
-        io.micrometer.core.instrument.Metrics.counter("bulwark.webhooks.deliveries",
+        meters.counter("bulwark.webhooks.deliveries",
                 "outcome", failure == null ? "succeeded" : "failed").increment();
         return Optional.of(tenantScope.inTenant(c.tenant(), null, () -> failed == null
                 ? succeeded(c, prepared, now, answered)

@@ -47,7 +47,7 @@ class PublishedKeyTest extends IntegrationTest {
         Path otherFile = Files.createTempDirectory("bulwark-other-checkpoint-key-").resolve("audit-checkpoint.key");
         CheckpointKey other = new CheckpointKey(properties.origin(), otherFile, keyFiles);
         Checkpointer impostor = new Checkpointer(jdbc, tenantScope, other, properties, List.of(),
-                new StaticListableBeanFactory().getBeanProvider(Clock.class));
+                new StaticListableBeanFactory().getBeanProvider(Clock.class), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         assertThat(call("POST", "/api/v1/orgs/" + tenant.id() + "/contacts", tenant.owner(), "{\"name\":\"Grows The Chain\"}")
                 .statusCode()).isEqualTo(201);
 

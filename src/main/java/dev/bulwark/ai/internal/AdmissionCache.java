@@ -150,7 +150,9 @@ class AdmissionCache implements InitializingBean, DisposableBean {
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 invalidateAll(); // whatever changed while nobody listened was not heard
                 listening = true;
-                log.debug("Listening for AI admission changes");
+                if (losses.get() > 0) {
+                    log.info("The AI admission listener is back; admissions are served from memory again");
+                }
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                     if (notifications == null || notifications.length == 0) {
@@ -165,9 +167,12 @@ class AdmissionCache implements InitializingBean, DisposableBean {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
-                if (running) {
+                if (running && listening) {
                     log.warn("The AI admission listener lost its connection; admissions are read from the database until it is back: {}",
                             e.getMessage());
+                } else if (running) {
+                    // Still not connected (the database is down or restarting): said once already, when it was lost.
+                    log.debug("The AI admission listener cannot connect yet: {}", e.getMessage());
                 }
             } finally {
                 current = null;

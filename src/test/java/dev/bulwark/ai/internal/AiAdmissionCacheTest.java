@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -255,7 +254,7 @@ class AiAdmissionCacheTest extends IntegrationTest {
         String body = json.writeValueAsString(Map.of("provider", "stub-openai", "model", "stub-chat", "purpose", "admission test",
                 "messages", List.of(Map.of("role", "user", "content", "hello"))));
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            return http.send(HttpRequest.newBuilder(
                             URI.create("http://localhost:" + instancePort + ai(tenant.id()) + "/completions"))
                     .headers(as.auth()).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -62,8 +62,11 @@ public class AiPolicies {
     private final RecentFactor recentFactor;
     private final AuditLog audit;
     private final Providers providers;
+    private final AdmissionCache admissions;
 
-    AiPolicies(JdbcClient jdbc, TenantScope tenantScope, RecentFactor recentFactor, AuditLog audit, Providers providers) {
+    AiPolicies(JdbcClient jdbc, TenantScope tenantScope, RecentFactor recentFactor, AuditLog audit, Providers providers,
+               AdmissionCache admissions) {
+        this.admissions = admissions;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.recentFactor = recentFactor;
@@ -91,14 +94,22 @@ public class AiPolicies {
     }
 
     /**
-     * The organisation's policy and its own sealed key for {@code providerId}, in one round trip: the statement binds
-     * the tenant itself (migration V59, {@code ai_admission}), in an implicit transaction of its own. Outside a
-     * transaction only: inside one, the binding would outlive the statement.
+     * The organisation's policy and its own sealed key for {@code providerId}: from this instance's memory when it
+     * holds them ({@link AdmissionCache}), else in one round trip. Outside a transaction only.
      */
     Admission admission(UUID org, String providerId) {
         if (org == null || TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("the AI admission runs in a statement of its own, outside a transaction");
         }
+        return admissions.get(org, providerId, () -> readAdmission(org, providerId));
+    }
+
+    /**
+     * The admission from the database, in one round trip: the statement binds the tenant itself (migration V59,
+     * {@code ai_admission}), in an implicit transaction of its own. Outside a transaction only: inside one, the binding
+     * would outlive the statement.
+     */
+    Admission readAdmission(UUID org, String providerId) {
         return jdbc.sql("SELECT * FROM ai_admission(:org, :provider)")
                 .param("org", org)
                 .param("provider", providerId)
@@ -144,6 +155,7 @@ public class AiPolicies {
                     .param("now", Timestamp.from(now))
                     .param("actor", caller.userId())
                     .update();
+            admissions.changedInTransaction(caller.orgId());
             audit.callerAction(caller, AuditType.AI_POLICY_UPDATED, Entity.organisation(caller.orgId()), details(before),
                     details(next));
             return next;

@@ -18,8 +18,10 @@ class ProviderKeyResealer implements Resealer {
     private final JdbcClient jdbc;
     private final TenantScope scope;
     private final FieldCipher cipher;
+    private final AdmissionCache admissions;
 
-    ProviderKeyResealer(JdbcClient jdbc, TenantScope scope, FieldCipher cipher) {
+    ProviderKeyResealer(JdbcClient jdbc, TenantScope scope, FieldCipher cipher, AdmissionCache admissions) {
+        this.admissions = admissions;
         this.jdbc = jdbc;
         this.scope = scope;
         this.cipher = cipher;
@@ -53,6 +55,9 @@ class ProviderKeyResealer implements Resealer {
                         .param("fresh", cipher.reseal(new FieldCipher.Field(tenant, ProviderKeys.TABLE, ProviderKeys.COLUMN, row.id()),
                                 row.sealed()))
                         .update();
+            }
+            if (!rows.isEmpty()) {
+                admissions.changedInTransaction(tenant);
             }
             return rows.size();
         });

@@ -49,9 +49,11 @@ public class ProviderKeys {
     private final AuditLog audit;
     private final FieldCipher cipher;
     private final Providers providers;
+    private final AdmissionCache admissions;
 
     ProviderKeys(JdbcClient jdbc, TenantScope tenantScope, RecentFactor recentFactor, AuditLog audit, FieldCipher cipher,
-                 Providers providers) {
+                 Providers providers, AdmissionCache admissions) {
+        this.admissions = admissions;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.recentFactor = recentFactor;
@@ -83,6 +85,7 @@ public class ProviderKeys {
                     .param("now", Timestamp.from(now))
                     .param("actor", caller.userId())
                     .update();
+            admissions.changedInTransaction(caller.orgId());
             audit.callerAction(caller, AuditType.AI_KEY_SET, Entity.of("ai_provider_key", id),
                     Map.of(PROVIDER_ID, providerId, HINT, hint));
         });
@@ -99,6 +102,7 @@ public class ProviderKeys {
                     .query(UUID.class)
                     .optional()
                     .orElseThrow(() -> new NotFoundException("This organisation has no key of its own for this provider."));
+            admissions.changedInTransaction(caller.orgId());
             audit.callerAction(caller, AuditType.AI_KEY_REMOVED, Entity.of("ai_provider_key", removed),
                     Map.of(PROVIDER_ID, providerId));
         });

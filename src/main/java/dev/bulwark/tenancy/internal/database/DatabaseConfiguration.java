@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariConfig;
 import dev.bulwark.tenancy.BackupProperties;
 import dev.bulwark.tenancy.BeforeMigration;
 import dev.bulwark.tenancy.DatabaseSupervision;
+import dev.bulwark.tenancy.DedicatedConnections;
 import dev.bulwark.tenancy.StoredData;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
@@ -84,6 +85,16 @@ class DatabaseConfiguration {
 
     static Optional<EmbeddedPostgresServer.Server> embedded(DatabaseProperties properties, BackupProperties backup) {
         return properties.external() ? Optional.empty() : Optional.of(EmbeddedPostgresServer.server(properties, backup));
+    }
+
+    /**
+     * Connections outside the pool for listeners: TCP keep-alive on, so a connection to a server that went away
+     * without a word fails in time instead of waiting forever.
+     */
+    @Bean
+    DedicatedConnections dedicatedConnections(ConnectionSettings settings, DatabaseProperties properties) {
+        return application -> settings.appConnection(properties.schema(), application,
+                Map.of("connectTimeout", "10", "tcpKeepAlive", "true"));
     }
 
     @Bean

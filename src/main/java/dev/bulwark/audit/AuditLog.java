@@ -12,16 +12,13 @@ import dev.bulwark.access.Caller;
 import dev.bulwark.audit.internal.CanonicalJson;
 import dev.bulwark.audit.internal.ChainCodec;
 import dev.bulwark.audit.internal.CommittedEvents;
-import dev.bulwark.audit.internal.GroupAppends;
 import dev.bulwark.audit.internal.Payloads;
 import dev.bulwark.keys.KeysDestroyedException;
 import dev.bulwark.shared.Ids;
 import dev.bulwark.tenancy.TenantScope;
 import dev.bulwark.shared.AfterCommit;
-import dev.bulwark.shared.HeldAnswer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -51,15 +48,12 @@ public class AuditLog {
     private final TenantScope tenantScope;
     private final Clock clock;
     private final Payloads payloads;
-    private final GroupAppends groups;
 
     /** The application context's meter registry (not Micrometer's global one, which outlives a context). */
     private final MeterRegistry meters;
 
-    AuditLog(JdbcClient jdbc, TenantScope tenantScope, ObjectProvider<Clock> clock, Payloads payloads, MeterRegistry meters,
-             GroupAppends groups) {
+    AuditLog(JdbcClient jdbc, TenantScope tenantScope, ObjectProvider<Clock> clock, Payloads payloads, MeterRegistry meters) {
         this.meters = meters;
-        this.groups = groups;
         this.jdbc = jdbc;
         this.tenantScope = tenantScope;
         this.payloads = payloads;
@@ -131,81 +125,7 @@ public class AuditLog {
         return tenantScope.inTenantAnyUser(event.tenantId(), () -> appendBound(event));
     }
 
-    /**
-     * A disclosure by {@code caller}: a read that returned personal data to it ({@code contact.read}), recorded in the
-     * organisation's chain before the answer leaves. In a request whose answer the gate holds ({@link HeldAnswer}),
-     * the event is prepared here (sealed and hashed, in the read's transaction) and appended just after that
-     * transaction commits, grouped with the organisation's other disclosures waiting at that moment
-     * ({@link GroupAppends}); the answer is released only once it is committed, and a failure to append answers a
-     * problem instead. Elsewhere it is appended in the caller's transaction like any event (docs/audit-chain.md,
-     * "Disclosures").
-     */
-    public void callerDisclosure(Caller caller, AuditType type, Entity entity, Map<String, ?> after) {
-        AuditEvent event = new AuditEvent(caller.orgId(), type, Actor.of(caller), entity, null, null, after, null);
-        if (!HeldAnswer.isOpen()) {
-            append(event);
-            return;
-        }
-        GroupAppends.Prepared prepared = tenantScope.inTenantAnyUser(event.tenantId(), () -> prepare(event));
-        HeldAnswer.beforeRelease(() -> {
-            try {
-                groups.append(prepared);
-            } catch (DataIntegrityViolationException e) {
-                // Not the caller's conflict: the chain refused the event, so the answer is withheld as a server failure.
-                throw new IllegalStateException("the disclosure could not be recorded in the audit log", e);
-            }
-            // No transaction is active any more: these run at once, on the request's own thread.
-            appended(event);
-        });
-    }
-
     private Appended appendBound(AuditEvent event) {
-        GroupAppends.Prepared e = prepare(event);
-        // One statement takes (or creates) the head row, chains the event to it and moves it; the head stays locked until
-        // commit, so the next append of this tenant waits there. The seq and the previous hash are the head's.
-        Appended appended = jdbc.sql("""
-                        SELECT * FROM audit_append(:tenant, :id, :at, :type, :actorType, :actorId, :entityType, :entityId, :reason,
-                                                   :ip, :ua, :requestId, :before, :after, :salt, :digest, :version, :payloadHash,
-                                                   :prefix, :middle, :genesis)
-                        """)
-                .param("tenant", e.tenant())
-                .param("id", e.id())
-                .param("at", Timestamp.from(e.at()))
-                .param("type", e.type())
-                .param("actorType", e.actorType())
-                .param("actorId", e.actorId())
-                .param("entityType", e.entityType())
-                .param("entityId", e.entityId())
-                .param("reason", e.reason())
-                .param("ip", e.ip())
-                .param("ua", e.userAgent())
-                .param("requestId", e.requestId())
-                .param("before", e.before())
-                .param("after", e.after())
-                .param("salt", e.salt())
-                .param("digest", e.digest())
-                .param("version", e.version())
-                .param("payloadHash", e.payloadHash())
-                .param("prefix", e.prefix())
-                .param("middle", e.middle())
-                .param("genesis", ChainCodec.GENESIS)
-                .query((rs, n) -> new Appended(e.id(), rs.getLong("appended_seq"), rs.getBytes("appended_hash")))
-                .single();
-        appended(event);
-        return appended;
-    }
-
-    /** What follows an append once committed (or at once, outside a transaction): the meter and the detectors' note. */
-    private void appended(AuditEvent event) {
-        RequestFacts facts = event.facts();
-        // Appends by type (a closed enum, so a bounded tag), counted once committed (docs/observability.md).
-        AfterCommit.run(() -> meters.counter("bulwark.audit.appends", "type", event.type().dotted()).increment());
-        CommittedEvents.noteOnCommit(new CommittedEvents.Committed(event.tenantId(), event.type(), event.actor().type(),
-                event.actor().id(), facts.ip(), facts.requestId()));
-    }
-
-    /** Everything the append of {@code event} needs but the head's seq and hash: its payload sealed, its hashes' parts. */
-    private GroupAppends.Prepared prepare(AuditEvent event) {
         UUID tenant = event.tenantId();
         ChainCodec codec = new ChainCodec();
         UUID id = Ids.newId();
@@ -233,10 +153,41 @@ public class AuditLog {
         RequestFacts facts = event.facts();
         byte[] payloadHash = codec.payloadHash(event.actor().type(), event.actor().id(), entity.type(), entity.id(),
                 event.reason(), facts.ip(), facts.userAgent(), facts.requestId(), dataDigest);
-        return new GroupAppends.Prepared(tenant, id, at, event.type().dotted(), event.actor().type(), event.actor().id(),
-                entity.type(), entity.id(), event.reason(), facts.ip(), facts.userAgent(), facts.requestId(), beforeSealed,
-                afterSealed, salt, dataDigest, ChainCodec.VERSION, payloadHash, codec.eventPrefix(ChainCodec.VERSION, tenant),
-                codec.eventMiddle(id, at, event.type().dotted(), payloadHash));
+        // One statement takes (or creates) the head row, chains the event to it and moves it; the head stays locked until
+        // commit, so the next append of this tenant waits there. The seq and the previous hash are the head's.
+        Appended appended = jdbc.sql("""
+                        SELECT * FROM audit_append(:tenant, :id, :at, :type, :actorType, :actorId, :entityType, :entityId, :reason,
+                                                   :ip, :ua, :requestId, :before, :after, :salt, :digest, :version, :payloadHash,
+                                                   :prefix, :middle, :genesis)
+                        """)
+                .param("tenant", tenant)
+                .param("id", id)
+                .param("at", Timestamp.from(at))
+                .param("type", event.type().dotted())
+                .param("actorType", event.actor().type())
+                .param("actorId", event.actor().id())
+                .param("entityType", entity.type())
+                .param("entityId", entity.id())
+                .param("reason", event.reason())
+                .param("ip", facts.ip())
+                .param("ua", facts.userAgent())
+                .param("requestId", facts.requestId())
+                .param("before", beforeSealed)
+                .param("after", afterSealed)
+                .param("salt", salt)
+                .param("digest", dataDigest)
+                .param("version", ChainCodec.VERSION)
+                .param("payloadHash", payloadHash)
+                .param("prefix", codec.eventPrefix(ChainCodec.VERSION, tenant))
+                .param("middle", codec.eventMiddle(id, at, event.type().dotted(), payloadHash))
+                .param("genesis", ChainCodec.GENESIS)
+                .query((rs, n) -> new Appended(id, rs.getLong("appended_seq"), rs.getBytes("appended_hash")))
+                .single();
+        // Appends by type (a closed enum, so a bounded tag), counted once committed (docs/observability.md).
+        AfterCommit.run(() -> meters.counter("bulwark.audit.appends", "type", event.type().dotted()).increment());
+        CommittedEvents.noteOnCommit(new CommittedEvents.Committed(tenant, event.type(), event.actor().type(),
+                event.actor().id(), facts.ip(), facts.requestId()));
+        return appended;
     }
 
     /**

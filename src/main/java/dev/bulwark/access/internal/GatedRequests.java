@@ -8,7 +8,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 import dev.bulwark.access.Caller;
-import dev.bulwark.shared.HeldAnswer;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -34,8 +33,7 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * gate as its first statement ({@link OrganisationAccess#admit}), spends the organisation's budget, invokes the handler
  * (whose services join the transaction and its binding), and commits, all before a byte of the answer leaves: the
  * answer is held until the commit, so a write, or a disclosure and the audit event recording it, is acknowledged only
- * once it is durable, and a failed commit answers a problem instead. A disclosure's event is appended just after the
- * commit and before the answer is released ({@link HeldAnswer}), grouped with concurrent disclosures of the organisation. A long answer (a handler that streams its answer:
+ * once it is durable, and a failed commit answers a problem instead. A long answer (a handler that streams its answer:
  * the exports) is admitted in a short transaction of its own and written in its own snapshot transaction (see
  * {@code web.LongAnswers}), so no connection is held while it waits for its turn or while its client reads.
  *
@@ -81,25 +79,21 @@ class GatedRequests extends RequestMappingHandlerAdapter {
             return super.invokeHandlerMethod(read, response, handler);
         }
         ContentCachingResponseWrapper held = new ContentCachingResponseWrapper(response);
-        try (HeldAnswer.Scope answer = HeldAnswer.open()) {
-            TransactionStatus transaction = transactions.getTransaction(TransactionDefinition.withDefaults());
-            ModelAndView result;
-            try {
-                admit(read, response, declaration);
-                result = super.invokeHandlerMethod(read, held, handler);
-            } catch (Throwable failed) {
-                if (!transaction.isCompleted()) {
-                    transactions.rollback(transaction);
-                }
-                throw failed;
+        TransactionStatus transaction = transactions.getTransaction(TransactionDefinition.withDefaults());
+        ModelAndView result;
+        try {
+            admit(read, response, declaration);
+            result = super.invokeHandlerMethod(read, held, handler);
+        } catch (Throwable failed) {
+            if (!transaction.isCompleted()) {
+                transactions.rollback(transaction);
             }
-            // A commit that fails throws here, and so does the work that must follow it before the answer leaves (a
-            // disclosure's audit event): the held answer is dropped and the failure is answered as a problem.
-            transactions.commit(transaction);
-            answer.release();
-            held.copyBodyToResponse();
-            return result;
+            throw failed;
         }
+        // A commit that fails throws here: the held answer is dropped and the failure is answered as a problem.
+        transactions.commit(transaction);
+        held.copyBodyToResponse();
+        return result;
     }
 
     /** The gate, as the transaction's first statement, then the organisation's budget. */

@@ -186,8 +186,7 @@ public class Contacts {
     /**
      * The one exit of contact personal data towards a caller, inside the reading transaction: every read that
      * returns contacts names them here, and only the contacts actually returned (not the look-ahead row of a page).
-     * Records one {@code contact.read} naming them, in the chain before the answer leaves
-     * ({@code AuditLog.callerDisclosure}).
+     * Records one {@code contact.read} in the audit log, inside this transaction, naming them.
      */
     private void disclose(Caller caller, List<Contact> shown) {
         if (!shown.isEmpty()) {

@@ -19,6 +19,7 @@ import dev.bulwark.tenancy.TenantScope;
 import dev.bulwark.shared.AfterCommit;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -117,6 +118,20 @@ public class AuditLog {
      */
     public Appended actorAction(UUID orgId, Actor actor, AuditType type, Entity entity, Map<String, ?> after) {
         return append(new AuditEvent(orgId, type, actor, entity, null, null, after, null));
+    }
+
+    /**
+     * A disclosure by {@code caller}: a read that returned personal data to it ({@code contact.read}), appended in the
+     * read's transaction, so it is in the chain before the answer leaves (the gate holds the answer until the commit).
+     * The chain refusing the event is a server failure, not the caller's conflict: the read then answers 500 and nothing
+     * is disclosed.
+     */
+    public Appended callerDisclosure(Caller caller, AuditType type, Entity entity, Map<String, ?> after) {
+        try {
+            return callerAction(caller, type, entity, after);
+        } catch (DataIntegrityViolationException e) {
+            throw new IllegalStateException("the disclosure could not be recorded in the audit log", e);
+        }
     }
 
     /** The general form, for an event none of the entry points above describes. */

@@ -58,7 +58,7 @@ class WorkspaceAudit {
         if (ids.isEmpty()) {
             return;
         }
-        audit.callerAction(caller, AuditType.CONTACT_READ, Entity.of("contact", contactId), Map.of(listName, ids));
+        audit.callerDisclosure(caller, AuditType.CONTACT_READ, Entity.of("contact", contactId), Map.of(listName, ids));
     }
 
     /** A map that, unlike {@code Map.of}, keeps null values and the order given. */

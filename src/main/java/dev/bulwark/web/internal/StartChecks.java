@@ -1,5 +1,9 @@
 package dev.bulwark.web.internal;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
@@ -7,10 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationListener;
-import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.type.filter.AnnotationTypeFilter;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -21,8 +23,6 @@ import org.springframework.util.ClassUtils;
  * {@link ProductionChecklist} refuse the start too. Registered in {@code META-INF/spring.factories}.
  */
 public class StartChecks implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
-
-    private static final String ROOT = "dev.bulwark";
 
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
@@ -47,16 +47,28 @@ public class StartChecks implements ApplicationListener<ApplicationEnvironmentPr
         return Ordered.LOWEST_PRECEDENCE;
     }
 
-    private static List<Class<?>> propertyClasses(ClassLoader loader) {
-        ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
-        scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
-        if (loader != null) {
-            scanner.setResourceLoader(new org.springframework.core.io.DefaultResourceLoader(loader));
+    /** Where the settings records are listed, one class name a line ({@code #} starts a comment). */
+    static final String LIST = "META-INF/bulwark/settings-classes.txt";
+
+    /**
+     * Bulwark's settings records, from {@link #LIST}. A list kept by hand rather than a class-path scan: scanning the
+     * application's classes for the annotation cost about a second of every start; {@code StartChecksTest} scans them
+     * and fails when the list differs.
+     */
+    static List<Class<?>> propertyClasses(ClassLoader loader) {
+        ClassLoader classes = loader != null ? loader : ClassUtils.getDefaultClassLoader();
+        try (InputStream in = classes.getResourceAsStream(LIST)) {
+            if (in == null) {
+                throw new IllegalStateException(LIST + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                    .<Class<?>>map(name -> ClassUtils.resolveClassName(name, classes))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return scanner.findCandidateComponents(ROOT).stream()
-                .map(candidate -> ClassUtils.resolveClassName(candidate.getBeanClassName(), loader))
-                .<Class<?>>map(type -> type)
-                .toList();
     }
 
     /** The {@code prod} profile is active and a development convenience is still in place. */

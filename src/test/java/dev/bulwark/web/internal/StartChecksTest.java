@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import dev.bulwark.BulwarkApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.mock.env.MockEnvironment;
 
@@ -20,6 +25,20 @@ class StartChecksTest {
 
     @TempDir
     Path dataDir;
+
+    /** The list StartChecks binds is every {@code @ConfigurationProperties} class of Bulwark, found by a scan here. */
+    @Test
+    void theListOfSettingsRecordsIsComplete() {
+        ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
+        scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
+        List<String> scanned = scanner.findCandidateComponents("dev.bulwark").stream()
+                .map(BeanDefinition::getBeanClassName)
+                .filter(name -> !name.contains(".bench."))
+                .sorted()
+                .toList();
+        List<String> listed = StartChecks.propertyClasses(getClass().getClassLoader()).stream().map(Class::getName).sorted().toList();
+        assertThat(listed).as("src/main/resources/" + StartChecks.LIST + " should list exactly these").isEqualTo(scanned);
+    }
 
     @Test
     void aBadSettingStopsTheStartBeforeTheDatabase() {

@@ -44,19 +44,21 @@ start_once "$dir" TERM -XX:AOTCacheOutput="$aot" > /dev/null
 xaot="$base/extracted.aot"
 run_jar="$base/extracted/bulwark.jar" start_once "$dir" TERM -XX:AOTCacheOutput="$xaot" > /dev/null
 [ -f "$xaot" ] || { echo "no AOT cache written for the extracted jar" >&2; exit 1; }
-warm=(); aotwarm=(); killed=(); xwarm=()
-echo "| run | warm ms | warm ms, AOT cache | after kill -9 ms | extracted jar + AOT cache ms |"
-echo "|---|---:|---:|---:|---:|"
+warm=(); aotwarm=(); killed=(); xwarm=(); xkilled=()
+echo "| run | warm ms | warm ms, AOT cache | after kill -9 ms | extracted jar + AOT cache ms | the same after kill -9 ms |"
+echo "|---|---:|---:|---:|---:|---:|"
 for i in $(seq 1 "$runs"); do
   warm+=("$(start_once "$dir" TERM)")
   aotwarm+=("$(start_once "$dir" TERM -XX:AOTCache="$aot")")
   start_once "$dir" KILL > /dev/null  # leaves its PostgreSQL running
   killed+=("$(start_once "$dir" TERM)")
   xwarm+=("$(run_jar="$base/extracted/bulwark.jar" start_once "$dir" TERM -XX:AOTCache="$xaot")")
-  echo "| $i | ${warm[-1]} | ${aotwarm[-1]} | ${killed[-1]} | ${xwarm[-1]} |"
+  run_jar="$base/extracted/bulwark.jar" start_once "$dir" KILL -XX:AOTCache="$xaot" > /dev/null  # leaves its PostgreSQL running
+  xkilled+=("$(run_jar="$base/extracted/bulwark.jar" start_once "$dir" TERM -XX:AOTCache="$xaot")")
+  echo "| $i | ${warm[-1]} | ${aotwarm[-1]} | ${killed[-1]} | ${xwarm[-1]} | ${xkilled[-1]} |"
 done
 echo
 echo "cold start (new data dir): $cold ms; AOT cache: $(du -m "$aot" | cut -f1) MB; extracted jar's: $(du -m "$xaot" | cut -f1) MB"
 echo "median warm: $(median "${warm[@]}") ms; with the AOT cache: $(median "${aotwarm[@]}") ms; after kill -9: $(median "${killed[@]}") ms;"
-echo "extracted jar with its AOT cache: $(median "${xwarm[@]}") ms"
+echo "extracted jar with its AOT cache: $(median "${xwarm[@]}") ms; the same after kill -9: $(median "${xkilled[@]}") ms"
 rm -rf "$base"

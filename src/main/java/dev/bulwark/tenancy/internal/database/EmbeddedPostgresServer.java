@@ -17,9 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -40,8 +37,7 @@ import org.slf4j.LoggerFactory;
 final class EmbeddedPostgresServer {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
-    /** Each data directory's server, started or starting; a start that failed is removed, so a later one tries again. */
-    private static final Map<Path, FutureTask<Server>> STARTED = new ConcurrentHashMap<>();
+    private static final Map<Path, Server> STARTED = new ConcurrentHashMap<>();
     private static final String SUPERUSER = "postgres";
     private static final String DATABASE = "bulwark";
 
@@ -75,97 +71,25 @@ final class EmbeddedPostgresServer {
 
     static Server server(DatabaseProperties properties, BackupProperties backup) {
         Path dataDir = properties.embedded().dataDir().toAbsolutePath().normalize();
-        FutureTask<Server> task = new FutureTask<>(() -> create(dataDir, properties, backup));
-        FutureTask<Server> existing = STARTED.putIfAbsent(dataDir, task);
-        if (existing == null) {
-            run(dataDir, task);
-            existing = task;
-        }
-        return await(existing);
+        return STARTED.computeIfAbsent(dataDir, dir -> {
+            Booted booted = boot(dir, properties, archiving(backup));
+            Path cluster = dir.resolve("postgres");
+            Optional<PostgresSupervisor> supervisor = properties.embedded().supervise()
+                    ? PostgresSupervisor.watch(cluster, properties.embedded().restartAttempts())
+                    : Optional.empty();
+            return new Server(booted.settings(), cluster, supervisor, booted.superPassword(), booted.postgres());
+        });
     }
 
-    /**
-     * Starts the server on {@code properties}' data directory on a thread of its own, unless this JVM already started
-     * it or is starting it; {@link #server} then takes that start's result, waiting for it if need be, and a failed
-     * start fails there with the exception it would have thrown itself. The thread is a daemon: a context that fails
-     * for another reason is not held open by it.
-     */
-    static void startInBackground(DatabaseProperties properties, BackupProperties backup) {
-        Path dataDir = properties.embedded().dataDir().toAbsolutePath().normalize();
-        FutureTask<Server> task = new FutureTask<>(() -> create(dataDir, properties, backup));
-        if (STARTED.putIfAbsent(dataDir, task) == null) {
-            Thread.ofPlatform().daemon().name("embedded-postgres-start").start(() -> run(dataDir, task));
-        }
-    }
-
-    /** Waits for a start on {@code dataDir} that is under way, whatever its outcome (so its shutdown hook is in place). */
-    static void settle(Path dataDir) {
-        FutureTask<Server> task = STARTED.get(dataDir.toAbsolutePath().normalize());
-        if (task != null) {
-            try {
-                await(task);
-            } catch (RuntimeException | Error failed) {
-                // the start's own failure is reported where the server is needed; here only its end matters
-            }
-        }
-    }
-
-    private static Server create(Path dir, DatabaseProperties properties, BackupProperties backup) {
-        Booted booted = boot(dir, properties, archiving(backup));
-        Path cluster = dir.resolve("postgres");
-        Optional<PostgresSupervisor> supervisor = properties.embedded().supervise()
-                ? PostgresSupervisor.watch(cluster, properties.embedded().restartAttempts())
-                : Optional.empty();
-        return new Server(booted.settings(), cluster, supervisor, booted.superPassword(), booted.postgres());
-    }
-
-    /** Runs a start; a failed one is forgotten, so the next caller starts again (as a failed start always did). */
-    private static void run(Path dataDir, FutureTask<Server> task) {
-        task.run();
-        if (task.state() == Future.State.FAILED) {
-            STARTED.remove(dataDir, task);
-        }
-    }
-
-    /** The start's result, or the very exception it failed with. */
-    private static Server await(Future<Server> start) {
-        try {
-            return start.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the embedded PostgreSQL to start", e);
-        } catch (ExecutionException e) {
-            switch (e.getCause()) {
-                case RuntimeException unchecked -> throw unchecked;
-                case Error error -> throw error;
-                default -> throw new IllegalStateException("cannot start the embedded PostgreSQL", e.getCause());
-            }
-        }
-    }
-
-    /** The server this JVM started on {@code dataDir}, if any (a start under way is waited for). */
+    /** The server this JVM started on {@code dataDir}, if any. */
     static Optional<Server> running(Path dataDir) {
-        FutureTask<Server> task = STARTED.get(dataDir.toAbsolutePath().normalize());
-        if (task == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(await(task));
-        } catch (RuntimeException failed) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(STARTED.get(dataDir.toAbsolutePath().normalize()));
     }
 
     /** Stops the server this JVM started on {@code dataDir} (a command that started it only to back it up). */
     static void stop(Path dataDir) {
-        FutureTask<Server> task = STARTED.remove(dataDir.toAbsolutePath().normalize());
-        if (task != null) {
-            Server server;
-            try {
-                server = await(task);
-            } catch (RuntimeException failed) {
-                return; // nothing was left running
-            }
+        Server server = STARTED.remove(dataDir.toAbsolutePath().normalize());
+        if (server != null) {
             try {
                 server.postgres().close();
             } catch (IOException e) {

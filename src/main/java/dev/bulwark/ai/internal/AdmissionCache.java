@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.bulwark.shared.AfterCommit;
 import dev.bulwark.tenancy.DedicatedConnections;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -19,8 +20,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The AI gateway's admission (an organisation's policy and its sealed key for one provider, {@link AiPolicies.Admission})
@@ -102,16 +101,7 @@ class AdmissionCache implements InitializingBean, DisposableBean {
      * commit (at once outside a transaction). Other instances hear it from the triggers' notification.
      */
     void changedInTransaction(UUID org) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    invalidate(org);
-                }
-            });
-        } else {
-            invalidate(org);
-        }
+        AfterCommit.run(() -> invalidate(org));
     }
 
     void invalidate(UUID org) {

@@ -214,6 +214,7 @@ public class Gateway {
         }
         if (refusal != null) {
             RefusedException refused = refusal;
+            receipt.ready();
             tenantScope.inTenant(org, null, () -> receipt.write(REFUSED, refused.slug()));
             throw refused;
         }
@@ -412,6 +413,7 @@ public class Gateway {
             receipt.inputTokens = tokens.inputTokens();
             receipt.outputTokens = tokens.outputTokens();
             receipt.costUsd = cost(provider, tokens);
+            receipt.ready();
             return tenantScope.inTenant(receipt.caller.orgId(), null, () -> receipt.write(ANSWERED, null));
         }
     }
@@ -500,6 +502,8 @@ public class Gateway {
         private final Request request;
         private final AiProperties.Provider provider;
         private final long start;
+        /** When the answer (or the refusal) was ready: the end of the call's time, before its receipt's transaction. */
+        private long ready;
         private byte[] promptSha256;
         private byte[] outputSha256;
         private long providerNanos;
@@ -518,13 +522,19 @@ public class Gateway {
 
         /** Records the failure in its own transaction and returns the problem to throw. */
         RefusedException fail(String problem, int status, String title, String detail) {
+            ready();
             tenantScope.inTenant(caller.orgId(), null, () -> write(FAILED, problem));
             return new RefusedException(status, problem, title, detail);
         }
 
+        /** Ends the call's time: its receipt's transaction (connection, tenant binding, writes) is not part of it. */
+        void ready() {
+            ready = System.nanoTime();
+        }
+
         /** The usage record and the {@code ai.completion} event, in the caller's tenant-bound transaction. */
         Provenance write(String outcome, String problem) {
-            long total = System.nanoTime() - start;
+            long total = (ready == 0 ? System.nanoTime() : ready) - start;
             BigDecimal latency = millis(total);
             BigDecimal overhead = millis(total - providerNanos);
             List<Map<String, String>> refs = request.contextRefs().stream()

@@ -199,8 +199,8 @@ public class LongAnswers {
 
     /**
      * Runs {@code work} on one of the spooling platform threads, with the request's context (its attributes, which the
-     * audit event reads its IP from, and the log's request id), waiting unmounted: writing an answer is CPU work
-     * (JSON, deflate, encryption) that on a virtual thread would hold one of the few carriers every request shares.
+     * audit event reads its IP from, and the log's request id), waiting for it: writing an answer is CPU work (JSON,
+     * deflate, encryption), and the spooling threads bound how much of the cores a burst of exports takes.
      */
     private Spooled onSpoolingThread(java.util.function.Supplier<Spooled> work) {
         RequestAttributes attributes = RequestContextHolder.getRequestAttributes();

@@ -15,9 +15,9 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
  * Argon2id with OWASP's minimum parameters set explicitly, so a library default can never weaken them. Hashing runs on
- * platform threads of its own, one per core: requests run on virtual threads, which are never preempted, so a burst of
- * sign-ins hashing on them would hold every carrier and stall every other request, the health probes and the 503s of
- * the overload filter included (docs/resilience.md, "Overload"). The caller's virtual thread waits unmounted.
+ * platform threads of its own, one per core, with a short bounded queue: a burst of sign-ins hashing on the request
+ * threads would take every core and stall every other request, the health probes and the 503s of the overload filter
+ * included (docs/resilience.md, "Overload"); bounded, the excess answers 503 at once and the caller waits blocked.
  */
 @Configuration(proxyBeanMethods = false)
 class PasswordHashing {

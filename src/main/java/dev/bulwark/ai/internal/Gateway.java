@@ -423,11 +423,18 @@ public class Gateway {
         if (request.messages().size() > properties.maxMessages()) {
             throw new InvalidInputException("messages", "must be at most " + properties.maxMessages());
         }
+        long max = properties.maxPromptBytes().toBytes();
+        long chars = 0;
+        for (Message message : request.messages()) {
+            chars += message.content().length();
+        }
+        if (chars * 3 <= max) {
+            return; // a UTF-16 char is at most 3 bytes of UTF-8 (a pair of them 4): within the limit without counting
+        }
         long bytes = 0;
         for (Message message : request.messages()) {
             bytes += utf8Length(message.content());
         }
-        long max = properties.maxPromptBytes().toBytes();
         if (bytes > max) {
             throw new RefusedException(413, "content-too-large", "Content too large",
                     "The prompt is " + bytes + " bytes; this installation accepts at most " + max + ".");

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
  * {@code Cipher} per thread, about 0.1 ms on a fresh one, which every request that seals or opens a field paid. And the
  * operating system time-slices platform threads, where virtual threads share the JVM's one carrier per core in the
  * order they became runnable: under a flood, an admitted request's every database round trip queued behind the
- * refusals. Measured in docs/benchmarks.md ("Request threads").
+ * refusals. Measured in docs/benchmarks.md (the AI gateway's own cost, one gate per request, overload).
  * <p>The pool is never the limit the overload filter counts on: it holds at least every request the filter lets run
  * or wait (per route class, running and queued) plus {@link #SPARE} threads for the instant refusals, so a refusal never
  * waits for a thread behind requests that wait for a slot. {@code server.tomcat.threads.max} may set more, not fewer.

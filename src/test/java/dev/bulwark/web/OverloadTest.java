@@ -153,7 +153,7 @@ class OverloadTest {
     }
 
     /**
-     * Every connection of the app pool but the one that listens for session revocations for good, borrowed by the test:
+     * Every connection of the app pool (the listeners hold connections of their own, outside it), borrowed by the test:
      * what a burst of slow work does to the pool. Background work (trust checks, the mail outbox) may hold some for a
      * moment: the test waits until it has them all, however slow the machine.
      */
@@ -161,7 +161,7 @@ class OverloadTest {
         HikariDataSource pool = app.getBean(DataSource.class).unwrap(HikariDataSource.class);
         List<Connection> held = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (held.size() < pool.getMaximumPoolSize() - 1) {
+        while (held.size() < pool.getMaximumPoolSize()) {
             try {
                 held.add(pool.getConnection());
             } catch (SQLException busy) {

@@ -10,11 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.sql.DataSource;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.bulwark.tenancy.DedicatedConnections;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -39,6 +38,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class VerifiedTokens implements InitializingBean, DisposableBean {
 
     static final String CHANNEL = "bulwark_session_revoked";
+    /** The listening connection's name in {@code pg_stat_activity}. */
+    static final String APPLICATION = "bulwark-session-revocations";
     private static final Logger log = LoggerFactory.getLogger(VerifiedTokens.class);
 
     /** A verified token, its user, and the instant it stops being valid without a new check. */
@@ -56,12 +57,12 @@ public class VerifiedTokens implements InitializingBean, DisposableBean {
     private final AtomicLong epoch = new AtomicLong();
     private final AtomicBoolean listening = new AtomicBoolean(false);
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final DataSource dataSource;
+    private final DedicatedConnections connections;
     private final JdbcClient jdbc;
     private Thread listener;
 
-    VerifiedTokens(DataSource dataSource, JdbcClient jdbc) {
-        this.dataSource = dataSource;
+    VerifiedTokens(DedicatedConnections connections, JdbcClient jdbc) {
+        this.connections = connections;
         this.jdbc = jdbc;
     }
 
@@ -139,8 +140,8 @@ public class VerifiedTokens implements InitializingBean, DisposableBean {
 
     private void listen() {
         while (running.get()) {
-            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                connection.setAutoCommit(true);
+            // Outside the pool: a listener holds its connection for good, which would take one from the requests.
+            try (Connection connection = connections.open(APPLICATION); Statement statement = connection.createStatement()) {
                 statement.execute("LISTEN " + CHANNEL);
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 cache.invalidateAll(); // anything missed while not listening is gone

@@ -39,6 +39,23 @@ class VerifiedTokensTest extends IntegrationTest {
     }
 
     @Test
+    void theListenerHoldsAConnectionOfItsOwnNotOneOfThePools() throws Exception {
+        awaitListening(verified);
+        try (Connection c = connectAs("postgres");
+             PreparedStatement listening = c.prepareStatement("SELECT application_name FROM pg_stat_activity WHERE query = ?")) {
+            listening.setString(1, "LISTEN " + VerifiedTokens.CHANNEL);
+            java.util.List<String> names = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = listening.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            // Every instance of this run listens; each on a connection named as a dedicated one, none of a pool.
+            assertThat(names).isNotEmpty().containsOnly(VerifiedTokens.APPLICATION);
+        }
+    }
+
+    @Test
     void aRevocationOnAnotherInstanceReachesThisOneAtOnce(@TempDir Path dir) throws Exception {
         JsonNode tokens = login(signedUp());
         String access = tokens.get("accessToken").asString();

@@ -18,7 +18,7 @@ import org.springframework.util.unit.DataSize;
  * @param appUser           the role requests run as: it owns nothing and is subject to row-level security
  * @param appPassword       the app role's password (external database; set it in the environment only)
  * @param schema            the schema Bulwark's tables live in
- * @param poolSize          connections in the app role's pool (one of them listens for session revocations)
+ * @param poolSize          connections in the app role's pool (the listeners hold connections of their own, outside it)
  * @param connectionTimeout how long a request waits for a pooled connection before it answers 503: short, so a saturated
  *                          pool or an unreachable database fails fast instead of holding the caller
  * @param probeTimeout      the longest a readiness probe waits for the database on its own connection
@@ -65,7 +65,7 @@ public record DatabaseProperties(
     }
 
     public DatabaseProperties {
-        // One connection is held for LISTEN (session revocations), so at least one more must serve requests.
+        // At least two: background work (trust checks, the mail outbox) must not take the only one requests have.
         if (poolSize < 2 || poolSize > 200) {
             throw new IllegalArgumentException("bulwark.database.pool-size must be 2..200, was " + poolSize);
         }

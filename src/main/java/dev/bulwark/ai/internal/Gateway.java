@@ -214,8 +214,7 @@ public class Gateway {
         }
         if (refusal != null) {
             RefusedException refused = refusal;
-            receipt.ready();
-            tenantScope.inTenant(org, null, () -> receipt.write(REFUSED, refused.slug()));
+            receipt.commit(REFUSED, refused.slug());
             throw refused;
         }
 
@@ -413,8 +412,7 @@ public class Gateway {
             receipt.inputTokens = tokens.inputTokens();
             receipt.outputTokens = tokens.outputTokens();
             receipt.costUsd = cost(provider, tokens);
-            receipt.ready();
-            return tenantScope.inTenant(receipt.caller.orgId(), null, () -> receipt.write(ANSWERED, null));
+            return receipt.commit(ANSWERED, null);
         }
     }
 
@@ -509,8 +507,6 @@ public class Gateway {
         private final Request request;
         private final AiProperties.Provider provider;
         private final long start;
-        /** When the answer (or the refusal) was ready: the end of the call's time, before its receipt's transaction. */
-        private long ready;
         private byte[] promptSha256;
         private byte[] outputSha256;
         private long providerNanos;
@@ -529,19 +525,21 @@ public class Gateway {
 
         /** Records the failure in its own transaction and returns the problem to throw. */
         RefusedException fail(String problem, int status, String title, String detail) {
-            ready();
-            tenantScope.inTenant(caller.orgId(), null, () -> write(FAILED, problem));
+            commit(FAILED, problem);
             return new RefusedException(status, problem, title, detail);
         }
 
-        /** Ends the call's time: its receipt's transaction (connection, tenant binding, writes) is not part of it. */
-        void ready() {
-            ready = System.nanoTime();
+        /**
+         * Ends the call's time, then writes the receipt in the caller's tenant-bound transaction: that transaction
+         * (connection, tenant binding, writes) is not part of the call's time.
+         */
+        Provenance commit(String outcome, String problem) {
+            long end = System.nanoTime();
+            return tenantScope.inTenant(caller.orgId(), null, () -> write(outcome, problem, end - start));
         }
 
-        /** The usage record and the {@code ai.completion} event, in the caller's tenant-bound transaction. */
-        Provenance write(String outcome, String problem) {
-            long total = (ready == 0 ? System.nanoTime() : ready) - start;
+        /** The usage record and the {@code ai.completion} event, for a call that took {@code total} nanoseconds. */
+        private Provenance write(String outcome, String problem, long total) {
             BigDecimal latency = millis(total);
             BigDecimal overhead = millis(total - providerNanos);
             List<Map<String, String>> refs = request.contextRefs().stream()

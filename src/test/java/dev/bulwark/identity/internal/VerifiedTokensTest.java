@@ -7,7 +7,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import com.nimbusds.jwt.SignedJWT;
@@ -44,8 +47,8 @@ class VerifiedTokensTest extends IntegrationTest {
         try (Connection c = connectAs("postgres");
              PreparedStatement listening = c.prepareStatement("SELECT application_name FROM pg_stat_activity WHERE query = ?")) {
             listening.setString(1, "LISTEN " + VerifiedTokens.CHANNEL);
-            java.util.List<String> names = new java.util.ArrayList<>();
-            try (java.sql.ResultSet rs = listening.executeQuery()) {
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = listening.executeQuery()) {
                 while (rs.next()) {
                     names.add(rs.getString(1));
                 }

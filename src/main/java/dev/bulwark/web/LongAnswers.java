@@ -26,6 +26,7 @@ import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.subtle.AesGcmHkdfStreaming;
 import dev.bulwark.shared.ServiceUnavailableException;
 import dev.bulwark.shared.TooManyRequestsException;
+import dev.bulwark.web.internal.RequestSlot;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,6 +170,10 @@ public class LongAnswers {
      * slot, within {@code spool-wait} in all; 503 past it.
      */
     private Spooled spool(UUID org, Writer writer) {
+        // The wait and the spooling have limits of their own (one per organisation, `spooling` across the instance), so
+        // the overload filter's API slot goes back now, to requests that need the pool: held through a spool-wait, one
+        // organisation's burst of exports would take the slots of every other organisation's reads.
+        RequestSlot.leaveEarly();
         long deadline = System.nanoTime() + properties.spoolWait().toNanos();
         Semaphore turn = turns.computeIfAbsent(org, k -> new Semaphore(1, true));
         if (!acquire(turn, deadline)) {

@@ -9,8 +9,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How many requests run at once, per route class, before the rest wait briefly or answer 503 (docs/resilience.md).
  * The classes are separate so a flood of API calls never starves the health probes or the pages.
  *
- * @param api          concurrent requests under {@code /api/}
+ * @param api          concurrent requests under {@code /api/} (but the AI calls): sized for the database pool, whose
+ *                     size it follows in application.yml — more at once only queue for connections and CPU
  * @param apiQueue     API requests that may wait for a slot; past that, 503 at once
+ * @param ai           concurrent API calls that wait on an AI provider (completions, AI drafts)
+ * @param aiQueue      AI calls that may wait for a slot
  * @param pages        concurrent requests for pages and public documents (everything not API or actuator)
  * @param pagesQueue   page requests that may wait for a slot
  * @param health       concurrent requests under {@code /actuator/} (probes, metrics)
@@ -20,17 +23,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("bulwark.http.overload")
 public record OverloadProperties(
-        @DefaultValue("64") int api,
-        @DefaultValue("64") int apiQueue,
+        @DefaultValue("10") int api,
+        @DefaultValue("10") int apiQueue,
+        @DefaultValue("32") int ai,
+        @DefaultValue("32") int aiQueue,
         @DefaultValue("16") int pages,
         @DefaultValue("16") int pagesQueue,
         @DefaultValue("8") int health,
         @DefaultValue("8") int healthQueue,
-        @DefaultValue("1s") Duration queueWait,
+        @DefaultValue("250ms") Duration queueWait,
         @DefaultValue("2s") Duration retryAfter) {
 
     public OverloadProperties {
-        if (api < 1 || pages < 1 || health < 1 || apiQueue < 0 || pagesQueue < 0 || healthQueue < 0) {
+        if (api < 1 || ai < 1 || pages < 1 || health < 1 || apiQueue < 0 || aiQueue < 0 || pagesQueue < 0 || healthQueue < 0) {
             throw new IllegalArgumentException("bulwark.http.overload: concurrency limits must be at least 1, queues at least 0");
         }
         if (queueWait.isNegative() || queueWait.compareTo(Duration.ofSeconds(3)) > 0) {

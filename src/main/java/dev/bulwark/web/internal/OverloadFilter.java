@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import dev.bulwark.web.OverloadProperties;
 import jakarta.servlet.FilterChain;
@@ -33,16 +34,26 @@ class OverloadFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(OverloadFilter.class);
 
-    /** Requests that share a limit: what one class does to the server never takes the others' room. */
+    /**
+     * Requests that share a limit: what one class does to the server never takes the others' room. {@code AI} is the
+     * API calls that wait on an AI provider for seconds (a completion, an AI draft): held in the API class they would
+     * take the slots sized for the database pool while using none of it.
+     */
     enum RouteClass {
-        API, PAGES, HEALTH;
+        API, AI, PAGES, HEALTH;
+
+        private static final Pattern AI_CALLS = Pattern.compile("/api/v1/orgs/[^/]+/(ai/completions|projects/[^/]+/documents/ai-draft)");
 
         static RouteClass of(String path) {
-            return path.startsWith("/api/") ? API : path.startsWith("/actuator/") ? HEALTH : PAGES;
+            if (path.startsWith("/api/")) {
+                return AI_CALLS.matcher(path).matches() ? AI : API;
+            }
+            return path.startsWith("/actuator/") ? HEALTH : PAGES;
         }
     }
 
     private final Gate api;
+    private final Gate ai;
     private final Gate pages;
     private final Gate health;
     private final long waitNanos;
@@ -51,6 +62,7 @@ class OverloadFilter extends OncePerRequestFilter {
 
     OverloadFilter(OverloadProperties properties, ProblemWriter problems) {
         this.api = new Gate(properties.api(), properties.apiQueue());
+        this.ai = new Gate(properties.ai(), properties.aiQueue());
         this.pages = new Gate(properties.pages(), properties.pagesQueue());
         this.health = new Gate(properties.health(), properties.healthQueue());
         this.waitNanos = properties.queueWait().toNanos();
@@ -63,6 +75,7 @@ class OverloadFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Gate gate = switch (RouteClass.of(request.getRequestURI())) {
             case API -> api;
+            case AI -> ai;
             case PAGES -> pages;
             case HEALTH -> health;
         };
@@ -71,6 +84,8 @@ class OverloadFilter extends OncePerRequestFilter {
                     "Too many requests are in progress. Retry after the time in Retry-After."));
             return;
         }
+        RequestSlot slot = new RequestSlot(gate::leave);
+        request.setAttribute(RequestSlot.ATTRIBUTE, slot);
         try {
             chain.doFilter(request, response);
         } catch (IOException | ServletException | RuntimeException e) {
@@ -80,7 +95,7 @@ class OverloadFilter extends OncePerRequestFilter {
             log.warn("Database unavailable for {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
             refuse(request, response, DatabaseUnavailable.problem(e));
         } finally {
-            gate.leave();
+            slot.leave();
         }
     }
 

@@ -41,7 +41,7 @@ class RequestThreads implements TomcatConnectorCustomizer, WebServerFactoryCusto
 
     /** The fewest request threads that hold every admitted request and leave {@link #SPARE} for refusals. */
     static int fewestThreads(OverloadProperties overload) {
-        return overload.api() + overload.apiQueue() + overload.pages() + overload.pagesQueue() + overload.health()
+        return overload.api() + overload.apiQueue() + overload.ai() + overload.aiQueue() + overload.pages() + overload.pagesQueue() + overload.health()
                 + overload.healthQueue() + SPARE;
     }
 

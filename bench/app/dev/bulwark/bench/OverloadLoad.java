@@ -11,12 +11,15 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import dev.bulwark.web.MixedLoad;
 import dev.bulwark.web.PoolWatch;
+import dev.bulwark.web.ServerTimes;
 import dev.bulwark.web.SlowReaders;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static dev.bulwark.bench.BenchHttp.get;
@@ -30,8 +33,10 @@ import static dev.bulwark.bench.BenchHttp.send;
  * <ul>
  *   <li>{@code overload} (acceptance 3): {@link MixedLoad} with {@code connections} concurrent connections for
  *       {@code seconds} over 8 organisations; prints throughput, served p50/p99, the 503 share, the slowest readiness
- *       answer of a separate client, any other 5xx and transport failures. With a URL as third argument it drives that
- *       running instance instead of starting one (budgets as that instance has them).</li>
+ *       answer of a separate client, any other 5xx and transport failures, and what the server itself took
+ *       ({@link ServerTimes}: the share of served and of readiness answers within 1 s by its own timers). With a URL as
+ *       third argument it drives that running instance instead of starting one (budgets as that instance has them;
+ *       its timers are read with {@code BULWARK_METRICS_TOKEN}).</li>
  *   <li>{@code fairness} (acceptance 4): one organisation's 20 exports of about 16 MB whose clients read 12 bytes and
  *       stall, and meanwhile another organisation's single-record reads, 2 clients for {@code seconds}; prints their
  *       p50/p99 and the pool's most active connections.</li>
@@ -55,20 +60,27 @@ public final class OverloadLoad {
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 60;
         if (args.length > 3) {
-            overload(args[3], connections, seconds);
+            // The server's own timing needs its metrics token (bulwark.http.metrics-token), given here by BULWARK_METRICS_TOKEN.
+            String token = System.getenv("BULWARK_METRICS_TOKEN");
+            String url = args[3];
+            overload(url, connections, seconds, () -> token == null ? null : ServerTimes.start(url, token, Duration.ofSeconds(1)));
             return;
         }
         try (ConfigurableApplicationContext app = start(settings)) {
-            overload("http://localhost:" + app.getEnvironment().getRequiredProperty("local.server.port"), connections, seconds);
+            MeterRegistry meters = app.getBean(MeterRegistry.class);
+            overload("http://localhost:" + app.getEnvironment().getRequiredProperty("local.server.port"), connections, seconds,
+                    () -> ServerTimes.start(meters, Duration.ofSeconds(1)));
         }
     }
 
-    private static void overload(String base, int connections, int seconds) throws Exception {
+    private static void overload(String base, int connections, int seconds, Supplier<ServerTimes> serverTimes) throws Exception {
         List<MixedLoad.Org> orgs = MixedLoad.prepare(base, 8);
         System.out.println("warm-up 10 s at 50 connections");
         new MixedLoad(base, orgs).run(50, Duration.ofSeconds(10));
+        ServerTimes timed = serverTimes.get();
         MixedLoad.Report report = new MixedLoad(base, orgs).run(connections, Duration.ofSeconds(seconds));
         System.out.println(report.summary());
+        System.out.println(timed == null ? "at the server: not read (no BULWARK_METRICS_TOKEN)" : timed.since().summary());
     }
 
     private static void fairness(int seconds, String[] settings) throws Exception {

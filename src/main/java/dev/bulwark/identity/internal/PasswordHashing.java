@@ -15,7 +15,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
  * Argon2id with OWASP's minimum parameters set explicitly, so a library default can never weaken them. Hashing runs on
- * platform threads of its own, one per core, with a short bounded queue: a burst of sign-ins hashing on the request
+ * platform threads of its own, one per core, with a short queue bounded in length and in time: a burst of sign-ins hashing on the request
  * threads would take every core and stall every other request, the health probes and the 503s of the overload filter
  * included (docs/resilience.md, "Overload"); bounded, the excess answers 503 at once and the caller waits blocked.
  */
@@ -34,8 +34,8 @@ class PasswordHashing {
     }
 
     /**
-     * Runs another encoder's work on a fixed pool of daemon platform threads, one per core, with at most four more
-     * hashes waiting per core: past that (a burst of sign-ins), 503 with {@code Retry-After} at once, before anything
+     * Runs another encoder's work on a fixed pool of daemon platform threads, one per core, with at most one more
+     * hash waiting per core, and not started once it has waited 300 ms: past that (a burst of sign-ins), 503 with {@code Retry-After} at once, before anything
      * is read or recorded, rather than a queue that holds the overload filter's request slots while it drains.
      */
     static final class OffCarrier implements PasswordEncoder {
@@ -43,7 +43,20 @@ class PasswordHashing {
         private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
         private static final ExecutorService HASHERS = Executors.newFixedThreadPool(THREADS,
                 Thread.ofPlatform().daemon().name("password-hash-", 0).factory());
-        private static final Semaphore ADMITTED = new Semaphore(THREADS * 5);
+        /**
+         * One hash running and one waiting per thread: under a flood a hash takes hundreds of milliseconds of wall time
+         * on its shared core, and each hash waiting ahead adds that to a sign-in. With four waiting per thread the
+         * served sign-ins were the only requests the server took over 1 s for (20–129 of them in 30 s of 1,000
+         * connections); with one, 15–43; with one and {@link #LATEST_START_NANOS} as well, 5–32 (docs/benchmarks.md,
+         * "Overload").
+         */
+        static final Semaphore ADMITTED = new Semaphore(THREADS * 2);
+        /**
+         * A hash that has waited longer than this for its thread is not started: the sign-in answers 503 instead of a
+         * success that comes seconds late (the hash itself still takes what the shared cores give it). Long enough that
+         * a few sign-ups at once on a loaded two-core machine are all served (one hash takes about 50 ms alone).
+         */
+        static final long LATEST_START_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300);
 
         private final PasswordEncoder delegate;
 
@@ -70,8 +83,14 @@ class PasswordHashing {
             if (!ADMITTED.tryAcquire()) {
                 throw new ServiceUnavailableException("Too many passwords are being checked. Retry after the time in Retry-After.");
             }
+            long latestStart = System.nanoTime() + LATEST_START_NANOS;
             try {
-                return HASHERS.submit(work).get();
+                return HASHERS.submit(() -> {
+                    if (System.nanoTime() - latestStart > 0) {
+                        throw new ServiceUnavailableException("Too many passwords are being checked. Retry after the time in Retry-After.");
+                    }
+                    return work.call();
+                }).get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while hashing a password", e);

@@ -23,6 +23,12 @@ import org.springframework.stereotype.Component;
  * <p>The pool is never the limit the overload filter counts on: it holds at least every request the filter lets run
  * or wait (per route class, running and queued) plus {@link #SPARE} threads for the instant refusals, so a refusal never
  * waits for a thread behind requests that wait for a slot. {@code server.tomcat.threads.max} may set more, not fewer.
+ * The spare room is large because the connector's queue in front of its threads is first in, first out and knows no
+ * route class: with 64 spare threads, a burst of 1,000 connections on a cold server (every refusal slow until the JIT
+ * has compiled the path) queued there, and a readiness probe waited 5.6 s behind 800 refusals while the server, once it
+ * ran the probe, answered it in milliseconds. With a thread each, the operating system time-slices the refusals and the
+ * probe runs at once. Threads are made only when requests need them and retired after 60 s idle; under a 1,000-connection
+ * flood about 390 existed at the peak and the resident memory was no higher (docs/benchmarks.md, "Overload").
  * <p>Applied last to the plain connector (Spring Boot's own customizers put its virtual threads and
  * {@code server.tomcat.threads.max} on it first), and as a connector customizer to the HTTPS one, which
  * {@code TlsConfiguration} builds from those; applying it twice changes nothing.
@@ -30,8 +36,8 @@ import org.springframework.stereotype.Component;
 @Component
 class RequestThreads implements TomcatConnectorCustomizer, WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
 
-    /** Threads beyond everything the overload filter admits: room to answer the rest 503 at once. */
-    static final int SPARE = 64;
+    /** Threads beyond everything the overload filter admits: room to answer a burst of 1,000 connections 503 at once. */
+    static final int SPARE = 1_024;
 
     private final OverloadProperties overload;
 

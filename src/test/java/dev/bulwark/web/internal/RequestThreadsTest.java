@@ -36,8 +36,10 @@ class RequestThreadsTest extends IntegrationTest {
                 .as("the plain connector's executor: Tomcat's pool, not a virtual thread per request")
                 .isInstanceOf(ThreadPoolExecutor.class);
         ThreadPoolExecutor pool = (ThreadPoolExecutor) connector.getProtocolHandler().getExecutor();
-        assertThat(pool.getMaximumPoolSize()).isGreaterThanOrEqualTo(overload.api() + overload.apiQueue() + overload.pages()
-                + overload.pagesQueue() + overload.health() + overload.healthQueue() + RequestThreads.SPARE);
+        assertThat(pool.getMaximumPoolSize()).isGreaterThanOrEqualTo(overload.api() + overload.apiQueue() + overload.ai()
+                + overload.aiQueue() + overload.pages() + overload.pagesQueue() + overload.health() + overload.healthQueue()
+                + RequestThreads.SPARE);
+        assertThat(RequestThreads.SPARE).as("a burst of 1,000 connections finds a thread each").isGreaterThanOrEqualTo(1_000);
 
         assertThat(pool.getThreadFactory().newThread(() -> { }).isVirtual()).as("a pool thread is virtual").isFalse();
 

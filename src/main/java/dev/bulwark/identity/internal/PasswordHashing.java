@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import dev.bulwark.identity.PasswordHashingParameters;
 import dev.bulwark.shared.ServiceUnavailableException;
@@ -15,9 +16,10 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
  * Argon2id with OWASP's minimum parameters set explicitly, so a library default can never weaken them. Hashing runs on
- * platform threads of its own, one per core, with a short queue bounded in length and in time: a burst of sign-ins hashing on the request
- * threads would take every core and stall every other request, the health probes and the 503s of the overload filter
- * included (docs/resilience.md, "Overload"); bounded, the excess answers 503 at once and the caller waits blocked.
+ * platform threads of its own, one per core, with a short queue bounded in length and in time: a burst of sign-ins
+ * hashing on the request threads would take every core and stall every other request, the health probes and the 503s
+ * of the overload filter included (docs/resilience.md, "Overload"); bounded, the excess answers 503 and the caller
+ * waits blocked.
  */
 @Configuration(proxyBeanMethods = false)
 class PasswordHashing {
@@ -35,8 +37,9 @@ class PasswordHashing {
 
     /**
      * Runs another encoder's work on a fixed pool of daemon platform threads, one per core, with at most one more
-     * hash waiting per core, and not started once it has waited 300 ms: past that (a burst of sign-ins), 503 with {@code Retry-After} at once, before anything
-     * is read or recorded, rather than a queue that holds the overload filter's request slots while it drains.
+     * hash waiting per core, and not started once it has waited 300 ms: past that (a burst of sign-ins), 503 with
+     * {@code Retry-After}, before anything is read or recorded, rather than a queue that holds the overload filter's
+     * request slots while it drains.
      */
     static final class OffCarrier implements PasswordEncoder {
 
@@ -56,7 +59,9 @@ class PasswordHashing {
          * success that comes seconds late (the hash itself still takes what the shared cores give it). Long enough that
          * a few sign-ups at once on a loaded two-core machine are all served (one hash takes about 50 ms alone).
          */
-        static final long LATEST_START_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300);
+        static final long LATEST_START_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+
+        private static final String BUSY = "Too many passwords are being checked. Retry after the time in Retry-After.";
 
         private final PasswordEncoder delegate;
 
@@ -81,13 +86,13 @@ class PasswordHashing {
 
         private static <T> T run(Callable<T> work) {
             if (!ADMITTED.tryAcquire()) {
-                throw new ServiceUnavailableException("Too many passwords are being checked. Retry after the time in Retry-After.");
+                throw new ServiceUnavailableException(BUSY);
             }
             long latestStart = System.nanoTime() + LATEST_START_NANOS;
             try {
                 return HASHERS.submit(() -> {
                     if (System.nanoTime() - latestStart > 0) {
-                        throw new ServiceUnavailableException("Too many passwords are being checked. Retry after the time in Retry-After.");
+                        throw new ServiceUnavailableException(BUSY);
                     }
                     return work.call();
                 }).get();

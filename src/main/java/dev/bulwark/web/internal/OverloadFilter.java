@@ -42,7 +42,8 @@ class OverloadFilter extends OncePerRequestFilter {
     enum RouteClass {
         API, AI, PAGES, HEALTH;
 
-        private static final Pattern AI_CALLS = Pattern.compile("/api/v1/orgs/[^/]+/(ai/completions|projects/[^/]+/documents/ai-draft)");
+        private static final Pattern AI_CALLS =
+                Pattern.compile("/api/v1/orgs/[^/]+/(ai/completions|projects/[^/]+/documents/ai-draft)");
 
         static RouteClass of(String path) {
             if (path.startsWith("/api/")) {

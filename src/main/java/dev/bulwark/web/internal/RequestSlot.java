@@ -25,7 +25,8 @@ public final class RequestSlot {
     /** Gives the current request's slot back now, if it holds one; nothing happens outside a request. */
     public static void leaveEarly() {
         RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-        if (attributes != null && attributes.getAttribute(ATTRIBUTE, RequestAttributes.SCOPE_REQUEST) instanceof RequestSlot slot) {
+        if (attributes != null
+                && attributes.getAttribute(ATTRIBUTE, RequestAttributes.SCOPE_REQUEST) instanceof RequestSlot slot) {
             slot.leave();
         }
     }

@@ -140,7 +140,7 @@ class AccessMatrixTest extends IntegrationTest {
         ids.put("keyId", id(call("POST", org + "/api-keys", t.owner(), "{\"name\":\"seed\",\"role\":\"VIEWER\"}")).toString());
         // A webhook to a loopback port the test configuration allows and nobody listens on, and one delivery of it.
         String webhookId = id(call("POST", org + "/webhooks", t.owner(),
-                "{\"url\":\"http://127.0.0.1:47810/matrix\",\"events\":[\"webhook.created\",\"webhook.updated\"]}")).toString();
+                "{\"url\":\"http://127.0.0.1:27810/matrix\",\"events\":[\"webhook.created\",\"webhook.updated\"]}")).toString();
         ids.put("webhookId", webhookId);
         assertThat(call("PATCH", org + "/webhooks/" + webhookId, t.owner(), "{\"events\":[\"webhook.updated\"]}").statusCode())
                 .isEqualTo(200);

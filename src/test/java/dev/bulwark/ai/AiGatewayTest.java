@@ -40,10 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AiGatewayTest extends IntegrationTest {
 
-    /** The stubs' ports: 47808-47810 are the gateway's among the loopback ports the egress test configuration allows. */
-    static final int OPENAI_PORT = 47808;
-    static final int ANTHROPIC_PORT = 47809;
-    static final int THIRD_PORT = 47810;
+    /** The stubs' ports: 27808-27810 are the gateway's among the loopback ports the egress test configuration allows. */
+    static final int OPENAI_PORT = 27808;
+    static final int ANTHROPIC_PORT = 27809;
+    static final int THIRD_PORT = 27810;
 
     static final ObjectMapper STUB_JSON = JsonMapper.builder().build();
 

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Egress as the application wires it: the bean with the test configuration's allow list (127.0.0.1:47801-47810 and 47813)
+ * Egress as the application wires it: the bean with the test configuration's allow list (127.0.0.1:27801-27810 and 27813)
  * delivers to a loopback receiver on one of those ports and refuses the same receiver on any other port; the trust
  * center's live check passes on the running application.
  */
@@ -35,7 +35,7 @@ class EgressApplicationTest extends IntegrationTest {
 
     @Test
     void anAllowedLoopbackPortIsReachedAndAnyOtherIsRefused() throws Exception {
-        try (ServerSocket receiver = bindOneOf(47801, 47810); LoopbackReceiver other = LoopbackReceiver.counting()) {
+        try (ServerSocket receiver = bindOneOf(27801, 27810); LoopbackReceiver other = LoopbackReceiver.counting()) {
             Thread.ofVirtual().start(() -> {
                 try (Socket s = receiver.accept()) {
                     LoopbackReceiver.readHead(s.getInputStream());

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A listener on 127.0.0.1 (or another loopback address) that counts every connection it accepts and hands each to a
  * handler: the receivers of the egress tests, and the proof that a refused call never connected. It takes an ephemeral
- * port outside 47801-47810 and 47813, the ports the test configuration allows (docs/egress.md), so it is never allowed by
+ * port outside 27801-27810 and 27813, the ports the test configuration allows (docs/egress.md), so it is never allowed by
  * accident and never takes a port another test means to bind.
  */
 public final class LoopbackReceiver implements AutoCloseable {
@@ -38,7 +38,7 @@ public final class LoopbackReceiver implements AutoCloseable {
         do {
             s = new ServerSocket();
             s.bind(new InetSocketAddress(address, 0), 100);
-            if (s.getLocalPort() >= 47801 && s.getLocalPort() <= 47810 || s.getLocalPort() == 47813) {
+            if (s.getLocalPort() >= 27801 && s.getLocalPort() <= 27810 || s.getLocalPort() == 27813) {
                 s.close();
                 s = null;
             }

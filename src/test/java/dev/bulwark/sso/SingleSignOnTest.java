@@ -48,14 +48,14 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Single sign-on against a real OpenID provider (mock-oauth2-server on 127.0.0.1:47811, which the test egress
+ * Single sign-on against a real OpenID provider (mock-oauth2-server on 127.0.0.1:27811, which the test egress
  * configuration allows) and a real DNS server (a dnsjava responder on a random port, {@code bulwark.dns.servers}):
  * the whole flow, every forgery refused with no session, the enforcement matrix, bad input and other organisations.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SingleSignOnTest extends IntegrationTest {
 
-    private static final int IDP_PORT = 47811;
+    private static final int IDP_PORT = 27811;
     private static final String CLIENT_ID = "bulwark-sso-test";
     /** At least 256 bits, so the key-confusion forgery can use it as an HMAC key. */
     private static final String CLIENT_SECRET = "sso-test-client-secret-0123456789abcdefghijklmnop";

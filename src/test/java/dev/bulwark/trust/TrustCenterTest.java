@@ -595,7 +595,7 @@ class TrustCenterTest {
         var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/trust")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(page.body()).contains("AI providers", "stub-openai", "stub-anthropic", "stub-claude")
-                .doesNotContain("platform-openai-key-0001", "127.0.0.1:47808");
+                .doesNotContain("platform-openai-key-0001", "127.0.0.1:27808");
     }
 
     @Test

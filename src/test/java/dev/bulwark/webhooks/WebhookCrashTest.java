@@ -49,7 +49,7 @@ class WebhookCrashTest {
             token = send(port, "POST", "/api/v1/auth/login", null, Map.of("email", email, "password", IntegrationTest.STRONG_PASSWORD),
                     200).get("accessToken").asString();
             JsonNode webhook = send(port, "POST", "/api/v1/orgs/" + org + "/webhooks", token,
-                    Map.of("url", "http://127.0.0.1:47809/crash", "events", java.util.List.of("project.created")), 201);
+                    Map.of("url", "http://127.0.0.1:27809/crash", "events", java.util.List.of("project.created")), 201);
             secret = webhook.get("secret").asString();
             webhookId = webhook.get("id").asString();
             projectId = send(port, "POST", "/api/v1/orgs/" + org + "/projects", token, Map.of("name", "Before the crash"), 201)
@@ -64,7 +64,7 @@ class WebhookCrashTest {
             first.waitFor();
         }
 
-        try (WebhookReceiver receiver = WebhookReceiver.on(47809)) {
+        try (WebhookReceiver receiver = WebhookReceiver.on(27809)) {
             Process second = launch(dataDir, "second", "250ms");
             try {
                 int port = awaitHealthy(second, dataDir.resolve("second.log"));
@@ -109,7 +109,7 @@ class WebhookCrashTest {
     }
 
     private static Process launch(Path dataDir, String name, String pollInterval) throws IOException {
-        // The test configuration on the class path lets egress reach 127.0.0.1:47801-47810 and stills the worker; this sets it.
+        // The test configuration on the class path lets egress reach 127.0.0.1:27801-27810 and stills the worker; this sets it.
         return ChildBulwark.launch(dataDir, dataDir.resolve(name + ".log"), Map.of("BULWARK_WEBHOOKS_POLL_INTERVAL", pollInterval));
     }
 

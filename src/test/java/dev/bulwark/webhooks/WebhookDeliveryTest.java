@@ -50,7 +50,7 @@ class WebhookDeliveryTest extends WebhookTestSupport {
 
     @Test
     void aDeliveryIsSignedAsStandardWebhooksAndCarriesTheEventsFactsButNoPersonalData() throws Exception {
-        try (WebhookReceiver receiver = WebhookReceiver.on(47801)) {
+        try (WebhookReceiver receiver = WebhookReceiver.on(27801)) {
             Tenant tenant = newTenant();
             Registered webhook = register(tenant, receiver.url(), "contact.created");
             HttpResponse<String> contact = call("POST", "/api/v1/orgs/" + tenant.id() + "/contacts", tenant.owner(),
@@ -99,7 +99,7 @@ class WebhookDeliveryTest extends WebhookTestSupport {
 
     @Test
     void anOcsfWebhookGetsTheEventAsOcsfMapsItSigned() throws Exception {
-        try (WebhookReceiver receiver = WebhookReceiver.on(47801)) {
+        try (WebhookReceiver receiver = WebhookReceiver.on(27801)) {
             Tenant tenant = newTenant();
             HttpResponse<String> created = call("POST", webhooks(tenant), tenant.owner(),
                     "{\"url\":\"" + receiver.url() + "\",\"events\":[\"contact.created\"],\"format\":\"ocsf\"}");
@@ -131,7 +131,7 @@ class WebhookDeliveryTest extends WebhookTestSupport {
 
     @Test
     void eventsOfAnotherOrganisationAreNeverDeliveredToThisOnesWebhooks() {
-        try (WebhookReceiver receiver = WebhookReceiver.on(47808)) {
+        try (WebhookReceiver receiver = WebhookReceiver.on(27808)) {
             Tenant mine = newTenant();
             Tenant theirs = newTenant();
             Registered own = register(mine, receiver.url(), "*");
@@ -149,7 +149,7 @@ class WebhookDeliveryTest extends WebhookTestSupport {
 
     @Test
     void duringARotationBothSecretsVerifyAndADayLaterOnlyTheNewOneSigns() throws Exception {
-        try (WebhookReceiver receiver = WebhookReceiver.on(47802)) {
+        try (WebhookReceiver receiver = WebhookReceiver.on(27802)) {
             Tenant tenant = newTenant();
             Registered webhook = register(tenant, receiver.url(), "project.created");
             HttpResponse<String> rotated = call("POST", webhooks(tenant) + "/" + webhook.id() + "/rotate-secret", tenant.owner(), null);
@@ -182,7 +182,7 @@ class WebhookDeliveryTest extends WebhookTestSupport {
 
     @Test
     void aFailedAttemptIsRecordedAndRetriedUnderTheSameWebhookIdAndARedirectIsNotFollowed() throws Exception {
-        try (WebhookReceiver receiver = WebhookReceiver.on(47803).answering(500)) {
+        try (WebhookReceiver receiver = WebhookReceiver.on(27803).answering(500)) {
             Tenant tenant = newTenant();
             Registered webhook = register(tenant, receiver.url(), "project.created");
             createProject(tenant);
@@ -229,8 +229,8 @@ class WebhookDeliveryTest extends WebhookTestSupport {
 
     @Test
     void aSlowOrHugeAnswerIsAFailedAttemptAndIsRetried() {
-        try (WebhookReceiver slow = WebhookReceiver.on(47804).after(Duration.ofSeconds(6));
-             WebhookReceiver huge = WebhookReceiver.on(47805).withBodyOf(10 * 1024 * 1024).answering(200)) {
+        try (WebhookReceiver slow = WebhookReceiver.on(27804).after(Duration.ofSeconds(6));
+             WebhookReceiver huge = WebhookReceiver.on(27805).withBodyOf(10 * 1024 * 1024).answering(200)) {
             Tenant tenant = newTenant();
             Registered slowHook = register(tenant, slow.url(), "project.created");
             Registered hugeHook = register(tenant, huge.url(), "project.created");
@@ -255,7 +255,7 @@ class WebhookDeliveryTest extends WebhookTestSupport {
 
     @Test
     void aRolledBackActionDeliversNothingAndACommittedOneIsDelivered() {
-        try (WebhookReceiver receiver = WebhookReceiver.on(47806)) {
+        try (WebhookReceiver receiver = WebhookReceiver.on(27806)) {
             Tenant tenant = newTenant();
             Registered webhook = register(tenant, receiver.url(), "retention.purged");
             UUID[] rolledBack = new UUID[1];
@@ -280,7 +280,7 @@ class WebhookDeliveryTest extends WebhookTestSupport {
 
     @Test
     void aWebhookWhoseAttemptsFailForFiveDaysIsDisabled() {
-        try (WebhookReceiver receiver = WebhookReceiver.on(47807).answering(500)) {
+        try (WebhookReceiver receiver = WebhookReceiver.on(27807).answering(500)) {
             Tenant tenant = newTenant();
             Registered webhook = register(tenant, receiver.url(), "project.created");
             createProject(tenant);

@@ -20,7 +20,7 @@ import com.sun.net.httpserver.HttpServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A webhook receiver on loopback, on one of the ports the test configuration lets egress reach (127.0.0.1:47801…47810):
+ * A webhook receiver on loopback, on one of the ports the test configuration lets egress reach (127.0.0.1:27801…27810):
  * records every request it gets, and answers as the test tells it (a status, after a delay, with a body of a size).
  */
 final class WebhookReceiver implements AutoCloseable {

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebhooksApiTest extends WebhookTestSupport {
 
     /** Nobody listens here in the suite: deliveries to it fail, and no other test's receiver gets them. */
-    private static final String RECEIVER = "http://127.0.0.1:47810/hook";
+    private static final String RECEIVER = "http://127.0.0.1:27810/hook";
 
     @Test
     void registeredWebhookIsReadChangedRotatedAndDeletedAndItsSecretIsShownOnlyTwice(CapturedOutput output) throws Exception {
@@ -78,7 +78,7 @@ class WebhooksApiTest extends WebhookTestSupport {
             assertThat(events.getFirst().get("entity_id")).isEqualTo(id);
         }
         assertThat(auditEvents(tenant.id(), "webhook.created").getFirst().get("after").toString())
-                .contains("http://127.0.0.1:47810");
+                .contains("http://127.0.0.1:27810");
         assertThat(output.getAll()).doesNotContain(secret.substring(6)).doesNotContain(fresh.substring(6));
 
         assertThat(call("DELETE", webhooks(tenant) + "/" + id, tenant.owner(), null).statusCode()).isEqualTo(204);
@@ -100,8 +100,8 @@ class WebhooksApiTest extends WebhookTestSupport {
         refusals.put("", "validation-failed");
         refusals.put("http://127.0.0.1:80/", "destination-not-allowed");
         refusals.put("http://169.254.169.254/latest/meta-data/", "destination-not-allowed");
-        refusals.put("http://10.0.0.1:47801/", "destination-not-allowed");
-        refusals.put("http://[::1]:47801/", "destination-not-allowed");
+        refusals.put("http://10.0.0.1:27801/", "destination-not-allowed");
+        refusals.put("http://[::1]:27801/", "destination-not-allowed");
         refusals.put("ftp://example.com/", "destination-not-allowed");
         for (Map.Entry<String, String> refused : refusals.entrySet()) {
             String url = json.writeValueAsString(refused.getKey());
@@ -196,7 +196,7 @@ class WebhooksApiTest extends WebhookTestSupport {
         assertThat(call("POST", webhooks(tenant) + "/" + webhook.id() + "/rotate-secret", null, null, bearer).statusCode())
                 .isEqualTo(403);
         // A key may switch a webhook off, never point it elsewhere.
-        assertThat(call("PATCH", webhooks(tenant) + "/" + webhook.id(), null, "{\"url\":\"http://127.0.0.1:47810/elsewhere\"}", typed)
+        assertThat(call("PATCH", webhooks(tenant) + "/" + webhook.id(), null, "{\"url\":\"http://127.0.0.1:27810/elsewhere\"}", typed)
                 .statusCode()).isEqualTo(403);
         assertThat(call("PATCH", webhooks(tenant) + "/" + webhook.id(), null, "{\"enabled\":false}", typed).statusCode())
                 .isEqualTo(200);

@@ -44,8 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AiAdmissionCacheTest extends IntegrationTest {
 
-    /** stub-openai's port in the test configuration (docs/ai-gateway.md; 47808-47810 are the gateway tests'). */
-    private static final int STUB_PORT = 47808;
+    /** stub-openai's port in the test configuration (docs/ai-gateway.md; 27808-27810 are the gateway tests'). */
+    private static final int STUB_PORT = 27808;
     private static final String PLATFORM_KEY = "platform-openai-key-0001";
 
     private static HttpServer stub;

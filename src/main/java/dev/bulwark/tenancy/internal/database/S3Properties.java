@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The optional copy of every base backup and archived WAL segment to S3-compatible storage (docs/backups.md).
  *
  * @param endpoint  the service's base URL, path-style ({@code https://s3.eu-central-1.amazonaws.com},
- *                  {@code http://127.0.0.1:47813}); empty: no copy
+ *                  {@code http://127.0.0.1:27813}); empty: no copy
  * @param bucket    the bucket, which must exist
  * @param region    the signing region (SigV4); {@code us-east-1} by default
  * @param accessKey the access key id

@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The copy of backups and archived WAL to S3 against a real S3 server (s3proxy, in memory, checking SigV4) on
- * 127.0.0.1:47813, which the test configuration's egress allow list names: a base backup is copied file by file (each
+ * 127.0.0.1:27813, which the test configuration's egress allow list names: a base backup is copied file by file (each
  * object's SHA-256 the manifest's), the archive's segments are copied (each object equal to its file), a restore from
  * the copy alone brings back what was written before and after the backup, a wrong secret key fails loudly (a log line,
  * {@code backup.fresh} failing with the reason for operators) and no secret is ever logged.
@@ -60,7 +60,7 @@ class S3CopyTest {
     private static final String ACCESS = "bulwark-test-access";
     private static final String SECRET = "S3cret-Never-Logged-7f3a9c";
     private static final String WRONG = "Wr0ng-Secret-Never-Logged-51b2";
-    private static final String ENDPOINT = "http://127.0.0.1:47813";
+    private static final String ENDPOINT = "http://127.0.0.1:27813";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 

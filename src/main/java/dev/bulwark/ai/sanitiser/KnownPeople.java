@@ -20,19 +20,67 @@ public final class KnownPeople {
 
     static final byte NAME = 1;
     static final byte EMAIL = 2;
-    private static final KnownPeople NONE = new KnownPeople();
+    private static final KnownPeople NONE = new KnownPeople(new Builder());
 
     /** Children of the root for ASCII characters (0: none); other characters go through {@link #rootOther}. */
     private final int[] rootAscii = new int[128];
     private final Map<Character, Integer> rootOther = new HashMap<>();
-    /** Node n's children: sorted labels and their nodes. Node 0 is the root (its children are above). */
-    private char[][] labels = new char[16][];
-    private int[][] children = new int[16][];
-    private byte[] terminal = new byte[16];
-    private int nodes = 1;
-    private int patterns;
+    /**
+     * The trie, flat: node n's children are {@code edgeTarget[e]} for e in {@code edgeStart[n] .. edgeStart[n + 1])},
+     * with sorted labels {@code edgeLabel[e]}. Nodes are numbered in depth-first order, so a name's characters are
+     * adjacent in every array and a walk reads memory in order: one object per node, as it was built, scattered the
+     * walk over the heap, and in the gateway, where a request's other work empties the caches between prompts, each
+     * step was a cache miss. Node 0 is the root (its children are above).
+     */
+    private final int[] edgeStart;
+    private final char[] edgeLabel;
+    private final int[] edgeTarget;
+    private final byte[] terminal;
+    private final int patterns;
 
-    private KnownPeople() {
+    private KnownPeople(Builder built) {
+        int nodes = built.nodes;
+        int edges = nodes - 1;
+        // Depth-first order, first label first: a node's first child is numbered right after it.
+        int[] renumbered = new int[nodes];
+        int[] byNew = new int[nodes];
+        int[] stack = new int[nodes];
+        int top = 0;
+        int next = 0;
+        stack[top++] = 0;
+        while (top > 0) {
+            int old = stack[--top];
+            renumbered[old] = next;
+            byNew[next++] = old;
+            int[] kids = built.children[old];
+            for (int i = kids.length - 1; i >= 0; i--) {
+                stack[top++] = kids[i];
+            }
+        }
+        this.edgeStart = new int[nodes + 1];
+        this.edgeLabel = new char[edges];
+        this.edgeTarget = new int[edges];
+        this.terminal = new byte[nodes];
+        int e = 0;
+        for (int n = 0; n < nodes; n++) {
+            int old = byNew[n];
+            edgeStart[n] = e;
+            terminal[n] = built.terminal[old];
+            for (int i = 0; i < built.labels[old].length; i++) {
+                edgeLabel[e] = built.labels[old][i];
+                edgeTarget[e] = renumbered[built.children[old][i]];
+                if (n == 0) {
+                    if (edgeLabel[e] < 128) {
+                        rootAscii[edgeLabel[e]] = edgeTarget[e];
+                    } else {
+                        rootOther.put(edgeLabel[e], edgeTarget[e]);
+                    }
+                }
+                e++;
+            }
+        }
+        edgeStart[nodes] = e;
+        this.patterns = built.patterns;
     }
 
     /**
@@ -40,7 +88,7 @@ public final class KnownPeople {
      * an {@code @} are ignored (they would match ordinary words).
      */
     public static KnownPeople of(Collection<String> names, Collection<String> emails) {
-        KnownPeople people = new KnownPeople();
+        Builder people = new Builder();
         for (String name : names == null ? java.util.List.<String>of() : names) {
             String normalised = normaliseName(name);
             if (normalised != null) {
@@ -56,7 +104,7 @@ public final class KnownPeople {
                 }
             }
         }
-        return people.patterns == 0 ? NONE : people;
+        return people.patterns == 0 ? NONE : new KnownPeople(people);
     }
 
     /** No contacts: matches nothing. */
@@ -90,58 +138,65 @@ public final class KnownPeople {
         return b.toString();
     }
 
-    private void insert(String pattern, byte kind) {
-        int node = 0;
-        for (int i = 0; i < pattern.length(); i++) {
-            char c = pattern.charAt(i);
-            int next = child(node, c);
-            if (next == 0) {
-                next = newNode();
-                link(node, c, next);
-            }
-            node = next;
-        }
-        if (terminal[node] == 0) {
-            patterns++;
-        }
-        // A string that is both a contact's name and a contact's address is an address.
-        terminal[node] = (byte) Math.max(terminal[node], kind);
-    }
+    /** The trie as it is built: a node's sorted labels and children in arrays of its own. */
+    private static final class Builder {
+        private char[][] labels = new char[16][];
+        private int[][] children = new int[16][];
+        private byte[] terminal = new byte[16];
+        private int nodes;
+        private int patterns;
 
-    private int newNode() {
-        if (nodes == terminal.length) {
-            int size = nodes * 2;
-            labels = Arrays.copyOf(labels, size);
-            children = Arrays.copyOf(children, size);
-            terminal = Arrays.copyOf(terminal, size);
+        Builder() {
+            newNode();
         }
-        labels[nodes] = new char[0];
-        children[nodes] = new int[0];
-        return nodes++;
-    }
 
-    private void link(int node, char c, int next) {
-        if (node == 0) {
-            if (c < 128) {
-                rootAscii[c] = next;
-            } else {
-                rootOther.put(c, next);
+        void insert(String pattern, byte kind) {
+            int node = 0;
+            for (int i = 0; i < pattern.length(); i++) {
+                char c = pattern.charAt(i);
+                int at = Arrays.binarySearch(labels[node], c);
+                int next;
+                if (at >= 0) {
+                    next = children[node][at];
+                } else {
+                    next = newNode();
+                    link(node, -(at + 1), c, next);
+                }
+                node = next;
             }
-            return;
+            if (terminal[node] == 0) {
+                patterns++;
+            }
+            // A string that is both a contact's name and a contact's address is an address.
+            terminal[node] = (byte) Math.max(terminal[node], kind);
         }
-        char[] l = labels[node];
-        int[] k = children[node];
-        int at = -(Arrays.binarySearch(l, c) + 1);
-        char[] nl = new char[l.length + 1];
-        int[] nk = new int[k.length + 1];
-        System.arraycopy(l, 0, nl, 0, at);
-        System.arraycopy(k, 0, nk, 0, at);
-        nl[at] = c;
-        nk[at] = next;
-        System.arraycopy(l, at, nl, at + 1, l.length - at);
-        System.arraycopy(k, at, nk, at + 1, k.length - at);
-        labels[node] = nl;
-        children[node] = nk;
+
+        private int newNode() {
+            if (nodes == terminal.length) {
+                int size = nodes * 2;
+                labels = Arrays.copyOf(labels, size);
+                children = Arrays.copyOf(children, size);
+                terminal = Arrays.copyOf(terminal, size);
+            }
+            labels[nodes] = new char[0];
+            children[nodes] = new int[0];
+            return nodes++;
+        }
+
+        private void link(int node, int at, char c, int next) {
+            char[] l = labels[node];
+            int[] k = children[node];
+            char[] nl = new char[l.length + 1];
+            int[] nk = new int[k.length + 1];
+            System.arraycopy(l, 0, nl, 0, at);
+            System.arraycopy(k, 0, nk, 0, at);
+            nl[at] = c;
+            nk[at] = next;
+            System.arraycopy(l, at, nl, at + 1, l.length - at);
+            System.arraycopy(k, at, nk, at + 1, k.length - at);
+            labels[node] = nl;
+            children[node] = nk;
+        }
     }
 
     private int child(int node, char c) {
@@ -152,17 +207,18 @@ public final class KnownPeople {
             Integer next = rootOther.get(c);
             return next == null ? 0 : next;
         }
-        char[] l = labels[node];
-        if (l.length < 8) {
-            for (int i = 0; i < l.length; i++) {
-                if (l[i] == c) {
-                    return children[node][i];
+        int from = edgeStart[node];
+        int to = edgeStart[node + 1];
+        if (to - from < 8) {
+            for (int e = from; e < to; e++) {
+                if (edgeLabel[e] == c) {
+                    return edgeTarget[e];
                 }
             }
             return 0;
         }
-        int at = Arrays.binarySearch(l, c);
-        return at < 0 ? 0 : children[node][at];
+        int at = Arrays.binarySearch(edgeLabel, from, to, c);
+        return at < 0 ? 0 : edgeTarget[at];
     }
 
     /** Whether some name or address starts with this (folded) character: the cheap test before a walk. */

@@ -1,10 +1,17 @@
 package dev.bulwark.ai.sanitiser;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonemetadata.PhoneMetadata;
+import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
+import com.google.i18n.phonenumbers.metadata.source.MetadataSource;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 
 /**
@@ -21,6 +28,13 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 final class PhoneRule implements Rule {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    /** The numbering plans {@link #UTIL} reads (the same bundled files), where their national prefixes can be read. */
+    private static final MetadataSource PLANS = DefaultMetadataDependenciesProvider.getInstance().getPhoneNumberMetadataSource();
+    /**
+     * Per country calling code seen so far, the pattern of the national prefix its main region strips when parsing
+     * (empty when it strips none). Numbers that are no calling code are not kept.
+     */
+    private static final Map<Integer, Optional<Pattern>> NATIONAL_PREFIXES = new ConcurrentHashMap<>();
     private static final int MAX_DIGITS = 17;
     private static final int MAX_NATIONAL_DIGITS = 13;
     /** Words that make a bare run of digits a phone number. */
@@ -191,7 +205,10 @@ final class PhoneRule implements Rule {
                 continue;
             }
             try {
-                PhoneNumber number = UTIL.parse(candidate, region);
+                PhoneNumber number = national ? null : withoutParsing(candidate);
+                if (number == null) {
+                    number = UTIL.parse(candidate, region);
+                }
                 if (UTIL.isValidNumber(number)) {
                     scan.add(start, end, Kind.PHONE, UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
                     return end;
@@ -201,6 +218,69 @@ final class PhoneRule implements Rule {
             }
         }
         return -1;
+    }
+
+    /**
+     * An international candidate ({@code +}, digits, and the separators {@link #candidate} allows) read as
+     * libphonenumber's {@code parse(candidate, "ZZ")} reads it, without its parsing, or null when parsing could read it
+     * otherwise, so {@code parse} decides.
+     *
+     * <p>Hand-written because parsing is most of what the phone rule costs (about 7 µs of a valid number's 10 on this
+     * machine: it checks the text's shape, looks for extensions and normalises with regular expressions, none of which
+     * can change a candidate made of ASCII digits and separators). What is left of it, for a number starting with
+     * {@code +}: the country calling code is the first one to three digits that are one (calling codes are
+     * prefix-free); the rest is the national significant number, unless the code's main region would strip a national
+     * prefix from it or it starts with 0 (kept as an Italian leading zero). Those two cases go to {@code parse}.
+     * {@code PhoneRuleTest} checks the result equals {@code parse}'s over every region's example numbers and random
+     * digits after every calling code.
+     */
+    static PhoneNumber withoutParsing(String candidate) {
+        char[] digits = new char[MAX_DIGITS];
+        int count = 0;
+        if (candidate.isEmpty() || candidate.charAt(0) != '+') {
+            return null;
+        }
+        for (int i = 1; i < candidate.length(); i++) {
+            char c = candidate.charAt(i);
+            if (Chars.digit(c)) {
+                if (count == digits.length) {
+                    return null;
+                }
+                digits[count++] = c;
+            } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') {
+                return null;
+            }
+        }
+        if (count == 0 || digits[0] == '0') {
+            return null;
+        }
+        int code = 0;
+        for (int length = 1; length <= 3 && length < count; length++) {
+            code = code * 10 + (digits[length - 1] - '0');
+            Optional<Pattern> prefix = NATIONAL_PREFIXES.computeIfAbsent(code, PhoneRule::nationalPrefix);
+            if (prefix == null) {
+                continue;
+            }
+            String significant = new String(digits, length, count - length);
+            if (significant.length() < 2 || significant.charAt(0) == '0'
+                    || prefix.isPresent() && prefix.get().matcher(significant).lookingAt()) {
+                return null;
+            }
+            return new PhoneNumber().setCountryCode(code).setNationalNumber(Long.parseLong(significant));
+        }
+        return null;
+    }
+
+    /** The national prefix pattern of the calling code's main region: empty for none, null when no such code. */
+    private static Optional<Pattern> nationalPrefix(int code) {
+        String region = UTIL.getRegionCodeForCountryCode(code);
+        if ("ZZ".equals(region)) {
+            return null;
+        }
+        PhoneMetadata metadata = PhoneNumberUtil.REGION_CODE_FOR_NON_GEO_ENTITY.equals(region)
+                ? PLANS.getMetadataForNonGeographicalRegion(code) : PLANS.getMetadataForRegion(region);
+        String prefix = metadata == null ? "" : metadata.getNationalPrefixForParsing();
+        return prefix.isEmpty() ? Optional.empty() : Optional.of(Pattern.compile(prefix));
     }
 
     /**

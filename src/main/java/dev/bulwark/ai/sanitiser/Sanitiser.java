@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,9 +134,13 @@ public final class Sanitiser {
 
         private final KnownPeople people;
         private final String region;
-        private final Map<Kind, Map<String, Integer>> numbers = new EnumMap<>(Kind.class);
-        /** Placeholder → original, for the restorable kinds only. */
-        private final Map<String, String> originals = new ConcurrentHashMap<>();
+        /** Per kind, a finding's key → its placeholder. */
+        private final Map<Kind, Map<String, String>> placeholders = new EnumMap<>(Kind.class);
+        /**
+         * Placeholder → original, for the restorable kinds only; guarded by this session's lock, which restorers take
+         * through {@link #original} (a concurrent map cost a fifth of sanitising a prompt with a hundred findings).
+         */
+        private final Map<String, String> originals = new HashMap<>();
         private final Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
 
         CallSession(KnownPeople people, String region) {
@@ -174,11 +178,15 @@ public final class Sanitiser {
                     out.append("[SECRET]");
                     continue;
                 }
-                Map<String, Integer> ofKind = numbers.computeIfAbsent(kind, k -> new HashMap<>());
-                int n = ofKind.computeIfAbsent(f.key(), k -> ofKind.size() + 1);
-                String placeholder = "[" + kind.tag + "_" + n + "]";
-                if (kind.restorable) {
-                    originals.putIfAbsent(placeholder, text.substring(f.start(), f.end()));
+                Map<String, String> ofKind = placeholders.computeIfAbsent(kind, k -> new HashMap<>());
+                String placeholder = ofKind.get(f.key());
+                if (placeholder == null) {
+                    // A new one: numbered in order of appearance, and its first spelling is what comes back.
+                    placeholder = "[" + kind.tag + "_" + (ofKind.size() + 1) + "]";
+                    ofKind.put(f.key(), placeholder);
+                    if (kind.restorable) {
+                        originals.put(placeholder, text.substring(f.start(), f.end()));
+                    }
                 }
                 out.append(placeholder);
             }
@@ -204,9 +212,14 @@ public final class Sanitiser {
             return restorer.feed(output) + restorer.finish();
         }
 
+        /** The original a placeholder stands for, or the placeholder itself when this session issued no such one. */
+        private synchronized String original(String placeholder) {
+            return originals.getOrDefault(placeholder, placeholder);
+        }
+
         @Override
         public Restorer restorer() {
-            return new StreamRestorer(originals);
+            return new StreamRestorer(this::original);
         }
     }
 
@@ -217,10 +230,10 @@ public final class Sanitiser {
      */
     private static final class StreamRestorer implements Restorer {
 
-        private final Map<String, String> originals;
+        private final UnaryOperator<String> originals;
         private final StringBuilder pending = new StringBuilder();
 
-        StreamRestorer(Map<String, String> originals) {
+        StreamRestorer(UnaryOperator<String> originals) {
             this.originals = originals;
         }
 
@@ -261,7 +274,7 @@ public final class Sanitiser {
                         out.append(Placeholders.OPEN).append(pending, j + 1, m);
                     } else {
                         String token = pending.substring(j, m);
-                        out.append(originals.getOrDefault(token, token));
+                        out.append(originals.apply(token));
                     }
                     i = m;
                 } else {

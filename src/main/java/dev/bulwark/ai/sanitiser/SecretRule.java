@@ -33,42 +33,72 @@ final class SecretRule implements Rule {
             "********", "[secret]", "your_password", "your-password", "placeholder", "notset", "not_set", "provided");
 
     private final Def[] defs;
-    /** The keyword trie over folded ASCII: next[node * 128 + c], 0 for none; node 0 is the root. */
-    private final int[] next;
-    /** The patterns whose keyword ends at a node. */
-    private final int[][] accepts;
+    /**
+     * The keyword trie, kept small so that it stays in the processor's caches between prompts: {@code classes} numbers
+     * the characters that occur in keywords (folded ASCII, 0 for any other), {@code next[node * width + class]} is the
+     * next node (0 for none; node 0 is the root). With 128-wide rows of ints it took about 290 KB and a walk from a
+     * token start touched a fresh 512-byte row at every step; here a row is {@code width} chars (36 for the standard
+     * rules, about 40 KB in all).
+     */
+    private final char[] classes = new char[128];
+    private final int width;
+    private final char[] next;
+    /** The patterns whose keyword ends at node {@code n}: {@code accepted[acceptFrom[n] .. acceptFrom[n + 1])}. */
+    private final int[] acceptFrom;
+    private final int[] accepted;
 
     SecretRule(List<Def> defs) {
         this.defs = defs.toArray(new Def[0]);
+        int kinds = 1;
+        for (Def def : this.defs) {
+            for (String keyword : def.keywords()) {
+                for (char c : keyword.toCharArray()) {
+                    if (c >= 128 || Chars.fold(c) != c) {
+                        throw new IllegalArgumentException("keywords are lower-case ASCII: " + def.id());
+                    }
+                    if (classes[c] == 0) {
+                        classes[c] = (char) kinds++;
+                    }
+                }
+            }
+        }
+        this.width = kinds;
         List<int[]> rows = new ArrayList<>();
         List<List<Integer>> acc = new ArrayList<>();
-        rows.add(new int[128]);
+        rows.add(new int[width]);
         acc.add(new ArrayList<>());
         for (int d = 0; d < this.defs.length; d++) {
             for (String keyword : this.defs[d].keywords()) {
                 int node = 0;
                 for (char c : keyword.toCharArray()) {
-                    if (c >= 128 || Chars.fold(c) != c) {
-                        throw new IllegalArgumentException("keywords are lower-case ASCII: " + this.defs[d].id());
-                    }
-                    if (rows.get(node)[c] == 0) {
-                        rows.add(new int[128]);
+                    int k = classes[c];
+                    if (rows.get(node)[k] == 0) {
+                        rows.add(new int[width]);
                         acc.add(new ArrayList<>());
-                        rows.get(node)[c] = rows.size() - 1;
+                        rows.get(node)[k] = rows.size() - 1;
                     }
-                    node = rows.get(node)[c];
+                    node = rows.get(node)[k];
                 }
                 if (!acc.get(node).contains(d)) {
                     acc.get(node).add(d);
                 }
             }
         }
-        this.next = new int[rows.size() * 128];
-        this.accepts = new int[rows.size()][];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i), 0, next, i * 128, 128);
-            accepts[i] = acc.get(i).stream().mapToInt(Integer::intValue).toArray();
+        if (rows.size() > Character.MAX_VALUE) {
+            throw new IllegalArgumentException("too many keywords for the trie: " + rows.size() + " nodes");
         }
+        this.next = new char[rows.size() * width];
+        this.acceptFrom = new int[rows.size() + 1];
+        List<Integer> flat = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            for (int k = 0; k < width; k++) {
+                next[i * width + k] = (char) rows.get(i)[k];
+            }
+            acceptFrom[i] = flat.size();
+            flat.addAll(acc.get(i));
+        }
+        acceptFrom[rows.size()] = flat.size();
+        this.accepted = flat.stream().mapToInt(Integer::intValue).toArray();
     }
 
     @Override
@@ -83,7 +113,7 @@ final class SecretRule implements Rule {
         for (int s = 0; s < count; s++) {
             int i = starts[s];
             char c = text.charAt(i);
-            if (c < 128 && next[Chars.fold(c)] != 0) {
+            if (c < 128 && next[classes[Chars.fold(c)]] != 0) {
                 scan.tick();
                 int node = 0;
                 for (int j = i; j < n; j++) {
@@ -91,11 +121,12 @@ final class SecretRule implements Rule {
                     if (k >= 128) {
                         break;
                     }
-                    node = next[node * 128 + Chars.fold(k)];
+                    node = next[node * width + classes[Chars.fold(k)]];
                     if (node == 0) {
                         break;
                     }
-                    for (int d : accepts[node]) {
+                    for (int a = acceptFrom[node], last = acceptFrom[node + 1]; a < last; a++) {
+                        int d = accepted[a];
                         if (tried[d] != i) {
                             tried[d] = i;
                             match(scan, chars, defs[d], i);

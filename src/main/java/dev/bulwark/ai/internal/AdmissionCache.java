@@ -1,11 +1,7 @@
 package dev.bulwark.ai.internal;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -13,10 +9,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.bulwark.shared.AfterCommit;
 import dev.bulwark.tenancy.DedicatedConnections;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.bulwark.tenancy.NotificationListener;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
@@ -35,8 +28,8 @@ import org.springframework.stereotype.Component;
  * stored after the change was heard. An entry also expires {@link #TTL} after it was loaded, which bounds the damage
  * of a notification lost in a way the listener could not see.
  * <p>
- * Hand-written: Caffeine holds the entries; no library pairs a cache with PostgreSQL notifications (the same pattern
- * as the identity module's verified tokens).
+ * Hand-written: Caffeine holds the entries and {@link NotificationListener} listens (as for the identity module's
+ * verified tokens); no library pairs a cache with PostgreSQL notifications.
  */
 @Component
 class AdmissionCache implements InitializingBean, DisposableBean {
@@ -47,9 +40,6 @@ class AdmissionCache implements InitializingBean, DisposableBean {
     static final Duration TTL = Duration.ofSeconds(60);
     /** The most (organisation, provider) pairs kept. */
     private static final int MAX_ENTRIES = 100_000;
-    /** How long the listener waits for a notification before it checks that its connection is still alive. */
-    private static final int POLL_MILLIS = 5_000;
-    private static final Logger log = LoggerFactory.getLogger(AdmissionCache.class);
 
     record Key(UUID org, String provider) {
     }
@@ -62,12 +52,7 @@ class AdmissionCache implements InitializingBean, DisposableBean {
             .build();
     /** Bumped by every invalidation (and before each drop of entries): a load that overlapped one is not kept. */
     private final AtomicLong generation = new AtomicLong();
-    /** Bumped each time the listener stops listening, for tests that wait for a loss to be seen. */
-    private final AtomicLong losses = new AtomicLong();
-    private volatile boolean listening;
-    private volatile boolean running = true;
-    private volatile Connection current;
-    private Thread listener;
+    private volatile NotificationListener listener;
 
     AdmissionCache(DedicatedConnections connections) {
         this.connections = connections;
@@ -79,7 +64,7 @@ class AdmissionCache implements InitializingBean, DisposableBean {
      */
     AiPolicies.Admission get(UUID org, String provider, Supplier<AiPolicies.Admission> load) {
         Key key = new Key(org, provider);
-        if (listening) {
+        if (listening()) {
             AiPolicies.Admission kept = cache.getIfPresent(key);
             if (kept != null) {
                 return kept;
@@ -87,7 +72,7 @@ class AdmissionCache implements InitializingBean, DisposableBean {
         }
         long before = generation.get();
         AiPolicies.Admission loaded = load.get();
-        if (listening && generation.get() == before) {
+        if (listening() && generation.get() == before) {
             cache.put(key, loaded);
             if (generation.get() != before) {
                 cache.invalidate(key); // an invalidation ran while storing: it may have missed this entry
@@ -116,101 +101,52 @@ class AdmissionCache implements InitializingBean, DisposableBean {
 
     /** Whether changes can be heard now (else every admission is read from the database). */
     boolean listening() {
-        return listening;
+        NotificationListener heard = listener;
+        return heard != null && heard.listening();
     }
 
     long hits() {
         return cache.stats().hitCount();
     }
 
+    /** How many times listening has stopped so far, for tests that wait for a loss to be seen. */
     long losses() {
-        return losses.get();
+        NotificationListener heard = listener;
+        return heard == null ? 0 : heard.losses();
     }
 
     @Override
     public void afterPropertiesSet() {
-        listener = Thread.ofVirtual().name("ai-admission-listener").start(this::listen);
-    }
+        listener = NotificationListener.start(connections, APPLICATION, CHANNEL, "The AI admission listener",
+                "admissions are read from the database", new NotificationListener.Handler() {
+                    @Override
+                    public void listening() {
+                        invalidateAll(); // whatever changed while nobody listened was not heard
+                    }
 
-    private void listen() {
-        while (running) {
-            try (Connection connection = connections.open(APPLICATION); Statement statement = connection.createStatement()) {
-                current = connection;
-                statement.execute("LISTEN " + CHANNEL);
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                invalidateAll(); // whatever changed while nobody listened was not heard
-                listening = true;
-                if (losses.get() > 0) {
-                    log.info("The AI admission listener is back; admissions are served from memory again");
-                }
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
-                    if (notifications == null || notifications.length == 0) {
-                        // Quiet: make sure the connection is still there (a dead one would never deliver anything).
-                        if (!connection.isValid(POLL_MILLIS / 1000)) {
-                            throw new SQLException("the listening connection no longer answers");
+                    @Override
+                    public void heard(String payload) {
+                        UUID org;
+                        try {
+                            org = UUID.fromString(payload);
+                        } catch (IllegalArgumentException e) {
+                            invalidateAll(); // '*' (a TRUNCATE), or anything unexpected: drop everything
+                            return;
                         }
-                        continue;
+                        invalidate(org);
                     }
-                    for (PGNotification notification : notifications) {
-                        heard(notification.getParameter());
+
+                    @Override
+                    public void stopped() {
+                        invalidateAll();
                     }
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (running && listening) {
-                    log.warn("The AI admission listener lost its connection; admissions are read from the database until it is back: {}",
-                            e.getMessage());
-                } else if (running) {
-                    // Still not connected (the database is down or restarting): said once already, when it was lost.
-                    log.debug("The AI admission listener cannot connect yet: {}", e.getMessage());
-                }
-            } finally {
-                current = null;
-                stoppedListening();
-            }
-            pause();
-        }
-    }
-
-    private void heard(String payload) {
-        UUID org;
-        try {
-            org = UUID.fromString(payload);
-        } catch (IllegalArgumentException e) {
-            invalidateAll(); // '*' (a TRUNCATE), or anything unexpected: drop everything
-            return;
-        }
-        invalidate(org);
-    }
-
-    private void stoppedListening() {
-        listening = false;
-        invalidateAll();
-        losses.incrementAndGet();
-    }
-
-    private void pause() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(running ? 500 : 0);
-        } catch (InterruptedException e) {
-            running = false;
-        }
+                });
     }
 
     @Override
     public void destroy() throws InterruptedException {
-        running = false;
         if (listener != null) {
-            listener.interrupt(); // a virtual thread blocked reading its socket is released by the interrupt
-            listener.join(3_000);
-        }
-        Connection connection = current;
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                log.debug("Closing the AI admission listener's connection: {}", e.getMessage());
-            }
+            listener.close();
         }
     }
 }

@@ -1,23 +1,15 @@
 package dev.bulwark.identity.internal;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.bulwark.tenancy.DedicatedConnections;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.bulwark.tenancy.NotificationListener;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -40,7 +32,6 @@ public class VerifiedTokens implements InitializingBean, DisposableBean {
     static final String CHANNEL = "bulwark_session_revoked";
     /** The listening connection's name in {@code pg_stat_activity}. */
     static final String APPLICATION = "bulwark-session-revocations";
-    private static final Logger log = LoggerFactory.getLogger(VerifiedTokens.class);
 
     /** A verified token, its user, and the instant it stops being valid without a new check. */
     record Entry(Jwt jwt, UUID userId, Instant validUntil) {
@@ -55,11 +46,9 @@ public class VerifiedTokens implements InitializingBean, DisposableBean {
             .build();
     // Bumped by every revocation heard: a verification that overlapped one is not cached.
     private final AtomicLong epoch = new AtomicLong();
-    private final AtomicBoolean listening = new AtomicBoolean(false);
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private final DedicatedConnections connections;
     private final JdbcClient jdbc;
-    private Thread listener;
+    private volatile NotificationListener listener;
 
     VerifiedTokens(DedicatedConnections connections, JdbcClient jdbc) {
         this.connections = connections;
@@ -68,7 +57,7 @@ public class VerifiedTokens implements InitializingBean, DisposableBean {
 
     /** A cached verification of {@code token}, valid now, or null. */
     Jwt lookup(String token) {
-        if (!listening.get()) {
+        if (!listening()) {
             return null;
         }
         Entry entry = cache.getIfPresent(token);
@@ -81,7 +70,7 @@ public class VerifiedTokens implements InitializingBean, DisposableBean {
 
     /** Remembers a verification that started at {@code epochBefore}, unless a revocation was heard since. */
     void remember(String token, Jwt jwt, UUID userId, Instant validUntil, long epochBefore) {
-        if (listening.get() && epoch.get() == epochBefore && Instant.now().isBefore(validUntil)) {
+        if (listening() && epoch.get() == epochBefore && Instant.now().isBefore(validUntil)) {
             cache.put(token, new Entry(jwt, userId, validUntil));
             if (epoch.get() != epochBefore) {
                 cache.invalidate(token); // a revocation arrived while storing
@@ -110,7 +99,8 @@ public class VerifiedTokens implements InitializingBean, DisposableBean {
 
     /** Whether revocations can be heard now (else the cache is bypassed). */
     boolean listening() {
-        return listening.get();
+        NotificationListener heard = listener;
+        return heard != null && heard.listening();
     }
 
     long hits() {
@@ -119,7 +109,7 @@ public class VerifiedTokens implements InitializingBean, DisposableBean {
 
     /** For tests: behave as if the listening connection had been lost. */
     void simulateListenerLoss() {
-        listenerLost();
+        listener.simulateLoss();
     }
 
     private void evictUser(UUID userId) {
@@ -127,62 +117,40 @@ public class VerifiedTokens implements InitializingBean, DisposableBean {
         cache.asMap().values().removeIf(e -> e.userId().equals(userId));
     }
 
-    private void listenerLost() {
-        listening.set(false);
-        epoch.incrementAndGet();
-        cache.invalidateAll();
-    }
-
     @Override
     public void afterPropertiesSet() {
-        listener = Thread.ofPlatform().daemon().name("session-revocation-listener").start(this::listen);
-    }
+        // Outside the pool: a listener holds its connection for good, which would take one from the requests.
+        listener = NotificationListener.start(connections, APPLICATION, CHANNEL, "The session revocation listener",
+                "tokens are verified against the database each time", new NotificationListener.Handler() {
+                    @Override
+                    public void listening() {
+                        cache.invalidateAll(); // anything missed while not listening is gone
+                    }
 
-    private void listen() {
-        while (running.get()) {
-            // Outside the pool: a listener holds its connection for good, which would take one from the requests.
-            try (Connection connection = connections.open(APPLICATION); Statement statement = connection.createStatement()) {
-                statement.execute("LISTEN " + CHANNEL);
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                cache.invalidateAll(); // anything missed while not listening is gone
-                listening.set(true);
-                while (running.get()) {
-                    PGNotification[] notifications = pg.getNotifications(1000);
-                    if (notifications != null) {
-                        for (PGNotification n : notifications) {
-                            evictUser(UUID.fromString(n.getParameter()));
+                    @Override
+                    public void heard(String payload) {
+                        UUID user;
+                        try {
+                            user = UUID.fromString(payload);
+                        } catch (IllegalArgumentException e) {
+                            stopped(); // not one of ours: drop everything rather than guess
+                            return;
                         }
+                        evictUser(user);
                     }
-                    if (!listening.get()) {
-                        break; // simulated loss: reconnect
-                    }
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (running.get()) {
-                    log.warn("Session revocation listener lost its connection; verified-token cache bypassed: {}", e.getMessage());
-                }
-            } finally {
-                listenerLost();
-            }
-            sleepQuietly();
-        }
-    }
 
-    private void sleepQuietly() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(running.get() ? 500 : 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running.set(false);
-        }
+                    @Override
+                    public void stopped() {
+                        epoch.incrementAndGet();
+                        cache.invalidateAll();
+                    }
+                });
     }
 
     @Override
     public void destroy() throws InterruptedException {
-        running.set(false);
         if (listener != null) {
-            listener.interrupt();
-            listener.join(3000);
+            listener.close();
         }
     }
 }

@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonemetadata.PhoneMetadata;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
 import com.google.i18n.phonenumbers.metadata.source.MetadataSource;
-import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 
 /**
  * Phone numbers, validated against the numbering plans by libphonenumber. Always: international numbers ({@code +} and

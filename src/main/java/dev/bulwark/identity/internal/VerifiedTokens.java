@@ -107,6 +107,12 @@ public class VerifiedTokens implements InitializingBean, DisposableBean {
         return cache.stats().hitCount();
     }
 
+    /** How many times listening has stopped so far (for tests). */
+    long losses() {
+        NotificationListener heard = listener;
+        return heard == null ? 0 : heard.losses();
+    }
+
     /** For tests: behave as if the listening connection had been lost. */
     void simulateListenerLoss() {
         listener.simulateLoss();
@@ -124,7 +130,10 @@ public class VerifiedTokens implements InitializingBean, DisposableBean {
                 "tokens are verified against the database each time", new NotificationListener.Handler() {
                     @Override
                     public void listening() {
-                        cache.invalidateAll(); // anything missed while not listening is gone
+                        // Anything missed while not listening is gone, and a verification that began before listening
+                        // resumed may have read a session that a revocation nobody heard has since ended: not kept.
+                        epoch.incrementAndGet();
+                        cache.invalidateAll();
                     }
 
                     @Override

@@ -100,6 +100,32 @@ class VerifiedTokensTest extends IntegrationTest {
         assertThat(get("/api/v1/me", bearer(tokens)).statusCode()).as("fail closed: verify again").isEqualTo(401);
     }
 
+    @Test
+    void aVerificationThatBeganWhileNotListeningIsNotKeptOnceListeningResumes() throws Exception {
+        awaitListening(verified);
+        long losses = verified.losses();
+        verified.simulateListenerLoss();
+        // Once the listener's own loop has seen the loss too, it waits 500 ms before reconnecting: a verification
+        // begins in that time, while revocations cannot be heard ...
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (verified.losses() < losses + 2 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(5);
+        }
+        long during = verified.epoch();
+        boolean wasDown = !verified.listening();
+        awaitListening(verified);
+        // ... and ends after listening resumed: a revocation may have been missed in between, so it is not kept.
+        UUID user = UUID.randomUUID();
+        org.springframework.security.oauth2.jwt.Jwt jwt = org.springframework.security.oauth2.jwt.Jwt.withTokenValue("t")
+                .header("alg", "ES256").subject(user.toString()).build();
+        verified.remember("token-begun-while-deaf", jwt, user, java.time.Instant.now().plusSeconds(60), during);
+        assertThat(wasDown).as("the verification began while the listener was down").isTrue();
+        assertThat(verified.lookup("token-begun-while-deaf")).isNull();
+        // One that begins now is kept, so the refusal above is the resumption's doing.
+        verified.remember("token-begun-while-listening", jwt, user, java.time.Instant.now().plusSeconds(60), verified.epoch());
+        assertThat(verified.lookup("token-begun-while-listening")).isNotNull();
+    }
+
     /** The listener reconnects within about a second after a (simulated) loss; waits up to 60 s on a busy machine. */
     private static void awaitListening(VerifiedTokens cache) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;

@@ -16,10 +16,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 
 import dev.bulwark.audit.web.AuditDeclarationCheck;
@@ -307,8 +309,16 @@ public abstract class IntegrationTest {
     }
 
     /**
-     * Every row of the organisation in every table with a tenant, read as the superuser (past row-level security), in
-     * a stable order: equal snapshots mean nothing of the organisation changed.
+     * The platform's own bookkeeping about an organisation, written by background work at any moment (the audit
+     * checkpointer, the trust center's sweeps): not the organisation's data, so left out of {@link #tenantRows}, or a
+     * sweep that happens to pass between two snapshots would look like a change a refused request made.
+     */
+    private static final Set<String> BACKGROUND_BOOKKEEPING = Set.of(
+            "audit_checkpointed", "trust_recent", "trust_sweeps");
+
+    /**
+     * Every row of the organisation in every table with a tenant (but {@link #BACKGROUND_BOOKKEEPING}), read as the
+     * superuser (past row-level security), in a stable order: equal snapshots mean nothing of the organisation changed.
      */
     public static List<String> tenantRows(UUID org) {
         List<String> rows = new ArrayList<>();
@@ -317,7 +327,12 @@ public abstract class IntegrationTest {
                      SELECT table_name FROM information_schema.columns
                      WHERE table_schema = 'bulwark' AND column_name = 'tenant_id' ORDER BY table_name""");
              ResultSet names = tables.executeQuery()) {
+            Set<String> left = new HashSet<>();
             while (names.next()) {
+                if (BACKGROUND_BOOKKEEPING.contains(names.getString(1))) {
+                    left.add(names.getString(1));
+                    continue;
+                }
                 // Table names come from the catalogue, never from input.
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT t::text FROM bulwark." + names.getString(1) + " t WHERE tenant_id = ? ORDER BY 1")) {
@@ -328,6 +343,10 @@ public abstract class IntegrationTest {
                         }
                     }
                 }
+            }
+            if (!left.equals(BACKGROUND_BOOKKEEPING)) {
+                throw new IllegalStateException("a table left out of the snapshot has no tenant_id column any more: "
+                        + BACKGROUND_BOOKKEEPING + " vs " + left);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -19,6 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param health       concurrent requests under {@code /actuator/} (probes, metrics)
  * @param healthQueue  probe requests that may wait for a slot
  * @param queueWait    the longest a request waits for a slot before it answers 503
+ * @param deadline     under pressure, the time from a request's arrival by which its slow waits give up: a request that
+ *                     entered its class at the limit (it waited for a slot, took the last one, or came within this
+ *                     long of the class being full) answers 503 rather than wait past it for a password hash; a
+ *                     request that found room has no deadline
  * @param retryAfter   the {@code Retry-After} of a 503 (overload, saturated pool, unreachable database)
  */
 @ConfigurationProperties("bulwark.http.overload")
@@ -32,6 +36,7 @@ public record OverloadProperties(
         @DefaultValue("8") int health,
         @DefaultValue("8") int healthQueue,
         @DefaultValue("250ms") Duration queueWait,
+        @DefaultValue("700ms") Duration deadline,
         @DefaultValue("2s") Duration retryAfter) {
 
     public OverloadProperties {
@@ -41,6 +46,10 @@ public record OverloadProperties(
         if (queueWait.isNegative() || queueWait.compareTo(Duration.ofSeconds(3)) > 0) {
             throw new IllegalArgumentException("bulwark.http.overload.queue-wait must be 0..3s: a refused request answers well"
                     + " within 5 s");
+        }
+        if (deadline.compareTo(queueWait) <= 0 || deadline.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("bulwark.http.overload.deadline must be longer than queue-wait and at most"
+                    + " 10s");
         }
         if (retryAfter.toSeconds() < 1 || retryAfter.compareTo(Duration.ofMinutes(10)) > 0) {
             throw new IllegalArgumentException("bulwark.http.overload.retry-after must be 1s..10m");

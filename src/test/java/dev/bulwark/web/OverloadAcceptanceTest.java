@@ -12,21 +12,22 @@ import org.springframework.test.context.TestPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 28, acceptance 3, in a shorter but real run (docs/resilience.md, "Overload"): 1,000 concurrent connections for
- * 12 s of mixed work ({@link MixedLoad}: reads, pages, writes, sign-ins, audit exports, probes over 8 organisations)
- * against the test server, its default pool and limits, with the per-user and per-organisation budgets lifted so that
- * what answers is the overload edge, not a budget. Asserted, each a property that holds however loaded the machine is:
- * every connection is accepted and answered (no transport failure), no 5xx but 503, every 503 carries
- * {@code Retry-After} (a readiness probe's 503 DOWN is an answer, not a refusal), and a readiness probe on a separate
- * client answers every time (200 UP, or 503 DOWN when the starved database probe misses its 500 ms) within
- * {@link #HEALTH_BOUND} — or, where the machine is so oversubscribed that the median served request takes longer
- * (other builds on the same two cores: 8.9 s for readiness against a 23.6 s median once), ahead of that median. And,
- * by the server's own timers ({@link ServerTimes}: from its first filter to the last byte, which leaves out the
- * driver's own queueing on the shared cores), 97 % of the served answers and 99 % of the readiness answers within
- * {@link #SERVER_BOUND}, after a 3 s warm-up.
- * The 60 s run at the issue's figures (served p99 ≤ 1 s, health within 1 s) is {@code bench/…/OverloadLoad}, recorded in
- * docs/benchmarks.md; here the health bound is wider because the suite may run beside anything on two cores (see
- * there), and it is still far below what a probe behind the pool or the flood would take.
+ * Issue 28, acceptance 3 (docs/resilience.md, "Overload"): 1,000 concurrent connections for 60 s of mixed work
+ * ({@link MixedLoad}: reads, pages, writes, sign-ins, audit exports, probes over 8 organisations) against the test
+ * server, its default pool and limits, with the per-user and per-organisation budgets lifted so that what answers is the
+ * overload edge, not a budget. Asserted: every connection is accepted and answered (no transport failure), no 5xx but
+ * 503, every 503 carries {@code Retry-After} (a readiness probe's 503 DOWN is an answer, not a refusal); and, by the
+ * server's own timers ({@link ServerTimes}: from its first filter to the last byte), the issue's figures: 99 % of the
+ * served answers within 1 s (p99 ≤ 1 s) and every readiness answer within 1 s, after a 3 s warm-up.
+ * <p>Why at the server: the driver's 1,000 clients run in this JVM, on the same two cores, and what a client measures
+ * includes its own wait for a core and for its HTTP client's one selector thread — its 503s, which the server answers
+ * within milliseconds, reach it about as late as the served answers (docs/benchmarks.md, "Overload"). Those figures
+ * are printed, and held only to what holds however loaded the machine is: a readiness probe on a separate client
+ * answers every time, within {@link #HEALTH_BOUND} or ahead of the flood.
+ * <p>Why it holds on a saturated machine: under pressure a request is served quickly or refused, never served late —
+ * a sign-in's hash gives up at the request's deadline (shared/RequestDeadline), and streamed answers start on threads
+ * of their own; with both cores saturated by {@code stress-ng}, 99.8–100 % of the served answers were within 1 s and
+ * 99.96–100 % of the readiness answers.
  */
 @TestPropertySource(properties = {
         "bulwark.rate-limits.user-per-minute=1000000000",
@@ -35,20 +36,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OverloadAcceptanceTest extends IntegrationTest {
 
     private static final int CONNECTIONS = 1_000;
-    private static final Duration RUN = Duration.ofSeconds(12);
+    private static final Duration RUN = Duration.ofSeconds(60);
     private static final Duration WARM_UP = Duration.ofSeconds(3);
-    /**
-     * The server's own time for the served answers and the readiness answers, on a saturated 2-core machine: twice the
-     * issue's 1 s, which the benchmark measures with the machine to itself.
-     */
-    private static final Duration SERVER_BOUND = Duration.ofSeconds(2);
-    /**
-     * The share of served answers within {@link #SERVER_BOUND}. Not 99 %: the sign-ins are the tail (Argon2id, tens of
-     * milliseconds of CPU each, takes seconds of wall time on a core shared with the flood and, here, with other
-     * builds), and with both cores saturated 98.3–99.4 % were within 2 s. What it catches: served requests that wait
-     * seconds in the server, behind the pool's 2 s timeout or a long queue.
-     */
-    private static final double SERVED_WITHIN_BOUND = 0.97;
+    /** The issue's bound for the served answers (at the p99) and for every readiness answer, timed by the server. */
+    private static final Duration SERVER_BOUND = Duration.ofSeconds(1);
+    /** p99 ≤ {@link #SERVER_BOUND}. */
+    private static final double SERVED_WITHIN_BOUND = 0.99;
     /** The slowest readiness answer allowed under the flood, on a saturated 2-core machine. */
     private static final Duration HEALTH_BOUND = Duration.ofSeconds(3);
 
@@ -77,7 +70,7 @@ class OverloadAcceptanceTest extends IntegrationTest {
         assertThat(server.servedShare()).as("share of served answers the server took at most %s for: %s", SERVER_BOUND,
                 server.summary()).isGreaterThanOrEqualTo(SERVED_WITHIN_BOUND);
         assertThat(server.readinessShare()).as("share of readiness answers the server took at most %s for: %s", SERVER_BOUND,
-                server.summary()).isGreaterThanOrEqualTo(0.99);
+                server.summary()).isGreaterThanOrEqualTo(0.999);
         assertThat(report.healthProbes()).as("readiness probes").isGreaterThan(10);
         assertThat(report.healthUnanswered()).as("readiness probes unanswered, or answered neither 200 nor 503").isZero();
         // Within the bound, or, on a machine so starved that every answer takes longer, ahead of the flood: nearly every

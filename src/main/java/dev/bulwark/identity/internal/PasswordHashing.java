@@ -4,10 +4,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.bulwark.identity.PasswordHashingParameters;
+import dev.bulwark.shared.RequestDeadline;
 import dev.bulwark.shared.ServiceUnavailableException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -39,7 +42,8 @@ class PasswordHashing {
      * Runs another encoder's work on a fixed pool of daemon platform threads, one per core, with at most one more
      * hash waiting per core, and not started once it has waited 300 ms: past that (a burst of sign-ins), 503 with
      * {@code Retry-After}, before anything is read or recorded, rather than a queue that holds the overload filter's
-     * request slots while it drains.
+     * request slots while it drains. A request under pressure (one with a {@link RequestDeadline}: it entered the
+     * server at its limit) waits for its hash no later than its deadline, and answers the same 503 past it.
      */
     static final class OffCarrier implements PasswordEncoder {
 
@@ -85,17 +89,29 @@ class PasswordHashing {
         }
 
         private static <T> T run(Callable<T> work) {
-            if (!ADMITTED.tryAcquire()) {
+            long remaining = RequestDeadline.remainingNanos();
+            if (remaining <= 0 || !ADMITTED.tryAcquire()) {
                 throw new ServiceUnavailableException(BUSY);
             }
-            long latestStart = System.nanoTime() + LATEST_START_NANOS;
+            long latestStart = System.nanoTime() + Math.min(LATEST_START_NANOS, remaining);
             try {
-                return HASHERS.submit(() -> {
+                Future<T> hash = HASHERS.submit(() -> {
                     if (System.nanoTime() - latestStart > 0) {
                         throw new ServiceUnavailableException(BUSY);
                     }
                     return work.call();
-                }).get();
+                });
+                if (remaining == Long.MAX_VALUE) {
+                    return hash.get();
+                }
+                try {
+                    return hash.get(RequestDeadline.remainingNanos(), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    // Past the request's deadline: the answer is a 503 now, the hash's result is never read (nothing
+                    // is decided or recorded from it), and a hash not yet started never starts.
+                    hash.cancel(false);
+                    throw new ServiceUnavailableException(BUSY);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while hashing a password", e);

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
+import dev.bulwark.shared.RequestDeadline;
 import dev.bulwark.web.OverloadProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -25,8 +26,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * number of requests at once, lets a few more wait briefly, and answers the rest 503 {@code service-unavailable} with
  * {@code Retry-After} at once, so a flood never queues without bound and the probes always have room of their own. A
  * request that finds the database unavailable further down (no pooled connection in time, server gone) answers the
- * same 503 here, whichever filter or controller it reached. Right after the request id and the security headers, so a
- * refusal carries both.
+ * same 503 here, whichever filter or controller it reached. A request that entered its class at the limit — it waited
+ * for a slot, took the last one, or came within a deadline's length of the class being full — runs under pressure with
+ * a {@link RequestDeadline}: its slow waits (a password hash on a starved core) give up there with the same 503, so what is served under overload is served quickly. Right after the request id and the
+ * security headers, so a refusal carries both.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 3)
@@ -58,15 +61,17 @@ class OverloadFilter extends OncePerRequestFilter {
     private final Gate pages;
     private final Gate health;
     private final long waitNanos;
+    private final long deadlineNanos;
     private final String retryAfter;
     private final ProblemWriter problems;
 
     OverloadFilter(OverloadProperties properties, ProblemWriter problems) {
-        this.api = new Gate(properties.api(), properties.apiQueue());
-        this.ai = new Gate(properties.ai(), properties.aiQueue());
-        this.pages = new Gate(properties.pages(), properties.pagesQueue());
-        this.health = new Gate(properties.health(), properties.healthQueue());
+        this.api = new Gate(properties.api(), properties.apiQueue(), properties.deadline().toNanos());
+        this.ai = new Gate(properties.ai(), properties.aiQueue(), properties.deadline().toNanos());
+        this.pages = new Gate(properties.pages(), properties.pagesQueue(), properties.deadline().toNanos());
+        this.health = new Gate(properties.health(), properties.healthQueue(), properties.deadline().toNanos());
         this.waitNanos = properties.queueWait().toNanos();
+        this.deadlineNanos = properties.deadline().toNanos();
         this.retryAfter = Long.toString(properties.retryAfter().toSeconds());
         this.problems = problems;
     }
@@ -74,19 +79,19 @@ class OverloadFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Gate gate = switch (RouteClass.of(request.getRequestURI())) {
-            case API -> api;
-            case AI -> ai;
-            case PAGES -> pages;
-            case HEALTH -> health;
-        };
-        if (!gate.enter(waitNanos)) {
+        Gate gate = gate(RouteClass.of(request.getRequestURI()));
+        long arrived = System.nanoTime();
+        Entry entry = gate.enter(waitNanos);
+        if (entry == Entry.REFUSED) {
             refuse(request, response, Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable", "Service Unavailable",
                     "Too many requests are in progress. Retry after the time in Retry-After."));
             return;
         }
         RequestSlot slot = new RequestSlot(gate::leave);
         request.setAttribute(RequestSlot.ATTRIBUTE, slot);
+        if (entry == Entry.AT_LIMIT) {
+            RequestDeadline.set(arrived + deadlineNanos);
+        }
         try {
             chain.doFilter(request, response);
         } catch (IOException | ServletException | RuntimeException e) {
@@ -96,8 +101,23 @@ class OverloadFilter extends OncePerRequestFilter {
             log.warn("Database unavailable for {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
             refuse(request, response, DatabaseUnavailable.problem(e));
         } finally {
+            RequestDeadline.clear();
             slot.leave();
         }
+    }
+
+    /** Requests waiting for a slot of a class now. */
+    int waiting(RouteClass routeClass) {
+        return gate(routeClass).waiting.get();
+    }
+
+    private Gate gate(RouteClass routeClass) {
+        return switch (routeClass) {
+            case API -> api;
+            case AI -> ai;
+            case PAGES -> pages;
+            case HEALTH -> health;
+        };
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, org.springframework.http.ProblemDetail problem)
@@ -109,27 +129,49 @@ class OverloadFilter extends OncePerRequestFilter {
         problems.write(request, response, problem);
     }
 
+    /** How a request entered its class. */
+    enum Entry {
+        /** A slot was free, others remain, and the class has not been at its limit lately. */
+        ROOM,
+        /**
+         * It waited for its slot, took the last one, or found the class at its limit within the last deadline's length
+         * (a flood comes in waves: the request that finds room between two of them meets the next).
+         */
+        AT_LIMIT,
+        /** No slot in time, or the queue was full. */
+        REFUSED
+    }
+
     /** A class's slots and its short queue. */
     private static final class Gate {
         private final Semaphore slots;
         private final int queue;
+        private final long pressureNanos;
         private final AtomicInteger waiting = new AtomicInteger();
+        /** When the class was last seen at its limit ({@link System#nanoTime()}). */
+        private volatile long atLimit;
 
-        Gate(int concurrency, int queue) {
+        Gate(int concurrency, int queue, long pressureNanos) {
             this.slots = new Semaphore(concurrency, true);
             this.queue = queue;
+            this.pressureNanos = pressureNanos;
+            this.atLimit = System.nanoTime() - 2 * pressureNanos;
         }
 
-        boolean enter(long waitNanos) throws IOException {
+        Entry enter(long waitNanos) throws IOException {
             if (slots.tryAcquire()) {
-                return true;
+                if (slots.availablePermits() == 0) {
+                    return pressed();
+                }
+                return System.nanoTime() - atLimit < pressureNanos ? Entry.AT_LIMIT : Entry.ROOM;
             }
+            atLimit = System.nanoTime();
             if (waiting.incrementAndGet() > queue) {
                 waiting.decrementAndGet();
-                return false;
+                return Entry.REFUSED;
             }
             try {
-                return slots.tryAcquire(waitNanos, TimeUnit.NANOSECONDS);
+                return slots.tryAcquire(waitNanos, TimeUnit.NANOSECONDS) ? pressed() : Entry.REFUSED;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted while waiting for a request slot");
@@ -138,7 +180,15 @@ class OverloadFilter extends OncePerRequestFilter {
             }
         }
 
+        private Entry pressed() {
+            atLimit = System.nanoTime();
+            return Entry.AT_LIMIT;
+        }
+
         void leave() {
+            if (slots.availablePermits() == 0) {
+                atLimit = System.nanoTime();
+            }
             slots.release();
         }
     }

@@ -28,8 +28,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * request that finds the database unavailable further down (no pooled connection in time, server gone) answers the
  * same 503 here, whichever filter or controller it reached. A request that entered its class at the limit — it waited
  * for a slot, took the last one, or came within a deadline's length of the class being full — runs under pressure with
- * a {@link RequestDeadline}: its slow waits (a password hash on a starved core) give up there with the same 503, so what is served under overload is served quickly. Right after the request id and the
- * security headers, so a refusal carries both.
+ * a {@link RequestDeadline}: its slow waits (a password hash on a starved core) give up there with the same 503, so
+ * what is served under overload is served quickly. Right after the request id and the security headers, so a refusal
+ * carries both.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 3)

@@ -106,7 +106,8 @@ class OverloadFilterTest {
                     after.chain());
             assertThat(after.remaining().get()).as("both slots free again, but the class was full a moment ago: a flood"
                     + " comes in waves, still under pressure").isPositive().isLessThanOrEqualTo(DEADLINE.toNanos());
-            assertThat(RequestDeadline.remainingNanos()).as("nothing left behind on the thread").isEqualTo(Long.MAX_VALUE);
+            assertThat(RequestDeadline.remainingNanos()).as("nothing left behind on the thread")
+                    .isEqualTo(Long.MAX_VALUE);
         } finally {
             for (Seen s : new Seen[] {first, second, third}) {
                 s.release().countDown();
@@ -117,7 +118,8 @@ class OverloadFilterTest {
     @Test
     void roomFoundLongAfterTheClassWasFullMeansNoDeadline() throws Exception {
         OverloadFilter quick = new OverloadFilter(
-                new OverloadProperties(2, 0, 1, 0, 1, 0, 1, 0, Duration.ZERO, Duration.ofMillis(200), Duration.ofSeconds(2)),
+                new OverloadProperties(2, 0, 1, 0, 1, 0, 1, 0, Duration.ZERO, Duration.ofMillis(200),
+                        Duration.ofSeconds(2)),
                 new ProblemWriter(JsonMapper.builder().build()));
         Seen first = Seen.holding();
         Seen second = Seen.holding();
@@ -137,7 +139,8 @@ class OverloadFilterTest {
             later.release().countDown();
             quick.doFilter(new MockHttpServletRequest("GET", "/api/v1/orgs/x/contacts"), new MockHttpServletResponse(),
                     later.chain());
-            assertThat(later.remaining()).as("the class has had room for longer than a deadline: no deadline").hasValue(-1);
+            assertThat(later.remaining()).as("the class has had room for longer than a deadline: no deadline")
+                    .hasValue(-1);
         } finally {
             first.release().countDown();
             second.release().countDown();

@@ -11,9 +11,11 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * "Request threads"). Virtual threads share the JVM's one carrier per core in the order they became runnable: under a
  * flood, an export spooled in 0.3 s then waited up to 1.9 s for a carrier before its first byte was sent, behind every
  * other virtual thread of the process. A platform thread is time-sliced by the operating system and starts at once.
- * <p>How many: each is a long answer its own limits admitted (per organisation for the exports, the AI class's slots
- * for a draft), so they are as many as those limits allow; a client that stops reading holds its thread until the
- * connector's write timeout closes the connection, as it held a virtual thread before.
+ * <p>How many: the overload filter's slot goes back when a request's async part starts, so the route classes do not
+ * count these threads. The exports' are as many as the long answers' own limits admit (per organisation); an AI
+ * draft's only writes the finished document (its provider call ran before, inside the AI class's slot). A client that
+ * stops reading holds its thread until the connector's write timeout closes the connection, as it held a virtual
+ * thread before.
  */
 @Configuration(proxyBeanMethods = false)
 class StreamedAnswerThreads implements WebMvcConfigurer {

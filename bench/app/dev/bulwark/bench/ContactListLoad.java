@@ -114,7 +114,8 @@ public final class ContactListLoad {
                 throw new IllegalStateException("contacts100 did not answer 100 contacts");
             }
             if (chainOnly) {
-                compareChain(client, scenarios.get("contact"), scenarios.get("bare"), concurrency, warmup, measure);
+                compareChain(client, scenarios.get("contact"), scenarios.get("bare"), concurrency, warmup, measure,
+                        dir.resolve("postgres"));
                 return;
             }
 
@@ -143,9 +144,14 @@ public final class ContactListLoad {
         }
     }
 
-    /** The secured read against the bare one, alternated for three rounds; prints each round and the pooled ratios. */
+    /**
+     * The secured read against the bare one, alternated for three rounds; prints each round and the pooled ratios. Beside
+     * the throughput it reads the CPU time each round cost, the application's JVM (driver included) and PostgreSQL's
+     * processes together, and prints the CPU per request of each side and their ratio: the throughput ratio the two
+     * would have on cores of their own, which other work on a shared machine does not move.
+     */
     private static void compareChain(HttpClient client, HttpRequest secured, HttpRequest bare, int concurrency,
-                                     int warmup, int measure) throws Exception {
+                                     int warmup, int measure, Path dataDir) throws Exception {
         run(client, secured, concurrency, warmup);
         run(client, bare, concurrency, warmup);
         List<long[]> sec = new ArrayList<>();
@@ -154,19 +160,30 @@ public final class ContactListLoad {
         double secSeconds = 0;
         double barRequests = 0;
         double barSeconds = 0;
-        System.out.println("| round | contact req/s | bare req/s | throughput ratio | contact p99 ms | bare p99 ms |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
+        double secCpu = 0;
+        double barCpu = 0;
+        System.out.println("| round | contact req/s | bare req/s | throughput ratio | contact p99 ms | bare p99 ms "
+                + "| contact CPU µs/req | bare CPU µs/req | CPU ratio |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int round = 1; round <= 3; round++) {
+            double cpu0 = cpuSeconds(dataDir);
             Result b = run(client, bare, concurrency, measure);
+            double cpu1 = cpuSeconds(dataDir);
             Result c = run(client, secured, concurrency, measure);
+            double cpu2 = cpuSeconds(dataDir);
             sec.add(c.sortedNanos());
             bar.add(b.sortedNanos());
             secRequests += c.requests();
             secSeconds += c.seconds();
             barRequests += b.requests();
             barSeconds += b.seconds();
-            System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.3f | %.2f | %.2f |%n", round, c.perSecond(), b.perSecond(),
-                    c.perSecond() / b.perSecond(), c.percentileMillis(99), b.percentileMillis(99));
+            secCpu += cpu2 - cpu1;
+            barCpu += cpu1 - cpu0;
+            double cPer = (cpu2 - cpu1) / c.requests() * 1e6;
+            double bPer = (cpu1 - cpu0) / b.requests() * 1e6;
+            System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.3f | %.2f | %.2f | %,.0f | %,.0f | %.3f |%n", round,
+                    c.perSecond(), b.perSecond(), c.perSecond() / b.perSecond(), c.percentileMillis(99),
+                    b.percentileMillis(99), cPer, bPer, bPer / cPer);
         }
         Result c = new Result("contact", (long) secRequests, secSeconds, sec.stream().flatMapToLong(Arrays::stream).sorted().toArray());
         Result b = new Result("bare", (long) barRequests, barSeconds, bar.stream().flatMapToLong(Arrays::stream).sorted().toArray());
@@ -174,6 +191,39 @@ public final class ContactListLoad {
                         + " added p50 %.2f ms, added p99 %.2f ms%n", concurrency, Runtime.getRuntime().availableProcessors(),
                 c.perSecond() / b.perSecond(), c.percentileMillis(50) - b.percentileMillis(50),
                 c.percentileMillis(99) - b.percentileMillis(99));
+        System.out.printf(Locale.ROOT, "CPU per request (JVM and PostgreSQL): contact %,.0f µs, bare %,.0f µs, ratio %.3f%n",
+                secCpu / secRequests * 1e6, barCpu / barRequests * 1e6, (barCpu / barRequests) / (secCpu / secRequests));
+    }
+
+    /**
+     * CPU seconds used so far by this JVM and by the embedded PostgreSQL (its postmaster and every process it started),
+     * from /proc (Linux); the JVM's own figure alone where /proc is not there.
+     */
+    private static double cpuSeconds(Path dataDir) throws Exception {
+        double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.isReadable(pidFile) || !Files.isDirectory(Path.of("/proc"))) {
+            return jvm;
+        }
+        String postmaster = Files.readAllLines(pidFile).getFirst().strip();
+        long ticks = 0;
+        try (var processes = Files.list(Path.of("/proc"))) {
+            for (Path proc : processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(proc.resolve("stat"));
+                } catch (java.io.IOException gone) {
+                    continue;
+                }
+                // Fields after the command's closing parenthesis: state, ppid, … utime (14th field), stime (15th).
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                if (proc.getFileName().toString().equals(postmaster) || f[1].equals(postmaster)) {
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            }
+        }
+        return jvm + ticks / 100.0; // USER_HZ: 100 ticks a second on Linux, whatever the kernel HZ
     }
 
     /** A closed loop of {@code concurrency} virtual-thread clients for {@code seconds}; every answer must be a 200. */

@@ -2,6 +2,7 @@ package dev.bulwark.web.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 
 import dev.bulwark.web.HttpProperties;
 import jakarta.servlet.DispatcherType;
@@ -18,14 +19,17 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
-import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
  * The whole HTTP security policy in one place. Public: signup, sign-in, token refresh, health probes,
@@ -41,7 +45,12 @@ class SecurityConfiguration {
         // Two kinds of bearer credential, told apart by shape: API keys (bwk_…, the access module's provider) and
         // access JWTs (the identity module's JwtDecoder). Each goes straight to its own verifier.
         AuthenticationManager keyManager = new ProviderManager(apiKeys);
-        AuthenticationManager jwtManager = new ProviderManager(new JwtAuthenticationProvider(jwtDecoder));
+        JwtAuthenticationProvider jwtProvider = new JwtAuthenticationProvider(jwtDecoder);
+        // Access is decided by the organisation gate and the endpoint's declared permission (docs/access-control.md),
+        // never by Spring authorities: a token's claims are not turned into granted authorities, which in a profile of
+        // secured reads took most of the authentication's CPU (docs/benchmarks.md, "One gate per request").
+        jwtProvider.setJwtAuthenticationConverter(jwt -> new JwtAuthenticationToken(jwt, List.of(), jwt.getSubject()));
+        AuthenticationManager jwtManager = new ProviderManager(jwtProvider);
         BearerTokenResolver tokens = accessTokens();
         http
                 // CSRF applies where a credential is ambient, a browser-session cookie: CookieSessions.CsrfFilter checks it
@@ -95,14 +104,7 @@ class SecurityConfiguration {
      * an Authorization header, a browser session's access cookie stands for one.
      */
     private static BearerTokenResolver accessTokens() {
-        DefaultBearerTokenResolver standard = new DefaultBearerTokenResolver();
-        return request -> {
-            if ("/actuator/prometheus".equals(request.getRequestURI())) {
-                return null;
-            }
-            String bearer = standard.resolve(request);
-            return bearer != null ? bearer : CookieSessions.accessToken(request);
-        };
+        return new BearerTokens(request -> "/actuator/prometheus".equals(request.getRequestURI()), CookieSessions::accessToken);
     }
 
     private static AuthenticationEntryPoint unauthorized(ProblemWriter problems) {
@@ -119,6 +121,28 @@ class SecurityConfiguration {
             res.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             problems.write(req, res, Problems.forStatus(401));
         };
+    }
+
+    /**
+     * Spring Security's strict firewall as it comes, with its header checks done by a loop (same answers, a fraction
+     * of the CPU on long headers such as an access token).
+     */
+    @Bean
+    HttpFirewall httpFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(HeaderCharacters::allowedName);
+        firewall.setAllowedHeaderValues(HeaderCharacters::allowedValue);
+        return firewall;
+    }
+
+    /**
+     * Authentications and authorisations are observed (metrics, and spans when tracing exports them); the filter chain's
+     * own observations are not: one per filter and request, a visible share of a secured request's CPU in a profile,
+     * for spans that only name Spring Security's filters. The request's own span and {@code http.server.requests} stay.
+     */
+    @Bean
+    SecurityObservationSettings securityObservations() {
+        return SecurityObservationSettings.withDefaults().shouldObserveRequests(false).build();
     }
 
     /** No user store yet: an empty one stops Spring Boot from generating a default user and printing its password. */

@@ -17,14 +17,16 @@ import org.springframework.security.oauth2.server.resource.web.DefaultBearerToke
  * {@link DefaultBearerTokenResolver}, which it still uses wherever a request could carry an {@code access_token}
  * parameter. Hand-written because the standard resolver matches the header with a case-insensitive regular expression,
  * and every request of the resource server asked it twice (the authentication filter, then the choice between the JWT
- * and API-key managers): over an 800-byte access token that was, with the firewall's check of the header, about 0.1 ms
- * of CPU per request in a profile (docs/benchmarks.md, "One gate per request"). The header is read once, its token checked by a loop over the RFC 6750
- * {@code b64token} characters, and the answer kept in a request attribute for the second question.
+ * and API-key managers): over an 800-byte access token that was, with the firewall's check of the header, about
+ * 0.1 ms of CPU per request in a profile (docs/benchmarks.md, "One gate per request"). The header is read once, its
+ * token checked by a loop over the RFC 6750 {@code b64token} characters, and the answer kept in a request attribute
+ * for the second question.
  */
 final class BearerTokens implements BearerTokenResolver {
 
     private static final String RESOLVED = BearerTokens.class.getName() + ".resolved";
-    private static final String NONE = "";
+    /** Kept when the request carries no token, so the second question is not asked again either. */
+    private static final Object NONE = new Object();
     private static final String SCHEME = "Bearer ";
     private static final String PARAMETER = "access_token";
 
@@ -44,15 +46,18 @@ final class BearerTokens implements BearerTokenResolver {
     @Override
     public String resolve(HttpServletRequest request) {
         Object known = request.getAttribute(RESOLVED);
+        if (known == NONE) {
+            return null;
+        }
         if (known instanceof String token) {
-            return token == NONE ? null : token;
+            return token;
         }
         String token = null;
         if (!resolveNothing.test(request)) {
             token = fromRequest(request);
             token = token != null ? token : otherwise.apply(request);
         }
-        request.setAttribute(RESOLVED, token == null ? NONE : token);
+        request.setAttribute(RESOLVED, token == null ? NONE : (Object) token);
         return token;
     }
 

@@ -45,7 +45,8 @@ import static dev.bulwark.bench.BenchHttp.send;
  * cost shows against the figures recorded in docs/benchmarks.md.
  * <p>With a fourth argument {@code chain}, only {@code bare} and {@code contact} run, alternated for three rounds, and
  * the pooled throughput ratio and added latency of the access chain are printed (the one figure of the request gate;
- * alternating keeps a busy machine from favouring one side). Issue 7's plaintext-against-encrypted comparison is gone
+ * alternating keeps a busy machine from favouring one side), with the CPU time per request of each side (the JVM's and
+ * PostgreSQL's together) and its ratio, which other work on the machine does not move. Issue 7's plaintext-against-encrypted comparison is gone
  * with the plaintext read path: a plaintext row is now refused, so there is nothing to compare against.
  * Arguments, or {@code -Dbench.options="…"}: {@code [concurrency=4] [warmupSeconds=10] [measureSeconds=20] [all|chain]}.
  */

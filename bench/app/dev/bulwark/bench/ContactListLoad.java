@@ -46,7 +46,7 @@ import static dev.bulwark.bench.BenchHttp.send;
  * <p>With a fourth argument {@code chain}, only {@code bare} and {@code contact} run, alternated for three rounds, and
  * the pooled throughput ratio and added latency of the access chain are printed (the one figure of the request gate;
  * alternating keeps a busy machine from favouring one side), with the CPU time per request of each side (the JVM's and
- * PostgreSQL's together) and its ratio, which other work on the machine does not move. Issue 7's plaintext-against-encrypted comparison is gone
+ * PostgreSQL's together, and PostgreSQL's part of it) and its ratio, which other work on the machine does not move. Issue 7's plaintext-against-encrypted comparison is gone
  * with the plaintext read path: a plaintext row is now refused, so there is nothing to compare against.
  * Arguments, or {@code -Dbench.options="…"}: {@code [concurrency=4] [warmupSeconds=10] [measureSeconds=20] [all|chain]}.
  */
@@ -148,8 +148,8 @@ public final class ContactListLoad {
     /**
      * The secured read against the bare one, alternated for three rounds; prints each round and the pooled ratios. Beside
      * the throughput it reads the CPU time each round cost, the application's JVM (driver included) and PostgreSQL's
-     * processes together, and prints the CPU per request of each side and their ratio: the throughput ratio the two
-     * would have on cores of their own, which other work on a shared machine does not move.
+     * processes together, and prints the CPU per request of each side (and PostgreSQL's part of it) and their ratio: the
+     * throughput ratio the two would have on cores of their own, which other work on a shared machine does not move.
      */
     private static void compareChain(HttpClient client, HttpRequest secured, HttpRequest bare, int concurrency,
                                      int warmup, int measure, Path dataDir) throws Exception {
@@ -163,28 +163,35 @@ public final class ContactListLoad {
         double barSeconds = 0;
         double secCpu = 0;
         double barCpu = 0;
+        double secDb = 0;
+        double barDb = 0;
         System.out.println("| round | contact req/s | bare req/s | throughput ratio | contact p99 ms | bare p99 ms "
-                + "| contact CPU µs/req | bare CPU µs/req | CPU ratio |");
+                + "| contact CPU µs/req (of which PostgreSQL) | bare CPU µs/req (of which PostgreSQL) | CPU ratio |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int round = 1; round <= 3; round++) {
-            double cpu0 = cpuSeconds(dataDir);
+            double[] cpu0 = cpuSeconds(dataDir);
             Result b = run(client, bare, concurrency, measure);
-            double cpu1 = cpuSeconds(dataDir);
+            double[] cpu1 = cpuSeconds(dataDir);
             Result c = run(client, secured, concurrency, measure);
-            double cpu2 = cpuSeconds(dataDir);
+            double[] cpu2 = cpuSeconds(dataDir);
             sec.add(c.sortedNanos());
             bar.add(b.sortedNanos());
             secRequests += c.requests();
             secSeconds += c.seconds();
             barRequests += b.requests();
             barSeconds += b.seconds();
-            secCpu += cpu2 - cpu1;
-            barCpu += cpu1 - cpu0;
-            double cPer = (cpu2 - cpu1) / c.requests() * 1e6;
-            double bPer = (cpu1 - cpu0) / b.requests() * 1e6;
-            System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.3f | %.2f | %.2f | %,.0f | %,.0f | %.3f |%n", round,
+            double cAll = cpu2[0] + cpu2[1] - cpu1[0] - cpu1[1];
+            double bAll = cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1];
+            secCpu += cAll;
+            barCpu += bAll;
+            secDb += cpu2[1] - cpu1[1];
+            barDb += cpu1[1] - cpu0[1];
+            double cPer = cAll / c.requests() * 1e6;
+            double bPer = bAll / b.requests() * 1e6;
+            System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.3f | %.2f | %.2f | %,.0f (%,.0f) | %,.0f (%,.0f) | %.3f |%n", round,
                     c.perSecond(), b.perSecond(), c.perSecond() / b.perSecond(), c.percentileMillis(99),
-                    b.percentileMillis(99), cPer, bPer, bPer / cPer);
+                    b.percentileMillis(99), cPer, (cpu2[1] - cpu1[1]) / c.requests() * 1e6, bPer,
+                    (cpu1[1] - cpu0[1]) / b.requests() * 1e6, bPer / cPer);
         }
         Result c = new Result("contact", (long) secRequests, secSeconds, sec.stream().flatMapToLong(Arrays::stream).sorted().toArray());
         Result b = new Result("bare", (long) barRequests, barSeconds, bar.stream().flatMapToLong(Arrays::stream).sorted().toArray());
@@ -192,20 +199,22 @@ public final class ContactListLoad {
                         + " added p50 %.2f ms, added p99 %.2f ms%n", concurrency, Runtime.getRuntime().availableProcessors(),
                 c.perSecond() / b.perSecond(), c.percentileMillis(50) - b.percentileMillis(50),
                 c.percentileMillis(99) - b.percentileMillis(99));
-        System.out.printf(Locale.ROOT, "CPU per request (JVM and PostgreSQL): contact %,.0f µs, bare %,.0f µs, ratio %.3f%n",
-                secCpu / secRequests * 1e6, barCpu / barRequests * 1e6, (barCpu / barRequests) / (secCpu / secRequests));
+        System.out.printf(Locale.ROOT, "CPU per request (JVM and PostgreSQL): contact %,.0f µs (PostgreSQL %,.0f), bare %,.0f µs"
+                        + " (PostgreSQL %,.0f), ratio %.3f%n", secCpu / secRequests * 1e6, secDb / secRequests * 1e6,
+                barCpu / barRequests * 1e6, barDb / barRequests * 1e6, (barCpu / barRequests) / (secCpu / secRequests));
     }
 
     /**
-     * CPU seconds used so far by this JVM and by the embedded PostgreSQL (its postmaster and every process it started),
-     * from /proc (Linux); the JVM's own figure alone where /proc is not there.
+     * CPU seconds used so far by this JVM and by the embedded PostgreSQL (its postmaster, every process it started, and
+     * those of them that ended and were reaped: autovacuum's workers come and go), from /proc (Linux): {JVM, PostgreSQL};
+     * PostgreSQL's 0 where /proc is not there.
      */
-    private static double cpuSeconds(Path dataDir) throws Exception {
+    private static double[] cpuSeconds(Path dataDir) throws Exception {
         double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
         Path pidFile = dataDir.resolve("postmaster.pid");
         if (!Files.isReadable(pidFile) || !Files.isDirectory(Path.of("/proc"))) {
-            return jvm;
+            return new double[] {jvm, 0};
         }
         String postmaster = Files.readAllLines(pidFile).getFirst().strip();
         long ticks = 0;
@@ -217,14 +226,17 @@ public final class ContactListLoad {
                 } catch (java.io.IOException gone) {
                     continue;
                 }
-                // Fields after the command's closing parenthesis: state, ppid, … utime (14th field), stime (15th).
+                // Fields after the command's closing parenthesis: state, ppid, … utime (14th field), stime (15th),
+                // cutime and cstime (16th, 17th: children that ended and were waited for).
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                if (proc.getFileName().toString().equals(postmaster) || f[1].equals(postmaster)) {
+                if (proc.getFileName().toString().equals(postmaster)) {
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                } else if (f[1].equals(postmaster)) {
                     ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
                 }
             }
         }
-        return jvm + ticks / 100.0; // USER_HZ: 100 ticks a second on Linux, whatever the kernel HZ
+        return new double[] {jvm, ticks / 100.0}; // USER_HZ: 100 ticks a second on Linux, whatever the kernel HZ
     }
 
     /** A closed loop of {@code concurrency} virtual-thread clients for {@code seconds}; every answer must be a 200. */

@@ -57,6 +57,8 @@ final class FastLine {
     private static final byte[] DATA = ascii("bulwark.audit.data"), PAYLOAD = ascii("bulwark.audit.payload"),
             EVENT = ascii("bulwark.audit.event"), VERSION = ascii("1");
 
+    /** The keys of the last line's members, in order (OTHER where none was seen yet). */
+    private final int[] order = new int[32];
     private final int[] start = new int[FIELDS];
     private final int[] end = new int[FIELDS];
     private final byte[] tenant;
@@ -66,6 +68,10 @@ final class FastLine {
     private final byte[] payload = new byte[32];
     private final byte[] prev = new byte[32];
     private final byte[] expectedHash = new byte[32];
+    private final byte[] salt16 = new byte[16];
+    private final byte[] computed = new byte[32];
+    /** Bit f set: field f's hex value was decoded where it was read, into its array (see {@link #hexString}). */
+    private int decoded;
     private byte[] input = new byte[2048];
     private int length;
     private long seq;
@@ -78,6 +84,26 @@ final class FastLine {
 
     FastLine(UUID tenant) {
         this.tenant = ascii(tenant.toString());
+        Arrays.fill(order, OTHER);
+    }
+
+    /**
+     * The index of the first newline in {@code b[i, to)}, or {@code to}: eight bytes at a time (a byte equal to
+     * {@code '\n'} becomes zero after the XOR; the lowest zero byte is found exactly, a borrow only flags bytes above it).
+     */
+    static int lineEnd(byte[] b, int i, int to) {
+        while (i + 8 <= to) {
+            long v = (long) LONGS.get(b, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            long m = (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
+            if (m != 0) {
+                return i + (Long.numberOfTrailingZeros(m) >>> 3);
+            }
+            i += 8;
+        }
+        while (i < to && b[i] != '\n') {
+            i++;
+        }
+        return i;
     }
 
     /**
@@ -85,36 +111,49 @@ final class FastLine {
      * found), as the general path would; false, with nothing written, when the line is not of the plain shape.
      */
     boolean check(byte[] buf, int from, int to, OfflineVerifier.Chunk c) {
+        return lineEnd(buf, from, to) == to && take(buf, from, to, c) == to;
+    }
+
+    /**
+     * Checks the line that starts at {@code from} (and ends at the first newline before {@code to}, or at {@code to}) as
+     * {@link #check} does, without looking for its end first: the tokenizer never takes a newline (a string refuses a
+     * control character, and nothing else of the plain shape is one), so when the line is taken, the newline is where
+     * its object and any trailing blanks end. Returns that end, or -1 (nothing written) when the line is not of the plain
+     * shape.
+     */
+    int take(byte[] buf, int from, int to, OfflineVerifier.Chunk c) {
         Arrays.fill(start, -1);
+        decoded = 0;
         seqStart = -1;
         versionSeen = false;
         b = buf;
         p = from;
         limit = to;
         if (!object()) {
-            return false;
+            return -1;
         }
         while (p < limit && (b[p] == ' ' || b[p] == '\t' || b[p] == '\r')) {
             p++;
         }
-        if (p != limit || seqStart < 0 || !versionSeen || start[PAYLOAD_HASH] < 0 || start[PREV_HASH] < 0 || start[HASH] < 0
+        int ends = p;
+        if ((p != limit && b[p] != '\n') || seqStart < 0 || !versionSeen || start[PAYLOAD_HASH] < 0 || start[PREV_HASH] < 0 || start[HASH] < 0
                 || !hex(PAYLOAD_HASH, stored) || !hex(PREV_HASH, prev) || !hex(HASH, expectedHash)) {
-            return false;
+            return -1;
         }
         byte[] salt = null;
         if (start[DATA_SALT] >= 0) {
             int n = end[DATA_SALT] - start[DATA_SALT];
             if ((n & 1) != 0) {
-                return false;
+                return -1;
             }
-            salt = new byte[n / 2];
+            salt = n / 2 == salt16.length ? salt16 : new byte[n / 2];
             if (!hex(DATA_SALT, salt)) {
-                return false;
+                return -1;
             }
         }
         boolean hasDigest = start[DATA_DIGEST] >= 0;
         if (hasDigest && !hex(DATA_DIGEST, digest)) {
-            return false;
+            return -1;
         }
         // Every value is read: from here on the line is judged, exactly as Event.check judges it.
         int i = c.n;
@@ -124,11 +163,11 @@ final class FastLine {
         if (redacted) {
             if (data || salt != null || !hasDigest) {
                 c.problem[i] = "a redacted event still holds data, or lost its digest";
-                return true;
+                return ends;
             }
         } else if (!hasDigest ? data || salt != null : salt == null || !dataDigestMatches(salt)) {
             c.problem[i] = "before/after do not match their digest";
-            return true;
+            return ends;
         }
         begin(PAYLOAD);
         field(ACTOR_TYPE);
@@ -147,7 +186,7 @@ final class FastLine {
         finish(payload, 0);
         if (!Arrays.equals(payload, stored)) {
             c.problem[i] = "payload does not match its hash";
-            return true;
+            return ends;
         }
         begin(EVENT);
         field(VERSION, 0, 1);
@@ -161,11 +200,11 @@ final class FastLine {
         finish(c.hash, i * 32);
         if (!Arrays.equals(c.hash, i * 32, i * 32 + 32, expectedHash, 0, 32)) {
             c.problem[i] = "hash does not match the event";
-            return true;
+            return ends;
         }
         System.arraycopy(prev, 0, c.prev, i * 32, 32);
         c.redacted[i] = redacted;
-        return true;
+        return ends;
     }
 
     /** The RFC 6962 leaf of an event hash: SHA-256 of 0x00 and the hash. */
@@ -184,7 +223,6 @@ final class FastLine {
         field(salt, 0, salt.length);
         field(BEFORE);
         field(AFTER);
-        byte[] computed = new byte[32];
         finish(computed, 0);
         return Arrays.equals(computed, digest);
     }
@@ -240,7 +278,16 @@ final class FastLine {
         if (end[f] - s != out.length * 2) {
             return false;
         }
-        for (int i = 0; i < out.length; i++) {
+        if ((decoded & 1 << f) != 0) {
+            return true;
+        }
+        int i = 0;
+        for (; i + 4 <= out.length; i += 4) {
+            if (!hex8(s + 2 * i, out, i)) {
+                return false;
+            }
+        }
+        for (; i < out.length; i++) {
             int hi = HEX[b[s + 2 * i] & 0xff];
             int lo = HEX[b[s + 2 * i + 1] & 0xff];
             if ((hi | lo) < 0) {
@@ -248,6 +295,31 @@ final class FastLine {
             }
             out[i] = (byte) (hi << 4 | lo);
         }
+        return true;
+    }
+
+    private static final long H = 0x8080808080808080L;
+
+    /**
+     * Eight hex digits at {@code b[at]} into four bytes at {@code out[o]}; false when one is not a hex digit. Each byte is
+     * tested apart, without borrows between bytes: with its top bit set first, subtracting a bound leaves the top bit
+     * set exactly when the byte is at least that bound. A digit's value is its low four bits, plus 9 for a letter.
+     */
+    private boolean hex8(int at, byte[] out, int o) {
+        long x = (long) LONGS.get(b, at);
+        long lower = x | 0x2020202020202020L; // 'A'-'F' as 'a'-'f'
+        long digit = ((x | H) - 0x3030303030303030L) & ((0x3939393939393939L | H) - x);
+        long letter = ((lower | H) - 0x6161616161616161L) & ((0x6666666666666666L | H) - lower);
+        if ((x & H) != 0 || ((digit | letter) & H) != H) {
+            return false;
+        }
+        long nibbles = (x & 0x0F0F0F0F0F0F0F0FL) + ((x >>> 6) & 0x0101010101010101L) * 9;
+        // Little-endian: the first digit of each pair is the lower byte of its 16-bit lane.
+        long pairs = ((nibbles & 0x000F000F000F000FL) << 4) | ((nibbles >>> 8) & 0x000F000F000F000FL);
+        out[o] = (byte) pairs;
+        out[o + 1] = (byte) (pairs >>> 16);
+        out[o + 2] = (byte) (pairs >>> 32);
+        out[o + 3] = (byte) (pairs >>> 48);
         return true;
     }
 
@@ -261,6 +333,7 @@ final class FastLine {
         if (next('}')) {
             return true;
         }
+        int member = 0;
         do {
             if (!next('"')) {
                 return false;
@@ -274,7 +347,7 @@ final class FastLine {
             if (!next(':') || p >= limit) {
                 return false;
             }
-            int key = key(ks, ke);
+            int key = key(ks, ke, member++);
             boolean ok = switch (key) {
                 case SEQ -> seq();
                 case HASH_VERSION -> version();
@@ -289,6 +362,35 @@ final class FastLine {
             }
         } while (next(','));
         return next('}');
+    }
+
+    /**
+     * The key of the line's {@code member}-th member. Lines of one export name their keys in the same order, so the key
+     * the previous line had at this place is tried first; the names are distinct, so which is tried first never changes
+     * the answer, only how many comparisons it takes.
+     */
+    private int key(int ks, int ke, int member) {
+        if (member < order.length) {
+            byte[] guess = name(order[member]);
+            if (guess != null && is(ks, ke - ks, guess)) {
+                return order[member];
+            }
+            int key = key(ks, ke);
+            order[member] = key;
+            return key;
+        }
+        return key(ks, ke);
+    }
+
+    private static byte[] name(int key) {
+        return switch (key) {
+            case SEQ -> SEQ_NAME;
+            case HASH_VERSION -> HASH_VERSION_NAME;
+            case ACTOR -> ACTOR_NAME;
+            case ENTITY -> ENTITY_NAME;
+            case OTHER -> null;
+            default -> NAMES[key];
+        };
     }
 
     private int key(int ks, int ke) {
@@ -314,7 +416,15 @@ final class FastLine {
     }
 
     private boolean is(int ks, int n, byte[] name) {
-        return n == name.length && Arrays.equals(b, ks, ks + n, name, 0, n);
+        if (n != name.length) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) { // keys are short: a loop beats the bulk comparison's set-up
+            if (b[ks + i] != name[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean next(char c) {
@@ -327,12 +437,16 @@ final class FastLine {
 
     /** A string or null into field {@code f}. */
     private boolean string(int f) {
+        decoded &= ~(1 << f);
         if (literal("null")) {
             start[f] = -1;
             return true;
         }
         if (!next('"')) {
             return false;
+        }
+        if (hexString(f)) {
+            return true;
         }
         int e = stringEnd(p);
         if (e < 0) {
@@ -341,6 +455,40 @@ final class FastLine {
         start[f] = p;
         end[f] = e;
         p = e + 1;
+        return true;
+    }
+
+    /**
+     * A hash or salt field whose value is hex digits of the expected length then a quote: decoded into its array as it
+     * is read, so its digits are scanned once. Hex digits hold no quote, backslash or control character, so the string
+     * ends exactly where {@link #stringEnd} would have found; any other value is read as a string and judged by
+     * {@link #hex} later.
+     */
+    private boolean hexString(int f) {
+        byte[] out = switch (f) {
+            case PAYLOAD_HASH -> stored;
+            case PREV_HASH -> prev;
+            case HASH -> expectedHash;
+            case DATA_DIGEST -> digest;
+            case DATA_SALT -> salt16;
+            default -> null;
+        };
+        if (out == null) {
+            return false;
+        }
+        int n = out.length * 2;
+        if (p + n >= limit || b[p + n] != '"') {
+            return false;
+        }
+        for (int i = 0; i < out.length; i += 4) {
+            if (!hex8(p + 2 * i, out, i)) {
+                return false;
+            }
+        }
+        start[f] = p;
+        end[f] = p + n;
+        decoded |= 1 << f;
+        p += n + 1;
         return true;
     }
 

@@ -167,17 +167,23 @@ public final class OfflineVerifier {
                 return t;
             });
 
-    /** A block of whole lines and the work on its ranges, in order. */
-    private record Block(List<java.util.concurrent.Future<Chunk>> ranges) {
+    /** A block of whole lines (in {@code buf}) and the work on its ranges, in order. */
+    private record Block(byte[] buf, List<java.util.concurrent.Future<Chunk>> ranges) {
     }
 
     private static void read(Path events, Walk walk) throws IOException {
         java.util.ArrayDeque<Block> pending = new java.util.ArrayDeque<>();
+        // The blocks' buffers are used again once walked: no new array to clear for every block read.
+        java.util.ArrayDeque<byte[]> free = new java.util.ArrayDeque<>();
         try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(events)) {
             byte[] carry = new byte[0];
             boolean eof = false;
             while (!eof && walk.firstInvalid == null) {
-                byte[] buf = new byte[Math.max(BLOCK, carry.length * 2)];
+                int size = Math.max(BLOCK, carry.length * 2);
+                byte[] buf = free.poll();
+                if (buf == null || buf.length < size) {
+                    buf = new byte[size];
+                }
                 System.arraycopy(carry, 0, buf, 0, carry.length);
                 int n = carry.length;
                 java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
@@ -202,7 +208,11 @@ public final class OfflineVerifier {
                 carry = Arrays.copyOfRange(buf, cut, n);
                 pending.add(submit(buf, cut, walk.tenant));
                 while (pending.size() > 2) {
-                    walk.take(pending.poll());
+                    Block walked = pending.poll();
+                    walk.take(walked);
+                    if (walk.firstInvalid == null) { // every range of it is done: its buffer is free
+                        free.add(walked.buf());
+                    }
                 }
             }
             while (!pending.isEmpty() && walk.firstInvalid == null) {
@@ -232,7 +242,7 @@ public final class OfflineVerifier {
             }
             from = to;
         }
-        return new Block(ranges);
+        return new Block(buf, ranges);
     }
 
     private static long firstSeq(Path events) throws IOException {
@@ -273,10 +283,18 @@ public final class OfflineVerifier {
         private long matched;
         private Long firstInvalid;
         private String problem;
+        /** The size of the next signed checkpoint the walk reaches, or -1. */
+        private long nextRoot;
 
         Walk(UUID tenant, TreeMap<Long, byte[]> roots) {
             this.tenant = tenant;
             this.roots = roots;
+            nextRoot = nextRoot(0);
+        }
+
+        private long nextRoot(long after) {
+            Long size = roots.higherKey(after);
+            return size == null ? -1 : size;
         }
 
         /** Starts after purged events 1..{@code n}: chained to {@code anchor}, the tree restored from {@code frontier}. */
@@ -284,7 +302,8 @@ public final class OfflineVerifier {
             seq = n;
             matched = n;
             purgedThrough = n;
-            last = anchor;
+            last = anchor.clone();
+            nextRoot = nextRoot(n);
             tree = frontier == null ? null : Merkle.restore(n, frontier);
             byte[] expected = roots.get(n);
             if (tree != null && expected != null && !Arrays.equals(expected, tree.root())) {
@@ -331,14 +350,15 @@ public final class OfflineVerifier {
                     return false;
                 }
                 seq = expected;
-                last = Arrays.copyOfRange(c.hash, at, at + 32);
+                System.arraycopy(c.hash, at, last, 0, 32);
                 redacted += c.redacted[i] ? 1 : 0;
                 if (tree == null) {
                     continue;
                 }
                 tree.appendLeaf(c.leaf, at);
-                byte[] expectedRoot = roots.get(seq);
-                if (expectedRoot != null) {
+                if (seq == nextRoot) {
+                    byte[] expectedRoot = roots.get(seq);
+                    nextRoot = nextRoot(seq);
                     if (!Arrays.equals(expectedRoot, tree.root())) {
                         fail(matched + 1, "events " + (matched + 1) + ".." + seq + " do not match the signed checkpoint of size " + seq);
                         return false;
@@ -372,15 +392,30 @@ public final class OfflineVerifier {
      */
     static final class Chunk {
         int n;
-        long[] seq = new long[1024];
-        byte[] prev = new byte[1024 * 32];
-        byte[] hash = new byte[1024 * 32];
+        long[] seq;
+        byte[] prev;
+        byte[] hash;
         /** The Merkle leaf of each event (SHA-256 of 0x00 and its hash), computed here, in parallel. */
-        byte[] leaf = new byte[1024 * 32];
-        boolean[] redacted = new boolean[1024];
-        String[] problem = new String[1024];
+        byte[] leaf;
+        boolean[] redacted;
+        String[] problem;
         /** Why a line is not an event at all (reported at the seq expected there). */
-        String[] unparsed = new String[1024];
+        String[] unparsed;
+
+        Chunk() {
+            this(1024);
+        }
+
+        /** Room for {@code lines} events before any array has to grow. */
+        Chunk(int lines) {
+            seq = new long[lines];
+            prev = new byte[lines * 32];
+            hash = new byte[lines * 32];
+            leaf = new byte[lines * 32];
+            redacted = new boolean[lines];
+            problem = new String[lines];
+            unparsed = new String[lines];
+        }
 
         static Chunk of(byte[] buf, int from, int to, UUID tenant) {
             return of(buf, from, to, tenant, true);
@@ -388,26 +423,33 @@ public final class OfflineVerifier {
 
         /** {@code useFast} false: every line through the general path (the tests compare the two). */
         static Chunk of(byte[] buf, int from, int to, UUID tenant, boolean useFast) {
-            Chunk c = new Chunk();
+            // An export's lines are 400–900 bytes: sized for lines of 512, the arrays rarely grow.
+            Chunk c = new Chunk(Math.max(16, (to - from) / 512 + 1));
             FastLine fast = new FastLine(tenant);
             int start = from;
-            for (int i = from; i <= to; i++) {
-                if (i < to && buf[i] != '\n') {
-                    continue;
-                }
-                if (!blank(buf, start, i)) {
-                    c.grow();
-                    if (!useFast || !fast.check(buf, start, i, c)) {
+            while (true) {
+                c.grow();
+                // The fast path finds the line's end as it reads it; any other line is cut at its newline first.
+                int i = useFast ? fast.take(buf, start, to, c) : -1;
+                boolean event = true;
+                if (i < 0) {
+                    i = FastLine.lineEnd(buf, start, to);
+                    event = !blank(buf, start, i);
+                    if (event) {
                         c.slow(Arrays.copyOfRange(buf, start, i), tenant);
                     }
+                }
+                if (event) {
                     if (c.problem[c.n] == null && c.unparsed[c.n] == null) {
                         fast.leaf(c.hash, c.n * 32, c.leaf, c.n * 32);
                     }
                     c.n++;
                 }
+                if (i >= to) {
+                    return c;
+                }
                 start = i + 1;
             }
-            return c;
         }
 
         private static boolean blank(byte[] b, int from, int to) {

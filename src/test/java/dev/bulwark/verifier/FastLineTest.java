@@ -69,11 +69,62 @@ class FastLineTest {
     }
 
     @Test
+    void keysInAnotherOrderThanTheLineBeforeAreReadAlike() {
+        List<String> chain = chain(4);
+        // The fast path tries first the key the line before had at the same place: lines that change the order, or
+        // leave a key out, must be read as the general path reads them.
+        String reordered = "{" + String.join(",", members(chain.get(1)).reversed()) + "}";
+        List<String> without = members(chain.get(2));
+        without.removeIf(m -> m.startsWith("\"reason\""));
+        String shorter = "{" + String.join(",", without) + "}";
+        String text = chain.get(0) + "\n" + reordered + "\n" + shorter + "\n" + chain.get(3);
+        assertSame(text);
+        byte[] b = bytes(text);
+        OfflineVerifier.Chunk c = OfflineVerifier.Chunk.of(b, 0, b.length, TENANT, true);
+        assertThat(c.n).isEqualTo(4);
+        assertThat(c.problem[0]).isNull();
+        assertThat(c.problem[1]).as("the same event, its keys in another order").isNull();
+        assertThat(c.problem[2]).as("a key of the payload left out").isEqualTo("payload does not match its hash");
+        assertThat(c.problem[3]).isNull();
+    }
+
+    @Test
+    void hexDigitsInEitherCaseAndEveryNonDigitAreDecidedAlike() {
+        String line = chain(1).getFirst();
+        String hash = line.substring(line.lastIndexOf("\"hash\":\"") + 8, line.length() - 2);
+        assertSame(line.replace(hash, hash.toUpperCase()));
+        for (int c = 0; c < 256; c++) {
+            for (int at : new int[] {0, 7, 8, 63}) {
+                byte[] b = bytes(line);
+                b[line.lastIndexOf(hash) + at] = (byte) c;
+                assertSame(b);
+            }
+        }
+    }
+
+    /** The top-level members of a line of the test's chain, as written (no member holds a comma outside a value's braces). */
+    private static List<String> members(String line) {
+        List<String> members = new ArrayList<>();
+        int depth = 0;
+        int from = 1;
+        for (int i = 1; i < line.length() - 1; i++) {
+            char ch = line.charAt(i);
+            depth += ch == '{' || ch == '[' ? 1 : ch == '}' || ch == ']' ? -1 : 0;
+            if (ch == ',' && depth == 0) {
+                members.add(line.substring(from, i));
+                from = i + 1;
+            }
+        }
+        members.add(line.substring(from, line.length() - 1));
+        return members;
+    }
+
+    @Test
     void everyOneByteCorruptionIsDecidedAsTheGeneralPathDecidesIt() {
         String text = String.join("\n", chain(3));
         byte[] original = bytes(text);
         Random random = new Random(25);
-        byte[] alphabet = bytes("\"\\{}[],:0123456789abcdefABCDEF -.tnu\u00e9\t");
+        byte[] alphabet = bytes("\"\\{}[],:0123456789abcdefABCDEF -.tnu\u00e9\t\n\r");
         for (int i = 0; i < 20000; i++) {
             byte[] b = original.clone();
             int at = random.nextInt(b.length);

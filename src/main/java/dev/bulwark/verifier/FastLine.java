@@ -54,6 +54,23 @@ final class FastLine {
         }
     }
 
+    /** {@code "name":} of every key the fast path names, by key - {@link #KEY_BASE}, as bytes and as words. */
+    private static final int KEY_BASE = ENTITY;
+    private static final byte[][] TOKENS = new byte[FIELDS - KEY_BASE][];
+    private static final long[][] TOKEN_WORDS = new long[FIELDS - KEY_BASE][];
+    private static final byte[] TYPE_TOKEN = token(TYPE_NAME), ID_TOKEN = token(ID_NAME);
+    private static final long[] TYPE_WORDS = words(TYPE_TOKEN), ID_WORDS = words(ID_TOKEN);
+
+    static {
+        for (int key = KEY_BASE; key < FIELDS; key++) {
+            byte[] name = key == OTHER ? null : name(key);
+            if (name != null) {
+                TOKENS[key - KEY_BASE] = token(name);
+                TOKEN_WORDS[key - KEY_BASE] = words(TOKENS[key - KEY_BASE]);
+            }
+        }
+    }
+
     private static final byte[] DATA = ascii("bulwark.audit.data"), PAYLOAD = ascii("bulwark.audit.payload"),
             EVENT = ascii("bulwark.audit.event"), VERSION = ascii("1");
 
@@ -61,7 +78,8 @@ final class FastLine {
     private final int[] order = new int[32];
     private final int[] start = new int[FIELDS];
     private final int[] end = new int[FIELDS];
-    private final byte[] tenant;
+    /** The encoding of the event hash's domain, version and tenant. */
+    private final byte[] eventPrefix;
     private final MessageDigest sha = OfflineVerifier.Merkle.sha256();
     private final byte[] digest = new byte[32];
     private final byte[] stored = new byte[32];
@@ -81,9 +99,15 @@ final class FastLine {
     private byte[] b;
     private int p;
     private int limit;
+    /** Where the key {@link #memberKey} read last ends. */
+    private int keyEnd;
 
     FastLine(UUID tenant) {
-        this.tenant = ascii(tenant.toString());
+        byte[] text = ascii(tenant.toString());
+        begin(EVENT);
+        field(VERSION, 0, 1);
+        field(text, 0, text.length);
+        eventPrefix = Arrays.copyOf(input, length);
         Arrays.fill(order, OTHER);
     }
 
@@ -188,9 +212,10 @@ final class FastLine {
             c.problem[i] = "payload does not match its hash";
             return ends;
         }
-        begin(EVENT);
-        field(VERSION, 0, 1);
-        field(tenant, 0, tenant.length);
+        // The event hash's first three fields (its domain, version 1, the tenant) are the same on every line: their
+        // encoding is made once and copied.
+        System.arraycopy(eventPrefix, 0, input, 0, eventPrefix.length);
+        length = eventPrefix.length;
         field(b, seqStart, seqEnd - seqStart);
         field(ID);
         field(OCCURRED_AT);
@@ -335,19 +360,18 @@ final class FastLine {
         }
         int member = 0;
         do {
-            if (!next('"')) {
-                return false;
+            int key = member < order.length ? order[member] : OTHER;
+            // The key the last line had here, with its quotes and colon, compared a word at a time: equal bytes are
+            // exactly that string followed by ':' (a name holds no quote or backslash), as the general steps below read it.
+            if (key != OTHER && token(TOKENS[key - KEY_BASE], TOKEN_WORDS[key - KEY_BASE])) {
+                member++;
+            } else {
+                int ks = memberKey();
+                if (ks < 0) {
+                    return false;
+                }
+                key = key(ks, keyEnd, member++);
             }
-            int ks = p;
-            int ke = stringEnd(ks);
-            if (ke < 0) {
-                return false;
-            }
-            p = ke + 1;
-            if (!next(':') || p >= limit) {
-                return false;
-            }
-            int key = key(ks, ke, member++);
             boolean ok = switch (key) {
                 case SEQ -> seq();
                 case HASH_VERSION -> version();
@@ -362,6 +386,69 @@ final class FastLine {
             }
         } while (next(','));
         return next('}');
+    }
+
+    /**
+     * Reads a member's key as a string, then its colon: the key's start (its end, the closing quote, in {@link #keyEnd}),
+     * or -1 when they are not there or nothing follows.
+     */
+    private int memberKey() {
+        if (!next('"')) {
+            return -1;
+        }
+        int ks = p;
+        int ke = stringEnd(ks);
+        if (ke < 0) {
+            return -1;
+        }
+        p = ke + 1;
+        if (!next(':') || p >= limit) {
+            return -1;
+        }
+        keyEnd = ke;
+        return ks;
+    }
+
+    /**
+     * Compares {@code b[p, p + t.length)} with {@code t} (whose little-endian words are {@code w}, the last one padded
+     * with zeros) and moves past it when equal; false, not moving, when they differ or when its words would reach past
+     * the limit (the caller then reads the key byte by byte).
+     */
+    private boolean token(byte[] t, long[] w) {
+        int n = t.length;
+        if (p + ((n + 7) & ~7) > limit) {
+            return false;
+        }
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            if ((long) LONGS.get(b, p + i) != w[i >>> 3]) {
+                return false;
+            }
+        }
+        if (i < n && ((long) LONGS.get(b, p + i) & (-1L >>> ((8 - (n - i)) << 3))) != w[i >>> 3]) {
+            return false;
+        }
+        p += n;
+        return true;
+    }
+
+    /** {@code "name":} for {@code name}, as bytes and as little-endian words. */
+    private static byte[] token(byte[] name) {
+        byte[] t = new byte[name.length + 3];
+        t[0] = '"';
+        System.arraycopy(name, 0, t, 1, name.length);
+        t[name.length + 1] = '"';
+        t[name.length + 2] = ':';
+        return t;
+    }
+
+    private static long[] words(byte[] t) {
+        byte[] padded = Arrays.copyOf(t, (t.length + 7) & ~7);
+        long[] w = new long[padded.length / 8];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (long) LONGS.get(padded, i * 8);
+        }
+        return w;
     }
 
     /**
@@ -438,11 +525,11 @@ final class FastLine {
     /** A string or null into field {@code f}. */
     private boolean string(int f) {
         decoded &= ~(1 << f);
-        if (literal("null")) {
-            start[f] = -1;
-            return true;
-        }
         if (!next('"')) {
+            if (literal("null")) {
+                start[f] = -1;
+                return true;
+            }
             return false;
         }
         if (hexString(f)) {
@@ -536,25 +623,25 @@ final class FastLine {
             return true;
         }
         do {
-            if (!next('"')) {
-                return false;
-            }
-            int ks = p;
-            int ke = stringEnd(ks);
-            if (ke < 0) {
-                return false;
-            }
-            p = ke + 1;
-            if (!next(':') || p >= limit) {
-                return false;
-            }
             boolean ok;
-            if (is(ks, ke - ks, TYPE_NAME)) {
+            // "type": and "id": compared a word at a time first, as in object().
+            if (token(TYPE_TOKEN, TYPE_WORDS)) {
                 ok = string(typeField);
-            } else if (is(ks, ke - ks, ID_NAME)) {
+            } else if (token(ID_TOKEN, ID_WORDS)) {
                 ok = string(idField);
             } else {
-                ok = canonical(0);
+                int ks = memberKey();
+                if (ks < 0) {
+                    return false;
+                }
+                int ke = keyEnd;
+                if (is(ks, ke - ks, TYPE_NAME)) {
+                    ok = string(typeField);
+                } else if (is(ks, ke - ks, ID_NAME)) {
+                    ok = string(idField);
+                } else {
+                    ok = canonical(0);
+                }
             }
             if (!ok) {
                 return false;

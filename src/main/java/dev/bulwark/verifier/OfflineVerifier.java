@@ -740,10 +740,15 @@ public final class OfflineVerifier {
         out.append('"');
     }
 
-    /** The RFC 6962 tree, as a stack of perfect-subtree roots. */
+    /**
+     * The RFC 6962 tree, as a stack of perfect-subtree roots (32 bytes each, oldest first, in one array: at most 64 of
+     * them, one per bit of the size). An inner node's input is built in one buffer and hashed in one call.
+     */
     static final class Merkle {
-        private final List<byte[]> stack = new ArrayList<>();
+        private final byte[] stack = new byte[64 * 32];
+        private int depth;
         private long size;
+        private final byte[] node = new byte[65];
         private final MessageDigest sha = sha256();
 
         /** The tree of {@code size} leaves from its frontier (perfect-subtree roots, largest first). */
@@ -753,44 +758,51 @@ public final class OfflineVerifier {
             }
             Merkle m = new Merkle();
             m.size = size;
-            for (int i = 0; i < frontier.length; i += 32) {
-                m.stack.add(Arrays.copyOfRange(frontier, i, i + 32));
-            }
+            System.arraycopy(frontier, 0, m.stack, 0, frontier.length);
+            m.depth = frontier.length / 32;
             return m;
-        }
-
-        void append(byte[] eventHash) {
-            sha.update((byte) 0);
-            sha.update(eventHash);
-            byte[] leaf = sha.digest();
-            appendLeaf(leaf, 0);
         }
 
         /** Appends a leaf whose hash (SHA-256 of 0x00 and the event hash) was computed already, at {@code leaf[off..]}. */
         void appendLeaf(byte[] leaf, int off) {
-            byte[] h = Arrays.copyOfRange(leaf, off, off + 32);
+            node[0] = 1;
+            System.arraycopy(leaf, off, node, 33, 32);
+            boolean merged = false;
             for (long s = size; (s & 1) == 1; s >>= 1) {
-                sha.update((byte) 1);
-                sha.update(stack.removeLast());
-                sha.update(h);
-                h = sha.digest();
+                depth--;
+                if (merged) {
+                    System.arraycopy(node, 1, node, 33, 32); // the last node's hash, written at node[1..] below
+                }
+                System.arraycopy(stack, depth * 32, node, 1, 32);
+                sha.update(node, 0, 65);
+                digest(node, 1);
+                merged = true;
             }
-            stack.add(h);
+            System.arraycopy(node, merged ? 1 : 33, stack, depth * 32, 32);
+            depth++;
             size++;
         }
 
         byte[] root() {
-            if (stack.isEmpty()) {
+            if (depth == 0) {
                 return sha.digest();
             }
-            byte[] h = stack.getLast();
-            for (int i = stack.size() - 2; i >= 0; i--) {
+            byte[] h = Arrays.copyOfRange(stack, (depth - 1) * 32, depth * 32);
+            for (int i = depth - 2; i >= 0; i--) {
                 sha.update((byte) 1);
-                sha.update(stack.get(i));
+                sha.update(stack, i * 32, 32);
                 sha.update(h);
                 h = sha.digest();
             }
             return h;
+        }
+
+        private void digest(byte[] out, int off) {
+            try {
+                sha.digest(out, off, 32);
+            } catch (java.security.DigestException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         static MessageDigest sha256() {

@@ -73,15 +73,22 @@ public final class ChainCodec {
     /** The same, with the actor's id as its lower-case text. */
     public byte[] payloadHash(String actorType, String actorId, String entityType, String entityId, String reason, String ip,
                               String userAgent, String requestId, byte[] dataDigest) {
+        return payloadHashUtf8(utf8(actorType), utf8(actorId), utf8(entityType), utf8(entityId), utf8(reason), utf8(ip),
+                utf8(userAgent), utf8(requestId), dataDigest);
+    }
+
+    /** The same over the fields' UTF-8 bytes (null: absent), as a database row holds them. */
+    public byte[] payloadHashUtf8(byte[] actorType, byte[] actorId, byte[] entityType, byte[] entityId, byte[] reason,
+                                  byte[] ip, byte[] userAgent, byte[] requestId, byte[] dataDigest) {
         start("bulwark.audit.payload");
-        text(actorType);
-        text(actorId);
-        text(entityType);
-        text(entityId);
-        text(reason);
-        text(ip);
-        text(userAgent);
-        text(requestId);
+        bytes(actorType);
+        bytes(actorId);
+        bytes(entityType);
+        bytes(entityId);
+        bytes(reason);
+        bytes(ip);
+        bytes(userAgent);
+        bytes(requestId);
         bytes(dataDigest);
         return finish();
     }
@@ -94,13 +101,19 @@ public final class ChainCodec {
     /** The same, with ids as their lower-case text and the instant as written ({@link #instant}). */
     public byte[] eventHash(int hashVersion, String tenant, long seq, String id, String occurredAt, String type,
                             byte[] payloadHash, byte[] prevHash) {
+        return eventHashUtf8(hashVersion, utf8(tenant), seq, utf8(id), utf8(occurredAt), utf8(type), payloadHash, prevHash);
+    }
+
+    /** The same over UTF-8 bytes: the tenant's, the id's and the instant's text, and the type, as a database row holds them. */
+    public byte[] eventHashUtf8(int hashVersion, byte[] tenant, long seq, byte[] id, byte[] occurredAt, byte[] type,
+                                byte[] payloadHash, byte[] prevHash) {
         start("bulwark.audit.event");
         text(Integer.toString(hashVersion));
-        text(tenant);
+        bytes(tenant);
         text(Long.toString(seq));
-        text(id);
-        text(occurredAt);
-        text(type);
+        bytes(id);
+        bytes(occurredAt);
+        bytes(type);
         bytes(payloadHash);
         bytes(prevHash);
         return finish();
@@ -143,7 +156,11 @@ public final class ChainCodec {
     }
 
     private void text(String value) {
-        bytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+        bytes(utf8(value));
+    }
+
+    private static byte[] utf8(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 
     private void bytes(byte[] value) {

@@ -38,6 +38,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class ChainVerifier {
 
+    /**
+     * The events of a tenant with {@code seq} in {@code (?, ?]}, oldest first, every column a verification reads
+     * (ids and the instant as the text that was hashed). Public for the benchmark that measures reading them alone.
+     */
+    public static final String ROWS = """
+            SELECT seq, id::text AS id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
+                   type, actor_type, actor_id::text AS actor_id, entity_type, entity_id, reason, ip, user_agent,
+                   request_id, before_json, after_json, data_salt, data_digest, redacted_at IS NOT NULL AS redacted,
+                   hash_version, payload_hash, prev_hash, hash, before_ct, after_ct
+            FROM audit_events WHERE tenant_id = ? AND seq > ? AND seq <= ? ORDER BY seq""";
+
     private static final java.util.concurrent.ExecutorService SECOND_HALF = Executors.newVirtualThreadPerTaskExecutor();
 
     private final JdbcClient jdbc;
@@ -107,11 +118,11 @@ public class ChainVerifier {
                 : CompletableFuture.supplyAsync(() -> tenantScope.inTenant(tenant, null, () -> {
                     Checked out = new Checked((int) (headSeq - mid));
                     ChainCodec codec = new ChainCodec();
-                    read(tenant, mid, headSeq, row -> out.add(row, codec, walk.tenantText, opener, this), out::stopped);
+                    read(tenant, mid, headSeq, row -> out.add(row, codec, walk.tenantUtf8, opener, this), out::stopped);
                     return out;
                 }), SECOND_HALF);
         ChainCodec codec = new ChainCodec();
-        read(tenant, from, mid, row -> walk.accept(row.seq(), row.prevHash(), row.hash(), problem(row, codec, walk.tenantText, opener),
+        read(tenant, from, mid, row -> walk.accept(row.seq(), row.prevHash(), row.hash(), problem(row, codec, walk.tenantUtf8, opener),
                 row.redacted()), () -> walk.firstInvalid != null);
         if (second != null) {
             Checked rest;
@@ -132,12 +143,7 @@ public class ChainVerifier {
                       java.util.function.BooleanSupplier stop) {
         try {
             rows.query(connection -> {
-                PreparedStatement ps = connection.prepareStatement("""
-                        SELECT seq, id::text AS id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at,
-                               type, actor_type, actor_id::text AS actor_id, entity_type, entity_id, reason, ip, user_agent,
-                               request_id, before_json, after_json, data_salt, data_digest, redacted_at IS NOT NULL AS redacted,
-                               hash_version, payload_hash, prev_hash, hash, before_ct, after_ct
-                        FROM audit_events WHERE tenant_id = ? AND seq > ? AND seq <= ? ORDER BY seq""");
+                PreparedStatement ps = connection.prepareStatement(ROWS);
                 ps.setObject(1, tenant);
                 ps.setLong(2, after);
                 ps.setLong(3, upTo);
@@ -149,9 +155,11 @@ public class ChainVerifier {
                 if (stop.getAsBoolean()) {
                     throw new StopReading();
                 }
-                sink.accept(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                        rs.getString(12), rs.getString(13), rs.getString(14), rs.getBytes(15), rs.getBytes(16), rs.getBoolean(17),
+                // Text columns as the bytes that came (UTF-8, the driver's client encoding), which is what is hashed:
+                // no string is made of them and encoded again.
+                sink.accept(new Row(rs.getLong(1), rs.getBytes(2), rs.getBytes(3), rs.getBytes(4), rs.getBytes(5),
+                        rs.getBytes(6), rs.getBytes(7), rs.getBytes(8), rs.getBytes(9), rs.getBytes(10), rs.getBytes(11),
+                        rs.getBytes(12), rs.getBytes(13), rs.getBytes(14), rs.getBytes(15), rs.getBytes(16), rs.getBoolean(17),
                         rs.getInt(18), rs.getBytes(19), rs.getBytes(20), rs.getBytes(21), rs.getBytes(22), rs.getBytes(23)));
             });
         } catch (StopReading e) {
@@ -163,7 +171,7 @@ public class ChainVerifier {
      * What is wrong with one event on its own (its version, data digest, payload hash, and hash over the previous hash
      * it states), or null. Whether that previous hash is the event before's is the walk's to check.
      */
-    String problem(Row r, ChainCodec codec, String tenant, Payloads.Opener opener) {
+    String problem(Row r, ChainCodec codec, byte[] tenant, Payloads.Opener opener) {
         if (r.version() != ChainCodec.VERSION) {
             return "unknown hash version";
         }
@@ -179,7 +187,7 @@ public class ChainVerifier {
             byte[] before = null;
             byte[] after = null;
             try {
-                UUID id = sealed ? UUID.fromString(r.id()) : null;
+                UUID id = sealed ? UUID.fromString(new String(r.id(), java.nio.charset.StandardCharsets.US_ASCII)) : null;
                 before = opener.openUtf8(id, "before", r.beforeSealed());
                 after = opener.openUtf8(id, "after", r.afterSealed());
                 if (r.digest() == null ? before != null || after != null
@@ -197,12 +205,12 @@ public class ChainVerifier {
                 }
             }
         }
-        byte[] payloadHash = codec.payloadHash(r.actorType(), r.actorId(), r.entityType(), r.entityId(), r.reason(), r.ip(),
+        byte[] payloadHash = codec.payloadHashUtf8(r.actorType(), r.actorId(), r.entityType(), r.entityId(), r.reason(), r.ip(),
                 r.userAgent(), r.requestId(), r.digest());
         if (!Arrays.equals(payloadHash, r.payloadHash())) {
             return "payload does not match its hash";
         }
-        byte[] hash = codec.eventHash(ChainCodec.VERSION, tenant, r.seq(), r.id(), r.occurredAt(), r.type(), payloadHash,
+        byte[] hash = codec.eventHashUtf8(ChainCodec.VERSION, tenant, r.seq(), r.id(), r.occurredAt(), r.type(), payloadHash,
                 r.prevHash());
         return Arrays.equals(hash, r.hash()) ? null : "hash does not match the event";
     }
@@ -222,7 +230,7 @@ public class ChainVerifier {
             redacted = new boolean[capacity];
         }
 
-        void add(Row row, ChainCodec codec, String tenant, Payloads.Opener opener, ChainVerifier verifier) {
+        void add(Row row, ChainCodec codec, byte[] tenant, Payloads.Opener opener, ChainVerifier verifier) {
             if (size == seqs.length) {
                 failed = true; // more rows than seqs: a duplicate; the walk finds it at the first gap or repeat
                 return;
@@ -258,10 +266,10 @@ public class ChainVerifier {
         }
     }
 
-    /** One event as read: ids and the instant are the exact text that was hashed. */
-    record Row(long seq, String id, String occurredAt, String type, String actorType, String actorId,
-               String entityType, String entityId, String reason, String ip, String userAgent, String requestId,
-               String before, String after, byte[] salt, byte[] digest, boolean redacted, int version,
+    /** One event as read: its text columns as UTF-8 bytes; ids and the instant are the exact text that was hashed. */
+    record Row(long seq, byte[] id, byte[] occurredAt, byte[] type, byte[] actorType, byte[] actorId,
+               byte[] entityType, byte[] entityId, byte[] reason, byte[] ip, byte[] userAgent, byte[] requestId,
+               byte[] before, byte[] after, byte[] salt, byte[] digest, boolean redacted, int version,
                byte[] payloadHash, byte[] prevHash, byte[] hash, byte[] beforeSealed, byte[] afterSealed) {
     }
 
@@ -339,7 +347,8 @@ public class ChainVerifier {
 
     /** The running state of one verification, fed row by row. */
     private static final class Walk {
-        private final String tenantText;
+        /** The tenant's id as the event hash encodes it (its lower-case text, UTF-8). */
+        private final byte[] tenantUtf8;
         private long checked;
         private long redacted;
         private long lastSeq;
@@ -356,7 +365,7 @@ public class ChainVerifier {
         private byte[] copyHashes;
 
         Walk(UUID tenant) {
-            this.tenantText = tenant.toString();
+            this.tenantUtf8 = tenant.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
 
         /** Takes the next event: its own problem (if any), then its link, its copy outside, the tree. */

@@ -248,12 +248,25 @@ public final class AuditLoad {
         double signing = (System.nanoTime() - t0) / 1e9;
 
         ChainVerifier verifier = app.getBean(ChainVerifier.class);
-        verifier.verify(tenant); // warm-up (JIT, buffer cache)
-        t0 = System.nanoTime();
-        Verification v = verifier.verify(tenant);
-        double db = (System.nanoTime() - t0) / 1e9;
-        if (!v.valid() || v.checked() != events || v.checkpointSize() != events) {
-            throw new IllegalStateException("verification did not pass: " + v);
+        // The first verification in this JVM, then the same once the JIT has compiled its loops (a verification the
+        // trust center repeats in a running server): at least 10 s of warm-up runs, then the median of five.
+        double first = timedDatabaseVerification(verifier, tenant, events);
+        long warm = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < warm) {
+            timedDatabaseVerification(verifier, tenant, events);
+        }
+        double[] dbRuns = new double[5];
+        for (int run = 0; run < dbRuns.length; run++) {
+            dbRuns[run] = timedDatabaseVerification(verifier, tenant, events);
+        }
+        System.out.printf(Locale.ROOT, "(database runs after warm-up: %s events/s)%n", java.util.Arrays.stream(dbRuns)
+                .mapToObj(d -> String.format(Locale.ROOT, "%,.0f", events / d)).toList());
+        java.util.Arrays.sort(dbRuns);
+        double db = dbRuns[dbRuns.length / 2];
+
+        double rowsOnly = Double.MAX_VALUE;
+        for (int run = 0; run < 3; run++) {
+            rowsOnly = Math.min(rowsOnly, rowsOnly(app, tenant, events));
         }
 
         Path export = dir.resolve("export.ndjson");
@@ -280,19 +293,25 @@ public final class AuditLoad {
             double[] b = hashingBound(export);
             long cpu0 = processCpuNanos();
             t0 = System.nanoTime();
-            OfflineVerifier.Result offline = OfflineVerifier.verify(export, List.of(cp.note()), key, null);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double used = (processCpuNanos() - cpu0) / 1e9 / seconds;
-            if (!offline.valid() || offline.checked() != events) {
-                throw new IllegalStateException("offline verification did not pass: " + offline);
-            }
+            // One verification takes a fifth of a second: a run repeats it for 2 s, so that a pause of the machine's
+            // (a neighbour, a collection) moves the figure little. Seconds are per verification.
+            int times = 0;
+            do {
+                OfflineVerifier.Result offline = OfflineVerifier.verify(export, List.of(cp.note()), key, null);
+                if (!offline.valid() || offline.checked() != events) {
+                    throw new IllegalStateException("offline verification did not pass: " + offline);
+                }
+                times++;
+            } while (System.nanoTime() - t0 < 2_000_000_000L);
+            double seconds = (System.nanoTime() - t0) / 1e9 / times;
+            double used = (processCpuNanos() - cpu0) / 1e9 / (seconds * times);
             double ratio = events / seconds / (b[0] * cores);
             // Per CPU-second: what the verification does with the CPU it got, against hashing alone on CPU it got.
             double cpuRatio = events / (used * seconds) / b[1];
-            System.out.printf(Locale.ROOT, "(offline run %d: %.2f s, %,.0f events/s, %.2f cores busy in this process;"
+            System.out.printf(Locale.ROOT, "(offline run %d: %d verifications, %.3f s each, %,.0f events/s, %.2f cores busy in this process;"
                     + " single-core SHA-256 %,.0f ops/s by the clock, %,.0f per CPU-second, on this export's inputs;"
                     + " bound %,.0f events/s; ratio %.2f by the clock, %.2f per CPU-second)%n",
-                    run + 1, seconds, events / seconds, used, b[0] * 5, b[1] * 5, b[0] * cores, ratio, cpuRatio);
+                    run + 1, times, seconds, events / seconds, used, b[0] * 5, b[1] * 5, b[0] * cores, ratio, cpuRatio);
             if (seconds < off) {
                 off = seconds;
                 cpu = used;
@@ -302,7 +321,11 @@ public final class AuditLoad {
         System.out.printf(Locale.ROOT, "%n## Verification of one tenant's %,d events (chain + Merkle root + signed checkpoint)%n%n", events);
         System.out.println("| path | seconds | events/s | target |");
         System.out.println("|---|---:|---:|---|");
-        System.out.printf(Locale.ROOT, "| database (`ChainVerifier`) | %.2f | **%,.0f** | ≥ 200,000 |%n", db, events / db);
+        System.out.printf(Locale.ROOT, "| database (`ChainVerifier`), first run in this JVM | %.2f | %,.0f | — |%n", first, events / first);
+        System.out.printf(Locale.ROOT, "| database (`ChainVerifier`), after warm-up (median of 5) | %.2f | **%,.0f** | ≥ 200,000 |%n",
+                db, events / db);
+        System.out.printf(Locale.ROOT, "| database, the same rows only read (nothing decrypted or hashed; best of 3) | %.2f | %,.0f | — |%n",
+                rowsOnly, events / rowsOnly);
         System.out.printf(Locale.ROOT, "| offline (`audit-verify`, %d MB export) | %.2f | **%,.0f** | ≥ 1,000,000 |%n",
                 Files.size(export) >> 20, off, events / off);
         System.out.printf(Locale.ROOT, "| first checkpoint over all of them (read + tree + sign) | %.2f | %,.0f | — |%n", signing, events / signing);
@@ -315,6 +338,113 @@ public final class AuditLoad {
                         + "| per CPU-second: events verified ÷ events' worth of hashing | %.2f |%n",
                 bound[0] * 5, bound[0], cores, boundEvents, events / off, cpu, events / off / boundEvents,
                 events / (off * cpu) / bound[1]);
+        floor(export, events, bound[1]);
+    }
+
+    /**
+     * What any verifier of this export must spend on one core, measured on it: reading the file once (one copy from the
+     * page cache, into a direct buffer: the cheapest read the JDK offers; a memory map costs more here, its page faults
+     * being dear on this virtual machine), looking at every byte once (eight at a time, flagging quotes, backslashes,
+     * control characters and non-ASCII bytes, the least a JSON reader must find), and the hashing. Their sum bounds the
+     * ratio from above: no verifier that reads, scans and hashes can do better, before it locates a single field.
+     */
+    private static void floor(Path export, int events, double hashingEventsPerCpuSecond) throws Exception {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(4 << 20);
+        double read = Double.MAX_VALUE;
+        double scan = Double.MAX_VALUE;
+        byte[] all = Files.readAllBytes(export);
+        long flagged = 0;
+        for (int run = 0; run < 5; run++) {
+            long c0 = threads.getCurrentThreadCpuTime();
+            try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(export)) {
+                do {
+                    direct.clear();
+                } while (in.read(direct) >= 0);
+            }
+            long c1 = threads.getCurrentThreadCpuTime();
+            flagged = flags(all);
+            long c2 = threads.getCurrentThreadCpuTime();
+            read = Math.min(read, (c1 - c0) / 1e3 / events);
+            scan = Math.min(scan, (c2 - c1) / 1e3 / events);
+        }
+        double hashing = 1e6 / hashingEventsPerCpuSecond;
+        double sum = read + scan + hashing;
+        System.out.printf(Locale.ROOT, "%n| the floor: CPU an event on one core, whatever the verifier (best of 5) | µs |%n|---|---:|%n"
+                        + "| reading the export once (one copy from the page cache) | %.3f |%n"
+                        + "| looking at each of its %,d bytes once (eight a step; %,d words hold a quote or the like) | %.3f |%n"
+                        + "| hashing (five SHA-256 operations, as in the bound) | %.3f |%n| sum | %.3f |%n"
+                        + "| **highest ratio any verifier doing only this could reach: hashing ÷ sum** | **%.2f** |%n",
+                read, all.length, flagged, scan, hashing, sum, hashing / sum);
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class,
+            java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Eight-byte words holding a byte a JSON reader must stop at (quote, backslash, below 0x20, above 0x7F). */
+    private static long flags(byte[] b) {
+        long count = 0;
+        int i = 0;
+        for (; i + 8 <= b.length; i += 8) {
+            long v = (long) LONGS.get(b, i);
+            long q = v ^ 0x2222222222222222L;
+            long s = v ^ 0x5C5C5C5C5C5C5C5CL;
+            long m = ((q - 0x0101010101010101L) & ~q) | ((s - 0x0101010101010101L) & ~s) | ((v - 0x2020202020202020L) & ~v) | v;
+            count += (m & 0x8080808080808080L) != 0 ? 1 : 0; // exact per word: a borrow starts only at a true hit
+        }
+        return count;
+    }
+
+    private static double timedDatabaseVerification(ChainVerifier verifier, UUID tenant, int events) {
+        long t0 = System.nanoTime();
+        Verification v = verifier.verify(tenant);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (!v.valid() || v.checked() != events || v.checkpointSize() != events) {
+            throw new IllegalStateException("verification did not pass: " + v);
+        }
+        return seconds;
+    }
+
+    /**
+     * The database path's floor: the rows {@code ChainVerifier} reads (the same statement, binary transfer, 2,000 a
+     * fetch, each half on its own connection at the same time, as it reads them), every column fetched as bytes and
+     * nothing else done. Seconds by the clock.
+     */
+    private static double rowsOnly(ConfigurableApplicationContext app, UUID tenant, int events) throws Exception {
+        TenantScope scope = app.getBean(TenantScope.class);
+        org.springframework.jdbc.core.JdbcTemplate rows = new org.springframework.jdbc.core.JdbcTemplate(
+                app.getBean(javax.sql.DataSource.class));
+        long[] sink = new long[2];
+        long t0 = System.nanoTime();
+        try (ExecutorService halves = Executors.newFixedThreadPool(2)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int half = 0; half < 2; half++) {
+                long after = half == 0 ? 0 : events / 2;
+                long upTo = half == 0 ? events / 2 : events;
+                int h = half;
+                done.add(halves.submit(() -> scope.inTenant(tenant, null, () -> rows.query(connection -> {
+                    PreparedStatement ps = connection.prepareStatement(ChainVerifier.ROWS);
+                    ps.setObject(1, tenant);
+                    ps.setLong(2, after);
+                    ps.setLong(3, upTo);
+                    ps.setFetchSize(2_000);
+                    ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
+                    return ps;
+                }, (java.sql.ResultSet rs) -> {
+                    for (int c = 1; c <= 23; c++) {
+                        byte[] v = rs.getBytes(c);
+                        sink[h] += v == null ? 0 : v.length;
+                    }
+                }))));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        if (sink[0] + sink[1] == 0) {
+            throw new IllegalStateException("no rows read");
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     private static long processCpuNanos() {

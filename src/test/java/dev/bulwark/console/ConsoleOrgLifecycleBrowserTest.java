@@ -177,8 +177,10 @@ class ConsoleOrgLifecycleBrowserTest {
         assertThat(kmsKeyUri()).isNull();
         assertThat(auditCount("org.keys.kms_removed")).isEqualTo(1);
 
-        // Deletion with a wrong name: refused in words, nothing scheduled.
+        // Deletion with a wrong name: refused in words, nothing scheduled. The page says how long it would stay
+        // cancellable: the installation's grace period (30 days by default), not a fixed text.
         open(privacy);
+        assertThat(browser.findElement(By.id("deletion-grace")).getText()).isEqualTo("30 days");
         browser.findElement(By.id("confirm-name")).sendKeys("Not " + orgName);
         Navigation.press(browser, browser.findElement(By.xpath("//button[text()='Delete the organisation']")));
         assertThat(text(browser, "p.error")).contains("name");

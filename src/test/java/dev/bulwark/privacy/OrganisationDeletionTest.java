@@ -44,7 +44,9 @@ class OrganisationDeletionTest extends IntegrationTest {
         String name = orgName(t);
 
         String state = "/api/v1/orgs/" + t.id() + "/deletion";
-        assertThat(body(call("GET", state, t.owner(), null)).get("status").asString()).isEqualTo("active");
+        JsonNode active = body(call("GET", state, t.owner(), null));
+        assertThat(active.get("status").asString()).isEqualTo("active");
+        assertThat(active.get("graceSeconds").asLong()).as("the grace period, before any deletion").isEqualTo(Duration.ofDays(30).toSeconds());
         assertThat(call("GET", state, member, null).statusCode()).as("an owner's only").isEqualTo(403);
         assertThat(call("GET", state, newTenant().owner(), null).statusCode()).as("another organisation's owner").isEqualTo(404);
         assertThat(requestDeletion(t, "not the name").statusCode()).as("a wrong confirmation").isEqualTo(400);
@@ -59,6 +61,11 @@ class OrganisationDeletionTest extends IntegrationTest {
         assertThat(status.get("status").asString()).isEqualTo("deletion-pending");
         assertThat(java.time.Instant.parse(status.get("purgeAfter").asString()))
                 .isAfter(java.time.Instant.now().plus(Duration.ofDays(29)));
+        // The installation's grace period is served with the state, and is exactly the time from disabling to purge.
+        assertThat(status.get("graceSeconds").asLong()).isEqualTo(Duration.ofDays(30).toSeconds());
+        assertThat(Duration.between(java.time.Instant.parse(status.get("disabledAt").asString()),
+                java.time.Instant.parse(status.get("purgeAfter").asString())).toSeconds())
+                .isEqualTo(status.get("graceSeconds").asLong());
         assertThat(auditEvents(t.id(), "org.deletion.requested")).hasSize(1);
 
         // Disabled at once: the owner, a member and a key all get 404.

@@ -1289,6 +1289,22 @@ class ConsoleController {
 
     /** Formats for the templates. */
     public static final class Format {
+        /** A number of seconds as the largest whole unit it is a multiple of: "30 days", "12 hours", "1 minute". */
+        public String span(Object seconds) {
+            if (!(seconds instanceof Number n)) {
+                return "—";
+            }
+            long s = n.longValue();
+            for (Object[] unit : new Object[][] {{86_400L, "day"}, {3_600L, "hour"}, {60L, "minute"}, {1L, "second"}}) {
+                long size = (Long) unit[0];
+                if (s >= size && s % size == 0) {
+                    long count = s / size;
+                    return count + " " + unit[1] + (count == 1 ? "" : "s");
+                }
+            }
+            return s + " seconds";
+        }
+
         /** An RFC 3339 instant as a readable UTC time; anything else as it is. */
         public String time(Object value) {
             if (value == null) {

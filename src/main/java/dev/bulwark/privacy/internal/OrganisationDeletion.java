@@ -41,8 +41,11 @@ public class OrganisationDeletion {
     /** The detail of {@code org.deletion.requested}: when the grace period ends. ({@code org.purged}'s are table names.) */
     static final String PURGE_AFTER = "purgeAfter";
 
-    /** The deletion state of an organisation. */
-    public record Status(String status, Instant disabledAt, Instant purgeAfter) {
+    /**
+     * The deletion state of an organisation, and this installation's grace period in seconds: how long a deletion
+     * stays cancellable before the purge ({@code bulwark.privacy.deletion-grace}).
+     */
+    public record Status(String status, Instant disabledAt, Instant purgeAfter, long graceSeconds) {
     }
 
     private final JdbcClient jdbc;
@@ -95,7 +98,7 @@ public class OrganisationDeletion {
             audit.callerAction(caller, AuditType.ORG_DELETION_REQUESTED, Entity.organisation(caller.orgId()),
                     Map.of(PURGE_AFTER, purgeAfter.toString()));
         }));
-        return new Status("deletion-pending", now, purgeAfter);
+        return new Status("deletion-pending", now, purgeAfter, graceSeconds());
     }
 
     /** Whether a deletion is pending, and until when it may be cancelled: "active" or "deletion-pending". */
@@ -107,8 +110,9 @@ public class OrganisationDeletion {
                 .query((rs, n) -> {
                     Timestamp disabled = rs.getTimestamp("disabled_at");
                     Timestamp purge = rs.getTimestamp("purge_after");
-                    return disabled == null ? new Status("active", null, null)
-                            : new Status("deletion-pending", disabled.toInstant(), purge == null ? null : purge.toInstant());
+                    return disabled == null ? new Status("active", null, null, graceSeconds())
+                            : new Status("deletion-pending", disabled.toInstant(), purge == null ? null : purge.toInstant(),
+                                    graceSeconds());
                 })
                 .single()));
     }
@@ -129,7 +133,11 @@ public class OrganisationDeletion {
             }
             audit.callerAction(caller, AuditType.ORG_DELETION_CANCELLED, Entity.organisation(caller.orgId()), Map.of());
         }));
-        return new Status("active", null, null);
+        return new Status("active", null, null, graceSeconds());
+    }
+
+    private long graceSeconds() {
+        return properties.deletionGrace().toSeconds();
     }
 
     /** Purges every organisation whose grace period ended before {@code now}, unless on legal hold; returns them. */

@@ -66,6 +66,7 @@ class AiController {
 
     static final MediaType EVENT_STREAM = MediaType.TEXT_EVENT_STREAM;
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "AiPolicyBody")
     record PolicyBody(@NotNull Boolean enabled,
                       @NotNull @Size(max = 50) List<@NotBlank @Size(max = 64) String> providers,
                       @NotNull @Size(max = 50) List<@NotBlank @Size(max = 64) String> regions,

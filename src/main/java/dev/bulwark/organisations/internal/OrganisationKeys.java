@@ -26,6 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class OrganisationKeys {
 
     /** What an OWNER sees of the organisation's keys; never key material. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "KeysStatus")
     public record Status(int primaryKeyId, List<Integer> keyIds, Instant rotatedAt, String protection, String kmsKeyUri,
                          Reencryption reencryption) {
     }

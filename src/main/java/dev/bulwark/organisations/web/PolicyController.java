@@ -31,6 +31,7 @@ class PolicyController {
      * a document version needs to become effective (docs/signatures.md); absent means the default, 1.
      * {@code requireSignatureCertification}: signing needs the signer's first-use certification; absent means false.
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "SecurityPolicyBody")
     record PolicyBody(@NotNull Boolean requireMfa, @NotNull Boolean requireVerifiedEmail,
                       @NotNull @Min(60) @Max(3600) Integer stepUpWindowSeconds,
                       @Min(1) @Max(3650) Integer apiKeyMaxLifetimeDays,

@@ -45,6 +45,7 @@ public class OrganisationDeletion {
      * The deletion state of an organisation, and this installation's grace period in seconds: how long a deletion
      * stays cancellable before the purge ({@code bulwark.privacy.deletion-grace}).
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "DeletionStatus")
     public record Status(String status, Instant disabledAt, Instant purgeAfter, long graceSeconds) {
     }
 

@@ -36,6 +36,7 @@ class RetentionController {
     record RetentionRun(Map<String, Integer> purged) {
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "RetentionPolicyBody")
     record PolicyBody(@NotNull @Min(1) @Max(36_500) Integer retentionDays) {
     }
 

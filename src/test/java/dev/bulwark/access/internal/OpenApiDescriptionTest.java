@@ -70,6 +70,93 @@ class OpenApiDescriptionTest extends IntegrationTest {
         assertThat(checked).isGreaterThan(40);
     }
 
+    /**
+     * Every record an endpoint answers with or reads as its body is described by a schema of its own, with exactly its
+     * components: two records with the same simple name (there are many {@code Policy}, {@code Issued}, {@code Status}…)
+     * must not share one schema, or a generated client would read one endpoint's answer with another's fields.
+     */
+    @Test
+    void everyRecordInOrOutIsDescribedByItsOwnSchema() {
+        JsonNode document = description();
+        JsonNode schemas = document.path("components").path("schemas");
+        java.util.Map<String, Class<?>> owners = new java.util.HashMap<>();
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        int checked = 0;
+        for (var entry : mappings.getHandlerMethods().entrySet()) {
+            var info = entry.getKey();
+            var method = entry.getValue();
+            if (info.getPathPatternsCondition() == null || !method.getBeanType().getPackageName().startsWith("dev.bulwark")
+                    || method.getBeanType().getPackageName().startsWith("dev.bulwark.console")
+                    || method.hasMethodAnnotation(io.swagger.v3.oas.annotations.Hidden.class)) {
+                continue;
+            }
+            for (String path : info.getPathPatternsCondition().getPatternValues()) {
+                for (RequestMethod verb : info.getMethodsCondition().getMethods()) {
+                    JsonNode operation = document.path("paths").path(path).path(verb.name().toLowerCase(Locale.ROOT));
+                    String what = verb + " " + path;
+                    Class<?> out = recordOf(method.getReturnType().getGenericParameterType());
+                    if (out != null) {
+                        JsonNode answered = null;
+                        for (var response : operation.path("responses").properties()) {
+                            if (response.getKey().startsWith("2")) {
+                                answered = response.getValue().path("content").path("application/json").path("schema");
+                                break;
+                            }
+                        }
+                        assertThat(answered).as("%s answers a body", what).isNotNull();
+                        checked += matches(what + " answer", answered, out, schemas, owners, problems);
+                    }
+                    for (var parameter : method.getMethodParameters()) {
+                        if (parameter.hasParameterAnnotation(org.springframework.web.bind.annotation.RequestBody.class)) {
+                            Class<?> in = recordOf(parameter.getGenericParameterType());
+                            if (in != null) {
+                                checked += matches(what + " body", operation.path("requestBody").path("content")
+                                        .path("application/json").path("schema"), in, schemas, owners, problems);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(checked).isGreaterThan(40);
+    }
+
+    /** The record a handler's declared type is, inside a {@code ResponseEntity}, or null. */
+    private static Class<?> recordOf(java.lang.reflect.Type type) {
+        if (type instanceof java.lang.reflect.ParameterizedType p && p.getRawType() == org.springframework.http.ResponseEntity.class) {
+            type = p.getActualTypeArguments()[0];
+        }
+        return type instanceof Class<?> c && c.isRecord() ? c : null;
+    }
+
+    private static int matches(String what, JsonNode schema, Class<?> record, JsonNode schemas, java.util.Map<String, Class<?>> owners,
+                               java.util.List<String> problems) {
+        String ref = schema.path("$ref").asString("");
+        if (!ref.startsWith("#/components/schemas/")) {
+            problems.add(what + ": no schema of its own for " + record.getName());
+            return 0;
+        }
+        String name = ref.substring("#/components/schemas/".length());
+        Class<?> owner = owners.putIfAbsent(name, record);
+        if (owner != null && owner != record) {
+            problems.add(what + ": schema " + name + " is both " + owner.getName() + "'s and " + record.getName() + "'s");
+        }
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        for (var component : record.getRecordComponents()) {
+            if (component.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonIgnore.class) == null
+                    && component.getAnnotation(com.fasterxml.jackson.annotation.JsonIgnore.class) == null) {
+                var renamed = component.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                expected.add(renamed != null && !renamed.value().isEmpty() ? renamed.value() : component.getName());
+            }
+        }
+        java.util.Set<String> described = new java.util.TreeSet<>(schemas.path(name).path("properties").propertyNames());
+        if (!described.equals(expected)) {
+            problems.add(what + ": schema " + name + " has " + described + ", " + record.getName() + " has " + expected);
+        }
+        return 1;
+    }
+
     @Test
     void theDescriptionNamesPermissionsRolesAndCredentials() {
         JsonNode document = description();
